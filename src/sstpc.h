@@ -1,0 +1,1 @@
+/* placeholder: the session context, written by the lead */
