@@ -1,0 +1,58 @@
+/*
+ * ppp_snoop.h - watch the PPP frames passing through sstpc for the facts
+ * the SSTP crypto binding needs (PROTOCOL.md 4.1, 6.1, 6.3): which method
+ * authenticated, the MS-CHAPv2 NT-Response pppd sent, and when the server
+ * declared success or failure.  Pure: bounded parsing, no I/O, no globals.
+ */
+#ifndef SSTPC_PPP_SNOOP_H
+#define SSTPC_PPP_SNOOP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PPP_PROTO_LCP		0xc021
+#define PPP_PROTO_PAP		0xc023
+#define PPP_PROTO_CHAP		0xc223
+#define PPP_PROTO_EAP		0xc227
+#define PPP_PROTO_IPCP		0x8021
+#define PPP_PROTO_CCP		0x80fd
+
+enum ppp_snoop_event {
+	PPP_SNOOP_NONE = 0,
+	PPP_SNOOP_MSCHAPV2_RESPONSE,	/* client -> server, NT-Response kept */
+	PPP_SNOOP_AUTH_SUCCESS,		/* server -> client */
+	PPP_SNOOP_AUTH_FAILURE,		/* server -> client */
+	PPP_SNOOP_LCP_TERMINATE		/* either way */
+};
+
+enum ppp_snoop_method {
+	PPP_AUTH_UNKNOWN = 0,
+	PPP_AUTH_PAP,
+	PPP_AUTH_MSCHAPV2,		/* CHAP with algorithm 0x81 */
+	PPP_AUTH_CHAP_OTHER,		/* CHAP-MD5, MS-CHAPv1: no keys */
+	PPP_AUTH_EAP_MSCHAPV2,
+	PPP_AUTH_EAP_OTHER
+};
+
+struct ppp_snoop {
+	enum ppp_snoop_method	method;
+	bool			have_nt_response;
+	uint8_t			nt_response[24];
+	char			fail_text[128];	/* sanitized Failure message */
+};
+
+/*
+ * ppp_snoop_frame - inspect one raw PPP frame (with or without FF 03).
+ * @from_server: direction.  Returns the event this frame represents (and
+ * updates @st), PPP_SNOOP_NONE for anything else, never an error: frames
+ * that do not parse are simply not interesting.
+ */
+enum ppp_snoop_event ppp_snoop_frame(struct ppp_snoop *st,
+	    const uint8_t *frame, size_t len, bool from_server);
+/* Name of a method for logs. */
+const char *ppp_snoop_method_name(enum ppp_snoop_method);
+/* Forget everything (zeroizes the NT-Response). */
+void	ppp_snoop_clear(struct ppp_snoop *st);
+
+#endif /* SSTPC_PPP_SNOOP_H */

@@ -1,0 +1,58 @@
+/*
+ * stream.h - the byte stream to the server: plain TCP (for the proxy
+ * CONNECT) and then TLS, non-blocking, on libevent.
+ */
+#ifndef SSTPC_STREAM_H
+#define SSTPC_STREAM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <openssl/ssl.h>
+
+struct event_base;
+struct stream;
+
+#define STREAM_RX_SIZE		(64 * 1024)
+#define STREAM_TX_HIGH		(128 * 1024)	/* producers pause above */
+#define STREAM_TX_LOW		(32 * 1024)	/* ...and resume below */
+#define STREAM_TX_CAP		(512 * 1024)	/* hard cap: write fails */
+#define STREAM_RECORD_MAX	16384		/* TLS plaintext record */
+
+struct stream_ops {
+	/* TLS handshake finished (not yet verified: the owner checks). */
+	void	(*connected)(void *arg);
+	/*
+	 * Bytes arrived: consume what forms complete units and return the
+	 * count; the rest stays buffered and is offered again with more.
+	 */
+	size_t	(*input)(void *arg, const uint8_t *buf, size_t len);
+	/* Output fell below STREAM_TX_LOW after having been above HIGH. */
+	void	(*drained)(void *arg);
+	/* EOF or error; err 0 = orderly EOF/close_notify.  Stream is dead. */
+	void	(*closed)(void *arg, int err, const char *msg);
+};
+
+struct stream	*stream_new(struct event_base *, int fd,
+		    const struct stream_ops *, void *arg);
+/* Switch to TLS (client side) with this SSL; the handshake starts now. */
+int		 stream_start_tls(struct stream *, SSL *);
+SSL		*stream_ssl(struct stream *);
+int		 stream_fd(const struct stream *);
+/* Queue bytes for sending; -ENOBUFS above STREAM_TX_CAP. */
+int		 stream_write(struct stream *, const void *, size_t);
+/* Reserve n bytes at the end of the output queue to fill in place. */
+uint8_t		*stream_reserve(struct stream *, size_t n);
+/* True when output is above the high watermark (pause producers). */
+bool		 stream_tx_full(const struct stream *);
+size_t		 stream_tx_pending(const struct stream *);
+/* Stop / resume delivering input (back-pressure from the consumer). */
+void		 stream_pause_input(struct stream *, bool pause);
+/* Flush what is queued, send close_notify, close the socket, free. */
+void		 stream_free(struct stream *, bool graceful);
+/* Counters. */
+uint64_t	 stream_bytes_in(const struct stream *);
+uint64_t	 stream_bytes_out(const struct stream *);
+
+#endif /* SSTPC_STREAM_H */
