@@ -113,8 +113,12 @@ session_drop_server(struct sstpc *s, bool graceful)
 		s->nc = NULL;
 	}
 	if (s->st != NULL) {
+		s->tls_in += stream_bytes_in(s->st);
+		s->tls_out += stream_bytes_out(s->st);
 		stream_free(s->st, graceful);
 		s->st = NULL;
+		if (s->established && s->t_end == 0)
+			s->t_end = session_now();
 	}
 	if (s->phase_timer != NULL)
 		evtimer_del(s->phase_timer);
@@ -664,8 +668,7 @@ session_stream_closed(void *arg, int err, const char *msg)
 		else
 			session_set_reason(s, s->stopping ? s->exit_code :
 			    SSTPC_EXIT_PEER, "%s", m);
-		stream_free(s->st, false);
-		s->st = NULL;
+		session_drop_server(s, false);
 		sstp_ctrl_lower_down(&s->ctrl);
 		session_ctrl_sync(s);
 		if (s->br != NULL)
@@ -856,6 +859,7 @@ session_run(struct sstpc *s, const struct sstpc_config *cfg)
 out:
 	session_drop_server(s, false);
 	if (s->br != NULL) {
+		bridge_stats(s->br, &s->ppp_out, &s->ppp_in);
 		bridge_free(s->br);
 		s->br = NULL;
 	}
@@ -878,5 +882,13 @@ out:
 		evdns_base_free(s->dns, 0);
 	if (s->base != NULL)
 		event_base_free(s->base);
+	if (s->established)
+		log_info("session summary: connected %.1f s; PPP %llu bytes sent, "
+		    "%llu received; TLS %llu bytes out, %llu in",
+		    (double)(s->t_end - s->t_established) / 1000.0,
+		    (unsigned long long)s->ppp_out,
+		    (unsigned long long)s->ppp_in,
+		    (unsigned long long)s->tls_out,
+		    (unsigned long long)s->tls_in);
 	return s->exit_code;
 }

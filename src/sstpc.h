@@ -86,6 +86,9 @@ struct sstpc {
 	bool			 have_reason;
 	char			 reason[512];
 	uint64_t		 t_established;
+	uint64_t		 t_end;
+	uint64_t		 tls_in, tls_out;	/* bytes on the wire */
+	uint64_t		 ppp_in, ppp_out;	/* PPP bytes bridged */
 };
 
 /* session.c */

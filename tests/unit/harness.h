@@ -73,7 +73,7 @@ th_fail(const char *file, int line, const char *what)
 #define ASSERT_STR_EQ(a, b) do {					\
 	const char *th_a = (a), *th_b = (b);				\
 	TH_CHECK(th_a != NULL && th_b != NULL && strcmp(th_a, th_b) == 0, \
-	    "%s == %s: \"%s\" != \"%s\"", #a, #b,			\
+	    "%s == %s: \"%.160s\" != \"%.160s\"", #a, #b,		\
 	    th_a ? th_a : "(null)", th_b ? th_b : "(null)");		\
 } while (0)
 #define ASSERT_MEM_EQ(a, b, n) do {					\
