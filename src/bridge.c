@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -643,10 +644,17 @@ bridge_free(struct bridge *b)
 	if (b == NULL)
 		return;
 	if (b->launch && b->pid > 0 && !b->reaped) {
-		/* Never leave an orphan pppd behind. */
+		/* Never leave an orphan pppd behind; wait at most ~3 s. */
+		struct timespec ts = { 0, 50 * 1000 * 1000 };
+		int i;
+
 		kill(b->pid, SIGTERM);
-		if (waitpid(b->pid, NULL, 0) < 0)
+		for (i = 0; i < 60 && waitpid(b->pid, NULL, WNOHANG) == 0; i++)
+			nanosleep(&ts, NULL);
+		if (i == 60) {
 			kill(b->pid, SIGKILL);
+			waitpid(b->pid, NULL, 0);
+		}
 	}
 	if (b->rev != NULL)
 		event_free(b->rev);
