@@ -198,15 +198,19 @@ bridge_auth_success(struct bridge *b)
 		ppp_snoop_clear(&b->snoop);
 		return;
 	}
-	if (!mschap || cfg->has_password) {
-		/* PAP, CHAP-MD5: no key material; HLAK is zero (PROTOCOL 4.1). */
-		memset(hlak, 0, sizeof hlak);
-		session_auth_done(b->s, hlak, "no key material: zero HLAK");
+	/*
+	 * MS-CHAPv2 without our own copy of the password, or another EAP
+	 * method (EAP-TLS gives 32-byte keys): only the pppd plugin knows
+	 * the keys, wait for its AUTH a little.  Otherwise (PAP, CHAP-MD5)
+	 * there is no key material and the HLAK is zero (PROTOCOL.md 4.1).
+	 */
+	if ((mschap || b->snoop.method == PPP_AUTH_EAP_OTHER) &&
+	    b->s->api != NULL) {
+		evtimer_add(b->key_timer, &tv);
 		return;
 	}
-	/* MS-CHAPv2 and no password: the pppd plugin brings the keys. */
-	if (b->s->api != NULL)
-		evtimer_add(b->key_timer, &tv);
+	memset(hlak, 0, sizeof hlak);
+	session_auth_done(b->s, hlak, "no key material: zero HLAK");
 }
 
 /* The plugin did not deliver keys in time: zero HLAK, loudly. */

@@ -6,7 +6,10 @@
  *    --ca-path are ADDED to it (1.0.18 replaced it, which broke systems
  *    without a hashed /etc/ssl/certs);
  *  - the host name (or IP literal) is checked against the SAN with
- *    OpenSSL's RFC 6125 matcher (1.0.18 never checked names at all);
+ *    OpenSSL's RFC 6125 matcher (1.0.18 never checked names at all); a
+ *    certificate without any DNS SAN is matched on its subject CN
+ *    (RFC 6125 6.4.4 permits it, MS-SSTP 3.2.4.1 names the CN, and
+ *    self-made RRAS certificates often carry only a CN);
  *  - the leaf must allow serverAuth (or anyExtendedKeyUsage) when it has an
  *    EKU extension (MS-SSTP 3.2.4.1);
  *  - --server-cert-sha256 pins the leaf: a pinned leaf is accepted even when
