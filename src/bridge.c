@@ -32,6 +32,7 @@
 #include <event2/event.h>
 
 #include "buf.h"
+#include "eap_proxy.h"
 #include "hdlc.h"
 #include "log.h"
 #include "ms_funcs.h"
@@ -84,6 +85,8 @@ struct bridge {
 	struct bridge_held	*held;
 	size_t			 nheld;
 	struct ppp_snoop	 snoop;
+	struct eap_proxy	*eap;		/* --eap-auth, else NULL */
+	struct event		*eap_timer;
 	uint64_t		 frames_out, frames_in, dropped_out;
 	uint64_t		 bytes_out, bytes_in;
 };
@@ -150,15 +153,12 @@ bridge_tx_room(struct bridge *b, size_t n)
 	return 0;
 }
 
-/* A frame passed on to the server; watch it for the key material. */
+/* Send one PPP frame to the server (gated by the session). */
 static void
-bridge_to_server(struct bridge *b, const uint8_t *f, size_t len)
+bridge_send_server(struct bridge *b, const uint8_t *f, size_t len)
 {
 	int r;
 
-	if (ppp_snoop_frame(&b->snoop, f, len, false) ==
-	    PPP_SNOOP_LCP_TERMINATE)
-		log_debug("pppd sent LCP Terminate-Request");
 	r = session_send_ppp(b->s, f, len);
 	if (r == 0) {
 		b->frames_out++;
@@ -167,6 +167,38 @@ bridge_to_server(struct bridge *b, const uint8_t *f, size_t len)
 		b->dropped_out++;
 		log_trace("frame from pppd not sent (%s)", strerror(-r));
 	}
+}
+
+/* Point the proxy's timer at its deadline. */
+static void
+bridge_eap_sync(struct bridge *b)
+{
+	uint64_t dl = eap_proxy_deadline(b->eap), now = session_now();
+	struct timeval tv;
+
+	if (dl == UINT64_MAX) {
+		evtimer_del(b->eap_timer);
+		return;
+	}
+	dl = dl > now ? dl - now : 0;
+	tv.tv_sec = (time_t)(dl / 1000);
+	tv.tv_usec = (suseconds_t)((dl % 1000) * 1000);
+	evtimer_add(b->eap_timer, &tv);
+}
+
+/* A frame from pppd for the server; watch it for the key material. */
+static void
+bridge_to_server(struct bridge *b, const uint8_t *f, size_t len)
+{
+	if (b->eap != NULL) {
+		eap_proxy_from_pppd(b->eap, session_now(), f, len);
+		bridge_eap_sync(b);
+		return;
+	}
+	if (ppp_snoop_frame(&b->snoop, f, len, false) ==
+	    PPP_SNOOP_LCP_TERMINATE)
+		log_debug("pppd sent LCP Terminate-Request");
+	bridge_send_server(b, f, len);
 }
 
 /* Derive the HLAK from what was seen and hand it to the session. */
@@ -226,19 +258,12 @@ bridge_key_timer_cb(evutil_socket_t fd, short what, void *arg)
 	session_auth_done(b->s, hlak, "zero HLAK after waiting for the plugin");
 }
 
-int
-bridge_from_server(struct bridge *b, const uint8_t *frame, size_t len)
+/* HDLC-encode one frame into the queue toward pppd. */
+static int
+bridge_send_pppd(struct bridge *b, const uint8_t *frame, size_t len)
 {
 	struct wbuf w;
-	enum ppp_snoop_event ev;
 
-	ev = ppp_snoop_frame(&b->snoop, frame, len, true);
-	if (ev == PPP_SNOOP_AUTH_SUCCESS)
-		bridge_auth_success(b);
-	else if (ev == PPP_SNOOP_AUTH_FAILURE)
-		log_err("server rejected the PPP authentication (%s)%s%s",
-		    ppp_snoop_method_name(b->snoop.method),
-		    b->snoop.fail_text[0] ? ": " : "", b->snoop.fail_text);
 	if (b->fd_out < 0)
 		return -EPIPE;
 	if (bridge_tx_room(b, hdlc_encode_bound(len)) < 0) {
@@ -259,6 +284,73 @@ bridge_from_server(struct bridge *b, const uint8_t *frame, size_t len)
 	if (b->pppd_ready)
 		event_add(b->wev, NULL);
 	return 0;
+}
+
+int
+bridge_from_server(struct bridge *b, const uint8_t *frame, size_t len)
+{
+	enum ppp_snoop_event ev;
+
+	if (b->eap != NULL) {
+		eap_proxy_from_server(b->eap, session_now(), frame, len);
+		bridge_eap_sync(b);
+		return 0;
+	}
+	ev = ppp_snoop_frame(&b->snoop, frame, len, true);
+	if (ev == PPP_SNOOP_AUTH_SUCCESS)
+		bridge_auth_success(b);
+	else if (ev == PPP_SNOOP_AUTH_FAILURE)
+		log_err("server rejected the PPP authentication (%s)%s%s",
+		    ppp_snoop_method_name(b->snoop.method),
+		    b->snoop.fail_text[0] ? ": " : "", b->snoop.fail_text);
+	return bridge_send_pppd(b, frame, len);
+}
+
+/* --- the EAP proxy's outputs (--eap-auth) -------------------------------- */
+
+static void
+bridge_eap_to_server(void *arg, const uint8_t *f, size_t len)
+{
+	bridge_send_server(arg, f, len);
+}
+
+static void
+bridge_eap_to_pppd(void *arg, const uint8_t *f, size_t len)
+{
+	bridge_send_pppd(arg, f, len);
+}
+
+static void
+bridge_eap_auth_done(void *arg, const uint8_t hlak[32])
+{
+	struct bridge *b = arg;
+
+	session_auth_done(b->s, hlak, "authenticated by sstpc (--eap-auth)");
+}
+
+static void
+bridge_eap_fail(void *arg, int exit_code, const char *msg)
+{
+	struct bridge *b = arg;
+
+	session_set_reason(b->s, exit_code, "%s", msg);
+	session_stop(b->s);
+}
+
+static const struct eap_proxy_ops bridge_eap_ops = {
+	.to_server = bridge_eap_to_server,
+	.to_pppd = bridge_eap_to_pppd,
+	.auth_done = bridge_eap_auth_done,
+	.fail = bridge_eap_fail,
+};
+
+static void
+bridge_eap_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct bridge *b = arg;
+
+	eap_proxy_timer(b->eap, session_now());
+	bridge_eap_sync(b);
 }
 
 /* Write queued bytes to pppd. */
@@ -468,6 +560,15 @@ bridge_new(struct sstpc *s)
 	}
 	/* Escape every control character toward pppd: always safe. */
 	hdlc_enc_init(&b->enc, HDLC_ACCM_ALL);
+	if (s->cfg->eap_auth) {
+		b->eap = eap_proxy_new(s->cfg->user, s->cfg->password,
+		    &bridge_eap_ops, b);
+		b->eap_timer = evtimer_new(s->base, bridge_eap_timer_cb, b);
+		if (b->eap == NULL || b->eap_timer == NULL) {
+			bridge_free(b);
+			return NULL;
+		}
+	}
 	return b;
 }
 
@@ -541,7 +642,8 @@ bridge_launch(struct bridge *b, char *err, size_t errlen)
 	ac.password_fd = -1;
 	ac.opts = (const char * const *)cfg->pppd_args;
 	ac.nopts = cfg->n_pppd_args;
-	if (cfg->has_password) {
+	/* With --eap-auth sstpc authenticates: pppd needs no password. */
+	if (cfg->has_password && !cfg->eap_auth) {
 		pwfd = bridge_password_pipe(cfg, err, errlen);
 		if (pwfd < 0)
 			goto fail;
@@ -670,6 +772,10 @@ bridge_free(struct bridge *b)
 		event_free(b->kill_timer);
 	if (b->key_timer != NULL)
 		event_free(b->key_timer);
+	if (b->eap_timer != NULL)
+		event_free(b->eap_timer);
+	if (b->eap != NULL)
+		eap_proxy_free(b->eap);
 	if (b->launch && b->fd_in >= 0)
 		close(b->fd_in);
 	ppp_snoop_clear(&b->snoop);
