@@ -348,7 +348,8 @@ session_sstp_input(struct sstpc *s, const uint8_t *buf, size_t len)
 			session_ctrl_sync(s);
 			return len;
 		}
-		sstp_ctrl_rx_any(&s->ctrl, now);
+		if (off == 0)
+			sstp_ctrl_rx_any(&s->ctrl, now);	/* once a batch */
 		if (fr.control) {
 			if (log_enabled(LOG_LVL_CTRL)) {
 				sstp_wire_describe(buf + off, fr.len, d,
@@ -357,6 +358,7 @@ session_sstp_input(struct sstpc *s, const uint8_t *buf, size_t len)
 			}
 			log_hex("SSTP in", buf + off, fr.len);
 			sstp_ctrl_input(&s->ctrl, now, buf + off, fr.len);
+			session_ctrl_sync(s);
 		} else if (sstp_wire_data_payload(buf + off, fr.len, &pl) ==
 		    0 && bcur_left(&pl) > 0) {
 			ctl = sstp_wire_ppp_classify(bcur_ptr(&pl),
@@ -373,11 +375,12 @@ session_sstp_input(struct sstpc *s, const uint8_t *buf, size_t len)
 				    sstp_ctrl_state(&s->ctrl)));
 		}
 		off += fr.len;
-		session_ctrl_sync(s);
 		/* The bridge may have asked us to stop reading. */
 		if (s->st != NULL && s->paused_by_bridge)
 			break;
 	}
+	if (off > 0)
+		session_ctrl_sync(s);	/* the Hello deadline moved */
 	return off;
 }
 

@@ -96,7 +96,11 @@ stream_deliver(struct stream *s)
 	}
 }
 
-/* Read as much as fits; returns 0, or -1 when the stream died. */
+/*
+ * Read as much as fits; returns 0 when the socket (and OpenSSL) ran dry, 1
+ * when the buffer filled up first (more may be waiting), -1 when the stream
+ * died.
+ */
 static int
 stream_read_some(struct stream *s)
 {
@@ -155,7 +159,7 @@ stream_read_some(struct stream *s)
 			return -1;
 		}
 	}
-	return 0;
+	return 1;
 }
 
 /* Write queued output; returns 0, or -1 when the stream died. */
@@ -280,9 +284,29 @@ stream_io_cb(evutil_socket_t fd, short what, void *arg)
 		goto out;
 	if (((what & EV_READ) || (s->ssl != NULL && SSL_pending(s->ssl) > 0))
 	    && !s->paused && s->mode != STREAM_DEAD) {
-		if (stream_read_some(s) < 0)
-			goto out;
-		stream_deliver(s);
+		int r = 1, rounds;
+
+		/*
+		 * Read, let the owner parse in place, repeat while the buffer
+		 * keeps filling up: bytes OpenSSL already decrypted do not
+		 * make the socket readable again (the 1.0.18 burst stall).
+		 * Bounded, so one busy stream cannot starve the pty side.
+		 */
+		for (rounds = 0; r == 1 && rounds < 8; rounds++) {
+			r = stream_read_some(s);
+			if (r < 0)
+				goto out;
+			stream_deliver(s);
+			if (s->mode == STREAM_DEAD || s->free_pending ||
+			    s->paused)
+				break;
+		}
+		if (r == 1 && !s->paused && s->mode != STREAM_DEAD &&
+		    !s->free_pending) {
+			struct timeval tv = { 0, 0 };
+
+			evtimer_add(s->kick, &tv);	/* continue next turn */
+		}
 		/* Flush what the input handler queued in the same pass. */
 		if (s->mode != STREAM_DEAD && !s->free_pending &&
 		    stream_flush(s) < 0)

@@ -27,13 +27,13 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 build="$top/build-demo"
-if [ ! -x "$build/sstpc" ]; then
-	echo "== building sstpc"
-	[ -x ./configure ] || ./autogen.sh >/dev/null 2>&1 || exit 1
-	mkdir -p "$build"
-	(cd "$build" && "$top/configure" >/dev/null && make -j"$(nproc)" sstpc >/dev/null) ||
-		{ echo "build failed" >&2; exit 1; }
+echo "== building sstpc"
+[ -x ./configure ] || ./autogen.sh >/dev/null 2>&1 || exit 1
+mkdir -p "$build"
+if [ ! -f "$build/Makefile" ]; then
+	(cd "$build" && "$top/configure" >/dev/null) || { echo "configure failed" >&2; exit 1; }
 fi
+make -C "$build" -j"$(nproc)" sstpc >/dev/null || { echo "build failed" >&2; exit 1; }
 
 work=$(mktemp -d)
 chmod 700 "$work"
