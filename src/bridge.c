@@ -80,8 +80,7 @@ struct bridge {
 	struct hdlc_enc		 enc;
 	uint8_t			 frame_buf[BRIDGE_FRAME_BUF];
 	uint8_t			*rx;
-	uint8_t			*tx;
-	size_t			 tx_off, tx_len, tx_cap;
+	struct bq		 tx;		/* HDLC bytes for pppd */
 	struct bridge_held	*held;
 	size_t			 nheld;
 	struct ppp_snoop	 snoop;
@@ -124,33 +123,6 @@ bridge_report_gone(struct bridge *b)
 	if (b->kill_timer != NULL)
 		evtimer_del(b->kill_timer);
 	session_ppp_gone(b->s, code, why);
-}
-
-/* Queue encoded bytes for pppd; returns 0 or -ENOBUFS. */
-static int
-bridge_tx_room(struct bridge *b, size_t n)
-{
-	size_t need, ncap;
-	uint8_t *p;
-
-	if (b->tx_off > 0 && b->tx_cap - b->tx_len < n) {
-		memmove(b->tx, b->tx + b->tx_off, b->tx_len - b->tx_off);
-		b->tx_len -= b->tx_off;
-		b->tx_off = 0;
-	}
-	need = b->tx_len + n;
-	if (need <= b->tx_cap)
-		return 0;
-	if (need > BRIDGE_TX_CAP)
-		return -ENOBUFS;
-	for (ncap = b->tx_cap; ncap < need; ncap *= 2)
-		;
-	p = realloc(b->tx, ncap);
-	if (p == NULL)
-		return -ENOMEM;
-	b->tx = p;
-	b->tx_cap = ncap;
-	return 0;
 }
 
 /* Send one PPP frame to the server (gated by the session). */
@@ -266,17 +238,17 @@ bridge_send_pppd(struct bridge *b, const uint8_t *frame, size_t len)
 
 	if (b->fd_out < 0)
 		return -EPIPE;
-	if (bridge_tx_room(b, hdlc_encode_bound(len)) < 0) {
+	if (bq_room(&b->tx, hdlc_encode_bound(len)) < 0) {
 		log_warn("pppd is not reading: frame dropped");
 		return -ENOBUFS;
 	}
-	wbuf_init(&w, b->tx + b->tx_len, b->tx_cap - b->tx_len);
+	wbuf_init(&w, b->tx.p + b->tx.len, b->tx.cap - b->tx.len);
 	if (hdlc_encode(&b->enc, &w, frame, len) < 0)
 		return -EINVAL;
-	b->tx_len += w.len;
+	b->tx.len += w.len;
 	b->frames_in++;
 	b->bytes_in += len;
-	if (!b->server_paused && b->tx_len - b->tx_off > BRIDGE_TX_HIGH) {
+	if (!b->server_paused && bq_pending(&b->tx) > BRIDGE_TX_HIGH) {
 		b->server_paused = true;
 		b->s->paused_by_bridge = true;
 		session_pause_server(b->s, true);
@@ -360,22 +332,20 @@ bridge_write_cb(evutil_socket_t fd, short what, void *arg)
 	struct bridge *b = arg;
 	ssize_t n;
 
-	while (b->tx_len > b->tx_off) {
-		n = write(b->fd_out, b->tx + b->tx_off, b->tx_len - b->tx_off);
+	while (bq_pending(&b->tx) > 0) {
+		n = write(b->fd_out, bq_head(&b->tx), bq_pending(&b->tx));
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EINTR)
 				break;
 			log_debug("write to pppd: %s", strerror(errno));
-			b->tx_off = b->tx_len = 0;
+			bq_consume(&b->tx, bq_pending(&b->tx));
 			break;
 		}
-		b->tx_off += (size_t)n;
+		bq_consume(&b->tx, (size_t)n);
 	}
-	if (b->tx_off == b->tx_len) {
-		b->tx_off = b->tx_len = 0;
+	if (bq_pending(&b->tx) == 0)
 		event_del(b->wev);
-	}
-	if (b->server_paused && b->tx_len - b->tx_off < BRIDGE_TX_LOW) {
+	if (b->server_paused && bq_pending(&b->tx) < BRIDGE_TX_LOW) {
 		b->server_paused = false;
 		b->s->paused_by_bridge = false;
 		session_pause_server(b->s, false);
@@ -428,7 +398,7 @@ bridge_read_cb(evutil_socket_t fd, short what, void *arg)
 		 * retransmission.  Its first frame shows the line is ready.
 		 */
 		b->pppd_ready = true;
-		if (b->tx_len > b->tx_off)
+		if (bq_pending(&b->tx) > 0)
 			event_add(b->wev, NULL);
 	}
 	in = bcur_make(b->rx, (size_t)n);
@@ -547,12 +517,11 @@ bridge_new(struct sstpc *s)
 	b->s = s;
 	b->fd_in = b->fd_out = -1;
 	b->rx = malloc(BRIDGE_RX_SIZE);
-	b->tx_cap = 64 * 1024;
-	b->tx = malloc(b->tx_cap);
+	bq_init(&b->tx, 64 * 1024, BRIDGE_TX_CAP);
 	b->held = calloc(BRIDGE_HOLD_MAX, sizeof *b->held);
 	b->key_timer = evtimer_new(s->base, bridge_key_timer_cb, b);
 	b->kill_timer = evtimer_new(s->base, bridge_kill_cb, b);
-	if (b->rx == NULL || b->tx == NULL || b->held == NULL ||
+	if (b->rx == NULL || b->tx.p == NULL || b->held == NULL ||
 	    b->key_timer == NULL || b->kill_timer == NULL ||
 	    hdlc_dec_init(&b->dec, b->frame_buf, sizeof b->frame_buf, 0, 0) < 0) {
 		bridge_free(b);
@@ -780,7 +749,7 @@ bridge_free(struct bridge *b)
 		close(b->fd_in);
 	ppp_snoop_clear(&b->snoop);
 	free(b->rx);
-	free(b->tx);
+	bq_free(&b->tx);
 	free(b->held);
 	free(b);
 }

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
@@ -285,4 +286,73 @@ wbuf_patch_be16(struct wbuf *w, size_t off, uint16_t v)
 		return;
 	}
 	store_be16(w->p + off, v);
+}
+
+int
+bq_init(struct bq *q, size_t initial, size_t max)
+{
+	q->off = q->len = 0;
+	q->cap = initial;
+	q->max = max;
+	q->p = malloc(initial);
+	return q->p == NULL ? -ENOMEM : 0;
+}
+
+void
+bq_free(struct bq *q)
+{
+	free(q->p);
+	q->p = NULL;
+	q->off = q->len = q->cap = 0;
+}
+
+int
+bq_room(struct bq *q, size_t n)
+{
+	size_t ncap;
+	uint8_t *np;
+
+	if (q->cap - q->len >= n)
+		return 0;
+	if (q->off > 0) {
+		/* Contents are kept, only moved (TLS allows it with
+		 * SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER). */
+		memmove(q->p, q->p + q->off, q->len - q->off);
+		q->len -= q->off;
+		q->off = 0;
+		if (q->cap - q->len >= n)
+			return 0;
+	}
+	if (n > q->max - q->len)
+		return -ENOBUFS;
+	for (ncap = q->cap; ncap - q->len < n; ncap *= 2)
+		;
+	if (ncap > q->max)
+		ncap = q->max;
+	np = realloc(q->p, ncap);
+	if (np == NULL)
+		return -ENOMEM;
+	q->p = np;
+	q->cap = ncap;
+	return 0;
+}
+
+uint8_t *
+bq_reserve(struct bq *q, size_t n)
+{
+	uint8_t *t;
+
+	if (bq_room(q, n) < 0)
+		return NULL;
+	t = q->p + q->len;
+	q->len += n;
+	return t;
+}
+
+void
+bq_consume(struct bq *q, size_t n)
+{
+	q->off += n;
+	if (q->off >= q->len)
+		q->off = q->len = 0;
 }

@@ -114,6 +114,39 @@ uint8_t	*wbuf_reserve(struct wbuf *, size_t);
 /* Overwrite a big-endian u16 at an earlier offset (for back-patched lengths). */
 void	wbuf_patch_be16(struct wbuf *, size_t off, uint16_t);
 
+/*
+ * Output queue toward a file descriptor or TLS: bytes are appended at the
+ * tail and consumed from the head; the storage grows up to a hard cap and
+ * is compacted when the head has moved.  Not for untrusted input.
+ */
+struct bq {
+	uint8_t		*p;
+	size_t		 off;		/* first unsent byte */
+	size_t		 len;		/* end of queued bytes */
+	size_t		 cap;
+	size_t		 max;		/* hard cap on cap */
+};
+
+int	bq_init(struct bq *, size_t initial, size_t max);
+void	bq_free(struct bq *);
+/* Make room for n more bytes; 0, -ENOBUFS above max, or -ENOMEM. */
+int	bq_room(struct bq *, size_t n);
+/* Reserve n bytes at the tail (NULL when bq_room fails). */
+uint8_t	*bq_reserve(struct bq *, size_t n);
+/* Bytes waiting, and a pointer to them. */
+static inline size_t
+bq_pending(const struct bq *q)
+{
+	return q->len - q->off;
+}
+static inline const uint8_t *
+bq_head(const struct bq *q)
+{
+	return q->p + q->off;
+}
+/* n bytes were sent: drop them from the head. */
+void	bq_consume(struct bq *, size_t n);
+
 /* Big-endian loads/stores for code that already holds a checked view. */
 static inline uint16_t
 load_be16(const uint8_t *p)

@@ -20,6 +20,7 @@
 #include <openssl/err.h>
 #include <event2/event.h>
 
+#include "buf.h"
 #include "log.h"
 #include "stream.h"
 #include "tls.h"
@@ -49,10 +50,7 @@ struct stream {
 	bool			 want_write;	/* OpenSSL asked for EV_WRITE */
 	uint8_t			*rx;
 	size_t			 rx_len;
-	uint8_t			*tx;
-	size_t			 tx_off;	/* start of unsent bytes */
-	size_t			 tx_len;	/* end of queued bytes */
-	size_t			 tx_cap;
+	struct bq		 tx;		/* output queue */
 	size_t			 tx_retry;	/* SSL_write length to repeat */
 	uint64_t		 bytes_in;
 	uint64_t		 bytes_out;
@@ -66,7 +64,7 @@ stream_update_events(struct stream *s)
 {
 	if (s->mode == STREAM_DEAD)
 		return;
-	if ((s->mode != STREAM_HANDSHAKE && s->tx_len > s->tx_off) ||
+	if ((s->mode != STREAM_HANDSHAKE && bq_pending(&s->tx) > 0) ||
 	    s->want_write)
 		event_add(s->wev, NULL);
 	else
@@ -171,17 +169,17 @@ stream_flush(struct stream *s)
 	int r, e;
 	char msg[256];
 
-	while (s->tx_len > s->tx_off) {
-		chunk = s->tx_len - s->tx_off;
+	while (bq_pending(&s->tx) > 0) {
+		chunk = bq_pending(&s->tx);
 		if (s->mode == STREAM_PLAIN) {
-			n = send(s->fd, s->tx + s->tx_off, chunk, MSG_NOSIGNAL);
+			n = send(s->fd, bq_head(&s->tx), chunk, MSG_NOSIGNAL);
 			if (n < 0) {
 				if (errno == EAGAIN || errno == EINTR)
 					break;
 				stream_fail(s, -errno, strerror(errno));
 				return -1;
 			}
-			s->tx_off += (size_t)n;
+			bq_consume(&s->tx, (size_t)n);
 			s->bytes_out += (uint64_t)n;
 			continue;
 		}
@@ -191,11 +189,11 @@ stream_flush(struct stream *s)
 		else if (chunk > STREAM_RECORD_MAX)
 			chunk = STREAM_RECORD_MAX;
 		ERR_clear_error();
-		r = SSL_write(s->ssl, s->tx + s->tx_off, (int)chunk);
+		r = SSL_write(s->ssl, bq_head(&s->tx), (int)chunk);
 		if (r > 0) {
 			s->want_write = false;
 			s->tx_retry = 0;
-			s->tx_off += (size_t)r;
+			bq_consume(&s->tx, (size_t)r);
 			s->bytes_out += (uint64_t)r;
 			continue;
 		}
@@ -212,15 +210,7 @@ stream_flush(struct stream *s)
 		}
 		return -1;
 	}
-	if (s->tx_off == s->tx_len)
-		s->tx_off = s->tx_len = 0;
-	else if (s->tx_off > s->tx_cap / 2 && s->tx_retry == 0) {
-		/* Compact (allowed: SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER). */
-		memmove(s->tx, s->tx + s->tx_off, s->tx_len - s->tx_off);
-		s->tx_len -= s->tx_off;
-		s->tx_off = 0;
-	}
-	if (s->was_full && s->tx_len - s->tx_off < STREAM_TX_LOW) {
+	if (s->was_full && bq_pending(&s->tx) < STREAM_TX_LOW) {
 		s->was_full = false;
 		if (s->ops->drained != NULL && !s->closing)
 			s->ops->drained(s->arg);
@@ -357,12 +347,11 @@ stream_new(struct event_base *base, int fd, const struct stream_ops *ops,
 	s->arg = arg;
 	s->mode = STREAM_PLAIN;
 	s->rx = malloc(STREAM_RX_SIZE);
-	s->tx_cap = 64 * 1024;
-	s->tx = malloc(s->tx_cap);
+	bq_init(&s->tx, 64 * 1024, STREAM_TX_CAP);
 	s->rev = event_new(base, fd, EV_READ | EV_PERSIST, stream_io_cb, s);
 	s->wev = event_new(base, fd, EV_WRITE | EV_PERSIST, stream_io_cb, s);
 	s->kick = evtimer_new(base, stream_kick_cb, s);
-	if (s->rx == NULL || s->tx == NULL || s->rev == NULL ||
+	if (s->rx == NULL || s->tx.p == NULL || s->rev == NULL ||
 	    s->wev == NULL || s->kick == NULL) {
 		stream_free(s, false);
 		return NULL;
@@ -392,48 +381,17 @@ stream_ssl(struct stream *s)
 	return s->ssl;
 }
 
-/* Grow the output queue to hold n more bytes, within STREAM_TX_CAP. */
-static int
-stream_tx_room(struct stream *s, size_t n)
-{
-	size_t want, ncap;
-	uint8_t *p;
-
-	if (s->mode == STREAM_DEAD)
-		return -EPIPE;
-	want = s->tx_len + n;
-	if (want <= s->tx_cap)
-		return 0;
-	if (s->tx_off > 0 && s->tx_retry == 0) {
-		memmove(s->tx, s->tx + s->tx_off, s->tx_len - s->tx_off);
-		s->tx_len -= s->tx_off;
-		s->tx_off = 0;
-		want = s->tx_len + n;
-		if (want <= s->tx_cap)
-			return 0;
-	}
-	if (want - s->tx_off > STREAM_TX_CAP)
-		return -ENOBUFS;
-	for (ncap = s->tx_cap; ncap < want; ncap *= 2)
-		;
-	p = realloc(s->tx, ncap);
-	if (p == NULL)
-		return -ENOMEM;
-	s->tx = p;
-	s->tx_cap = ncap;
-	return 0;
-}
-
 uint8_t *
 stream_reserve(struct stream *s, size_t n)
 {
 	uint8_t *p;
 
-	if (stream_tx_room(s, n) < 0)
+	if (s->mode == STREAM_DEAD)
 		return NULL;
-	p = s->tx + s->tx_len;
-	s->tx_len += n;
-	if (s->tx_len - s->tx_off > STREAM_TX_HIGH)
+	p = bq_reserve(&s->tx, n);
+	if (p == NULL)
+		return NULL;
+	if (bq_pending(&s->tx) > STREAM_TX_HIGH)
 		s->was_full = true;
 	if (!s->in_callback && s->mode != STREAM_HANDSHAKE)
 		event_add(s->wev, NULL);
@@ -454,13 +412,13 @@ stream_write(struct stream *s, const void *buf, size_t len)
 bool
 stream_tx_full(const struct stream *s)
 {
-	return s->tx_len - s->tx_off > STREAM_TX_HIGH;
+	return bq_pending(&s->tx) > STREAM_TX_HIGH;
 }
 
 size_t
 stream_tx_pending(const struct stream *s)
 {
-	return s->tx_len - s->tx_off;
+	return bq_pending(&s->tx);
 }
 
 void
@@ -521,6 +479,6 @@ stream_free(struct stream *s, bool graceful)
 	if (s->fd >= 0)
 		close(s->fd);
 	free(s->rx);
-	free(s->tx);
+	bq_free(&s->tx);
 	free(s);
 }
