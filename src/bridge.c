@@ -77,7 +77,11 @@ struct bridge {
 	bool			 rx_paused;	/* not reading pppd */
 	bool			 server_paused;	/* we paused the server */
 	struct hdlc_dec		 dec;
-	struct hdlc_enc		 enc;
+	struct hdlc_enc		 enc;		/* negotiated send ACCM */
+	struct hdlc_enc		 enc_lcp;	/* LCP: always all (RFC 1662 7.1) */
+	bool			 accm_req_valid;
+	uint8_t			 accm_req_id;	/* pppd's ConfReq carrying it */
+	uint32_t		 accm_req;
 	uint8_t			 frame_buf[BRIDGE_FRAME_BUF];
 	uint8_t			*rx;
 	struct bq		 tx;		/* HDLC bytes for pppd */
@@ -141,6 +145,36 @@ bridge_send_server(struct bridge *b, const uint8_t *f, size_t len)
 	}
 }
 
+/*
+ * RFC 1662 7.1: the ACCM pppd asks for in its LCP Configure-Request applies
+ * to what pppd receives, once the server has acknowledged it.  Escaping
+ * only what pppd asked for (usually nothing: asyncmap 0) saves 1 byte in 8
+ * on random data toward the pty.  A new Configure-Request from either side
+ * (renegotiation) returns to the default map until the next Ack.
+ */
+static void
+bridge_watch_accm(struct bridge *b, const uint8_t *f, size_t len,
+    bool from_server)
+{
+	struct ppp_lcp_accm a;
+
+	if (!ppp_snoop_lcp_accm(f, len, &a))
+		return;
+	if (a.code == 1) {
+		if (b->enc.accm != HDLC_ACCM_ALL)
+			hdlc_enc_set_accm(&b->enc, HDLC_ACCM_ALL);
+		if (!from_server) {
+			b->accm_req_valid = true;
+			b->accm_req_id = a.id;
+			b->accm_req = a.has_accm ? a.accm : HDLC_ACCM_ALL;
+		}
+	} else if (a.code == 2 && from_server && b->accm_req_valid &&
+	    a.id == b->accm_req_id) {
+		hdlc_enc_set_accm(&b->enc, b->accm_req);
+		log_debug("HDLC toward pppd: send ACCM 0x%08x", b->accm_req);
+	}
+}
+
 /* Point the proxy's timer at its deadline. */
 static void
 bridge_eap_sync(struct bridge *b)
@@ -170,6 +204,7 @@ bridge_to_server(struct bridge *b, const uint8_t *f, size_t len)
 	if (ppp_snoop_frame(&b->snoop, f, len, false) ==
 	    PPP_SNOOP_LCP_TERMINATE)
 		log_debug("pppd sent LCP Terminate-Request");
+	bridge_watch_accm(b, f, len, false);
 	bridge_send_server(b, f, len);
 }
 
@@ -230,6 +265,22 @@ bridge_key_timer_cb(evutil_socket_t fd, short what, void *arg)
 	session_auth_done(b->s, hlak, "zero HLAK after waiting for the plugin");
 }
 
+/* LCP Configure..Code-Reject (codes 1-7) always go with the full map. */
+static bool
+bridge_is_lcp_cp(const uint8_t *f, size_t len)
+{
+	struct bcur c = bcur_make(f, len);
+	uint16_t proto;
+	uint8_t code;
+
+	if (bcur_starts_with(&c, "\xff\x03", 2))
+		(void)bcur_skip(&c, 2);
+	if (bcur_get_be16(&c, &proto) < 0 || proto != PPP_PROTO_LCP ||
+	    bcur_get_u8(&c, &code) < 0)
+		return false;
+	return code >= 1 && code <= 7;
+}
+
 /* HDLC-encode one frame into the queue toward pppd. */
 static int
 bridge_send_pppd(struct bridge *b, const uint8_t *frame, size_t len)
@@ -243,7 +294,8 @@ bridge_send_pppd(struct bridge *b, const uint8_t *frame, size_t len)
 		return -ENOBUFS;
 	}
 	wbuf_init(&w, b->tx.p + b->tx.len, b->tx.cap - b->tx.len);
-	if (hdlc_encode(&b->enc, &w, frame, len) < 0)
+	if (hdlc_encode(bridge_is_lcp_cp(frame, len) ? &b->enc_lcp : &b->enc,
+	    &w, frame, len) < 0)
 		return -EINVAL;
 	b->tx.len += w.len;
 	b->frames_in++;
@@ -268,6 +320,7 @@ bridge_from_server(struct bridge *b, const uint8_t *frame, size_t len)
 		bridge_eap_sync(b);
 		return 0;
 	}
+	bridge_watch_accm(b, frame, len, true);
 	ev = ppp_snoop_frame(&b->snoop, frame, len, true);
 	if (ev == PPP_SNOOP_AUTH_SUCCESS)
 		bridge_auth_success(b);
@@ -529,6 +582,7 @@ bridge_new(struct sstpc *s)
 	}
 	/* Escape every control character toward pppd: always safe. */
 	hdlc_enc_init(&b->enc, HDLC_ACCM_ALL);
+	hdlc_enc_init(&b->enc_lcp, HDLC_ACCM_ALL);
 	if (s->cfg->eap_auth) {
 		b->eap = eap_proxy_new(s->cfg->user, s->cfg->password,
 		    &bridge_eap_ops, b);

@@ -155,6 +155,33 @@ ppp_snoop_frame(struct ppp_snoop *st, const uint8_t *frame, size_t len,
 	return PPP_SNOOP_NONE;
 }
 
+bool
+ppp_snoop_lcp_accm(const uint8_t *frame, size_t len, struct ppp_lcp_accm *out)
+{
+	struct bcur c = bcur_make(frame, len), body, opt;
+	uint16_t proto, plen;
+	uint8_t type, olen;
+
+	memset(out, 0, sizeof *out);
+	if (snoop_proto(&c, &proto) < 0 || proto != PPP_PROTO_LCP ||
+	    bcur_get_u8(&c, &out->code) < 0 || bcur_get_u8(&c, &out->id) < 0 ||
+	    bcur_get_be16(&c, &plen) < 0 || plen < 4 ||
+	    out->code < 1 || out->code > 4 ||
+	    bcur_get_view(&c, (size_t)plen - 4, &body) < 0)
+		return false;
+	while (bcur_left(&body) > 0) {
+		if (bcur_peek_u8(&body, 1, &olen) < 0 ||
+		    bcur_sub_tlv(&body, olen, 2, &opt) < 0)
+			return false;
+		if (bcur_get_u8(&opt, &type) < 0 || bcur_skip(&opt, 1) < 0)
+			return false;
+		/* RFC 1662 7.1: type 2, length 6, a 32-bit map. */
+		if (type == 2 && bcur_get_be32(&opt, &out->accm) == 0)
+			out->has_accm = true;
+	}
+	return true;
+}
+
 const char *
 ppp_snoop_method_name(enum ppp_snoop_method m)
 {

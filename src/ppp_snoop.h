@@ -50,6 +50,22 @@ struct ppp_snoop {
  */
 enum ppp_snoop_event ppp_snoop_frame(struct ppp_snoop *st,
 	    const uint8_t *frame, size_t len, bool from_server);
+/* What an LCP Configure packet says about the ACCM (RFC 1662 7.1). */
+struct ppp_lcp_accm {
+	uint8_t		code;		/* 1 ConfReq, 2 ConfAck, ... */
+	uint8_t		id;
+	bool		has_accm;	/* the packet carries option 2 */
+	uint32_t	accm;
+};
+
+/*
+ * ppp_snoop_lcp_accm - if the frame is an LCP Configure-Request/-Ack/-Nak/
+ * -Reject, fill @out and return true.  Options are walked with a minimum
+ * length of 2 (RFC 1661 6); a malformed packet returns false.
+ */
+bool	ppp_snoop_lcp_accm(const uint8_t *frame, size_t len,
+	    struct ppp_lcp_accm *out);
+
 /* Name of a method for logs. */
 const char *ppp_snoop_method_name(enum ppp_snoop_method);
 /* Forget everything (zeroizes the NT-Response). */
