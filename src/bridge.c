@@ -66,6 +66,7 @@ struct bridge {
 	int			 status;
 	bool			 eof;
 	bool			 term_sent;
+	bool			 hung_up;	/* we closed the pty master */
 	bool			 gone_reported;
 	struct event		*rev;
 	struct event		*wev;
@@ -520,30 +521,61 @@ bridge_chld_cb(evutil_socket_t fd, short what, void *arg)
 	 * for an EOF that cannot come once pppd itself is gone and the
 	 * master has been drained.
 	 */
-	if (!b->eof) {
+	if (!b->eof && b->fd_in >= 0) {
 		bridge_read_cb(b->fd_in, EV_READ, b);
 		b->eof = true;
 	}
 	bridge_report_gone(b);
 }
 
+/* pppd outlived its grace time: SIGTERM (after a hangup), then SIGKILL. */
 static void
 bridge_kill_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct bridge *b = arg;
+	struct timeval tv = { BRIDGE_KILL_MS / 1000, 0 };
 
-	if (!b->reaped) {
-		log_warn("pppd did not exit after SIGTERM: killing it");
-		kill(b->pid, SIGKILL);
+	if (b->reaped)
+		return;
+	if (!b->term_sent) {
+		log_debug("pppd still running after the hangup: SIGTERM");
+		b->term_sent = true;
+		kill(b->pid, SIGTERM);
+		evtimer_add(b->kill_timer, &tv);
+		return;
 	}
+	log_warn("pppd did not exit after SIGTERM: killing it");
+	kill(b->pid, SIGKILL);
 }
 
 void
-bridge_stop(struct bridge *b)
+bridge_stop(struct bridge *b, bool hangup)
 {
 	struct timeval tv = { BRIDGE_KILL_MS / 1000, 0 };
 
-	if (!b->launch || b->reaped || b->pid <= 0 || b->term_sent)
+	if (!b->launch || b->reaped || b->pid <= 0)
+		return;
+	if (hangup && !b->hung_up) {
+		/*
+		 * The server side is gone: an LCP Terminate from pppd could
+		 * not travel anyway, so hang up its line (pppd sees "Modem
+		 * hangup" and exits at once) instead of letting it wait
+		 * for Terminate-Ack retries.
+		 */
+		b->hung_up = true;
+		log_debug("hanging up pppd's pty (pid %ld)", (long)b->pid);
+		if (b->rev != NULL)
+			event_del(b->rev);
+		if (b->wev != NULL)
+			event_del(b->wev);
+		if (b->fd_in >= 0)
+			close(b->fd_in);
+		b->fd_in = b->fd_out = -1;
+		b->eof = true;
+		evtimer_add(b->kill_timer, &tv);
+		return;
+	}
+	if (b->term_sent || b->hung_up)
 		return;
 	b->term_sent = true;
 	log_debug("stopping pppd (pid %ld)", (long)b->pid);
@@ -671,6 +703,9 @@ bridge_launch(struct bridge *b, char *err, size_t errlen)
 		if (pwfd < 0)
 			goto fail;
 		ac.password_fd = 3;	/* pppd_spawn() moves it there */
+		/* XX: minimal /dev (busybox, some containers) has no fd link. */
+		if (access("/dev/fd/0", F_OK) != 0)
+			ac.fd_dir = "/proc/self/fd";
 	}
 	snprintf(plugin, sizeof plugin, "%s/sstp-pppd-plugin.so",
 	    SSTPC_PLUGIN_DIR);
@@ -801,6 +836,7 @@ bridge_free(struct bridge *b)
 		eap_proxy_free(b->eap);
 	if (b->launch && b->fd_in >= 0)
 		close(b->fd_in);
+	b->fd_in = b->fd_out = -1;
 	ppp_snoop_clear(&b->snoop);
 	free(b->rx);
 	bq_free(&b->tx);

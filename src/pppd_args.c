@@ -142,7 +142,7 @@ pppd_args_build(const struct pppd_args_conf *cf, char ***argvp,
     size_t *argcp)
 {
 	struct pppd_argv a;
-	char fdpath[32];
+	char fdpath[64];
 	size_t i;
 	int r;
 
@@ -166,8 +166,12 @@ pppd_args_build(const struct pppd_args_conf *cf, char ***argvp,
 	    (r = pppd_argv_add(&a, cf->user)) != 0))
 		goto fail;
 	if (cf->password_fd >= 0) {
-		(void)snprintf(fdpath, sizeof fdpath, "/dev/fd/%d",
-		    cf->password_fd);
+		if ((size_t)snprintf(fdpath, sizeof fdpath, "%s/%d",
+		    cf->fd_dir != NULL ? cf->fd_dir : "/dev/fd",
+		    cf->password_fd) >= sizeof fdpath) {
+			r = -EINVAL;
+			goto fail;
+		}
 		if ((r = pppd_argv_add(&a, "file")) != 0 ||
 		    (r = pppd_argv_add(&a, fdpath)) != 0)
 			goto fail;

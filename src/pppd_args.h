@@ -41,6 +41,9 @@ struct pppd_args_conf {
 	const char		*tty;		/* pty slave, absolute path */
 	const char		*user;		/* NULL: no "user" option */
 	int			 password_fd;	/* >= 3: /dev/fd/N; -1: none */
+	const char		*fd_dir;	/* NULL: "/dev/fd"; or e.g.
+						 * "/proc/self/fd" where /dev
+						 * has no fd link */
 	const char		*plugin;	/* NULL: no plugin */
 	const char		*sock_path;	/* sstp-sock (with plugin) */
 	const char * const	*opts;		/* user's pppd options */

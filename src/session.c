@@ -67,7 +67,7 @@ session_maybe_finish(struct sstpc *s)
 	if (s->st != NULL || s->nc != NULL)
 		return;
 	if (s->br != NULL && !bridge_done(s->br)) {
-		bridge_stop(s->br);
+		bridge_stop(s->br, true);	/* the server side is gone */
 		return;
 	}
 	s->phase = PHASE_DONE;
@@ -185,13 +185,14 @@ session_quit_exit(struct sstpc *s, enum sstp_quit q)
 		return SSTPC_EXIT_PEER;
 	case SSTP_QUIT_PEER_ABORT:
 		/*
-		 * An Abort answering our Call Connected means the server
-		 * refused the crypto binding (MS-SSTP 3.3.5.2.3).
+		 * An Abort answering our Call Connected, before any IP
+		 * traffic came back, means the server refused the crypto
+		 * binding (MS-SSTP 3.3.5.2.3: verification failure -> Abort).
 		 */
-		if (s->auth_sent && !s->stopping && session_now() -
-		    s->t_established < 10000)
+		if (s->auth_sent && !s->stopping && !s->data_rx &&
+		    session_now() - s->t_established < 3000)
 			return SSTPC_EXIT_AUTH;
-		return s->established ? SSTPC_EXIT_PEER : SSTPC_EXIT_SSTP;
+		return SSTPC_EXIT_SSTP;
 	case SSTP_QUIT_AUTH_TIMEOUT:
 		return SSTPC_EXIT_AUTH;
 	case SSTP_QUIT_INTERNAL:
@@ -218,7 +219,7 @@ session_ctrl_close(void *arg)
 	log_debug("SSTP closed: %s", sstp_quit_name(q));
 	session_drop_server(s, true);
 	if (s->br != NULL)
-		bridge_stop(s->br);
+		bridge_stop(s->br, true);
 	session_maybe_finish(s);
 }
 
@@ -306,7 +307,7 @@ session_stop(struct sstpc *s)
 		log_warn("second stop request: closing at once");
 		session_drop_server(s, false);
 		if (s->br != NULL)
-			bridge_stop(s->br);
+			bridge_stop(s->br, true);
 		event_base_loopexit(s->base, NULL);
 		return;
 	}
@@ -317,7 +318,8 @@ session_stop(struct sstpc *s)
 	 * before pppd runs) disconnect SSTP directly.
 	 */
 	if (s->br != NULL && !bridge_done(s->br)) {
-		bridge_stop(s->br);
+		/* Hang up at once if the server link is not up (yet). */
+		bridge_stop(s->br, s->phase != PHASE_SSTP || s->st == NULL);
 		return;
 	}
 	session_ppp_gone(s, s->exit_code, s->reason);
@@ -366,10 +368,12 @@ session_sstp_input(struct sstpc *s, const uint8_t *buf, size_t len)
 			log_trace("PPP in: protocol 0x%04x, %zu bytes", proto,
 			    bcur_left(&pl));
 			if (ctl >= 0 && sstp_ctrl_rx_data_ok(&s->ctrl,
-			    ctl == 1) && s->br != NULL)
+			    ctl == 1) && s->br != NULL) {
+				if (ctl == 0)
+					s->data_rx = true;
 				bridge_from_server(s->br, bcur_ptr(&pl),
 				    bcur_left(&pl));
-			else
+			} else
 				log_trace("dropped a PPP frame from the server "
 				    "(state %s)", sstp_ctrl_state_name(
 				    sstp_ctrl_state(&s->ctrl)));
@@ -675,7 +679,7 @@ session_stream_closed(void *arg, int err, const char *msg)
 		sstp_ctrl_lower_down(&s->ctrl);
 		session_ctrl_sync(s);
 		if (s->br != NULL)
-			bridge_stop(s->br);
+			bridge_stop(s->br, true);
 		session_maybe_finish(s);
 		break;
 	default:

@@ -73,6 +73,7 @@ struct sstpc {
 	bool			 established;
 	bool			 auth_sent;
 	bool			 paused_by_bridge;
+	bool			 data_rx;	/* an IP frame came from the server */
 
 	/* PPP side */
 	struct bridge		*br;
@@ -123,8 +124,12 @@ void	bridge_ppp_start(struct bridge *);
 int	bridge_from_server(struct bridge *, const uint8_t *frame, size_t len);
 /* Resume reading pppd after the server stream drained. */
 void	bridge_server_drained(struct bridge *);
-/* Ask pppd to stop (SIGTERM) and wait for the join. */
-void	bridge_stop(struct bridge *);
+/*
+ * Ask pppd to stop and wait for the join: SIGTERM while the server link can
+ * still carry pppd's LCP Terminate, or (hangup) close its pty at once when
+ * the server side is gone.
+ */
+void	bridge_stop(struct bridge *, bool hangup);
 /* True once pppd is gone (reaped and pty EOF) or was never started. */
 bool	bridge_done(const struct bridge *);
 void	bridge_free(struct bridge *);

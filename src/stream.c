@@ -365,7 +365,13 @@ stream_start_tls(struct stream *s, SSL *ssl)
 {
 	s->ssl = ssl;
 	s->mode = STREAM_HANDSHAKE;
-	event_active(s->wev, EV_WRITE, 0);
+	/*
+	 * The ClientHello goes out when the socket is writable.  (Not by
+	 * event_active(): when called from an input callback, the
+	 * event_del() in stream_update_events() would cancel it.)
+	 */
+	s->want_write = true;
+	event_add(s->wev, NULL);
 	return 0;
 }
 
