@@ -540,12 +540,12 @@ bridge_kill_cb(evutil_socket_t fd, short what, void *arg)
 	if (!b->term_sent) {
 		log_debug("pppd still running after the hangup: SIGTERM");
 		b->term_sent = true;
-		kill(b->pid, SIGTERM);
+		session_signal_pppd(b->s, b->pid, SIGTERM);
 		evtimer_add(b->kill_timer, &tv);
 		return;
 	}
 	log_warn("pppd did not exit after SIGTERM: killing it");
-	kill(b->pid, SIGKILL);
+	session_signal_pppd(b->s, b->pid, SIGKILL);
 }
 
 void
@@ -579,8 +579,14 @@ bridge_stop(struct bridge *b, bool hangup)
 		return;
 	b->term_sent = true;
 	log_debug("stopping pppd (pid %ld)", (long)b->pid);
-	kill(b->pid, SIGTERM);
+	session_signal_pppd(b->s, b->pid, SIGTERM);
 	evtimer_add(b->kill_timer, &tv);
+}
+
+pid_t
+bridge_pid(const struct bridge *b)
+{
+	return b->launch && b->pid > 0 ? b->pid : 0;
 }
 
 bool
@@ -812,11 +818,11 @@ bridge_free(struct bridge *b)
 		struct timespec ts = { 0, 50 * 1000 * 1000 };
 		int i;
 
-		kill(b->pid, SIGTERM);
+		session_signal_pppd(b->s, b->pid, SIGTERM);
 		for (i = 0; i < 60 && waitpid(b->pid, NULL, WNOHANG) == 0; i++)
 			nanosleep(&ts, NULL);
 		if (i == 60) {
-			kill(b->pid, SIGKILL);
+			session_signal_pppd(b->s, b->pid, SIGKILL);
 			waitpid(b->pid, NULL, 0);
 		}
 	}

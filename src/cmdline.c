@@ -540,9 +540,11 @@ apply_option(struct pstate *ps, const struct opt_def *o, char *val)
 		break;
 	case O_PRIV_USER:
 		cfg->priv_user = val;
+		cfg->priv_user_given = true;
 		break;
 	case O_PRIV_GROUP:
 		cfg->priv_group = val;
+		cfg->priv_group_given = true;
 		break;
 	case O_PRIV_DIR:
 		if (val[0] != '/') {

@@ -138,6 +138,8 @@ struct sstpc_config {
 	const char	*priv_user;
 	const char	*priv_group;
 	const char	*priv_dir;
+	bool		 priv_user_given;	/* else the configured default */
+	bool		 priv_group_given;
 
 	/* Logging: log.path is the file or syslog socket of log.sink. */
 	struct log_conf	 log;

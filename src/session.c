@@ -25,6 +25,7 @@
 #include "crypto.h"
 #include "log.h"
 #include "net.h"
+#include "priv.h"
 #include "sstp_wire.h"
 #include "sstpc.h"
 #include "stream.h"
@@ -297,6 +298,14 @@ bool
 session_server_full(struct sstpc *s)
 {
 	return s->st == NULL || stream_tx_full(s->st);
+}
+
+int
+session_signal_pppd(struct sstpc *s, pid_t pid, int sig)
+{
+	if (s->mon.pid > 0)
+		return monitor_signal_pppd(&s->mon, sig);
+	return kill(pid, sig) < 0 ? -errno : 0;
 }
 
 void
@@ -695,6 +704,30 @@ static const struct stream_ops session_stream_ops = {
 	.closed = session_stream_closed,
 };
 
+/* --save-server-route: a host route to what we connected to. */
+static void
+session_save_route(struct sstpc *s)
+{
+	char err[256];
+	int r;
+
+	if (s->mon.pid > 0)
+		r = monitor_route_add(&s->mon, (struct sockaddr *)&s->peer_sa,
+		    s->peer_salen, err, sizeof err);
+	else {
+		r = route_save((struct sockaddr *)&s->peer_sa, s->peer_salen,
+		    &s->route, err, sizeof err);
+		if (r >= 0)
+			snprintf(err, sizeof err, "%s", s->route.desc);
+	}
+	if (r < 0)
+		log_warn("--save-server-route: %s", err);
+	else if (r == 0)
+		log_info("added the host route %s (removed at exit)", err);
+	else
+		log_debug("--save-server-route: no route needed (%s)", err);
+}
+
 /* TCP connected (or failed) to the server or the proxy. */
 static void
 session_connected_cb(int fd, int err, const char *msg,
@@ -714,6 +747,8 @@ session_connected_cb(int fd, int err, const char *msg,
 		s->peer_salen = salen;
 	}
 	log_info("connected to %s (%s)", s->conn_host, a);
+	if (s->cfg->save_server_route)
+		session_save_route(s);
 	s->st = stream_new(s->base, fd, &session_stream_ops, s);
 	if (s->st == NULL) {
 		close(fd);
@@ -766,10 +801,12 @@ session_signal_cb(evutil_socket_t sig, short what, void *arg)
 {
 	struct sstpc *s = arg;
 
-	log_info("%s received: disconnecting", strsignal((int)sig));
+	const char *name = sigabbrev_np((int)sig);
+
+	log_info("SIG%s received: disconnecting", name != NULL ? name : "?");
 	s->signo = (int)sig;
-	session_set_reason(s, SSTPC_EXIT_SIGNAL, "terminated by %s",
-	    strsignal((int)sig));
+	session_set_reason(s, SSTPC_EXIT_SIGNAL, "terminated by SIG%s",
+	    name != NULL ? name : "?");
 	session_stop(s);
 }
 
@@ -793,6 +830,42 @@ session_tls_conf(struct sstpc *s)
 	s->tls.max_version = c->tls_max;
 }
 
+/*
+ * As root: start the privileged monitor (route, pppd signals, cleanup on
+ * any exit) and drop to the unprivileged user before the first network
+ * byte is parsed (STYLE.md 8.24).  Fails closed: an explicitly named user
+ * that does not exist is an error.
+ */
+static int
+session_drop_privileges(struct sstpc *s)
+{
+	const struct sstpc_config *c = s->cfg;
+	unsigned int flags = 0;
+	char err[512];
+	int r;
+
+	if (geteuid() != 0)
+		return 0;
+	if (monitor_start(&s->mon, s->api != NULL ? api_srv_path(s->api) :
+	    NULL, s->br != NULL ? bridge_pid(s->br) : 0, err, sizeof err) < 0) {
+		session_set_reason(s, SSTPC_EXIT_FAILURE, "%s", err);
+		return -1;
+	}
+	if (!c->priv_user_given)
+		flags |= PRIV_USER_IS_DEFAULT;
+	if (!c->priv_group_given)
+		flags |= PRIV_GROUP_IS_DEFAULT;
+	r = priv_drop(c->priv_user, c->priv_group, c->priv_dir, flags, err,
+	    sizeof err);
+	if (r < 0) {
+		session_set_reason(s, SSTPC_EXIT_FAILURE, "cannot drop "
+		    "privileges: %s", err);
+		return -1;
+	}
+	s->dropped = r == 0;
+	return 0;
+}
+
 int
 session_run(struct sstpc *s, const struct sstpc_config *cfg)
 {
@@ -801,6 +874,7 @@ session_run(struct sstpc *s, const struct sstpc_config *cfg)
 	size_t i;
 
 	s->cfg = cfg;
+	s->mon.fd = -1;
 	s->t_start = session_now();
 	s->exit_code = SSTPC_EXIT_OK;
 	signal(SIGPIPE, SIG_IGN);
@@ -860,6 +934,9 @@ session_run(struct sstpc *s, const struct sstpc_config *cfg)
 		goto out;
 	}
 
+	if (session_drop_privileges(s) < 0)
+		goto out;
+
 	session_connect(s);
 	if (!s->have_reason || s->nc != NULL)
 		event_base_dispatch(s->base);
@@ -874,6 +951,9 @@ out:
 		api_srv_free(s->api);
 		s->api = NULL;
 	}
+	/* The monitor removes the route and the socket as it exits. */
+	monitor_stop(&s->mon);
+	route_restore(&s->route);
 	free(s->http);
 	s->http = NULL;
 	if (s->ctrl_timer != NULL)

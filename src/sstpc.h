@@ -21,6 +21,8 @@
 
 #include "cmdline.h"
 #include "http.h"
+#include "monitor.h"
+#include "route.h"
 #include "sstp_ctrl.h"
 #include "tls.h"
 
@@ -75,6 +77,11 @@ struct sstpc {
 	bool			 paused_by_bridge;
 	bool			 data_rx;	/* an IP frame came from the server */
 
+	/* Privileges: after the drop, root actions go through the monitor. */
+	struct monitor		 mon;
+	bool			 dropped;
+	struct route_saved	 route;		/* when added without monitor */
+
 	/* PPP side */
 	struct bridge		*br;
 	struct api_srv		*api;
@@ -111,6 +118,8 @@ void	session_pause_server(struct sstpc *, bool pause);
 bool	session_server_full(struct sstpc *);
 /* Stop: orderly SSTP disconnect, then end the loop. */
 void	session_stop(struct sstpc *);
+/* Signal pppd, through the monitor once privileges are dropped. */
+int	session_signal_pppd(struct sstpc *, pid_t, int sig);
 
 /* bridge.c */
 struct bridge *bridge_new(struct sstpc *);
@@ -132,6 +141,8 @@ void	bridge_server_drained(struct bridge *);
 void	bridge_stop(struct bridge *, bool hangup);
 /* True once pppd is gone (reaped and pty EOF) or was never started. */
 bool	bridge_done(const struct bridge *);
+/* pppd's pid in launch mode, 0 otherwise. */
+pid_t	bridge_pid(const struct bridge *);
 void	bridge_free(struct bridge *);
 void	bridge_stats(const struct bridge *, uint64_t *to_server,
 	    uint64_t *from_server);
