@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -18,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/resource.h>
 
 #include <event2/dns.h>
 #include <event2/event.h>
@@ -810,6 +812,46 @@ session_signal_cb(evutil_socket_t sig, short what, void *arg)
 	session_stop(s);
 }
 
+/* Count our open file descriptors (for the SIGUSR1 report). */
+static int
+session_count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n = 0;
+
+	if (d == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n - 1;		/* the directory's own fd */
+}
+
+/* SIGUSR1: one line of health figures (used by tests/soak). */
+static void
+session_stats_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct sstpc *s = arg;
+	struct rusage ru;
+	uint64_t in = s->tls_in, out = s->tls_out;
+
+	getrusage(RUSAGE_SELF, &ru);
+	if (s->st != NULL) {
+		in += stream_bytes_in(s->st);
+		out += stream_bytes_out(s->st);
+	}
+	log_info("stats: state %s, up %llu s, maxrss %ld KiB, fds %d, events "
+	    "%d, TLS %llu bytes in, %llu out, echo requests answered %u",
+	    sstp_ctrl_state_name(sstp_ctrl_state(&s->ctrl)),
+	    (unsigned long long)(s->established ? (session_now() -
+	    s->t_established) / 1000 : 0), ru.ru_maxrss, session_count_fds(),
+	    event_base_get_num_events(s->base, EVENT_BASE_COUNT_ADDED),
+	    (unsigned long long)in, (unsigned long long)out,
+	    s->ctrl.echo_rx);
+}
+
 /* Fill the TLS settings from the configuration. */
 static void
 session_tls_conf(struct sstpc *s)
@@ -899,6 +941,9 @@ session_run(struct sstpc *s, const struct sstpc_config *cfg)
 		if (s->sig_ev[i] != NULL)
 			evsignal_add(s->sig_ev[i], NULL);
 	}
+	s->sig_ev[i] = evsignal_new(s->base, SIGUSR1, session_stats_cb, s);
+	if (s->sig_ev[i] != NULL)
+		evsignal_add(s->sig_ev[i], NULL);
 	if (s->dns == NULL || s->phase_timer == NULL) {
 		session_set_reason(s, SSTPC_EXIT_FAILURE, "cannot set up the "
 		    "resolver");
@@ -960,7 +1005,7 @@ out:
 		event_free(s->ctrl_timer);
 	if (s->phase_timer != NULL)
 		event_free(s->phase_timer);
-	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+	for (i = 0; i < sizeof s->sig_ev / sizeof s->sig_ev[0]; i++)
 		if (s->sig_ev[i] != NULL)
 			event_free(s->sig_ev[i]);
 	if (s->ssl_ctx != NULL)

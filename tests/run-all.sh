@@ -1,31 +1,72 @@
 #!/usr/bin/env bash
-# tests/run-all.sh - build sstpc and run every test tier.  This is the README's
+# tests/run-all.sh - build sstpc and run every test.  This is the README's
 # test command and what CI runs (.ci/run).  On a fresh Debian 12 machine it
 # installs what it needs with apt-get (run as root).
 #
-# Tiers:  unit   - make check (unit tests, fuzz-corpus replay, man page check),
-#                  once with -Werror and once with ASan+UBSan
-#         1..4   - integration tiers under tests/integration/ (test server,
-#                  PPP stand-in, SoftEther, real pppd under qemu) as they exist
-# Environment: JOBS (default nproc), KEEP=1 keeps build dirs, TIERS="unit 1 2"
-# restricts what runs.  Under CI=true a tier that cannot run is a failure.
+# Steps (each prints PASS/FAIL; the last line is "N passed, M failed"):
+#   build, unit     configure --enable-werror, make, make check (unit tests,
+#                   fuzz-corpus replay, man page vs --help, compat library)
+#   asan            the same under ASan+UBSan
+#   noplugin        ./configure --disable-ppp-plugin && make
+#   distcheck       make distcheck
+#   pytest          the Python test server and PPP stand-in check themselves
+#   plugin          sstp-pppd-plugin.so against pppd 2.4.9 and 2.5 headers
+#   fuzz            every libFuzzer target for FUZZ_SECONDS (default 30)
+#   integration     tests/integration/run.sh: the tiers (test server, PPP
+#                   stand-in, faults, EAP proxy, SoftEther, real pppd in qemu)
+#   compat          NetworkManager-sstp's plugin built against our libsstp-api
+#   bench           bench/run.sh --quick (no timing is checked: 0 frames lost)
+# STEPS="build unit ..." selects steps; KEEP=1 keeps the build directories.
+# Under CI=true a step that cannot run is a failure, never a skip.
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
+export PYTHONDONTWRITEBYTECODE=1
 jobs=${JOBS:-$(nproc)}
-tiers=${TIERS:-"unit asan integration"}
+steps=${STEPS:-"build unit asan noplugin distcheck pytest plugin fuzz integration compat bench"}
+logs="$here/build-logs"
+rm -rf "$logs"; mkdir -p "$logs"
 passed=0
 failed=0
 failed_names=()
+t_all=$(date +%s)
 
 note() { printf '\n=== %s\n' "$*"; }
-ok()   { passed=$((passed + 1)); printf 'PASS: %s\n' "$1"; }
-bad()  { failed=$((failed + 1)); failed_names+=("$1"); printf 'FAIL: %s\n' "$1"; }
+ok()   { passed=$((passed + 1)); printf 'PASS: %s (%ss)\n' "$1" "$2"; }
+bad()  { failed=$((failed + 1)); failed_names+=("$1"); printf 'FAIL: %s (%ss)\n' "$1" "$2"; }
+
+# run_step NAME CMD...: run with output to build-logs/NAME.log, tail on failure
+run_step() {
+	local name=$1 t0 rc
+	shift
+	note "$name: $*"
+	t0=$(date +%s)
+	"$@" >"$logs/$name.log" 2>&1
+	rc=$?
+	# Show the test summary lines of the step.
+	grep -E '^(PASS|FAIL|SKIP|ERROR|ok |not ok|#.*(TOTAL|PASS|FAIL)|.*[0-9]+ passed, [0-9]+ failed)' \
+		"$logs/$name.log" | tail -40 | sed 's/^/  | /'
+	if [ $rc -eq 0 ]; then
+		ok "$name" $(( $(date +%s) - t0 ))
+	else
+		echo "  --- last lines of $logs/$name.log"
+		tail -40 "$logs/$name.log" | sed 's/^/  | /'
+		bad "$name" $(( $(date +%s) - t0 ))
+	fi
+	return $rc
+}
+
+# need_script PATH: present, or FAIL under CI / skip otherwise
+need_script() {
+	[ -e "$1" ] && return 0
+	if [ "${CI:-}" = true ]; then bad "missing $1" 0; else echo "skip: $1 missing"; fi
+	return 1
+}
 
 # --- dependencies ------------------------------------------------------------
 need_pkgs=(build-essential autoconf automake libtool pkg-config libssl-dev
-	libevent-dev ppp-dev ppp python3 openssl socat iproute2 clang
-	libclang-rt-14-dev valgrind)
+	libevent-dev ppp-dev ppp python3 openssl socat iproute2 procps clang
+	libclang-rt-14-dev llvm valgrind)
 missing=()
 for p in "${need_pkgs[@]}"; do
 	dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -42,52 +83,54 @@ if [ ${#missing[@]} -gt 0 ]; then
 		{ echo "apt-get install failed" >&2; exit 1; }
 fi
 
-[ -x ./configure ] || ./autogen.sh >/dev/null 2>&1 || { echo "autogen failed" >&2; exit 1; }
+[ -x ./configure ] || ./autogen.sh >"$logs/autogen.log" 2>&1 ||
+	{ cat "$logs/autogen.log"; echo "autogen failed" >&2; exit 1; }
 
-build_and_check() {	# name, configure flags...
-	local name=$1; shift
-	local dir="$here/build-$name"
-	rm -rf "$dir"; mkdir -p "$dir"
-	note "build $name: configure $*"
-	if ! (cd "$dir" && "$here/configure" "$@" >configure.out 2>&1); then
-		tail -30 "$dir/configure.out"; bad "configure-$name"; return 1
-	fi
-	if ! make -C "$dir" -j"$jobs" >"$dir/make.out" 2>&1; then
-		tail -40 "$dir/make.out"; bad "build-$name"; return 1
-	fi
-	ok "build-$name"
-	if make -C "$dir" -j"$jobs" check >"$dir/check.out" 2>&1; then
-		grep -E '^(PASS|FAIL|SKIP|XFAIL|ERROR):' "$dir/check.out" | sed "s/^/  [$name] /"
-		ok "unit-$name"
-	else
-		grep -E '^(PASS|FAIL|SKIP|XFAIL|ERROR):' "$dir/check.out" | sed "s/^/  [$name] /"
-		for f in $(grep -lE '^(FAIL|ERROR)' "$dir"/tests/unit/*.log "$dir"/tests/*.log 2>/dev/null); do
-			echo "--- $f"; tail -30 "$f"
-		done
-		bad "unit-$name"
-	fi
-	# A skipped unit test is not a pass.
-	if grep -qE '^SKIP:' "$dir/check.out"; then
-		grep -E '^SKIP:' "$dir/check.out"
-		bad "unit-$name-skips"
-	fi
+configure_in() {	# DIR, configure flags...
+	local dir=$1
+	shift
+	rm -rf "$dir" && mkdir -p "$dir" && cd "$dir" && "$here/configure" "$@"
 }
 
-for t in $tiers; do
-	case $t in
-	unit) build_and_check main --enable-werror ;;
-	asan) build_and_check asan --enable-werror --enable-asan --enable-ubsan --disable-hardening ;;
+for s in $steps; do
+	case $s in
+	build)
+		run_step build bash -c "$(declare -f configure_in); here=$here; configure_in '$here/build-main' --enable-werror && make -j$jobs" ;;
+	unit)
+		# A skipped unit test is not a pass.
+		run_step unit bash -c "make -C '$here/build-main' -j$jobs check && ! grep -E '^SKIP:' '$here/build-main/test-suite.log'" ;;
+	asan)
+		run_step asan bash -c "$(declare -f configure_in); here=$here; configure_in '$here/build-asan' --enable-werror --enable-asan --enable-ubsan --disable-hardening && make -j$jobs && make -j$jobs check && ! grep -E '^SKIP:' test-suite.log" ;;
+	noplugin)
+		run_step noplugin bash -c "$(declare -f configure_in); here=$here; configure_in '$here/build-noplugin' --disable-ppp-plugin && make -j$jobs" ;;
+	distcheck)
+		run_step distcheck make -C "$here/build-main" -j"$jobs" distcheck ;;
+	pytest)
+		run_step pytest bash -c "'$here/tests/server/selfcheck.sh' && /usr/bin/python3 '$here/tests/standin/selftest.py'" ;;
+	plugin)
+		need_script tests/integration/plugin-test.sh &&
+		run_step plugin bash -c "'$here/support/ci/pppd25-headers.sh' && BUILD='$here/build-main' '$here/tests/integration/plugin-test.sh'" ;;
+	fuzz)
+		need_script tests/fuzz/run-fuzz.sh &&
+		run_step fuzz "$here/tests/fuzz/run-fuzz.sh" "${FUZZ_SECONDS:-30}" ;;
 	integration)
-		if [ -x tests/integration/run.sh ]; then
-			note "integration tiers"
-			SSTPC="$here/build-main/sstpc" BUILD="$here/build-main" \
-				tests/integration/run.sh && ok integration || bad integration
-		fi ;;
+		need_script tests/integration/run.sh &&
+		run_step integration env SSTPC="$here/build-main/sstpc" BUILD="$here/build-main" \
+			"$here/tests/integration/run.sh" ;;
+	compat)
+		need_script tests/compat/build-nm-plugin.sh &&
+		run_step compat env BUILD="$here/build-main" "$here/tests/compat/build-nm-plugin.sh" ;;
+	bench)
+		need_script bench/run.sh &&
+		run_step bench env BUILD="$here/build-main" "$here/bench/run.sh" --quick ;;
+	*)
+		echo "unknown step $s" >&2; bad "$s" 0 ;;
 	esac
 done
 
-note "summary"
+note "summary ($(( $(date +%s) - t_all )) s)"
 [ ${#failed_names[@]} -gt 0 ] && printf 'failed: %s\n' "${failed_names[*]}"
-[ "${KEEP:-0}" = 1 ] || [ $failed -gt 0 ] || rm -rf "$here"/build-main "$here"/build-asan
+[ "${KEEP:-0}" = 1 ] || [ $failed -gt 0 ] ||
+	rm -rf "$here"/build-main "$here"/build-asan "$here"/build-noplugin
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]
