@@ -583,6 +583,12 @@ bridge_stop(struct bridge *b, bool hangup)
 	evtimer_add(b->kill_timer, &tv);
 }
 
+bool
+bridge_pty_open(const struct bridge *b)
+{
+	return !b->eof && b->fd_in >= 0;
+}
+
 pid_t
 bridge_pid(const struct bridge *b)
 {

@@ -32,6 +32,10 @@
 #include "sstpc.h"
 #include "stream.h"
 
+#define SESSION_PTY_GRACE_MS	2000	/* pppd's LCP Terminate, pty mode */
+
+static void	session_grace_cb(evutil_socket_t, short, void *);
+
 static const char *const session_phase_name[] = {
 	"start", "connect", "proxy", "tls", "http", "sstp", "done"
 };
@@ -276,6 +280,8 @@ session_auth_done(struct sstpc *s, const uint8_t hlak[32], const char *how)
 void
 session_ppp_gone(struct sstpc *s, int exit_code, const char *why)
 {
+	if (s->grace_timer != NULL)
+		evtimer_del(s->grace_timer);
 	session_set_reason(s, exit_code, "%s", why);
 	if (s->phase == PHASE_SSTP && s->st != NULL &&
 	    sstp_ctrl_state(&s->ctrl) < SSTP_CS_ABORT_PENDING) {
@@ -333,6 +339,29 @@ session_stop(struct sstpc *s)
 		bridge_stop(s->br, s->phase != PHASE_SSTP || s->st == NULL);
 		return;
 	}
+	if (s->br != NULL && bridge_pty_open(s->br) && s->phase == PHASE_SSTP &&
+	    s->st != NULL && (sstp_ctrl_state(&s->ctrl) == SSTP_CS_ACK_RECEIVED ||
+	    sstp_ctrl_state(&s->ctrl) == SSTP_CS_CALL_CONNECTED)) {
+		/*
+		 * pty mode: pppd got the signal too (it passes it to its pty
+		 * command's group).  Give its LCP Terminate a moment to cross
+		 * before the Call Disconnect; pppd closing the pty ends the
+		 * wait early (session_ppp_gone()).
+		 */
+		struct timeval tv = { SESSION_PTY_GRACE_MS / 1000,
+		    (SESSION_PTY_GRACE_MS % 1000) * 1000 };
+
+		evtimer_add(s->grace_timer, &tv);
+		return;
+	}
+	session_ppp_gone(s, s->exit_code, s->reason);
+}
+
+static void
+session_grace_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct sstpc *s = arg;
+
 	session_ppp_gone(s, s->exit_code, s->reason);
 }
 
@@ -935,6 +964,7 @@ session_run(struct sstpc *s, const struct sstpc_config *cfg)
 			evdns_base_load_hosts(s->dns, NULL);
 	}
 	s->phase_timer = evtimer_new(s->base, session_phase_timer_cb, s);
+	s->grace_timer = evtimer_new(s->base, session_grace_cb, s);
 	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
 		s->sig_ev[i] = evsignal_new(s->base, sigs[i], session_signal_cb,
 		    s);
@@ -1005,6 +1035,8 @@ out:
 		event_free(s->ctrl_timer);
 	if (s->phase_timer != NULL)
 		event_free(s->phase_timer);
+	if (s->grace_timer != NULL)
+		event_free(s->grace_timer);
 	for (i = 0; i < sizeof s->sig_ev / sizeof s->sig_ev[0]; i++)
 		if (s->sig_ev[i] != NULL)
 			event_free(s->sig_ev[i]);

@@ -68,6 +68,7 @@ struct sstpc {
 	struct sockaddr_storage	 peer_sa;	/* address we connected to */
 	socklen_t		 peer_salen;
 	struct event		*phase_timer;	/* connect/handshake bound */
+	struct event		*grace_timer;	/* pty mode: pppd's goodbye */
 
 	/* SSTP */
 	struct sstp_ctrl	 ctrl;
@@ -141,6 +142,8 @@ void	bridge_server_drained(struct bridge *);
 void	bridge_stop(struct bridge *, bool hangup);
 /* True once pppd is gone (reaped and pty EOF) or was never started. */
 bool	bridge_done(const struct bridge *);
+/* True while pppd's side of the pty (or stdin in pty mode) is open. */
+bool	bridge_pty_open(const struct bridge *);
 /* pppd's pid in launch mode, 0 otherwise. */
 pid_t	bridge_pid(const struct bridge *);
 void	bridge_free(struct bridge *);
