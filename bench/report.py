@@ -1,0 +1,465 @@
+#!/usr/bin/env python3
+"""bench/report.py - run the sstpc vs sstp-client 1.0.18 benchmark and print
+the table.  Called by bench/run.sh (which builds, installs sstp-client and
+makes the test PKI); see bench/README.md.
+
+Every data run: a fresh sstp_sink (C, OpenSSL) on loopback, and bench_pty
+playing pppd on the client's pty (bench_pty.c).  The clients alternate
+(A/B, then B/A on the next repetition) inside every row.  Medians and
+min-max over the repetitions; lost/corrupt are totals over all of them.
+"""
+import argparse
+import json
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import time
+
+PAYLOAD = 1400
+CONNECT_TRIES = 3
+
+
+def sh(cmd, check=True, **kw):
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       text=True, **kw)
+    if check and r.returncode != 0:
+        raise RuntimeError("%s: %s" % (" ".join(cmd), r.stderr.strip()))
+    return r
+
+
+class Bench:
+    def __init__(self, a):
+        self.a = a
+        self.b = a.build
+        self.work = a.work
+        self.seq = 0
+        self.clients = [("sstpc", a.ours)]
+        if a.ref:
+            self.clients.append(("1.0.18", a.ref))
+        self.runs = []
+        self.netns = None
+
+    # --- one run ----------------------------------------------------------
+    def client_argv(self, name, path, host, port, ipparam):
+        # Both: pty mode, the plugin socket named by --ipparam, the test CA.
+        argv = [path, "--nolaunchpppd", "--ipparam", ipparam,
+                "--ca-cert", os.path.join(self.work, "ca.pem"),
+                "--log-stderr", "--log-level", "1"]
+        return argv + ["%s:%d" % (host, port)]
+
+    def run_once(self, name, path, mode, frames, ascii, where="lo",
+                 tls12=False):
+        self.seq += 1
+        tag = "%s-%d" % (os.getpid(), self.seq)
+        ipparam = "bench%s" % tag
+        port_file = os.path.join(self.work, "port.%s" % tag)
+        sink_rep = os.path.join(self.work, "sink.%s.json" % tag)
+        log = os.path.join(self.work, "client.%s.log" % tag)
+        host = "127.0.0.1" if where == "lo" else "198.18.77.2"
+        sink = [os.path.join(self.b, "bench/sstp_sink"),
+                "--cert", os.path.join(self.work, "srv.pem"),
+                "--key", os.path.join(self.work, "srv.key"),
+                "--listen", host, "--port-file", port_file,
+                "--mode", mode, "--frames", str(frames),
+                "--report", sink_rep, "--timeout", "90"]
+        if ascii:
+            sink.append("--ascii")
+        if tls12:
+            sink.append("--tls12")
+        if where != "lo":
+            sink = ["ip", "netns", "exec", self.netns] + sink
+        sp = subprocess.Popen(sink, stderr=subprocess.PIPE, text=True)
+        t = time.time()
+        while not os.path.exists(port_file):
+            if sp.poll() is not None or time.time() - t > 10:
+                raise RuntimeError("sstp_sink did not start: %s" %
+                                   sp.stderr.read())
+            time.sleep(0.01)
+        port = int(open(port_file).read())
+        gen = [os.path.join(self.b, "bench/bench_pty"), "--mode", mode,
+               "--frames", str(frames),
+               "--sock", "/var/run/sstpc/sstpc-%s" % ipparam,
+               "--log", log, "--timeout", "80"]
+        if ascii:
+            gen.append("--ascii")
+        gen += ["--"] + self.client_argv(name, path, host, port, ipparam)
+        r = sh(gen, check=False, timeout=120)
+        try:
+            sp.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            sp.terminate()
+            sp.wait()
+        g = json.loads(r.stdout) if r.stdout.strip() else {"err": r.stderr}
+        s = {}
+        if os.path.exists(sink_rep):
+            s = json.load(open(sink_rep))
+        for f in (port_file, sink_rep):
+            if os.path.exists(f):
+                os.unlink(f)
+        run = {"client": name, "mode": mode, "ascii": ascii, "where": where,
+               "frames": frames, "gen": g, "sink": s, "log": log}
+        run["connected"] = bool(g.get("t_ack")) and bool(s.get("t_cc"))
+        if run["connected"] and not g.get("err") and g.get("exit") == 0:
+            os.unlink(log)
+        self.runs.append(run)
+        return run
+
+    def run(self, name, path, mode, frames, ascii, **kw):
+        """A run that reached Call Connected; connect failures retried."""
+        for _ in range(CONNECT_TRIES):
+            r = self.run_once(name, path, mode, frames, ascii, **kw)
+            if r["connected"]:
+                return r
+            r["retried"] = True
+        return r
+
+    # --- metrics ------------------------------------------------------------
+    @staticmethod
+    def data_metrics(r):
+        g, s = r["gen"], r["sink"]
+        rx = s if r["mode"] == "up" else g
+        ok = rx.get("ok", 0)
+        span = (rx.get("t_last", 0) - rx.get("t_first", 0)) / 1e9
+        gb = r["frames"] * PAYLOAD / 1e9
+        # Data phase: rusage (wait4) minus the CPU used up to Call
+        # Connected; the connect's own CPU is in the latency table.
+        cpu = g.get("cpu", 0.0) - g.get("cpu_connect", 0.0)
+        m = {"mbps": ok * PAYLOAD / span / 1e6 if span > 0 and ok else 0.0,
+             "cpu_gb": cpu / gb,
+             "cpu_total_gb": g.get("cpu", 0.0) / gb,
+             "user_gb": g.get("cpu_user", 0.0) / gb,
+             "sys_gb": g.get("cpu_sys", 0.0) / gb,
+             "rss": g.get("maxrss_kb", 0) / 1024.0,
+             "lost": r["frames"] - ok if r["connected"] else r["frames"],
+             "corrupt": rx.get("corrupt", 0) + g.get("bad_fcs", 0)}
+        return m
+
+    @staticmethod
+    def connect_metrics(r):
+        g, s = r["gen"], r["sink"]
+        t0 = g.get("t_spawn", 0)
+        ms = lambda t: (t - t0) / 1e6 if t else float("nan")
+        return {"cc_srv": ms(s.get("t_cc")), "ack": ms(g.get("t_ack")),
+                "wire": (s.get("t_cc", 0) - s.get("t_accept", 0)) / 1e6
+                if s.get("t_cc") and s.get("t_accept") else float("nan"),
+                "accept": ms(s.get("t_accept")), "tls": ms(s.get("t_tls")),
+                "http": ms(s.get("t_http")), "req": ms(s.get("t_ack")),
+                "cpu": g.get("cpu", 0.0), "tls_ver": s.get("tls", "")}
+
+    # --- network namespace with 50 ms RTT ----------------------------------
+    def netns_up(self, delay_ms):
+        ns = "sstpcbench%d" % os.getpid()
+        sh(["ip", "netns", "add", ns])
+        self.netns = ns
+        self.dl = None
+        self.veth = None
+        how = "tc netem"
+        r = sh(["ip", "link", "add", "bnb%d" % (os.getpid() % 10000),
+                "type", "veth", "peer", "name", "bnbp0"], check=False)
+        if r.returncode == 0:
+            a = "bnb%d" % (os.getpid() % 10000)
+            self.veth = a
+            sh(["ip", "link", "set", "bnbp0", "netns", ns])
+            if sh(["tc", "qdisc", "add", "dev", a, "root", "netem",
+                   "delay", "%dms" % delay_ms], check=False).returncode:
+                sh(["ip", "link", "del", a], check=False)
+                self.veth = None
+            else:
+                sh(["ip", "-n", ns, "link", "set", "bnbp0", "name", "bnb1"])
+                sh(["ip", "netns", "exec", ns, "tc", "qdisc", "add", "dev",
+                    "bnb1", "root", "netem", "delay", "%dms" % delay_ms])
+                sh(["ip", "addr", "add", "198.18.77.1/30", "dev", a])
+                sh(["ip", "link", "set", a, "up"])
+                sh(["ip", "-n", ns, "addr", "add", "198.18.77.2/30", "dev",
+                    "bnb1"])
+                sh(["ip", "-n", ns, "link", "set", "bnb1", "up"])
+        if self.veth is None:
+            # No netem in this kernel: the TUN delay line (delayline.c).
+            how = "TUN delay line (no netem in this kernel)"
+            ready = os.path.join(self.work, "dl.ready")
+            self.dl = subprocess.Popen(
+                [os.path.join(self.b, "bench/delayline"), "--netns", ns,
+                 "--delay-ms", str(delay_ms), "--ready", ready])
+            t = time.time()
+            while not os.path.exists(ready):
+                if self.dl.poll() is not None or time.time() - t > 5:
+                    raise RuntimeError("delayline did not start")
+                time.sleep(0.01)
+            sh(["ip", "addr", "add", "198.18.77.1", "peer", "198.18.77.2",
+                "dev", "bdl0"])
+            sh(["ip", "link", "set", "bdl0", "up"])
+            sh(["ip", "-n", ns, "addr", "add", "198.18.77.2", "peer",
+                "198.18.77.1", "dev", "bdl1"])
+            sh(["ip", "-n", ns, "link", "set", "bdl1", "up"])
+        sh(["ip", "-n", ns, "link", "set", "lo", "up"])
+        return how
+
+    def netns_rtt(self):
+        """RTT from a TCP connect to a closed port (SYN -> RST)."""
+        best = None
+        for _ in range(5):
+            s = socket.socket()
+            s.settimeout(3)
+            t = time.monotonic()
+            try:
+                s.connect(("198.18.77.2", 9))
+            except OSError:
+                pass
+            d = time.monotonic() - t
+            s.close()
+            best = d if best is None else min(best, d)
+        return best * 1000
+
+    def netns_down(self):
+        if self.dl is not None:
+            self.dl.terminate()
+            self.dl.wait()
+        if self.veth is not None:
+            sh(["ip", "link", "del", self.veth], check=False)
+        if self.netns:
+            sh(["ip", "netns", "del", self.netns], check=False)
+        self.netns = None
+
+
+def med(xs):
+    xs = [x for x in xs if x == x]
+    return statistics.median(xs) if xs else float("nan")
+
+
+def rng(xs, fmt):
+    xs = [x for x in xs if x == x]
+    if not xs:
+        return "-"
+    return (fmt + "-" + fmt) % (min(xs), max(xs))
+
+
+def codec_rows(b, quick):
+    out = {}
+    for prog in ("bench_hdlc", "bench_sstp_wire"):
+        cmd = [os.path.join(b, "bench", prog)] + (["--quick"] if quick else [])
+        r = sh(cmd, check=False)
+        out[prog] = {"rc": r.returncode, "text": r.stdout}
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", required=True)
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--ours", required=True)
+    ap.add_argument("--ref", default="")
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--frames", type=int, default=50000)
+    ap.add_argument("--conn-reps", type=int, default=10)
+    ap.add_argument("--no-netns", action="store_true")
+    ap.add_argument("--out", required=True)
+    a = ap.parse_args()
+    if a.quick:
+        a.reps, a.frames, a.conn_reps, a.no_netns = 1, 2000, 2, True
+    bench = Bench(a)
+    names = [c[0] for c in bench.clients]
+    lines = []
+    say = lambda s="": (print(s), lines.append(s), sys.stdout.flush())
+    t_start = time.time()
+
+    # 1. pty data path, interleaved A/B.
+    variants = [("up", False), ("up", True), ("down", False), ("down", True)]
+    data = {}
+    for rep in range(a.reps):
+        for mode, ascii in variants:
+            order = bench.clients if rep % 2 == 0 else bench.clients[::-1]
+            for name, path in order:
+                r = bench.run(name, path, mode, a.frames, ascii)
+                data.setdefault((mode, ascii, name), []).append(r)
+        print("  data repetition %d/%d done (%.0f s)" %
+              (rep + 1, a.reps, time.time() - t_start), file=sys.stderr)
+
+    # 2. connect latency on loopback.
+    conn = {}
+    for rep in range(a.conn_reps):
+        order = bench.clients if rep % 2 == 0 else bench.clients[::-1]
+        for name, path in order:
+            r = bench.run(name, path, "idle", 1, False)
+            conn.setdefault(("lo", name), []).append(r)
+
+    # 3. connect latency through a namespace with 50 ms RTT.
+    rtt = None
+    how = None
+    if not a.no_netns:
+        try:
+            how = bench.netns_up(25)
+            rtt = bench.netns_rtt()
+            for rep in range(max(3, a.conn_reps // 2)):
+                order = bench.clients if rep % 2 == 0 else bench.clients[::-1]
+                for name, path in order:
+                    for v in ("1.3", "1.2"):
+                        r = bench.run(name, path, "idle", 1, False,
+                                      where="ns", tls12=(v == "1.2"))
+                        conn.setdefault(("ns" + v, name), []).append(r)
+        except (RuntimeError, OSError) as e:
+            print("netns part skipped: %s" % e, file=sys.stderr)
+            how = "skipped: %s" % e
+        finally:
+            bench.netns_down()
+
+    # 4. codecs alone.
+    codecs = codec_rows(a.build, a.quick)
+
+    # --- the table ----------------------------------------------------------
+    say("sstpc vs sstp-client 1.0.18 (%s), %s" %
+        (a.ref or "not installed", time.strftime("%Y-%m-%d %H:%M")))
+    cpu = ""
+    try:
+        for l in open("/proc/cpuinfo"):
+            if l.startswith("model name"):
+                cpu = l.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    say("machine: %s, %d CPUs, kernel %s; load average at start %.1f" %
+        (cpu, os.cpu_count(), platform.release(), os.getloadavg()[0]))
+    say("pty data path: %d reps x %d frames of %d-byte payload (%.0f MB), "
+        "TLS 1.3 on loopback, interleaved A/B" %
+        (a.reps, a.frames, PAYLOAD, a.frames * PAYLOAD / 1e6))
+    say()
+    hdr = "%-11s %-7s %9s %13s %9s %13s %8s %6s %7s" % (
+        "direction", "client", "MB/s", "(min-max)", "CPU s/GB",
+        "(min-max)", "RSS MB", "lost", "corrupt")
+    say(hdr)
+    say("-" * len(hdr))
+    summary = {}
+    for mode, ascii in variants:
+        for name in names:
+            ms = [bench.data_metrics(r) for r in data[(mode, ascii, name)]]
+            row = {"mbps": med([m["mbps"] for m in ms]),
+                   "cpu_gb": med([m["cpu_gb"] for m in ms]),
+                   "user_gb": med([m["user_gb"] for m in ms]),
+                   "sys_gb": med([m["sys_gb"] for m in ms]),
+                   "rss": max(m["rss"] for m in ms),
+                   "lost": sum(m["lost"] for m in ms),
+                   "corrupt": sum(m["corrupt"] for m in ms)}
+            summary[(mode, ascii, name)] = row
+            say("%-11s %-7s %9.1f %13s %9.2f %13s %8.1f %6d %7d" % (
+                "%s %s" % (mode, "ascii" if ascii else "random"), name,
+                row["mbps"], rng([m["mbps"] for m in ms], "%.0f"),
+                row["cpu_gb"], rng([m["cpu_gb"] for m in ms], "%.1f"),
+                row["rss"], row["lost"], row["corrupt"]))
+    say("(up = pppd -> client -> server, down = server -> client -> pppd; "
+        "CPU = client user+sys (wait4 rusage)")
+    say(" minus its CPU up to Call Connected; RSS = peak (ru_maxrss); lost = "
+        "frames not delivered by the end of the run)")
+    if len(names) == 2:
+        say()
+        say("ratios sstpc / 1.0.18 (goals: CPU <= 0.33, MB/s >= 2.5, RSS <= 1)")
+        for mode, ascii in variants:
+            o, r = summary[(mode, ascii, names[0])], summary[(mode, ascii,
+                                                             names[1])]
+            f = lambda x, y: x / y if y else float("nan")
+            say("  %-12s CPU/GB %.2f   MB/s %.2f   RSS %.2f" % (
+                "%s %s" % (mode, "ascii" if ascii else "random"),
+                f(o["cpu_gb"], r["cpu_gb"]), f(o["mbps"], r["mbps"]),
+                f(o["rss"], r["rss"])))
+
+    say()
+    say("connect latency, process start -> Call Connected (ms, median and "
+        "min-max; n per client)")
+    hdr = "%-18s %-7s %8s %11s %7s %7s %7s %7s %6s %6s" % (
+        "path", "client", "CC@srv", "(min-max)", "accept", "TLS",
+        "HTTP", "SSTPreq", "RTTs", "CPUms")
+    say(hdr)
+    say("-" * len(hdr))
+    for key in [("lo", None), ("ns1.3", None), ("ns1.2", None)]:
+        for name in names:
+            rs = conn.get((key[0], name))
+            if not rs:
+                continue
+            ok = [r for r in rs if r["connected"]]
+            cm = [bench.connect_metrics(r) for r in ok]
+            c = lambda k: med([m[k] for m in cm])
+            label = {"lo": "loopback TLS1.3",
+                     "ns1.3": "50ms RTT TLS1.3",
+                     "ns1.2": "50ms RTT TLS1.2"}[key[0]]
+            rtts = "-"
+            if key[0] != "lo" and rtt and cm:
+                # Round trips on the wire, per run: the server accepts 1.5
+                # RTT after the client's SYN; from there to Call Connected.
+                rtts = "%.2f" % med([m["wire"] / rtt + 1.5 for m in cm])
+            fails = len(rs) - len(ok)
+            say("%-18s %-7s %8.1f %11s %7.1f %7.1f %7.1f %7.1f %6s %6.1f%s"
+                % (label, name, c("cc_srv"), rng([m["cc_srv"] for m in cm],
+                                                 "%.0f"),
+                   c("accept"), c("tls"), c("http"), c("req"), rtts,
+                   c("cpu") * 1000, "  (%d failed)" % fails if fails else ""))
+    if rtt:
+        say("(ms after process start when the server saw: TCP accept, TLS "
+            "done, HTTP request, Call Connect")
+        say(" Request; CPUms = client rusage for the whole connect-only run; "
+            "RTTs = 1.5 + (CC@srv - accept) / RTT,")
+        say(" RTT %.1f ms measured, via %s;" % (rtt, how))
+        say(" ideal: TCP 1 + TLS 1 (1.3) or 2 (1.2) + HTTP 1 + SSTP 1 + "
+            "0.5 for Call Connected = 4.5 or 5.5)")
+    elif how:
+        say("(netns part %s)" % how)
+
+    say()
+    for name in names:
+        rs = [r for r in bench.runs if r["client"] == name]
+        bad = [r for r in rs if not r["connected"]]
+        term = [r for r in rs if r["gen"].get("sigterm")]
+        say("%s: %d of %d connects did not reach Call Connected within 3 s "
+            "(retried); %d runs needed SIGTERM to exit after the hang-up" %
+            (name, len(bad), len(rs), len(term)))
+
+    say()
+    say("codecs alone (bench/bench_hdlc, bench/bench_sstp_wire; sstpc's "
+        "code only):")
+    for prog, r in codecs.items():
+        for l in r["text"].rstrip().splitlines():
+            say("  " + l)
+
+    # --- verdict for the quick (CI) run -----------------------------------
+    ours = names[0]
+    bad = []
+    for mode, ascii in variants:
+        row = summary[(mode, ascii, ours)]
+        if row["lost"] or row["corrupt"]:
+            bad.append("%s %s: %d lost, %d corrupt" % (
+                mode, "ascii" if ascii else "random", row["lost"],
+                row["corrupt"]))
+    for k, rs in conn.items():
+        if k[1] == ours and not all(r["connected"] for r in rs):
+            bad.append("connect failed (%s)" % k[0])
+    for r in bench.runs:
+        # After pppd's hang-up sstpc must disconnect and exit 0 by itself
+        # (a sanitizer report would exit non-zero).
+        g = r["gen"]
+        if r["client"] == ours and (g.get("exit") != 0 or g.get("sigterm")):
+            bad.append("sstpc exit %s%s in a %s run (log %s)" % (
+                g.get("exit"), " after SIGTERM" if g.get("sigterm") else "",
+                r["mode"], r["log"]))
+    for prog, r in codecs.items():
+        if r["rc"] != 0:
+            bad.append("%s failed" % prog)
+    with open(a.out, "w") as f:
+        json.dump({"table": lines, "runs": bench.runs,
+                   "failures": bad, "rtt_ms": rtt, "netns": how},
+                  f, indent=1, default=str)
+    txt = os.path.splitext(a.out)[0] + ".txt"
+    with open(txt, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    print()
+    print("results: %s and %s (%.0f s)" % (txt, a.out, time.time() - t_start))
+    if bad:
+        print("FAIL: sstpc: " + "; ".join(bad))
+        return 1
+    print("PASS: sstpc delivered every frame intact%s" %
+          ("" if a.quick else "; ratios above"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
