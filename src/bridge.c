@@ -260,6 +260,8 @@ bridge_key_timer_cb(evutil_socket_t fd, short what, void *arg)
 	struct bridge *b = arg;
 	uint8_t hlak[SSTP_HLAK_LEN] = { 0 };
 
+	if (b->s->auth_sent)
+		return;		/* the plugin's keys came in time */
 	log_warn("no MPPE keys from the pppd plugin (is sstp-pppd-plugin.so "
 	    "loaded?): sending Call Connected with a zero HLAK; servers that "
 	    "verify the crypto binding will refuse it");
