@@ -326,15 +326,21 @@ def main():
         "TLS 1.3 on loopback, interleaved A/B" %
         (a.reps, a.frames, PAYLOAD, a.frames * PAYLOAD / 1e6))
     say()
-    hdr = "%-11s %-7s %9s %13s %9s %13s %8s %6s %7s" % (
+    hdr = "%-11s %-7s %9s %11s %9s %11s %7s %5s %7s %4s" % (
         "direction", "client", "MB/s", "(min-max)", "CPU s/GB",
-        "(min-max)", "RSS MB", "lost", "corrupt")
+        "(min-max)", "RSS MB", "lost", "corrupt", "runs")
     say(hdr)
     say("-" * len(hdr))
     summary = {}
     for mode, ascii in variants:
         for name in names:
-            ms = [bench.data_metrics(r) for r in data[(mode, ascii, name)]]
+            rs = data[(mode, ascii, name)]
+            ms = [bench.data_metrics(r) for r in rs if r["connected"]]
+            if not ms:
+                say("%-11s %-7s   no run reached Call Connected" % (
+                    "%s %s" % (mode, "ascii" if ascii else "random"), name))
+                summary[(mode, ascii, name)] = None
+                continue
             row = {"mbps": med([m["mbps"] for m in ms]),
                    "cpu_gb": med([m["cpu_gb"] for m in ms]),
                    "user_gb": med([m["user_gb"] for m in ms]),
@@ -343,21 +349,25 @@ def main():
                    "lost": sum(m["lost"] for m in ms),
                    "corrupt": sum(m["corrupt"] for m in ms)}
             summary[(mode, ascii, name)] = row
-            say("%-11s %-7s %9.1f %13s %9.2f %13s %8.1f %6d %7d" % (
+            say("%-11s %-7s %9.1f %11s %9.2f %11s %7.1f %5d %7d %2d/%d" % (
                 "%s %s" % (mode, "ascii" if ascii else "random"), name,
                 row["mbps"], rng([m["mbps"] for m in ms], "%.0f"),
                 row["cpu_gb"], rng([m["cpu_gb"] for m in ms], "%.1f"),
-                row["rss"], row["lost"], row["corrupt"]))
+                row["rss"], row["lost"], row["corrupt"], len(ms), len(rs)))
     say("(up = pppd -> client -> server, down = server -> client -> pppd; "
         "CPU = client user+sys (wait4 rusage)")
     say(" minus its CPU up to Call Connected; RSS = peak (ru_maxrss); lost = "
-        "frames not delivered by the end of the run)")
+        "frames not delivered by the end of")
+    say(" the run; runs = runs that reached Call Connected (3 tries each) / "
+        "runs; medians over those)")
     if len(names) == 2:
         say()
         say("ratios sstpc / 1.0.18 (goals: CPU <= 0.33, MB/s >= 2.5, RSS <= 1)")
         for mode, ascii in variants:
             o, r = summary[(mode, ascii, names[0])], summary[(mode, ascii,
                                                              names[1])]
+            if o is None or r is None:
+                continue
             f = lambda x, y: x / y if y else float("nan")
             say("  %-12s CPU/GB %.2f   MB/s %.2f   RSS %.2f" % (
                 "%s %s" % (mode, "ascii" if ascii else "random"),
@@ -426,6 +436,9 @@ def main():
     bad = []
     for mode, ascii in variants:
         row = summary[(mode, ascii, ours)]
+        if row is None:
+            bad.append("%s %s: never connected" % (mode, ascii))
+            continue
         if row["lost"] or row["corrupt"]:
             bad.append("%s %s: %d lost, %d corrupt" % (
                 mode, "ascii" if ascii else "random", row["lost"],

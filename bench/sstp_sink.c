@@ -25,7 +25,9 @@
  *
  * Usage: sstp_sink --cert PEM --key PEM [--listen ADDR] [--port N]
  *        [--port-file FILE] [--mode up|down|idle] [--frames N] [--ascii]
- *        [--tls12] [--per-packet] [--timeout S] [--report FILE]
+ *        [--tls12] [--per-packet] [--tickets N] [--timeout S] [--report FILE]
+ * --tickets sets the number of TLS 1.3 session tickets (OpenSSL's default,
+ * 2, when not given).
  */
 #include "config.h"
 
@@ -511,7 +513,8 @@ sink_usage(void)
 	fprintf(stderr, "usage: sstp_sink --cert PEM --key PEM [--listen ADDR] "
 	    "[--port N] [--port-file FILE]\n"
 	    "       [--mode up|down|idle] [--frames N] [--ascii] [--tls12] "
-	    "[--per-packet]\n       [--timeout S] [--report FILE]\n");
+	    "[--per-packet]\n       [--tickets N] [--timeout S] "
+	    "[--report FILE]\n");
 	exit(2);
 }
 

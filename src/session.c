@@ -563,11 +563,9 @@ session_start_tls(struct sstpc *s)
 {
 	char err[256];
 	SSL *ssl;
-	int fd = -1;
 
 	ssl = tls_ssl_new(s->ssl_ctx, &s->tls, stream_fd(s->st), err,
 	    sizeof err);
-	(void)fd;
 	if (ssl == NULL) {
 		session_fail(s, SSTPC_EXIT_TLS, err);
 		return;

@@ -19,7 +19,7 @@
 #define CCP_EV_UP		0x01	/* both Requests acknowledged */
 #define CCP_EV_DOWN		0x02	/* CCP closed (Terminate) */
 #define CCP_EV_RESET		0x04	/* Reset-Request: flush our sending */
-#define CCP_EV_FAIL		0x08	/* MPPE cannot be agreed: ccp_reason() */
+#define CCP_EV_FAIL		0x08	/* no MPPE agreement: ccp_reason() */
 
 #define CCP_RESTART_MS		3000
 #define CCP_MAX_TRIES		10

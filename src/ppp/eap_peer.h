@@ -88,7 +88,8 @@ struct eap_peer {
  * domain only inside ChallengeHash).  Returns 0, -EINVAL (NULL) or
  * -E2BIG (too long).
  */
-int	eap_peer_init(struct eap_peer *, const char *user, const char *password);
+int	eap_peer_init(struct eap_peer *, const char *user,
+	    const char *password);
 
 /*
  * eap_peer_eap_input - one EAP packet (the Information of a 0xC227 frame).

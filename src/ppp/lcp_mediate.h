@@ -61,7 +61,7 @@ struct lcp_med {
 	enum lcp_auth		 srv_auth;
 	uint8_t			 srv_opts[PPP_MAX_INFO];
 	size_t			 srv_len;
-	uint8_t			 fwd_opts[PPP_MAX_INFO];	/* without auth */
+	uint8_t			 fwd_opts[PPP_MAX_INFO];	/* no auth */
 	size_t			 fwd_len;
 	/* What pppd last acknowledged (to answer a renegotiation alone). */
 	bool			 acked_valid;
@@ -84,7 +84,7 @@ struct lcp_med {
 	enum lcp_auth		 auth;		/* agreed, valid once opened */
 	enum lcp_auth		 acked_auth;
 	bool			 avoid_eap;	/* Nak EAP, prefer MS-CHAPv2 */
-	bool			 first_seen;	/* server's first request seen */
+	bool			 first_seen;	/* 1st request seen */
 	unsigned		 auth_naks;
 	uint8_t			 next_id;
 	uint16_t		 rejected_proto;	/* LCP_MED_PROTREJ */

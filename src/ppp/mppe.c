@@ -45,7 +45,8 @@ mppe_init(struct mppe_ctx *m, const uint8_t start_key[MS_MPPE_KEY_MAX],
 	m->stateless = stateless;
 	memcpy(m->start_key, start_key, m->keylen);
 	/* RFC 3079 3.1-3.3: the initial key, no RC4 step. */
-	if ((r = ms_mppe_initial_key(m->start_key, bits, m->session_key)) != 0 ||
+	if ((r = ms_mppe_initial_key(m->start_key, bits,
+	    m->session_key)) != 0 ||
 	    (r = rc4_init(&m->rc4, m->session_key, m->keylen)) != 0) {
 		mppe_clear(m);
 		return r;

@@ -40,8 +40,8 @@
 #define MPPE_OPT_STRENGTHS	(MPPE_OPT_S | MPPE_OPT_M | MPPE_OPT_L)
 
 /* Results of mppe_decrypt() besides 0. */
-#define MPPE_LOST		1	/* stateful: lost sync, send Reset-Request */
-#define MPPE_DISCARD		2	/* stateful: still waiting for a flushed packet */
+#define MPPE_LOST		1	/* lost sync: send Reset-Request */
+#define MPPE_DISCARD		2	/* still waiting for an A packet */
 
 struct mppe_ctx {
 	enum ms_mppe_bits	 bits;

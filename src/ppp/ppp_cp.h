@@ -17,7 +17,7 @@
 #include <stdint.h>
 
 #include "buf.h"
-#include "ppp_snoop.h"		/* PPP_PROTO_LCP, _PAP, _CHAP, _EAP, _IPCP, _CCP */
+#include "ppp_snoop.h"		/* PPP_PROTO_LCP, _EAP, _CCP ... */
 
 #define PPP_PROTO_IP		0x0021
 #define PPP_PROTO_IPV6		0x0057

@@ -84,6 +84,7 @@ cmd_check_config(struct sstpc_config *cfg, char **argv, int argc,
 		FUZZ_CHECK(err[0] != '\0' && fuzz_str_ok(err, sizeof err, 0));
 }
 
+/* libFuzzer entry point: run one input (layout above). */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

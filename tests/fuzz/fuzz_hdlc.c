@@ -102,6 +102,7 @@ hdlc_check_frame(const struct hdlc_dec *d, const struct hdlc_frame *f,
 	FUZZ_CHECK(headroom + f->len + HDLC_FCS_LEN <= cap);
 }
 
+/* libFuzzer entry point: run one input (layout above). */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -155,6 +155,7 @@ resp_challenge_value(const struct bcur *v)
 	free(s);
 }
 
+/* libFuzzer entry point: run one input (layout above). */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

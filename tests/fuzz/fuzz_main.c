@@ -87,6 +87,7 @@ replay_file(struct replay *rp, const char *path)
 	rp->ran++;
 }
 
+/* qsort comparator for file names. */
 static int
 replay_cmp(const void *a, const void *b)
 {
@@ -160,6 +161,7 @@ replay_name(const char *argv0)
 	return base;
 }
 
+/* Replay the inputs named on the command line, or the target's corpus. */
 int
 main(int argc, char **argv)
 {

@@ -79,6 +79,7 @@ snoop_one(struct ppp_snoop *st, const uint8_t *frame, size_t len,
 	}
 }
 
+/* libFuzzer entry point: run one input (layout above). */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

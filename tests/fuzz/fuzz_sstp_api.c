@@ -82,6 +82,7 @@ api_rebuild(const struct sstp_api_message *m)
 	explicit_bzero(buf, sizeof buf);
 }
 
+/* libFuzzer entry point: run one input (layout above). */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

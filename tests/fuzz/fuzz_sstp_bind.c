@@ -31,6 +31,7 @@
 /* Octets of the SHA-1 form that carry the MAC padding (PROTOCOL.md 2.5). */
 #define BIND_PAD1_OFF	100
 
+/* libFuzzer entry point: run one input (layout above). */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

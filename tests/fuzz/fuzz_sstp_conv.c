@@ -300,6 +300,7 @@ conv_stream(struct conv *cv, struct bcur *rec)
 	cv->slen -= off;
 }
 
+/* libFuzzer entry point: run one input (layout above). */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -179,6 +179,7 @@ wire_packet(const uint8_t *pkt, size_t len, const struct sstp_frame *f,
 	wire_describe(pkt, len, (size_t)small + 1, &m, connected);
 }
 
+/* libFuzzer entry point: run one input (layout above). */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

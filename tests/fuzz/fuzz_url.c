@@ -160,6 +160,7 @@ url_one(const char *s, enum url_kind kind)
 	FUZZ_CHECK(url_is_zero(&u));
 }
 
+/* libFuzzer entry point: run one input (layout above). */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -252,8 +252,8 @@ test_mppe_flow(void)
 	{
 		char hex[64];
 
-		snprintf(hex, sizeof hex, "FF 03 80 FD 02 %02X 00 0A 12 06 01 00"
-		    "00 40", to_srv.f[7][5]);
+		snprintf(hex, sizeof hex, "FF 03 80 FD 02 %02X 00 0A 12 06 01"
+		    "00 00 40", to_srv.f[7][5]);
 		from_srv(p, 520, hex);
 	}
 	/* The server's view: it receives with the client's send key. */
@@ -341,8 +341,8 @@ test_stall_fallback(void)
 	ASSERT_INT_EQ(to_srv.len[4], 14);
 	ASSERT_MEM_EQ(to_srv.f[4], "\xff\x03\xc0\x21\x01", 5);
 	ASSERT_MEM_EQ(to_srv.f[4] + 6, "\x00\x0a\x05\x06\x11\x22\x33\x44", 8);
-	from_srv(p, 2300, "FF 03 C0 21 01 40 00 12 01 04 05 DC 03 04 C2 27 05 06"
-	    "AA BB CC DD");
+	from_srv(p, 2300, "FF 03 C0 21 01 40 00 12 01 04 05 DC 03 04 C2 27 05"
+	    "06 AA BB CC DD");
 	EXPECT(to_srv, 5, "FF 03 C0 21 03 40 00 09 03 05 C2 23 81");
 	from_srv(p, 2400, "FF 03 C0 21 01 41 00 13 01 04 05 DC 03 05 C2 23 81"
 	    "05 06 AA BB CC DD");

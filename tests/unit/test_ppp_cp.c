@@ -128,7 +128,8 @@ test_builders(void)
 	{
 		uint8_t want[18];
 
-		th_unhex("FF 03 C0 21 01 01 00 0E 01 04 05 DC 05 06 11 22 33 44",
+		th_unhex("FF 03 C0 21 01 01 00 0E 01 04 05 DC 05 06 11 22 33"
+		    "44",
 		    want, sizeof want);
 		ASSERT_MEM_EQ(b, want, 18);
 	}

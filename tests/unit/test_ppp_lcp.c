@@ -219,8 +219,8 @@ test_auth_choice(void)
 	ev = feed(&m, false, 0, "FF 03 C0 21 02 01 00 04");
 	EXPECT(to_srv, 0, "FF 03 C0 21 02 01 00 09 03 05 C2 23 81");
 	/* pppd asks the server to authenticate: refused toward pppd. */
-	ev = feed(&m, false, 0, "FF 03 C0 21 01 07 00 0E 01 04 05 DC 03 06 C2 23"
-	    "81 00");
+	ev = feed(&m, false, 0, "FF 03 C0 21 01 07 00 0E 01 04 05 DC 03 06 C2"
+	    "23 81 00");
 	EXPECT(to_ppp, 1, "FF 03 C0 21 04 07 00 0A 03 06 C2 23 81 00");
 	ASSERT_INT_EQ(to_srv.n, 1);
 	/* A malformed server request is dropped. */
@@ -359,6 +359,34 @@ test_renegotiation(void)
 	TEST_DONE();
 }
 
+static void
+test_softether_quirk(void)
+{
+	struct lcp_med m;
+	int ev;
+
+	TEST_START("EAP asked without a magic number (SoftEther): Nak first");
+	lcp_med_init(&m, &ops, NULL, 0x10);
+	reset_caps();
+	ev = feed(&m, true, 0, "FF 03 C0 21 01 00 00 08 03 04 C2 27");
+	ASSERT_INT_EQ(ev, 0);
+	ASSERT_INT_EQ(to_ppp.n, 0);
+	EXPECT(to_srv, 0, "FF 03 C0 21 03 00 00 09 03 05 C2 23 81");
+	ev = feed(&m, true, 0, "FF 03 C0 21 01 01 00 09 03 05 C2 23 81");
+	EXPECT(to_ppp, 0, "FF 03 C0 21 01 01 00 04");
+	ev = feed(&m, false, 0, "FF 03 C0 21 02 01 00 04");
+	EXPECT(to_srv, 1, "FF 03 C0 21 02 01 00 09 03 05 C2 23 81");
+	/* With a magic number EAP is accepted at once. */
+	lcp_med_init(&m, &ops, NULL, 0x10);
+	reset_caps();
+	ev = feed(&m, true, 0, "FF 03 C0 21 01 00 00 0E 03 04 C2 27 05 06 01 02"
+	    "03 04");
+	ASSERT_INT_EQ(to_srv.n, 0);
+	EXPECT(to_ppp, 0, "FF 03 C0 21 01 00 00 0A 05 06 01 02 03 04");
+	(void)ev;
+	TEST_DONE();
+}
+
 int
 main(void)
 {
@@ -367,5 +395,6 @@ main(void)
 	test_auth_choice();
 	test_passthrough();
 	test_renegotiation();
+	test_softether_quirk();
 	return test_exit();
 }
