@@ -432,21 +432,28 @@ bridge_read_cb(evutil_socket_t fd, short what, void *arg)
 	struct bridge *b = arg;
 	struct hdlc_frame fr;
 	struct bcur in;
-	ssize_t n;
+	size_t got = 0;
+	ssize_t n = 0;
+	bool gone = false;
 
-	n = read(b->fd_in, b->rx, BRIDGE_RX_SIZE);
-	if (n <= 0) {
-		if (n < 0 && (errno == EAGAIN || errno == EINTR))
-			return;
+	/*
+	 * A pty hands out at most one line-discipline buffer (4 KiB) per
+	 * read; read on until it is dry (or our buffer is full) so that one
+	 * wake-up moves many frames, instead of one epoll round per 4 KiB.
+	 */
+	while (got < BRIDGE_RX_SIZE) {
+		n = read(b->fd_in, b->rx + got, BRIDGE_RX_SIZE - got);
+		if (n > 0) {
+			got += (size_t)n;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
 		/* EIO on a pty master: the last slave fd closed. */
-		log_debug("pppd side closed (%s)", n == 0 ? "EOF" :
-		    strerror(errno));
-		b->eof = true;
-		event_del(b->rev);
-		bridge_report_gone(b);
-		return;
+		gone = n == 0 || errno != EAGAIN;
+		break;
 	}
-	if (!b->pppd_ready) {
+	if (got > 0 && !b->pppd_ready) {
 		/*
 		 * XX: pppd flushes the tty's input when it sets the line up
 		 * (tcsetattr TCSAFLUSH), so frames written before pppd's
@@ -457,12 +464,20 @@ bridge_read_cb(evutil_socket_t fd, short what, void *arg)
 		if (bq_pending(&b->tx) > 0)
 			event_add(b->wev, NULL);
 	}
-	in = bcur_make(b->rx, (size_t)n);
+	in = bcur_make(b->rx, got);
 	while (hdlc_decode(&b->dec, &in, &fr) == 1) {
 		if (!b->ppp_started)
 			bridge_hold(b, fr.data, fr.len);
 		else
 			bridge_to_server(b, fr.data, fr.len);
+	}
+	if (gone) {
+		log_debug("pppd side closed (%s)", n == 0 ? "EOF" :
+		    strerror(errno));
+		b->eof = true;
+		event_del(b->rev);
+		bridge_report_gone(b);
+		return;
 	}
 	bridge_update(b);
 }
