@@ -722,7 +722,8 @@ bridge_launch(struct bridge *b, char *err, size_t errlen)
 	memset(&ac, 0, sizeof ac);
 	ac.pppd_path = cfg->pppd_path;
 	ac.tty = tty;
-	ac.user = cfg->user;
+	/* With --eap-auth pppd authenticates nothing: no user for it. */
+	ac.user = cfg->eap_auth ? NULL : cfg->user;
 	ac.password_fd = -1;
 	ac.opts = (const char * const *)cfg->pppd_args;
 	ac.nopts = cfg->n_pppd_args;

@@ -315,6 +315,7 @@ px_ccp_send(void *arg, const uint8_t *f, size_t len)
 	px_to_server(arg, f, len);
 }
 
+/* Create the proxy; see eap_proxy.h. */
 struct eap_proxy *
 eap_proxy_new(const char *user, const char *password,
     const struct eap_proxy_ops *ops, void *arg)
@@ -339,6 +340,7 @@ eap_proxy_new(const char *user, const char *password,
 	return p;
 }
 
+/* Wipe the credentials and keys and free the proxy. */
 void
 eap_proxy_free(struct eap_proxy *p)
 {
@@ -384,6 +386,7 @@ px_pppd_data(struct eap_proxy *p, const uint8_t *f, size_t len,
 	p->ops->to_server(p->arg, w.p, w.len);
 }
 
+/* Dispatch one frame from pppd by protocol (see the top of the file). */
 void
 eap_proxy_from_pppd(struct eap_proxy *p, uint64_t now, const uint8_t *f,
     size_t len)
@@ -466,6 +469,7 @@ px_server_mppe(struct eap_proxy *p, const struct ppp_frame *fr)
 	p->ops->to_pppd(p->arg, w.p, w.len);
 }
 
+/* Dispatch one frame from the server by protocol. */
 void
 eap_proxy_from_server(struct eap_proxy *p, uint64_t now, const uint8_t *f,
     size_t len)
@@ -545,6 +549,7 @@ eap_proxy_from_server(struct eap_proxy *p, uint64_t now, const uint8_t *f,
 	p->ops->to_pppd(p->arg, f, len);
 }
 
+/* Earliest of the Nak wait, the LCP replay and the CCP timers. */
 uint64_t
 eap_proxy_deadline(const struct eap_proxy *p)
 {
@@ -561,6 +566,7 @@ eap_proxy_deadline(const struct eap_proxy *p)
 	return d;
 }
 
+/* Timers: EAP-stall fallback, LCP replay, CCP retransmission. */
 void
 eap_proxy_timer(struct eap_proxy *p, uint64_t now)
 {

@@ -39,12 +39,6 @@ main(int argc, char **argv)
 		cmdline_free(&cfg);
 		return SSTPC_EXIT_USAGE;
 	}
-	if (cfg.eap_auth) {
-		fprintf(stderr, "sstpc: --eap-auth is not available in this "
-		    "version of sstpc\n");
-		cmdline_free(&cfg);
-		return SSTPC_EXIT_USAGE;
-	}
 	if (cfg.proxy_env && !cfg.has_proxy &&
 	    cmdline_proxy_from_env(&cfg, getenv("https_proxy"),
 	    getenv("http_proxy"), getenv("no_proxy"), err, sizeof err) < 0) {

@@ -49,14 +49,11 @@ snoop_proto(struct bcur *c, uint16_t *proto)
 static void
 snoop_text(struct ppp_snoop *st, struct bcur *c)
 {
-	size_t i, n = bcur_left(c);
-	const uint8_t *p = bcur_ptr(c);
+	size_t n = 0;
+	uint8_t b;
 
-	if (n >= sizeof st->fail_text)
-		n = sizeof st->fail_text - 1;
-	for (i = 0; i < n; i++)
-		st->fail_text[i] = p[i] >= 0x20 && p[i] < 0x7f ? (char)p[i] :
-		    '?';
+	while (n < sizeof st->fail_text - 1 && bcur_get_u8(c, &b) == 0)
+		st->fail_text[n++] = b >= 0x20 && b < 0x7f ? (char)b : '?';
 	st->fail_text[n] = '\0';
 }
 

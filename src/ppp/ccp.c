@@ -18,6 +18,7 @@
 
 #define FRAME_BUF	(PPP_FRAME_MAX + 8)
 
+/* Set up CCP toward the server; see ccp.h. */
 void
 ccp_init(struct ccp_neg *c, void (*send)(void *, const uint8_t *, size_t),
     void *arg, uint8_t id0)
@@ -29,12 +30,14 @@ ccp_init(struct ccp_neg *c, void (*send)(void *, const uint8_t *, size_t),
 	c->deadline = UINT64_MAX;
 }
 
+/* Why CCP_EV_FAIL was returned. */
 const char *
 ccp_reason(const struct ccp_neg *c)
 {
 	return c->reason;
 }
 
+/* Strongest MPPE strength offered, H kept (RFC 3078 2). */
 uint32_t
 ccp_mppe_choose(uint32_t offer)
 {
@@ -189,6 +192,7 @@ ccp_server_req(struct ccp_neg *c, uint64_t now, const struct ppp_cp_pkt *pkt)
 	return ev | ccp_check_up(c);
 }
 
+/* One CCP packet from the server (RFC 1962, RFC 3078). */
 int
 ccp_from_server(struct ccp_neg *c, uint64_t now, struct bcur info)
 {
@@ -245,18 +249,21 @@ ccp_from_server(struct ccp_neg *c, uint64_t now, struct bcur info)
 	}
 }
 
+/* Ask the server to flush its MPPE state (RFC 3078 8.2). */
 void
 ccp_send_reset_request(struct ccp_neg *c)
 {
 	ccp_send(c, PPP_RESET_REQ, c->next_id++, NULL, 0);
 }
 
+/* Retransmission deadline of our Configure-Request. */
 uint64_t
 ccp_deadline(const struct ccp_neg *c)
 {
 	return c->req_sent && !c->they_acked ? c->deadline : UINT64_MAX;
 }
 
+/* Retransmit our Configure-Request, or give up. */
 int
 ccp_timer(struct ccp_neg *c, uint64_t now)
 {

@@ -27,6 +27,7 @@
 #define MS_RESP_VALUE_LEN	49	/* RFC 2759 4: Response value */
 #define MS_TEXT_MAX		160	/* Success/Failure text we keep */
 
+/* Copy the credentials into the peer; see eap_peer.h. */
 int
 eap_peer_init(struct eap_peer *p, const char *user, const char *password)
 {
@@ -44,6 +45,7 @@ eap_peer_init(struct eap_peer *p, const char *user, const char *password)
 	return 0;
 }
 
+/* Forget the exchange, keep the credentials. */
 void
 eap_peer_restart(struct eap_peer *p)
 {
@@ -60,18 +62,21 @@ eap_peer_restart(struct eap_peer *p)
 	p->reason[0] = '\0';
 }
 
+/* Wipe everything, credentials included. */
 void
 eap_peer_clear(struct eap_peer *p)
 {
 	explicit_bzero(p, sizeof *p);
 }
 
+/* The failure reason, or "". */
 const char *
 eap_peer_reason(const struct eap_peer *p)
 {
 	return p->reason;
 }
 
+/* Words for an MS-CHAP E= error number. */
 const char *
 eap_peer_error_text(unsigned code)
 {
@@ -88,6 +93,7 @@ eap_peer_error_text(unsigned code)
 	}
 }
 
+/* Name of an EAP method type. */
 const char *
 eap_peer_type_name(uint8_t type)
 {
@@ -302,6 +308,7 @@ peer_eap_mschapv2(struct eap_peer *p, uint8_t id, struct bcur td,
 	}
 }
 
+/* One EAP packet from the server (RFC 3748 4, draft-kamath). */
 int
 eap_peer_eap_input(struct eap_peer *p, struct bcur info, struct wbuf *out)
 {
@@ -391,6 +398,7 @@ eap_peer_eap_input(struct eap_peer *p, struct bcur info, struct wbuf *out)
 	}
 }
 
+/* One MS-CHAPv2 packet over CHAP (RFC 2759 4-6). */
 int
 eap_peer_chap_input(struct eap_peer *p, struct bcur info, struct wbuf *out)
 {
@@ -450,6 +458,7 @@ eap_peer_chap_input(struct eap_peer *p, struct bcur info, struct wbuf *out)
 	}
 }
 
+/* The client MasterSendKey/MasterReceiveKey (RFC 3079 3.3). */
 int
 eap_peer_mppe_keys(const struct eap_peer *p, uint8_t send[16],
     uint8_t recv[16])
@@ -460,6 +469,7 @@ eap_peer_mppe_keys(const struct eap_peer *p, uint8_t send[16],
 	return ms_chapv2_client_keys(p->password, p->nt_resp, send, recv);
 }
 
+/* The SSTP HLAK: MSK[0..31] (MS-SSTP 3.2.5.2.2). */
 int
 eap_peer_hlak(const struct eap_peer *p, uint8_t hlak[32])
 {

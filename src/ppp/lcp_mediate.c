@@ -19,6 +19,7 @@
 
 #define FRAME_BUF	(PPP_FRAME_MAX + 8)
 
+/* Set up the mediator; see lcp_mediate.h. */
 void
 lcp_med_init(struct lcp_med *m, const struct lcp_med_ops *ops, void *arg,
     uint8_t id0)
@@ -30,12 +31,14 @@ lcp_med_init(struct lcp_med *m, const struct lcp_med_ops *ops, void *arg,
 	m->replay_deadline = UINT64_MAX;
 }
 
+/* Why LCP_MED_FAIL was returned. */
 const char *
 lcp_med_reason(const struct lcp_med *m)
 {
 	return m->reason;
 }
 
+/* Name of an lcp_auth for messages. */
 const char *
 lcp_auth_name(enum lcp_auth a)
 {
@@ -47,6 +50,7 @@ lcp_auth_name(enum lcp_auth a)
 	}
 }
 
+/* Classify an Authentication-Protocol value (RFC 1661 6.2). */
 enum lcp_auth
 lcp_auth_classify(struct bcur val)
 {
@@ -348,6 +352,7 @@ med_strip_auth(struct bcur opts, uint8_t *out, size_t cap)
 	return wbuf_error(&w) == 0 ? w.len : 0;
 }
 
+/* One LCP packet from the server. */
 int
 lcp_med_from_server(struct lcp_med *m, uint64_t now, struct bcur info)
 {
@@ -417,6 +422,7 @@ lcp_med_from_server(struct lcp_med *m, uint64_t now, struct bcur info)
 	return ev;
 }
 
+/* One LCP packet from pppd. */
 int
 lcp_med_from_pppd(struct lcp_med *m, uint64_t now, struct bcur info)
 {
@@ -494,6 +500,7 @@ lcp_med_from_pppd(struct lcp_med *m, uint64_t now, struct bcur info)
 	return ev;
 }
 
+/* Restart LCP with the server without pppd. */
 int
 lcp_med_renegotiate(struct lcp_med *m, uint64_t now, bool avoid_eap)
 {
@@ -507,6 +514,7 @@ lcp_med_renegotiate(struct lcp_med *m, uint64_t now, bool avoid_eap)
 	return 0;
 }
 
+/* Send an LCP Terminate-Request to the server. */
 void
 lcp_med_terminate(struct lcp_med *m, const char *why)
 {
@@ -514,6 +522,7 @@ lcp_med_terminate(struct lcp_med *m, const char *why)
 	    why != NULL ? strlen(why) : 0);
 }
 
+/* Protocol-Reject a frame of pppd (RFC 1661 5.7). */
 void
 lcp_med_protocol_reject_pppd(struct lcp_med *m, uint16_t proto,
     struct bcur info)
@@ -531,12 +540,14 @@ lcp_med_protocol_reject_pppd(struct lcp_med *m, uint16_t proto,
 	med_send(m, false, PPP_PROTO_REJ, m->next_id++, buf, w.len);
 }
 
+/* Deadline of the replay retransmission, if any. */
 uint64_t
 lcp_med_deadline(const struct lcp_med *m)
 {
 	return m->replay_pending ? m->replay_deadline : UINT64_MAX;
 }
 
+/* Retransmit the replayed request, or give up. */
 int
 lcp_med_timer(struct lcp_med *m, uint64_t now)
 {

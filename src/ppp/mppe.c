@@ -20,6 +20,7 @@
 #define MPPE_CCOUNT_SPACE	4096
 #define MPPE_FLAG_MASK		0xff	/* low octet 0xFF: "flag" packet */
 
+/* Strength of a single-strength Supported Bits word. */
 enum ms_mppe_bits
 mppe_opt_bits(uint32_t opt)
 {
@@ -31,6 +32,7 @@ mppe_opt_bits(uint32_t opt)
 	}
 }
 
+/* Set up one MPPE direction (RFC 3079 3). */
 int
 mppe_init(struct mppe_ctx *m, const uint8_t start_key[MS_MPPE_KEY_MAX],
     enum ms_mppe_bits bits, bool stateless)
@@ -56,6 +58,7 @@ mppe_init(struct mppe_ctx *m, const uint8_t start_key[MS_MPPE_KEY_MAX],
 	return 0;
 }
 
+/* Wipe one MPPE direction. */
 void
 mppe_clear(struct mppe_ctx *m)
 {
@@ -63,6 +66,7 @@ mppe_clear(struct mppe_ctx *m)
 	crypto_zero(m, sizeof *m);
 }
 
+/* Flush on the next packet (CCP Reset-Request). */
 void
 mppe_reset_request(struct mppe_ctx *m)
 {
@@ -82,6 +86,7 @@ mppe_rekey(struct mppe_ctx *m)
 	return r;
 }
 
+/* Encrypt one packet (RFC 3078 3, 7). */
 int
 mppe_encrypt(struct mppe_ctx *m, uint16_t proto, const uint8_t *payload,
     size_t len, struct wbuf *out)
@@ -131,6 +136,7 @@ mppe_flags_between(uint16_t from, uint16_t to)
 	return n;
 }
 
+/* Decrypt one packet (RFC 3078 3, 7, 8). */
 int
 mppe_decrypt(struct mppe_ctx *m, struct bcur info, struct wbuf *out)
 {

@@ -76,6 +76,7 @@ static const struct ppp_cp_ops *const cp_all[] = {
 	&ppp_lcp_ops, &ppp_ipcp_ops, &ppp_ipv6cp_ops, &ppp_ccp_ops,
 };
 
+/* The descriptor of a control protocol, or NULL. */
 const struct ppp_cp_ops *
 ppp_cp_ops_find(uint16_t proto)
 {
@@ -87,6 +88,7 @@ ppp_cp_ops_find(uint16_t proto)
 	return NULL;
 }
 
+/* The option descriptor of a type, or NULL. */
 const struct ppp_opt_desc *
 ppp_opt_desc_find(const struct ppp_cp_ops *ops, uint8_t type)
 {
@@ -98,6 +100,7 @@ ppp_opt_desc_find(const struct ppp_cp_ops *ops, uint8_t type)
 	return NULL;
 }
 
+/* Split a frame into protocol and Information (RFC 1661 2). */
 int
 ppp_frame_parse(const uint8_t *frame, size_t len, struct ppp_frame *f)
 {
@@ -124,6 +127,7 @@ ppp_frame_parse(const uint8_t *frame, size_t len, struct ppp_frame *f)
 	return 0;
 }
 
+/* Control packet header (RFC 1661 5). */
 int
 ppp_cp_parse(struct bcur info, struct ppp_cp_pkt *pkt)
 {
@@ -137,6 +141,7 @@ ppp_cp_parse(struct bcur info, struct ppp_cp_pkt *pkt)
 	return bcur_get_view(&info, len - PPP_CP_HDR_LEN, &pkt->data);
 }
 
+/* Next option, length >= 2 enforced (RFC 1661 6). */
 int
 ppp_opt_next(struct bcur *opts, struct ppp_opt *o)
 {
@@ -156,6 +161,7 @@ ppp_opt_next(struct bcur *opts, struct ppp_opt *o)
 	return 1;
 }
 
+/* Check every option against the table. */
 int
 ppp_opts_check(const struct ppp_cp_ops *ops, struct bcur opts)
 {
@@ -172,6 +178,7 @@ ppp_opts_check(const struct ppp_cp_ops *ops, struct bcur opts)
 	return r;
 }
 
+/* Same option bytes? */
 bool
 ppp_opts_equal(struct bcur a, struct bcur b)
 {
@@ -179,6 +186,7 @@ ppp_opts_equal(struct bcur a, struct bcur b)
 	    bcur_starts_with(&a, bcur_ptr(&b), bcur_left(&b));
 }
 
+/* FF 03 and the protocol. */
 void
 ppp_put_hdr(struct wbuf *w, uint16_t proto)
 {
@@ -187,6 +195,7 @@ ppp_put_hdr(struct wbuf *w, uint16_t proto)
 	wbuf_put_be16(w, proto);
 }
 
+/* Frame and control packet header, Length to be patched. */
 size_t
 ppp_cp_begin(struct wbuf *w, uint16_t proto, uint8_t code, uint8_t id)
 {
@@ -200,6 +209,7 @@ ppp_cp_begin(struct wbuf *w, uint16_t proto, uint8_t code, uint8_t id)
 	return start;
 }
 
+/* Patch the Length. */
 void
 ppp_cp_end(struct wbuf *w, size_t start)
 {
@@ -213,6 +223,7 @@ ppp_cp_end(struct wbuf *w, size_t start)
 	wbuf_patch_be16(w, start + 2, (uint16_t)(w->len - start));
 }
 
+/* Append one option. */
 void
 ppp_put_opt(struct wbuf *w, uint8_t type, const void *val, size_t len)
 {
@@ -227,12 +238,14 @@ ppp_put_opt(struct wbuf *w, uint8_t type, const void *val, size_t len)
 		wbuf_put_bytes(w, val, len);
 }
 
+/* Append a parsed option as it is. */
 void
 ppp_put_raw_opt(struct wbuf *w, const struct ppp_opt *o)
 {
 	wbuf_put_bytes(w, bcur_ptr(&o->raw), bcur_left(&o->raw));
 }
 
+/* A whole control frame in one call. */
 int
 ppp_cp_build(struct wbuf *w, uint16_t proto, uint8_t code, uint8_t id,
     const void *data, size_t len)
@@ -246,6 +259,7 @@ ppp_cp_build(struct wbuf *w, uint16_t proto, uint8_t code, uint8_t id,
 	return wbuf_error(w);
 }
 
+/* Name of a protocol number. */
 const char *
 ppp_proto_name(uint16_t proto)
 {
@@ -264,6 +278,7 @@ ppp_proto_name(uint16_t proto)
 	}
 }
 
+/* Name of a control code. */
 const char *
 ppp_code_name(uint8_t code)
 {

@@ -185,6 +185,7 @@ dis_auth(struct wbuf *w, const char *name, struct bcur info)
 	wbuf_printf(w, "%s %s id=%u", name, cn, pkt.id);
 }
 
+/* One-line description of a frame; see ppp_cp.h. */
 int
 ppp_dissect(const uint8_t *frame, size_t len, char *out, size_t outsz)
 {

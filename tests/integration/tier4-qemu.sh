@@ -45,7 +45,7 @@ QDIR="$TOP/tests/qemu"
 QEMU=${QEMU:-qemu-system-x86_64}
 QEMU_TIMEOUT=${QEMU_TIMEOUT:-150}
 QEMU_ACCEL=${QEMU_ACCEL:-tcg}
-CASES=${CASES:-a b c d}
+CASES=${CASES:-a b c d e}
 IN_CI=0
 [ "${CI:-}" = true ] && IN_CI=1
 SPIDS=()
@@ -92,7 +92,7 @@ SSTPC_PLUGIN_DIR=$(strings -a "$SSTPC" 2>/dev/null |
 run_cases=
 for c in $CASES; do
 	case $c in
-	a) run_cases="$run_cases a" ;;
+	a|e) run_cases="$run_cases $c" ;;
 	b|c|d)
 		if [ -n "$PLUGIN" ]; then
 			run_cases="$run_cases $c"
@@ -171,6 +171,7 @@ for c in $run_cases; do
 	CDIR[$c]=$CASE_DIR
 	sargs=(--http-timeout 300 --dns 192.0.2.53)
 	[ "$c" = c ] && sargs+=(--scenario mppe-required)
+	[ "$c" = e ] && sargs+=(--auth eap-mschapv2)
 	if ! start_server "$CASE_DIR" valid "${sargs[@]}"; then
 		fail "$c.server" "test server did not start"
 		finish
@@ -278,7 +279,7 @@ for c in $run_cases; do
 	else
 		ord="no LCP Terminate-Request from pppd reached the server before the Call Disconnect"
 	fi
-	if [ "$c" = a ] || [ "$c" = d ]; then
+	if [ "$c" = a ] || [ "$c" = d ] || [ "$c" = e ]; then
 		case $ord in
 		LCP*) pass "$c.server_lcp_terminate_first ($ord)" ;;
 		*) fail "$c.server_lcp_terminate_first" "$ord" ;;

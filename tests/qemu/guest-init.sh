@@ -146,6 +146,8 @@ traffic() {
 key_source() {
 	if grep -q 'MPPE keys from the pppd plugin' "$2"; then
 		echo plugin
+	elif grep -q 'authenticated by sstpc' "$2"; then
+		echo eap-auth
 	elif grep -q 'snooped' "$2"; then
 		echo snooping
 	elif grep -q 'zero HLAK' "$2"; then
@@ -184,7 +186,14 @@ case_launch() {
 	mkdir -p $d
 	relay $c || return
 	t0=$(up)
-	if [ $c = a ]; then
+	if [ $c = e ]; then
+		want=eap-auth
+		sstpc --log-file $d/sstpc.log --log-level 5 --ca-cert $T/ca.pem \
+		    --user "$(cat $T/user)" --password-fd 5 --eap-auth localhost -- \
+		    noauth refuse-eap noipdefault nodefaultroute mtu 1400 \
+		    debug logfile $d/pppd.log \
+		    5<$T/password >$d/sstpc.out 2>&1 </dev/null &
+	elif [ $c = a ]; then
 		want=snooping
 		sstpc --log-file $d/sstpc.log --log-level 5 --ca-cert $T/ca.pem \
 		    --user "$(cat $T/user)" --password-fd 5 localhost -- \
@@ -319,7 +328,7 @@ case_nm() {
 for c in $(cat $T/cases); do
 	echo "@@C $c $(up)"
 	case $c in
-	a|d) case_launch $c ;;
+	a|d|e) case_launch $c ;;
 	b|c) case_nm $c ;;
 	esac
 	# the relay has exited with its connection; make sure
