@@ -27,6 +27,7 @@
 #include "crypto.h"
 #include "log.h"
 #include "net.h"
+#include "ppp/ppp_cp.h"
 #include "priv.h"
 #include "sstp_wire.h"
 #include "sstpc.h"
@@ -250,6 +251,12 @@ session_send_ppp(struct sstpc *s, const uint8_t *frame, size_t len)
 	if (s->st == NULL || s->phase != PHASE_SSTP)
 		return -ENOTCONN;
 	ctl = sstp_wire_ppp_classify(frame, len, &proto, NULL);
+	if (log_enabled(LOG_LVL_CTRL) && ctl == 1) {
+		char d[256];
+
+		ppp_dissect(frame, len, d, sizeof d);
+		log_ctrl("PPP send %s", d);
+	}
 	log_trace("PPP out: protocol 0x%04x, %zu bytes", proto, len);
 	if (ctl < 0 || !sstp_ctrl_tx_data_ok(&s->ctrl, ctl == 1))
 		return -EAGAIN;		/* gated: dropped (PROTOCOL.md 3.2) */
@@ -405,6 +412,11 @@ session_sstp_input(struct sstpc *s, const uint8_t *buf, size_t len)
 		    0 && bcur_left(&pl) > 0) {
 			ctl = sstp_wire_ppp_classify(bcur_ptr(&pl),
 			    bcur_left(&pl), &proto, NULL);
+			if (log_enabled(LOG_LVL_CTRL) && ctl == 1) {
+				ppp_dissect(bcur_ptr(&pl), bcur_left(&pl), d,
+				    sizeof d);
+				log_ctrl("PPP recv %s", d);
+			}
 			log_trace("PPP in: protocol 0x%04x, %zu bytes", proto,
 			    bcur_left(&pl));
 			if (ctl >= 0 && sstp_ctrl_rx_data_ok(&s->ctrl,
