@@ -30,6 +30,17 @@ def sh(cmd, check=True, **kw):
     return r
 
 
+def client_env():
+    """The clients' environment: a clean one, as pppd gives its pty
+    program.  Inherited SSL_CERT_FILE/SSL_CERT_DIR would change how the
+    trust store is loaded and http_proxy would send 1.0.18 to a proxy."""
+    env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C"}
+    for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
+        if k in os.environ:
+            env[k] = os.environ[k]
+    return env
+
+
 class Bench:
     def __init__(self, a):
         self.a = a
@@ -86,7 +97,7 @@ class Bench:
         if ascii:
             gen.append("--ascii")
         gen += ["--"] + self.client_argv(name, path, host, port, ipparam)
-        r = sh(gen, check=False, timeout=120)
+        r = sh(gen, check=False, timeout=120, env=client_env())
         try:
             sp.wait(timeout=15)
         except subprocess.TimeoutExpired:
@@ -240,8 +251,11 @@ def codec_rows(b, quick):
     out = {}
     for prog in ("bench_hdlc", "bench_sstp_wire"):
         cmd = [os.path.join(b, "bench", prog)] + (["--quick"] if quick else [])
-        r = sh(cmd, check=False)
-        out[prog] = {"rc": r.returncode, "text": r.stdout}
+        try:
+            r = sh(cmd, check=False)
+            out[prog] = {"rc": r.returncode, "text": r.stdout + r.stderr}
+        except OSError as e:
+            out[prog] = {"rc": 127, "text": "%s: %s\n" % (prog, e)}
     return out
 
 
