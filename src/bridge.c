@@ -44,8 +44,8 @@
 
 #define BRIDGE_RX_SIZE		(64 * 1024)
 #define BRIDGE_FRAME_BUF	(HDLC_MAX_FRAME + 64)
-#define BRIDGE_TX_HIGH		(256 * 1024)	/* stop reading the server */
-#define BRIDGE_TX_LOW		(64 * 1024)
+#define BRIDGE_TX_HIGH		(128 * 1024)	/* stop reading the server */
+#define BRIDGE_TX_LOW		(32 * 1024)
 #define BRIDGE_TX_CAP		(1024 * 1024)
 #define BRIDGE_HOLD_MAX		16		/* frames held before the Ack */
 #define BRIDGE_KILL_MS		8000		/* SIGTERM -> SIGKILL */
@@ -631,7 +631,7 @@ bridge_new(struct sstpc *s)
 	b->s = s;
 	b->fd_in = b->fd_out = -1;
 	b->rx = malloc(BRIDGE_RX_SIZE);
-	bq_init(&b->tx, 64 * 1024, BRIDGE_TX_CAP);
+	bq_init(&b->tx, 16 * 1024, BRIDGE_TX_CAP);
 	b->held = calloc(BRIDGE_HOLD_MAX, sizeof *b->held);
 	b->key_timer = evtimer_new(s->base, bridge_key_timer_cb, b);
 	b->kill_timer = evtimer_new(s->base, bridge_kill_cb, b);

@@ -347,7 +347,7 @@ stream_new(struct event_base *base, int fd, const struct stream_ops *ops,
 	s->arg = arg;
 	s->mode = STREAM_PLAIN;
 	s->rx = malloc(STREAM_RX_SIZE);
-	bq_init(&s->tx, 64 * 1024, STREAM_TX_CAP);
+	bq_init(&s->tx, 16 * 1024, STREAM_TX_CAP);
 	s->rev = event_new(base, fd, EV_READ | EV_PERSIST, stream_io_cb, s);
 	s->wev = event_new(base, fd, EV_WRITE | EV_PERSIST, stream_io_cb, s);
 	s->kick = evtimer_new(base, stream_kick_cb, s);

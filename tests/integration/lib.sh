@@ -114,7 +114,7 @@ run_cases() {
 	mkdir -p "$WORK/_res"
 	for n in "$@"; do
 		(
-			ITEST_PASS=0 ITEST_FAIL=0 ITEST_FAILED=() SPID= SSTPC_PID=
+			ITEST_PASS=0 ITEST_FAIL=0 ITEST_FAILED=() SPID='' SSTPC_PID=''
 			trap 'case_cleanup' EXIT
 			"case_$n"
 			printf '%s %s\n' "$ITEST_PASS" "$ITEST_FAIL" >"$WORK/_res/$n.cnt"
@@ -184,8 +184,26 @@ sstpc_wait() {
 		wait "$SSTPC_PID" 2>/dev/null
 		RC=$?
 	fi
-	ELAPSED=$(( ($(date +%s%N) - SSTPC_T0) / 1000000 ))
+	SSTPC_END=$(date +%s%N)
+	ELAPSED=$(( (SSTPC_END - SSTPC_T0) / 1000000 ))
 	SSTPC_PID=
+	# NET_MS: from sstpc's first "connecting to" log line to its exit, so
+	# that time bounds leave out process start-up (slow under sanitizers)
+	local t
+	t=$(log_ms 'connecting to')
+	if [ -n "$t" ]; then
+		NET_MS=$(( SSTPC_END / 1000000 - t ))
+	else
+		NET_MS=$ELAPSED
+	fi
+}
+
+# log_ms REGEX: epoch milliseconds of the first sstpc.log line matching REGEX
+# (lines start "YYYY-MM-DD HH:MM:SS.mmm"); empty if none
+log_ms() {
+	local l
+	l=$(grep -Em1 -- "$1" "$CASE_DIR/sstpc.log" 2>/dev/null | cut -c1-23)
+	[ -n "$l" ] && date -d "$l" +%s%3N 2>/dev/null
 }
 
 # wait_file_re FILE REGEX SECONDS: polls until FILE matches REGEX
@@ -270,7 +288,7 @@ verdict() {
 	if [ -z "${CASE_WHY:-}" ]; then
 		pass "$1"
 	else
-		fail "$1" "$CASE_WHY (rc=${RC:-?} ${ELAPSED:-?}ms)"
+		fail "$1" "$CASE_WHY (rc=${RC:-?}, ${ELAPSED:-?} ms, net ${NET_MS:-?} ms)"
 	fi
 	CASE_WHY=
 }
