@@ -27,20 +27,53 @@
  * a closing flag (RFC 1662 4.1, C.2).  The default ACCM 0xFFFFFFFF is what
  * an unconfigured LCP link uses and is always accepted by pppd.
  *
- * Speed.  Both directions look at eight octets at a time: a word with no
- * octet in 0x7C..0x7F (and, when the ACCM matters, none below 0x20) is
- * copied as is; a word without a flag is unescaped with a branch-free loop;
- * only words holding a flag, and tails, go octet by octet.  The FCS uses
- * slicing-by-8 tables.  Input is read through the struct bcur given by the
- * caller: the hot loops index bcur_ptr() strictly below bcur_left() and then
+ * Speed.  Two implementations, chosen once per object at init (no global
+ * state; hdlc_*_set_impl can force the portable one) and giving identical
+ * bytes:
+ *
+ *  - Portable: eight octets at a time.  A word with no octet in 0x7C..0x7F
+ *    (and, when the ACCM matters, none below 0x20) is copied as is; a word
+ *    without a flag is unescaped with a branch-free loop; only words
+ *    holding a flag, and tails, go octet by octet.  FCS by slicing-by-8.
+ *  - x86-64 SSSE3 (+ POPCNT, PCLMULQDQ): 16 octets per step.  The encoder
+ *    classifies octets with two PSHUFB nibble lookups (any ACCM, no
+ *    branch per octet), stores clean blocks as they are and expands the
+ *    others eight octets at a time with one PSHUFB whose control vector is
+ *    looked up by the 8-bit escape mask (hdlc_enc_tab).  The decoder finds
+ *    0x7D/0x7E with PCMPEQB, stores clean blocks, and for the others XORs
+ *    the octets after each 0x7D and squeezes the 0x7Ds out with PSHUFB
+ *    (hdlc_dec_tab); blocks with a 0x7D 0x7D pair or, with a receive ACCM,
+ *    a control character go octet by octet.  The FCS is folded with
+ *    PCLMULQDQ, 64 octets per step in four chains, and finished with the
+ *    tables.
+ *
+ * Measured with bench/bench_hdlc (1400-octet frames, one core of a Xeon
+ * (Sapphire Rapids class) VM, medians of 15): portable code 0.5-1.3 GB/s
+ * each way; SSSE3 code 2.2-3.5 GB/s decoding and 3.2-6.2 GB/s encoding;
+ * FCS alone 2.7 GB/s by slicing-by-8, 9.2 GB/s folded in one chain, 22.8
+ * GB/s in four.  Notes on what else was tried are at hdlc_fcs16_clmul and
+ * hdlc_enc_run_ssse3.
+ *
+ * Bounds.  Input is read through the struct bcur given by the caller: the
+ * hot loops index bcur_ptr() strictly below bcur_left() and then
  * bcur_skip() what they used (the one place a per-byte getter would be too
- * slow); output goes into caller storage whose bounds are checked up front.
+ * slow).  Vector loads never reach past the input: a 16-octet load only
+ * when 16 octets are left, tails go through narrower code.  Output goes
+ * into caller storage whose bounds are checked up front; wide stores may
+ * write scratch octets past the logical end but never past that storage
+ * (the proofs are next to each store).
  */
 #include "config.h"
 
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
+
+/* -DHDLC_NO_SIMD builds the portable code alone, as on other CPUs. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(HDLC_NO_SIMD)
+#define HDLC_X86	1
+#include <immintrin.h>
+#endif
 
 #include "buf.h"
 #include "hdlc.h"
@@ -397,18 +430,10 @@ hdlc_mask_eq(uint64_t v, uint8_t b)
 	return ~(((x & ~HDLC_HIGHS) + ~HDLC_HIGHS) | x) & HDLC_HIGHS;
 }
 
-/* Index (0..7) of the lowest octet flagged in a nonzero mask. */
-static inline unsigned int
-hdlc_mask_first(uint64_t m)
-{
-	return (unsigned int)__builtin_ctzll(m) >> 3;
-}
-
 /* RFC 1662 C.2 FCS-16, eight octets per step (slicing-by-8). */
-uint16_t
-hdlc_fcs16(uint16_t fcs, const void *buf, size_t len)
+static uint16_t
+hdlc_fcs16_tab(uint16_t fcs, const uint8_t *p, size_t len)
 {
-	const uint8_t *p = buf;
 	unsigned int c = fcs;
 	size_t i = 0;
 
@@ -422,6 +447,508 @@ hdlc_fcs16(uint16_t fcs, const void *buf, size_t len)
 	for (; i < len; i++)
 		c = (c >> 8) ^ hdlc_fcs_tab[0][(c ^ p[i]) & 0xff];
 	return (uint16_t)c;
+}
+
+#ifdef HDLC_X86
+/* ------------------------------------------------------------------------ */
+/* x86-64 SIMD (HDLC_IMPL_SSSE3 and up) */
+
+#define HDLC_SSSE3	__attribute__((target("ssse3,popcnt,pclmul")))
+#define HDLC_LD16(p)	_mm_loadu_si128((const void *)(p))
+#define HDLC_LD8(p)	_mm_loadl_epi64((const void *)(p))
+#define HDLC_ST16(p, v)	_mm_storeu_si128((void *)(p), (v))
+#define HDLC_ST8(p, v)	_mm_storel_epi64((void *)(p), (v))
+
+/* Shortest buffer worth folding; shorter ones go through the tables. */
+#define HDLC_CLMUL_MIN	48
+
+/*
+ * Encoder expansion table, indexed by the escape mask m of eight octets
+ * (bit j set: octet j must be escaped).  Row m is a PSHUFB control vector
+ * over a source register holding the eight octets in lanes 0..7 and 0x7D
+ * in lanes 8..15: for each octet j in order, a set bit gives lane 8 (the
+ * 0x7D) followed by j | 0x20, a clear bit gives j; the rest is 8.  PSHUFB
+ * ignores bits 4..6 of a control octet, so the row ANDed with 0x20 is the
+ * XOR that turns each escaped octet c into c ^ 0x20 (RFC 1662 4.2).  The
+ * output is 8 + popcount(m) octets.  Two 64-bit halves per row, lane k in
+ * byte k (x86 is little-endian).  Generated by support/gen-hdlc-tables.py from this
+ * definition; test_hdlc compares every row with the portable encoder.
+ */
+/* Generated by support/gen-hdlc-tables.py (also hdlc_dec_tab and the FCS
+ * fold constants below). */
+static const uint64_t hdlc_enc_tab[256][2] __attribute__((aligned(16))) = {
+	{ 0x0706050403020100, 0x0808080808080808 },
+	{ 0x0605040302012008, 0x0808080808080807 },
+	{ 0x0605040302210800, 0x0808080808080807 },
+	{ 0x0504030221082008, 0x0808080808080706 },
+	{ 0x0605040322080100, 0x0808080808080807 },
+	{ 0x0504032208012008, 0x0808080808080706 },
+	{ 0x0504032208210800, 0x0808080808080706 },
+	{ 0x0403220821082008, 0x0808080808070605 },
+	{ 0x0605042308020100, 0x0808080808080807 },
+	{ 0x0504230802012008, 0x0808080808080706 },
+	{ 0x0504230802210800, 0x0808080808080706 },
+	{ 0x0423080221082008, 0x0808080808070605 },
+	{ 0x0504230822080100, 0x0808080808080706 },
+	{ 0x0423082208012008, 0x0808080808070605 },
+	{ 0x0423082208210800, 0x0808080808070605 },
+	{ 0x2308220821082008, 0x0808080807060504 },
+	{ 0x0605240803020100, 0x0808080808080807 },
+	{ 0x0524080302012008, 0x0808080808080706 },
+	{ 0x0524080302210800, 0x0808080808080706 },
+	{ 0x2408030221082008, 0x0808080808070605 },
+	{ 0x0524080322080100, 0x0808080808080706 },
+	{ 0x2408032208012008, 0x0808080808070605 },
+	{ 0x2408032208210800, 0x0808080808070605 },
+	{ 0x0803220821082008, 0x0808080807060524 },
+	{ 0x0524082308020100, 0x0808080808080706 },
+	{ 0x2408230802012008, 0x0808080808070605 },
+	{ 0x2408230802210800, 0x0808080808070605 },
+	{ 0x0823080221082008, 0x0808080807060524 },
+	{ 0x2408230822080100, 0x0808080808070605 },
+	{ 0x0823082208012008, 0x0808080807060524 },
+	{ 0x0823082208210800, 0x0808080807060524 },
+	{ 0x2308220821082008, 0x0808080706052408 },
+	{ 0x0625080403020100, 0x0808080808080807 },
+	{ 0x2508040302012008, 0x0808080808080706 },
+	{ 0x2508040302210800, 0x0808080808080706 },
+	{ 0x0804030221082008, 0x0808080808070625 },
+	{ 0x2508040322080100, 0x0808080808080706 },
+	{ 0x0804032208012008, 0x0808080808070625 },
+	{ 0x0804032208210800, 0x0808080808070625 },
+	{ 0x0403220821082008, 0x0808080807062508 },
+	{ 0x2508042308020100, 0x0808080808080706 },
+	{ 0x0804230802012008, 0x0808080808070625 },
+	{ 0x0804230802210800, 0x0808080808070625 },
+	{ 0x0423080221082008, 0x0808080807062508 },
+	{ 0x0804230822080100, 0x0808080808070625 },
+	{ 0x0423082208012008, 0x0808080807062508 },
+	{ 0x0423082208210800, 0x0808080807062508 },
+	{ 0x2308220821082008, 0x0808080706250804 },
+	{ 0x2508240803020100, 0x0808080808080706 },
+	{ 0x0824080302012008, 0x0808080808070625 },
+	{ 0x0824080302210800, 0x0808080808070625 },
+	{ 0x2408030221082008, 0x0808080807062508 },
+	{ 0x0824080322080100, 0x0808080808070625 },
+	{ 0x2408032208012008, 0x0808080807062508 },
+	{ 0x2408032208210800, 0x0808080807062508 },
+	{ 0x0803220821082008, 0x0808080706250824 },
+	{ 0x0824082308020100, 0x0808080808070625 },
+	{ 0x2408230802012008, 0x0808080807062508 },
+	{ 0x2408230802210800, 0x0808080807062508 },
+	{ 0x0823080221082008, 0x0808080706250824 },
+	{ 0x2408230822080100, 0x0808080807062508 },
+	{ 0x0823082208012008, 0x0808080706250824 },
+	{ 0x0823082208210800, 0x0808080706250824 },
+	{ 0x2308220821082008, 0x0808070625082408 },
+	{ 0x2608050403020100, 0x0808080808080807 },
+	{ 0x0805040302012008, 0x0808080808080726 },
+	{ 0x0805040302210800, 0x0808080808080726 },
+	{ 0x0504030221082008, 0x0808080808072608 },
+	{ 0x0805040322080100, 0x0808080808080726 },
+	{ 0x0504032208012008, 0x0808080808072608 },
+	{ 0x0504032208210800, 0x0808080808072608 },
+	{ 0x0403220821082008, 0x0808080807260805 },
+	{ 0x0805042308020100, 0x0808080808080726 },
+	{ 0x0504230802012008, 0x0808080808072608 },
+	{ 0x0504230802210800, 0x0808080808072608 },
+	{ 0x0423080221082008, 0x0808080807260805 },
+	{ 0x0504230822080100, 0x0808080808072608 },
+	{ 0x0423082208012008, 0x0808080807260805 },
+	{ 0x0423082208210800, 0x0808080807260805 },
+	{ 0x2308220821082008, 0x0808080726080504 },
+	{ 0x0805240803020100, 0x0808080808080726 },
+	{ 0x0524080302012008, 0x0808080808072608 },
+	{ 0x0524080302210800, 0x0808080808072608 },
+	{ 0x2408030221082008, 0x0808080807260805 },
+	{ 0x0524080322080100, 0x0808080808072608 },
+	{ 0x2408032208012008, 0x0808080807260805 },
+	{ 0x2408032208210800, 0x0808080807260805 },
+	{ 0x0803220821082008, 0x0808080726080524 },
+	{ 0x0524082308020100, 0x0808080808072608 },
+	{ 0x2408230802012008, 0x0808080807260805 },
+	{ 0x2408230802210800, 0x0808080807260805 },
+	{ 0x0823080221082008, 0x0808080726080524 },
+	{ 0x2408230822080100, 0x0808080807260805 },
+	{ 0x0823082208012008, 0x0808080726080524 },
+	{ 0x0823082208210800, 0x0808080726080524 },
+	{ 0x2308220821082008, 0x0808072608052408 },
+	{ 0x0825080403020100, 0x0808080808080726 },
+	{ 0x2508040302012008, 0x0808080808072608 },
+	{ 0x2508040302210800, 0x0808080808072608 },
+	{ 0x0804030221082008, 0x0808080807260825 },
+	{ 0x2508040322080100, 0x0808080808072608 },
+	{ 0x0804032208012008, 0x0808080807260825 },
+	{ 0x0804032208210800, 0x0808080807260825 },
+	{ 0x0403220821082008, 0x0808080726082508 },
+	{ 0x2508042308020100, 0x0808080808072608 },
+	{ 0x0804230802012008, 0x0808080807260825 },
+	{ 0x0804230802210800, 0x0808080807260825 },
+	{ 0x0423080221082008, 0x0808080726082508 },
+	{ 0x0804230822080100, 0x0808080807260825 },
+	{ 0x0423082208012008, 0x0808080726082508 },
+	{ 0x0423082208210800, 0x0808080726082508 },
+	{ 0x2308220821082008, 0x0808072608250804 },
+	{ 0x2508240803020100, 0x0808080808072608 },
+	{ 0x0824080302012008, 0x0808080807260825 },
+	{ 0x0824080302210800, 0x0808080807260825 },
+	{ 0x2408030221082008, 0x0808080726082508 },
+	{ 0x0824080322080100, 0x0808080807260825 },
+	{ 0x2408032208012008, 0x0808080726082508 },
+	{ 0x2408032208210800, 0x0808080726082508 },
+	{ 0x0803220821082008, 0x0808072608250824 },
+	{ 0x0824082308020100, 0x0808080807260825 },
+	{ 0x2408230802012008, 0x0808080726082508 },
+	{ 0x2408230802210800, 0x0808080726082508 },
+	{ 0x0823080221082008, 0x0808072608250824 },
+	{ 0x2408230822080100, 0x0808080726082508 },
+	{ 0x0823082208012008, 0x0808072608250824 },
+	{ 0x0823082208210800, 0x0808072608250824 },
+	{ 0x2308220821082008, 0x0807260825082408 },
+	{ 0x0806050403020100, 0x0808080808080827 },
+	{ 0x0605040302012008, 0x0808080808082708 },
+	{ 0x0605040302210800, 0x0808080808082708 },
+	{ 0x0504030221082008, 0x0808080808270806 },
+	{ 0x0605040322080100, 0x0808080808082708 },
+	{ 0x0504032208012008, 0x0808080808270806 },
+	{ 0x0504032208210800, 0x0808080808270806 },
+	{ 0x0403220821082008, 0x0808080827080605 },
+	{ 0x0605042308020100, 0x0808080808082708 },
+	{ 0x0504230802012008, 0x0808080808270806 },
+	{ 0x0504230802210800, 0x0808080808270806 },
+	{ 0x0423080221082008, 0x0808080827080605 },
+	{ 0x0504230822080100, 0x0808080808270806 },
+	{ 0x0423082208012008, 0x0808080827080605 },
+	{ 0x0423082208210800, 0x0808080827080605 },
+	{ 0x2308220821082008, 0x0808082708060504 },
+	{ 0x0605240803020100, 0x0808080808082708 },
+	{ 0x0524080302012008, 0x0808080808270806 },
+	{ 0x0524080302210800, 0x0808080808270806 },
+	{ 0x2408030221082008, 0x0808080827080605 },
+	{ 0x0524080322080100, 0x0808080808270806 },
+	{ 0x2408032208012008, 0x0808080827080605 },
+	{ 0x2408032208210800, 0x0808080827080605 },
+	{ 0x0803220821082008, 0x0808082708060524 },
+	{ 0x0524082308020100, 0x0808080808270806 },
+	{ 0x2408230802012008, 0x0808080827080605 },
+	{ 0x2408230802210800, 0x0808080827080605 },
+	{ 0x0823080221082008, 0x0808082708060524 },
+	{ 0x2408230822080100, 0x0808080827080605 },
+	{ 0x0823082208012008, 0x0808082708060524 },
+	{ 0x0823082208210800, 0x0808082708060524 },
+	{ 0x2308220821082008, 0x0808270806052408 },
+	{ 0x0625080403020100, 0x0808080808082708 },
+	{ 0x2508040302012008, 0x0808080808270806 },
+	{ 0x2508040302210800, 0x0808080808270806 },
+	{ 0x0804030221082008, 0x0808080827080625 },
+	{ 0x2508040322080100, 0x0808080808270806 },
+	{ 0x0804032208012008, 0x0808080827080625 },
+	{ 0x0804032208210800, 0x0808080827080625 },
+	{ 0x0403220821082008, 0x0808082708062508 },
+	{ 0x2508042308020100, 0x0808080808270806 },
+	{ 0x0804230802012008, 0x0808080827080625 },
+	{ 0x0804230802210800, 0x0808080827080625 },
+	{ 0x0423080221082008, 0x0808082708062508 },
+	{ 0x0804230822080100, 0x0808080827080625 },
+	{ 0x0423082208012008, 0x0808082708062508 },
+	{ 0x0423082208210800, 0x0808082708062508 },
+	{ 0x2308220821082008, 0x0808270806250804 },
+	{ 0x2508240803020100, 0x0808080808270806 },
+	{ 0x0824080302012008, 0x0808080827080625 },
+	{ 0x0824080302210800, 0x0808080827080625 },
+	{ 0x2408030221082008, 0x0808082708062508 },
+	{ 0x0824080322080100, 0x0808080827080625 },
+	{ 0x2408032208012008, 0x0808082708062508 },
+	{ 0x2408032208210800, 0x0808082708062508 },
+	{ 0x0803220821082008, 0x0808270806250824 },
+	{ 0x0824082308020100, 0x0808080827080625 },
+	{ 0x2408230802012008, 0x0808082708062508 },
+	{ 0x2408230802210800, 0x0808082708062508 },
+	{ 0x0823080221082008, 0x0808270806250824 },
+	{ 0x2408230822080100, 0x0808082708062508 },
+	{ 0x0823082208012008, 0x0808270806250824 },
+	{ 0x0823082208210800, 0x0808270806250824 },
+	{ 0x2308220821082008, 0x0827080625082408 },
+	{ 0x2608050403020100, 0x0808080808082708 },
+	{ 0x0805040302012008, 0x0808080808270826 },
+	{ 0x0805040302210800, 0x0808080808270826 },
+	{ 0x0504030221082008, 0x0808080827082608 },
+	{ 0x0805040322080100, 0x0808080808270826 },
+	{ 0x0504032208012008, 0x0808080827082608 },
+	{ 0x0504032208210800, 0x0808080827082608 },
+	{ 0x0403220821082008, 0x0808082708260805 },
+	{ 0x0805042308020100, 0x0808080808270826 },
+	{ 0x0504230802012008, 0x0808080827082608 },
+	{ 0x0504230802210800, 0x0808080827082608 },
+	{ 0x0423080221082008, 0x0808082708260805 },
+	{ 0x0504230822080100, 0x0808080827082608 },
+	{ 0x0423082208012008, 0x0808082708260805 },
+	{ 0x0423082208210800, 0x0808082708260805 },
+	{ 0x2308220821082008, 0x0808270826080504 },
+	{ 0x0805240803020100, 0x0808080808270826 },
+	{ 0x0524080302012008, 0x0808080827082608 },
+	{ 0x0524080302210800, 0x0808080827082608 },
+	{ 0x2408030221082008, 0x0808082708260805 },
+	{ 0x0524080322080100, 0x0808080827082608 },
+	{ 0x2408032208012008, 0x0808082708260805 },
+	{ 0x2408032208210800, 0x0808082708260805 },
+	{ 0x0803220821082008, 0x0808270826080524 },
+	{ 0x0524082308020100, 0x0808080827082608 },
+	{ 0x2408230802012008, 0x0808082708260805 },
+	{ 0x2408230802210800, 0x0808082708260805 },
+	{ 0x0823080221082008, 0x0808270826080524 },
+	{ 0x2408230822080100, 0x0808082708260805 },
+	{ 0x0823082208012008, 0x0808270826080524 },
+	{ 0x0823082208210800, 0x0808270826080524 },
+	{ 0x2308220821082008, 0x0827082608052408 },
+	{ 0x0825080403020100, 0x0808080808270826 },
+	{ 0x2508040302012008, 0x0808080827082608 },
+	{ 0x2508040302210800, 0x0808080827082608 },
+	{ 0x0804030221082008, 0x0808082708260825 },
+	{ 0x2508040322080100, 0x0808080827082608 },
+	{ 0x0804032208012008, 0x0808082708260825 },
+	{ 0x0804032208210800, 0x0808082708260825 },
+	{ 0x0403220821082008, 0x0808270826082508 },
+	{ 0x2508042308020100, 0x0808080827082608 },
+	{ 0x0804230802012008, 0x0808082708260825 },
+	{ 0x0804230802210800, 0x0808082708260825 },
+	{ 0x0423080221082008, 0x0808270826082508 },
+	{ 0x0804230822080100, 0x0808082708260825 },
+	{ 0x0423082208012008, 0x0808270826082508 },
+	{ 0x0423082208210800, 0x0808270826082508 },
+	{ 0x2308220821082008, 0x0827082608250804 },
+	{ 0x2508240803020100, 0x0808080827082608 },
+	{ 0x0824080302012008, 0x0808082708260825 },
+	{ 0x0824080302210800, 0x0808082708260825 },
+	{ 0x2408030221082008, 0x0808270826082508 },
+	{ 0x0824080322080100, 0x0808082708260825 },
+	{ 0x2408032208012008, 0x0808270826082508 },
+	{ 0x2408032208210800, 0x0808270826082508 },
+	{ 0x0803220821082008, 0x0827082608250824 },
+	{ 0x0824082308020100, 0x0808082708260825 },
+	{ 0x2408230802012008, 0x0808270826082508 },
+	{ 0x2408230802210800, 0x0808270826082508 },
+	{ 0x0823080221082008, 0x0827082608250824 },
+	{ 0x2408230822080100, 0x0808270826082508 },
+	{ 0x0823082208012008, 0x0827082608250824 },
+	{ 0x0823082208210800, 0x0827082608250824 },
+	{ 0x2308220821082008, 0x2708260825082408 },
+};
+
+/*
+ * Decoder squeeze table, indexed by the mask m of 0x7D octets among eight
+ * (bit j set: octet j is an escape and is dropped): row m lists the lanes
+ * j whose bit is clear in ascending order, then 0x80 (PSHUFB writes 0).
+ * Lane k in byte k.  Generated like hdlc_enc_tab; test_hdlc covers every
+ * row.
+ */
+static const uint64_t hdlc_dec_tab[256] = {
+	0x0706050403020100, 0x8007060504030201, 0x8007060504030200,
+	0x8080070605040302, 0x8007060504030100, 0x8080070605040301,
+	0x8080070605040300, 0x8080800706050403, 0x8007060504020100,
+	0x8080070605040201, 0x8080070605040200, 0x8080800706050402,
+	0x8080070605040100, 0x8080800706050401, 0x8080800706050400,
+	0x8080808007060504, 0x8007060503020100, 0x8080070605030201,
+	0x8080070605030200, 0x8080800706050302, 0x8080070605030100,
+	0x8080800706050301, 0x8080800706050300, 0x8080808007060503,
+	0x8080070605020100, 0x8080800706050201, 0x8080800706050200,
+	0x8080808007060502, 0x8080800706050100, 0x8080808007060501,
+	0x8080808007060500, 0x8080808080070605, 0x8007060403020100,
+	0x8080070604030201, 0x8080070604030200, 0x8080800706040302,
+	0x8080070604030100, 0x8080800706040301, 0x8080800706040300,
+	0x8080808007060403, 0x8080070604020100, 0x8080800706040201,
+	0x8080800706040200, 0x8080808007060402, 0x8080800706040100,
+	0x8080808007060401, 0x8080808007060400, 0x8080808080070604,
+	0x8080070603020100, 0x8080800706030201, 0x8080800706030200,
+	0x8080808007060302, 0x8080800706030100, 0x8080808007060301,
+	0x8080808007060300, 0x8080808080070603, 0x8080800706020100,
+	0x8080808007060201, 0x8080808007060200, 0x8080808080070602,
+	0x8080808007060100, 0x8080808080070601, 0x8080808080070600,
+	0x8080808080800706, 0x8007050403020100, 0x8080070504030201,
+	0x8080070504030200, 0x8080800705040302, 0x8080070504030100,
+	0x8080800705040301, 0x8080800705040300, 0x8080808007050403,
+	0x8080070504020100, 0x8080800705040201, 0x8080800705040200,
+	0x8080808007050402, 0x8080800705040100, 0x8080808007050401,
+	0x8080808007050400, 0x8080808080070504, 0x8080070503020100,
+	0x8080800705030201, 0x8080800705030200, 0x8080808007050302,
+	0x8080800705030100, 0x8080808007050301, 0x8080808007050300,
+	0x8080808080070503, 0x8080800705020100, 0x8080808007050201,
+	0x8080808007050200, 0x8080808080070502, 0x8080808007050100,
+	0x8080808080070501, 0x8080808080070500, 0x8080808080800705,
+	0x8080070403020100, 0x8080800704030201, 0x8080800704030200,
+	0x8080808007040302, 0x8080800704030100, 0x8080808007040301,
+	0x8080808007040300, 0x8080808080070403, 0x8080800704020100,
+	0x8080808007040201, 0x8080808007040200, 0x8080808080070402,
+	0x8080808007040100, 0x8080808080070401, 0x8080808080070400,
+	0x8080808080800704, 0x8080800703020100, 0x8080808007030201,
+	0x8080808007030200, 0x8080808080070302, 0x8080808007030100,
+	0x8080808080070301, 0x8080808080070300, 0x8080808080800703,
+	0x8080808007020100, 0x8080808080070201, 0x8080808080070200,
+	0x8080808080800702, 0x8080808080070100, 0x8080808080800701,
+	0x8080808080800700, 0x8080808080808007, 0x8006050403020100,
+	0x8080060504030201, 0x8080060504030200, 0x8080800605040302,
+	0x8080060504030100, 0x8080800605040301, 0x8080800605040300,
+	0x8080808006050403, 0x8080060504020100, 0x8080800605040201,
+	0x8080800605040200, 0x8080808006050402, 0x8080800605040100,
+	0x8080808006050401, 0x8080808006050400, 0x8080808080060504,
+	0x8080060503020100, 0x8080800605030201, 0x8080800605030200,
+	0x8080808006050302, 0x8080800605030100, 0x8080808006050301,
+	0x8080808006050300, 0x8080808080060503, 0x8080800605020100,
+	0x8080808006050201, 0x8080808006050200, 0x8080808080060502,
+	0x8080808006050100, 0x8080808080060501, 0x8080808080060500,
+	0x8080808080800605, 0x8080060403020100, 0x8080800604030201,
+	0x8080800604030200, 0x8080808006040302, 0x8080800604030100,
+	0x8080808006040301, 0x8080808006040300, 0x8080808080060403,
+	0x8080800604020100, 0x8080808006040201, 0x8080808006040200,
+	0x8080808080060402, 0x8080808006040100, 0x8080808080060401,
+	0x8080808080060400, 0x8080808080800604, 0x8080800603020100,
+	0x8080808006030201, 0x8080808006030200, 0x8080808080060302,
+	0x8080808006030100, 0x8080808080060301, 0x8080808080060300,
+	0x8080808080800603, 0x8080808006020100, 0x8080808080060201,
+	0x8080808080060200, 0x8080808080800602, 0x8080808080060100,
+	0x8080808080800601, 0x8080808080800600, 0x8080808080808006,
+	0x8080050403020100, 0x8080800504030201, 0x8080800504030200,
+	0x8080808005040302, 0x8080800504030100, 0x8080808005040301,
+	0x8080808005040300, 0x8080808080050403, 0x8080800504020100,
+	0x8080808005040201, 0x8080808005040200, 0x8080808080050402,
+	0x8080808005040100, 0x8080808080050401, 0x8080808080050400,
+	0x8080808080800504, 0x8080800503020100, 0x8080808005030201,
+	0x8080808005030200, 0x8080808080050302, 0x8080808005030100,
+	0x8080808080050301, 0x8080808080050300, 0x8080808080800503,
+	0x8080808005020100, 0x8080808080050201, 0x8080808080050200,
+	0x8080808080800502, 0x8080808080050100, 0x8080808080800501,
+	0x8080808080800500, 0x8080808080808005, 0x8080800403020100,
+	0x8080808004030201, 0x8080808004030200, 0x8080808080040302,
+	0x8080808004030100, 0x8080808080040301, 0x8080808080040300,
+	0x8080808080800403, 0x8080808004020100, 0x8080808080040201,
+	0x8080808080040200, 0x8080808080800402, 0x8080808080040100,
+	0x8080808080800401, 0x8080808080800400, 0x8080808080808004,
+	0x8080808003020100, 0x8080808080030201, 0x8080808080030200,
+	0x8080808080800302, 0x8080808080030100, 0x8080808080800301,
+	0x8080808080800300, 0x8080808080808003, 0x8080808080020100,
+	0x8080808080800201, 0x8080808080800200, 0x8080808080808002,
+	0x8080808080800100, 0x8080808080808001, 0x8080808080808000,
+	0x8080808080808080,
+};
+
+/*
+ * FCS fold constants for the reflected CRC (see hdlc_fcs16_clmul):
+ * x^191 mod P = 0xBA95 and x^127 mod P = 0x577E, bit-reversed into the top
+ * 16 bits of a 64-bit lane.  test_hdlc checks the FCS against the bitwise
+ * RFC 1662 definition at every length and alignment up to 600 octets.
+ */
+static const uint64_t hdlc_fcs_fold[2] __attribute__((aligned(16))) = {
+	0xa95d000000000000ULL, 0x7eea000000000000ULL
+};
+/* The same for a 512-bit step: x^575 mod P = 0x4419, x^511 mod P = 0x09FE. */
+static const uint64_t hdlc_fcs_fold4[2] __attribute__((aligned(16))) = {
+	0x9822000000000000ULL, 0x7f90000000000000ULL
+};
+
+/* One fold step: v times the constants k (see hdlc_fcs16_clmul), plus next. */
+HDLC_SSSE3 static inline __m128i
+hdlc_fold(__m128i v, __m128i k, __m128i next)
+{
+	return _mm_xor_si128(_mm_xor_si128(_mm_clmulepi64_si128(v, k, 0x00),
+	    _mm_clmulepi64_si128(v, k, 0x11)), next);
+}
+
+/*
+ * hdlc_fcs16_clmul - FCS-16 (RFC 1662 C.2) folded with
+ * PCLMULQDQ (Gopal et al., "Fast CRC Computation for Generic Polynomials
+ * Using PCLMULQDQ Instruction", Intel 2009, bit-reflected form).
+ * @fcs: running FCS
+ * @p: octets, @len >= 16 of them
+ *
+ * A 16-octet little-endian block is a polynomial of degree < 128, bit b
+ * being the coefficient of x^(127 - b) (RFC 1662 sends bit 0 first).
+ * Starting the register at fcs equals XORing it into the first two octets
+ * and starting at 0.  Block B1 followed by B2 is then replaced by
+ * B1 * x^128 + B2 mod P(x), P = x^16 + x^12 + x^5 + 1: with B1 = H x^64 + L
+ * that is H * (x^192 mod P) + L * (x^128 mod P) + B2.  PCLMULQDQ on
+ * reflected operands yields the product times x, hence the constants for
+ * x^191 and x^127.  The products have degree < 80, so they fit in the
+ * block and no Barrett reduction is needed: the last block is stored and
+ * run, with the tail octets, through hdlc_fcs16_tab from 0, which gives
+ * the same FCS because the FCS of a prefix depends only on the prefix
+ * mod P.  Returns the FCS.
+ *
+ * From 128 octets on, four chains 64 octets apart (constants for x^575
+ * and x^511) hide the multiply latency and are merged at the end.
+ * Measured on 1400-octet frames: one chain 9.2 GB/s, four chains 22.8 GB/s
+ * (slicing-by-8: 2.7 GB/s); encoding random data went from 3.1 to 4.3
+ * GB/s with it.
+ */
+HDLC_SSSE3 static uint16_t
+hdlc_fcs16_clmul(uint16_t fcs, const uint8_t *p, size_t len)
+{
+	const __m128i k = _mm_load_si128((const void *)hdlc_fcs_fold);
+	const __m128i k4 = _mm_load_si128((const void *)hdlc_fcs_fold4);
+	uint8_t rem[16];
+	__m128i v, v1, v2, v3;
+	size_t i = 16;
+
+	v = _mm_xor_si128(HDLC_LD16(p), _mm_cvtsi32_si128(fcs));
+	if (len >= 128) {
+		/* Four chains 64 octets apart hide the multiply latency. */
+		v1 = HDLC_LD16(p + 16);
+		v2 = HDLC_LD16(p + 32);
+		v3 = HDLC_LD16(p + 48);
+		for (i = 64; len - i >= 64; i += 64) {
+			v = hdlc_fold(v, k4, HDLC_LD16(p + i));
+			v1 = hdlc_fold(v1, k4, HDLC_LD16(p + i + 16));
+			v2 = hdlc_fold(v2, k4, HDLC_LD16(p + i + 32));
+			v3 = hdlc_fold(v3, k4, HDLC_LD16(p + i + 48));
+		}
+		v = hdlc_fold(v, k, v1);
+		v = hdlc_fold(v, k, v2);
+		v = hdlc_fold(v, k, v3);
+	}
+	for (; len - i >= 16; i += 16)
+		v = hdlc_fold(v, k, HDLC_LD16(p + i));
+	HDLC_ST16(rem, v);
+	fcs = hdlc_fcs16_tab(0, rem, sizeof rem);
+	return hdlc_fcs16_tab(fcs, p + i, len - i);
+}
+#endif /* HDLC_X86 */
+
+/* The best implementation this CPU runs. */
+static int
+hdlc_impl_best(void)
+{
+#ifdef HDLC_X86
+	__builtin_cpu_init();
+	if (!__builtin_cpu_supports("ssse3") ||
+	    !__builtin_cpu_supports("popcnt") ||
+	    !__builtin_cpu_supports("pclmul"))
+		return HDLC_IMPL_SCALAR;
+	return HDLC_IMPL_SSSE3;
+#else
+	return HDLC_IMPL_SCALAR;
+#endif
+}
+
+/* FCS-16 with the implementation an encoder or decoder uses. */
+static inline uint16_t
+hdlc_fcs16_impl(unsigned int impl, uint16_t fcs, const uint8_t *p,
+    size_t len)
+{
+#ifdef HDLC_X86
+	if (impl != HDLC_IMPL_SCALAR && len >= HDLC_CLMUL_MIN)
+		return hdlc_fcs16_clmul(fcs, p, len);
+#endif
+	return hdlc_fcs16_tab(fcs, p, len);
+}
+
+/* RFC 1662 C.2 FCS-16 over buf[0..len); see hdlc.h. */
+uint16_t
+hdlc_fcs16(uint16_t fcs, const void *buf, size_t len)
+{
+#ifdef HDLC_X86
+	if (len >= HDLC_CLMUL_MIN && __builtin_cpu_supports("pclmul"))
+		return hdlc_fcs16_clmul(fcs, buf, len);
+#endif
+	return hdlc_fcs16_tab(fcs, buf, len);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -456,6 +983,7 @@ hdlc_dec_init(struct hdlc_dec *d, void *buf, size_t cap, size_t headroom,
 	int r;
 
 	memset(d, 0, sizeof *d);
+	d->impl = (uint8_t)hdlc_impl_best();
 	if ((r = hdlc_dec_check_buf(buf, cap, headroom)) != 0)
 		return r;
 	d->buf = buf;
@@ -463,6 +991,16 @@ hdlc_dec_init(struct hdlc_dec *d, void *buf, size_t cap, size_t headroom,
 	d->headroom = headroom;
 	d->max_req = max_frame;
 	d->max_frame = hdlc_dec_fit(cap, headroom, max_frame);
+	return 0;
+}
+
+/* Force a decoder implementation; see hdlc.h. */
+int
+hdlc_dec_set_impl(struct hdlc_dec *d, int impl)
+{
+	if (impl < HDLC_IMPL_SCALAR || impl > hdlc_impl_best())
+		return -ENOTSUP;
+	d->impl = (uint8_t)impl;
 	return 0;
 }
 
@@ -499,6 +1037,51 @@ hdlc_dec_reset(struct hdlc_dec *d)
 }
 
 /*
+ * Decode p[i..end) octet by octet into o[*lenp..), the reference every
+ * faster path falls back on (RFC 1662 4.2, 4.3, 7.1).  Stops right after a
+ * flag (*flag = 1) or when the frame outgrows max_frame + FCS (d->discard
+ * set).  Returns the new i; *lenp and *escp are updated.
+ */
+static inline size_t
+hdlc_dec_bytes(struct hdlc_dec *d, const uint8_t *p, size_t i, size_t end,
+    uint8_t *o, size_t *lenp, unsigned int *escp, int *flag)
+{
+	size_t lim = d->max_frame + HDLC_FCS_LEN, len = *lenp;
+	uint32_t accm = d->accm;
+	unsigned int esc = *escp;
+	uint8_t c;
+
+	while (i < end) {
+		c = p[i++];
+		if (c == HDLC_FLAG) {
+			*flag = 1;
+			break;
+		}
+		/* RFC 1662 4.2: flagged octets go before unescaping. */
+		if (c < 0x20 && ((accm >> c) & 1) != 0) {
+			d->stats.accm_dropped++;
+			continue;
+		}
+		if (esc) {
+			c ^= HDLC_TRANS;
+			esc = 0;
+		} else if (c == HDLC_ESC) {
+			esc = 1;
+			continue;
+		}
+		if (len == lim) {
+			d->discard = 1;
+			d->stats.too_long++;
+			break;
+		}
+		o[len++] = c;
+	}
+	*lenp = len;
+	*escp = esc;
+	return i;
+}
+
+/*
  * Append the octets of x not flagged in m to o[len..), returning the new
  * length.  Each kept run is written with one 8-octet store (the octets
  * after the run are overwritten by the next store), so o needs 16 octets
@@ -517,12 +1100,13 @@ hdlc_squeeze(uint8_t *o, size_t len, uint64_t x, uint64_t m)
 }
 
 /*
- * Decode p[0..n) into the current frame.  Stops right after a flag
- * (*flag = 1), when the frame outgrows max_frame (d->discard set), or at
- * the end of the input.  Returns the number of octets consumed.
+ * Decode p[0..n) into the current frame, portable version.  Stops right
+ * after a flag (*flag = 1), when the frame outgrows max_frame (d->discard
+ * set), or at the end of the input.  Returns the number of octets consumed.
  */
 static size_t
-hdlc_dec_run(struct hdlc_dec *d, const uint8_t *p, size_t n, int *flag)
+hdlc_dec_run_scalar(struct hdlc_dec *d, const uint8_t *p, size_t n,
+    int *flag)
 {
 	uint8_t *o = d->buf + d->headroom;
 	size_t lim = d->max_frame + HDLC_FCS_LEN;
@@ -530,9 +1114,7 @@ hdlc_dec_run(struct hdlc_dec *d, const uint8_t *p, size_t n, int *flag)
 	uint32_t accm = d->accm;
 	unsigned int esc = d->esc;
 	uint64_t w, odd, m;
-	uint8_t c;
 
-	*flag = 0;
 	while (i < n) {
 		end = n;
 		if (n - i >= 8 && lim - len >= 16) {
@@ -562,39 +1144,113 @@ hdlc_dec_run(struct hdlc_dec *d, const uint8_t *p, size_t n, int *flag)
 				i += 8;
 				continue;
 			}
+			/* A flag in this word, or the ACCM: octet by octet. */
 			end = i + 8;
 		}
-		/* Octet by octet: a flag in this word, the ACCM, or a tail. */
-		while (i < end) {
-			c = p[i++];
-			if (c == HDLC_FLAG) {
-				*flag = 1;
-				goto out;
-			}
-			/* RFC 1662 4.2: flagged octets go before unescaping. */
-			if (c < 0x20 && ((accm >> c) & 1) != 0) {
-				d->stats.accm_dropped++;
-				continue;
-			}
-			if (esc) {
-				c ^= HDLC_TRANS;
-				esc = 0;
-			} else if (c == HDLC_ESC) {
-				esc = 1;
-				continue;
-			}
-			if (len == lim) {
-				d->discard = 1;
-				d->stats.too_long++;
-				goto out;
-			}
-			o[len++] = c;
-		}
+		i = hdlc_dec_bytes(d, p, i, end, o, &len, &esc, flag);
+		if (*flag || d->discard)
+			break;
 	}
-out:
 	d->len = len;
 	d->esc = (uint8_t)esc;
 	return i;
+}
+
+#ifdef HDLC_X86
+/*
+ * hdlc_dec_run_ssse3 - hdlc_dec_run_scalar 16 octets per step.
+ *
+ * Per block: PCMPEQB finds 0x7D and 0x7E.  Without either (and no escape
+ * pending) the block is stored as is.  Otherwise the part before the first
+ * flag is unescaped: the octet after each 0x7D (and octet 0 if the last
+ * block ended in 0x7D) is XORed with 0x20, then each 8-octet half is
+ * squeezed by PSHUFB with the hdlc_dec_tab row of its 0x7D mask and
+ * stored at the running length.  Blocks where that shortcut would be
+ * wrong go to hdlc_dec_bytes: a 0x7D escaping a 0x7D (legal, never sent by
+ * pppd), and, with a receive ACCM, any control character.  Stores: a
+ * block is only handled here while lim - len >= 16; a clean block writes
+ * o[len..len + 16), a squeezed one o[len..len + 8) and o[len'..len' + 8)
+ * with len' <= len + 8: all inside o[0..lim), i.e. the caller's buffer.
+ */
+HDLC_SSSE3 static size_t
+hdlc_dec_run_ssse3(struct hdlc_dec *d, const uint8_t *p, size_t n,
+    int *flag)
+{
+	const __m128i c7d = _mm_set1_epi8(HDLC_ESC);
+	const __m128i c7e = _mm_set1_epi8(HDLC_FLAG);
+	const __m128i c1f = _mm_set1_epi8(0x1f);
+	const __m128i c20 = _mm_set1_epi8(HDLC_TRANS);
+	uint8_t *o = d->buf + d->headroom;
+	size_t lim = d->max_frame + HDLC_FCS_LEN;
+	size_t len = d->len, i = 0, end;
+	unsigned int esc = d->esc, me, mf, nv, keep;
+	__m128i x, e, y;
+
+	while (i < n) {
+		end = n;
+		if (n - i >= 16 && lim - len >= 16) {
+			end = i + 16;
+			x = HDLC_LD16(p + i);
+			if (d->accm != 0 && _mm_movemask_epi8(_mm_cmpeq_epi8(
+			    _mm_min_epu8(x, c1f), x)) != 0)
+				goto bytes;	/* the ACCM may drop some */
+			e = _mm_cmpeq_epi8(x, c7d);
+			me = (unsigned int)_mm_movemask_epi8(e);
+			mf = (unsigned int)_mm_movemask_epi8(
+			    _mm_cmpeq_epi8(x, c7e));
+			if ((me | mf | esc) == 0) {
+				HDLC_ST16(o + len, x);
+				len += 16;
+				i += 16;
+				continue;
+			}
+			/* Octets 0..nv-1 come before the flag, if any. */
+			nv = mf != 0 ? (unsigned int)__builtin_ctz(mf) : 16;
+			me &= (1U << nv) - 1;
+			keep = ~me & ((1U << nv) - 1);
+			if ((me & ((me << 1) | esc)) != 0)
+				goto bytes;	/* 0x7D 0x7D */
+			y = _mm_xor_si128(x, _mm_or_si128(
+			    _mm_and_si128(_mm_slli_si128(e, 1), c20),
+			    _mm_cvtsi32_si128((int)(esc << 5))));
+			HDLC_ST8(o + len, _mm_shuffle_epi8(y,
+			    HDLC_LD8(&hdlc_dec_tab[me & 0xff])));
+			len += (size_t)__builtin_popcount(keep & 0xff);
+			HDLC_ST8(o + len, _mm_shuffle_epi8(
+			    _mm_unpackhi_epi64(y, y),
+			    HDLC_LD8(&hdlc_dec_tab[me >> 8])));
+			len += (size_t)__builtin_popcount(keep >> 8);
+			if (nv > 0)
+				esc = (me >> (nv - 1)) & 1;
+			if (mf != 0) {
+				i += nv + 1;
+				*flag = 1;
+				break;
+			}
+			i += 16;
+			continue;
+		}
+bytes:
+		i = hdlc_dec_bytes(d, p, i, end, o, &len, &esc, flag);
+		if (*flag || d->discard)
+			break;
+	}
+	d->len = len;
+	d->esc = (uint8_t)esc;
+	return i;
+}
+#endif /* HDLC_X86 */
+
+/* Decode p[0..n) with the decoder's implementation; see the run functions. */
+static size_t
+hdlc_dec_run(struct hdlc_dec *d, const uint8_t *p, size_t n, int *flag)
+{
+	*flag = 0;
+#ifdef HDLC_X86
+	if (d->impl != HDLC_IMPL_SCALAR)
+		return hdlc_dec_run_ssse3(d, p, n, flag);
+#endif
+	return hdlc_dec_run_scalar(d, p, n, flag);
 }
 
 /*
@@ -622,7 +1278,8 @@ hdlc_dec_end(struct hdlc_dec *d, struct hdlc_frame *frame)
 		d->stats.too_short++;
 		return 0;
 	}
-	if (hdlc_fcs16(HDLC_FCS_INIT, o, len) != HDLC_FCS_GOOD) {
+	if (hdlc_fcs16_impl(d->impl, HDLC_FCS_INIT, o, len) !=
+	    HDLC_FCS_GOOD) {
 		d->stats.bad_fcs++;
 		return 0;
 	}
@@ -675,10 +1332,26 @@ void
 hdlc_enc_init(struct hdlc_enc *e, uint32_t accm)
 {
 	memset(e, 0, sizeof *e);
+	e->impl = (uint8_t)hdlc_impl_best();
 	hdlc_enc_set_accm(e, accm);
 }
 
-/* Rebuild the escape table from a send ACCM (RFC 1662 7.1). */
+/* Force an encoder implementation; see hdlc.h. */
+int
+hdlc_enc_set_impl(struct hdlc_enc *e, int impl)
+{
+	if (impl < HDLC_IMPL_SCALAR || impl > hdlc_impl_best())
+		return -ENOTSUP;
+	e->impl = (uint8_t)impl;
+	return 0;
+}
+
+/*
+ * Rebuild the escape tables from a send ACCM (RFC 1662 7.1).  e->cls is
+ * the low-nibble half of the SIMD classifier: for n = 0..15, bit 0 is ACCM
+ * bit n (octet 0x0n), bit 1 is ACCM bit 16 + n (octet 0x1n), bit 2 is set
+ * for n = 0xD and bit 3 for n = 0xE (octets 0x7D, 0x7E).
+ */
 void
 hdlc_enc_set_accm(struct hdlc_enc *e, uint32_t accm)
 {
@@ -690,6 +1363,11 @@ hdlc_enc_set_accm(struct hdlc_enc *e, uint32_t accm)
 		e->esc[c] = (accm >> c) & 1;
 	e->esc[HDLC_ESC] = 1;
 	e->esc[HDLC_FLAG] = 1;
+	for (c = 0; c < 16; c++)
+		e->cls[c] = (uint8_t)(((accm >> c) & 1) |
+		    ((accm >> (16 + c)) & 1) << 1 |
+		    (c == (HDLC_ESC & 0xf)) << 2 |
+		    (c == (HDLC_FLAG & 0xf)) << 3);
 }
 
 /* Worst case: every octet of frame and FCS escaped, plus two flags. */
@@ -702,47 +1380,154 @@ hdlc_encode_bound(size_t n)
 }
 
 /*
- * Escape p[0..n) into o (room for 2 * n octets).  Eight octets at a time: a
- * word needing nothing is stored as is; other words and tails go through
- * the escape table with two stores and no branch per octet: 0x7D to o[k]
- * and the (possibly XORed) octet to o[k + x], overwriting the 0x7D when x
- * is 0.  (Tried: exact masks plus a branch-free insert of the 0x7Ds; it was
- * slower on random data.)
+ * Escape p[i..n) octet by octet into o[k..), returning the new k.  Two
+ * stores and no branch per octet: 0x7D to o[k] and the (possibly XORed)
+ * octet to o[k + x], overwriting the 0x7D when x is 0.
  */
+static inline size_t
+hdlc_enc_bytes(const struct hdlc_enc *e, uint8_t *o, size_t k,
+    const uint8_t *p, size_t i, size_t n)
+{
+	unsigned int x;
+	uint8_t c;
+
+	for (; i < n; i++) {
+		c = p[i];
+		x = e->esc[c];
+		o[k] = HDLC_ESC;
+		o[k + x] = c ^ (uint8_t)(x << 5);
+		k += 1 + x;
+	}
+	return k;
+}
+
+/*
+ * Escape p[0..n) into o (room for 2 * n octets), portable version.  Eight
+ * octets at a time: a word needing nothing is stored as is; other words
+ * and tails go through hdlc_enc_bytes.  (Tried: exact masks plus a
+ * branch-free insert of the 0x7Ds; it was slower on random data.)
+ */
+static size_t
+hdlc_enc_run_scalar(const struct hdlc_enc *e, uint8_t *o, const uint8_t *p,
+    size_t n)
+{
+	size_t i = 0, k = 0;
+	uint64_t w, m;
+
+	for (; n - i >= 8; i += 8) {
+		w = hdlc_load64(p + i);
+		m = hdlc_word_special(w);
+		if (e->accm != 0)
+			m |= hdlc_word_ctl(w);
+		if (m == 0) {
+			hdlc_store64(o + k, w);
+			k += 8;
+		} else
+			k = hdlc_enc_bytes(e, o, k, p, i, i + 8);
+	}
+	return hdlc_enc_bytes(e, o, k, p, i, n);
+}
+
+#ifdef HDLC_X86
+/*
+ * Escape mask of the 16 octets in x (bit j set: octet j must be escaped)
+ * for any ACCM, without a branch: a class from the low nibble (PSHUFB on
+ * e->cls, see hdlc_enc_set_accm) ANDed with a class from the high nibble
+ * (0 -> bit 0, 1 -> bit 1, 7 -> bits 2 and 3, others none).
+ */
+HDLC_SSSE3 static inline unsigned int
+hdlc_enc_mask_ssse3(__m128i x, __m128i cls, __m128i hic)
+{
+	const __m128i c0f = _mm_set1_epi8(0x0f);
+	__m128i lo, hi, t;
+
+	lo = _mm_shuffle_epi8(cls, _mm_and_si128(x, c0f));
+	hi = _mm_shuffle_epi8(hic, _mm_and_si128(_mm_srli_epi16(x, 4), c0f));
+	t = _mm_cmpeq_epi8(_mm_and_si128(lo, hi), _mm_setzero_si128());
+	return ~(unsigned int)_mm_movemask_epi8(t) & 0xffff;
+}
+
+/*
+ * Escape the eight octets in lanes 0..7 of src (lanes 8..15 hold 0x7D)
+ * whose escape mask is m: one PSHUFB with the hdlc_enc_tab row, the XOR
+ * taken from the same row, one 16-octet store at o[k..k + 16).  Returns the
+ * new k (k + 8 + popcount(m)).
+ */
+HDLC_SSSE3 static inline size_t
+hdlc_enc_put8_ssse3(uint8_t *o, size_t k, __m128i src, unsigned int m)
+{
+	const __m128i c20 = _mm_set1_epi8(HDLC_TRANS);
+	__m128i s = _mm_load_si128((const void *)hdlc_enc_tab[m]);
+
+	HDLC_ST16(o + k, _mm_xor_si128(_mm_shuffle_epi8(src, s),
+	    _mm_and_si128(s, c20)));
+	return k + 8 + (size_t)__builtin_popcount(m);
+}
+
+/*
+ * hdlc_enc_run_ssse3 - hdlc_enc_run_scalar 16 octets per step.
+ *
+ * Blocks needing no escape are stored as they are; the others are expanded
+ * eight octets at a time by hdlc_enc_put8_ssse3; an 8-octet tail uses one
+ * more 8-octet step (an 8-octet load), the last 0..7 octets
+ * hdlc_enc_bytes.  Stores: while octets i.. are being expanded, k <= 2 i
+ * (no octet grows to more than two) and i + 8 <= n, so a 16-octet store at
+ * o[k] ends at or before o[2 n], inside the room the caller reserved.
+ *
+ * Not done: folding the FCS into this pass.  With the four-chain fold
+ * the separate pass over the (L1-resident) frame is about a fifth of the
+ * encode time; a fused loop could save part of that but would tie the
+ * escape loop's block and tail structure to the fold's.
+ *
+ * Measured: stores and classifier as here, random data 3.1 GB/s with ACCM
+ * 0xFFFFFFFF and 4.0 GB/s with ACCM 0 (one-chain FCS); the portable code
+ * does 0.7 and 1.4 GB/s.
+ */
+HDLC_SSSE3 static size_t
+hdlc_enc_run_ssse3(const struct hdlc_enc *e, uint8_t *o, const uint8_t *p,
+    size_t n)
+{
+	const __m128i cls = _mm_loadu_si128((const void *)e->cls);
+	const __m128i hic = _mm_setr_epi8(1, 2, 0, 0, 0, 0, 0, 0x0c,
+	    0, 0, 0, 0, 0, 0, 0, 0);
+	const __m128i c7d = _mm_set1_epi8(HDLC_ESC);
+	size_t i = 0, k = 0;
+	unsigned int m;
+	__m128i x;
+
+	for (; n - i >= 16; i += 16) {
+		x = HDLC_LD16(p + i);
+		m = hdlc_enc_mask_ssse3(x, cls, hic);
+		if (m == 0) {
+			HDLC_ST16(o + k, x);
+			k += 16;
+			continue;
+		}
+		k = hdlc_enc_put8_ssse3(o, k, _mm_unpacklo_epi64(x, c7d),
+		    m & 0xff);
+		k = hdlc_enc_put8_ssse3(o, k, _mm_unpackhi_epi64(x, c7d),
+		    m >> 8);
+	}
+	if (n - i >= 8) {
+		x = HDLC_LD8(p + i);
+		m = hdlc_enc_mask_ssse3(x, cls, hic) & 0xff;
+		k = hdlc_enc_put8_ssse3(o, k, _mm_unpacklo_epi64(x, c7d), m);
+		i += 8;
+	}
+	return hdlc_enc_bytes(e, o, k, p, i, n);
+}
+#endif /* HDLC_X86 */
+
+/* Escape p[0..n) into o with the encoder's implementation. */
 static size_t
 hdlc_enc_run(const struct hdlc_enc *e, uint8_t *o, const uint8_t *p,
     size_t n)
 {
-	size_t i = 0, k = 0, j, cnt;
-	unsigned int x;
-	uint64_t w, m;
-	uint8_t c;
-
-	while (i < n) {
-		cnt = n - i;
-		if (cnt >= 8) {
-			w = hdlc_load64(p + i);
-			m = hdlc_word_special(w);
-			if (e->accm != 0)
-				m |= hdlc_word_ctl(w);
-			if (m == 0) {
-				hdlc_store64(o + k, w);
-				i += 8;
-				k += 8;
-				continue;
-			}
-			cnt = 8;
-		}
-		for (j = 0; j < cnt; j++) {
-			c = p[i + j];
-			x = e->esc[c];
-			o[k] = HDLC_ESC;
-			o[k + x] = c ^ (uint8_t)(x << 5);
-			k += 1 + x;
-		}
-		i += cnt;
-	}
-	return k;
+#ifdef HDLC_X86
+	if (e->impl != HDLC_IMPL_SCALAR)
+		return hdlc_enc_run_ssse3(e, o, p, n);
+#endif
+	return hdlc_enc_run_scalar(e, o, p, n);
 }
 
 /* Append one async-HDLC frame to w; see hdlc.h. */
@@ -767,11 +1552,11 @@ hdlc_encode(struct hdlc_enc *e, struct wbuf *w, const void *frame, size_t len)
 	/* Frames batched into one buffer share the flag between them. */
 	if (start == 0 || w->p[start - 1] != HDLC_FLAG)
 		o[k++] = HDLC_FLAG;
-	v = (uint16_t)~hdlc_fcs16(HDLC_FCS_INIT, frame, len);
+	v = (uint16_t)~hdlc_fcs16_impl(e->impl, HDLC_FCS_INIT, frame, len);
 	fcs[0] = (uint8_t)(v & 0xff);
 	fcs[1] = (uint8_t)(v >> 8);
 	k += hdlc_enc_run(e, o + k, frame, len);
-	k += hdlc_enc_run(e, o + k, fcs, sizeof fcs);
+	k = hdlc_enc_bytes(e, o, k, fcs, 0, sizeof fcs);
 	o[k++] = HDLC_FLAG;
 	/* Hand back the part of the worst-case reservation not used. */
 	w->len = start + k;

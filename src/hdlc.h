@@ -15,9 +15,12 @@
  *            appended to a struct wbuf so that many frames can be batched
  *            into one pty write.
  *
- * Both are on the data hot path: they work on whole buffers (word-at-a-time
- * scans for 0x7E/0x7D, runs copied eight bytes at a time, FCS by
- * slicing-by-8), never through a function call per byte.
+ * Both are on the data hot path: they work on whole buffers, never through
+ * a function call per byte.  The portable implementation scans eight
+ * octets at a time and computes the FCS by slicing-by-8; on x86-64 with
+ * SSSE3, POPCNT and PCLMULQDQ (chosen at init, see HDLC_IMPL_*) it escapes
+ * and unescapes 16 octets per step and folds the FCS with carry-less
+ * multiplies.  Every implementation produces the same bytes.
  *
  * No I/O, no globals; the tables are const.
  */
@@ -40,6 +43,14 @@ struct wbuf;
 /* Largest PPP frame in one SSTP data packet: 4095 - 4 (PROTOCOL.md 5.3) */
 #define HDLC_MAX_FRAME		4091
 #define HDLC_ACCM_ALL		0xffffffffU	/* escape every control char */
+
+/*
+ * Codec implementations.  hdlc_enc_init and hdlc_dec_init pick the best one
+ * this CPU runs; hdlc_enc_set_impl / hdlc_dec_set_impl can force a lower
+ * one (tests compare them, benchmarks time them).
+ */
+#define HDLC_IMPL_SCALAR	0	/* portable C */
+#define HDLC_IMPL_SSSE3		1	/* x86-64 SSSE3, POPCNT, PCLMULQDQ */
 
 /* Counters; the decoder and the encoder each keep one. */
 struct hdlc_stats {
@@ -67,6 +78,7 @@ struct hdlc_dec {
 	uint32_t		 accm;		/* receive ACCM, default 0 */
 	uint8_t			 esc;		/* last byte was 0x7D */
 	uint8_t			 discard;	/* dropping until a flag */
+	uint8_t			 impl;		/* HDLC_IMPL_* in use */
 	struct hdlc_stats	 stats;
 };
 
@@ -77,10 +89,15 @@ struct hdlc_frame {
 	size_t		 headroom;
 };
 
-/* Encoder state: the send ACCM as a per-octet escape table, and counters. */
+/*
+ * Encoder state: the send ACCM as a per-octet escape table (and as a
+ * per-low-nibble class table for the SIMD classifier), and counters.
+ */
 struct hdlc_enc {
 	uint32_t		 accm;
+	uint8_t			 impl;		/* HDLC_IMPL_* in use */
 	uint8_t			 esc[256];	/* 1 = octet must be escaped */
+	uint8_t			 cls[16];	/* see hdlc_enc_set_accm */
 	struct hdlc_stats	 stats;
 };
 
@@ -108,6 +125,12 @@ void		hdlc_dec_set_accm(struct hdlc_dec *, uint32_t accm);
  * -EBUSY while a partial frame is held, -EINVAL if the buffer is too small.
  */
 int		hdlc_dec_set_buf(struct hdlc_dec *, void *buf, size_t cap);
+/*
+ * Force an implementation (HDLC_IMPL_*) on an initialised decoder or
+ * encoder.  Returns 0, or -ENOTSUP if this CPU or build lacks it.
+ */
+int		hdlc_dec_set_impl(struct hdlc_dec *, int impl);
+int		hdlc_enc_set_impl(struct hdlc_enc *, int impl);
 /* Drop any partial frame and escape state (e.g. when pppd restarts). */
 void		hdlc_dec_reset(struct hdlc_dec *);
 /*

@@ -1,12 +1,17 @@
 /*
  * test_hdlc.c - async-HDLC codec: RFC 1662 FCS, the PROTOCOL.md 5.2 example
  * byte for byte, ACCM handling, splits at every position, garbage, bad FCS,
- * aborts, oversize frames and batched frames.
+ * aborts, oversize frames and batched frames; every SIMD implementation
+ * against the portable one (all lengths 0..4091, ACCM classes, every 8-bit
+ * escape mask, splits at every position), in exact-size heap buffers so
+ * that ASan catches any vector load or store past an end.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
@@ -96,7 +101,7 @@ decode_all(struct hdlc_dec *d, const uint8_t *in, size_t n, size_t chunk,
 static void
 test_fcs(void)
 {
-	uint8_t buf[300], lcp[64], fr[80];
+	uint8_t buf[616], lcp[64], fr[80];
 	uint32_t s = 12345;
 	size_t n, off, i;
 	uint16_t fcs;
@@ -121,9 +126,11 @@ test_fcs(void)
 	buf[200] = (uint8_t)fcs;
 	buf[201] = (uint8_t)(fcs >> 8);
 	ASSERT_U32_EQ(hdlc_fcs16(HDLC_FCS_INIT, buf, 202), HDLC_FCS_GOOD);
+	for (i = 0; i < sizeof buf; i++)
+		buf[i] = (uint8_t)rnd(&s);
 	/* All lengths and alignments agree with the bitwise definition. */
-	for (off = 0; off < 8; off++)
-		for (n = 0; n <= 70; n++)
+	for (off = 0; off < 16; off++)
+		for (n = 0; n <= sizeof buf - 16; n++)
 			ASSERT_U32_EQ(hdlc_fcs16(0x1d0f, buf + off, n),
 			    ref_fcs16(0x1d0f, buf + off, n));
 	ASSERT_U32_EQ(hdlc_fcs16(HDLC_FCS_INIT, buf, sizeof buf),
@@ -131,6 +138,8 @@ test_fcs(void)
 	/* Incremental use equals one pass. */
 	ASSERT_U32_EQ(hdlc_fcs16(hdlc_fcs16(HDLC_FCS_INIT, buf, 13),
 	    buf + 13, 250), hdlc_fcs16(HDLC_FCS_INIT, buf, 263));
+	ASSERT_U32_EQ(hdlc_fcs16(hdlc_fcs16(HDLC_FCS_INIT, buf, 100),
+	    buf + 100, 500), ref_fcs16(HDLC_FCS_INIT, buf, 600));
 	TEST_DONE();
 }
 
@@ -729,6 +738,390 @@ test_noise(void)
 	TEST_DONE();
 }
 
+/* ------------------------------------------------------------------------ */
+/* SIMD implementations against the portable one */
+
+/* Octets that stress the classifiers: controls, 0x7D/0x7E and neighbours. */
+static const uint8_t hot[] = {
+	0x00, 0x01, 0x0d, 0x0e, 0x10, 0x11, 0x13, 0x1d, 0x1e, 0x1f, 0x20,
+	0x3d, 0x3e, 0x5d, 0x5e, 0x7c, 0x7d, 0x7e, 0x7f, 0x80, 0x8d, 0x9d,
+	0xfd, 0xfe, 0xff,
+};
+
+/* Random payload, every 1/bias-th octet (on average) from hot[]. */
+static void
+fill_pay(uint8_t *p, size_t n, unsigned int bias, uint32_t *r)
+{
+	uint32_t v;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		v = rnd(r);
+		p[i] = bias != 0 && (v >> 8) % bias == 0 ?
+		    hot[(v >> 16) % sizeof hot] : (uint8_t)v;
+	}
+}
+
+/* A copy of p[0..n) in a heap block of exactly n octets (ASan bounds). */
+static uint8_t *
+exact_dup(const uint8_t *p, size_t n)
+{
+	uint8_t *q = malloc(n == 0 ? 1 : n);
+
+	if (q == NULL) {
+		fprintf(stderr, "out of memory\n");
+		exit(1);
+	}
+	if (n != 0)
+		memcpy(q, p, n);
+	return q;
+}
+
+/*
+ * An octet c may be escaped without need unless that sends 0x7D 0x7E (the
+ * abort sequence) or 0x7D and a control octet the receiver drops.
+ */
+static int
+esc_ok(uint8_t c, uint32_t rx_accm)
+{
+	uint8_t x = c ^ HDLC_TRANS;
+
+	return x != HDLC_FLAG && !(x < 0x20 && ((rx_accm >> x) & 1));
+}
+
+/*
+ * Encode octet by octet, straight from RFC 1662 4.2 and C.2: frame, FCS,
+ * flags.  Octets the send ACCM or the RFC require are escaped, and any
+ * other octet too with probability extra/256 (legal: a receiver unescapes
+ * every 0x7D x); a 0x5D escaped so gives the 0x7D 0x7D pair.  With
+ * stray != 0, a raw control octet flagged in that map is inserted with
+ * probability 1/16 before an octet (a receiver must drop it).
+ */
+static size_t
+ref_encode(uint8_t *out, const uint8_t *p, size_t n, uint32_t accm,
+    unsigned int extra, uint32_t stray, uint32_t *r)
+{
+	uint8_t fr[HDLC_MAX_FRAME + 2], c;
+	size_t i, k = 0;
+	uint16_t fcs;
+	uint32_t v;
+
+	memcpy(fr, p, n);
+	fcs = (uint16_t)~ref_fcs16(HDLC_FCS_INIT, p, n);
+	fr[n] = (uint8_t)fcs;
+	fr[n + 1] = (uint8_t)(fcs >> 8);
+	out[k++] = HDLC_FLAG;
+	for (i = 0; i < n + 2; i++) {
+		v = rnd(r);
+		if (stray != 0 && (v & 15) == 0 &&
+		    (stray >> ((v >> 4) & 31)) & 1)
+			out[k++] = (uint8_t)((v >> 4) & 31);
+		c = fr[i];
+		if (c == HDLC_ESC || c == HDLC_FLAG ||
+		    (c < 0x20 && ((accm >> c) & 1)) ||
+		    (((v >> 16) & 0xff) < extra && esc_ok(c, stray))) {
+			out[k++] = HDLC_ESC;
+			c ^= HDLC_TRANS;
+		}
+		out[k++] = c;
+	}
+	out[k++] = HDLC_FLAG;
+	return k;
+}
+
+/* Highest implementation this machine runs (HDLC_IMPL_SCALAR at least). */
+static int
+best_impl(void)
+{
+	struct hdlc_enc e;
+	int i;
+
+	hdlc_enc_init(&e, 0);
+	for (i = HDLC_IMPL_SCALAR; hdlc_enc_set_impl(&e, i + 1) == 0; i++)
+		;
+	return i;
+}
+
+/* Encode p[0..n) with one implementation into a fresh exact-size buffer. */
+static uint8_t *
+enc_impl(int impl, uint32_t accm, const uint8_t *p, size_t n, size_t *outn,
+    struct hdlc_stats *st)
+{
+	struct hdlc_enc e;
+	struct wbuf w;
+	size_t cap = hdlc_encode_bound(n);
+	uint8_t *o = malloc(cap);
+
+	ASSERT_PTR_NOT_NULL(o);
+	hdlc_enc_init(&e, accm);
+	ASSERT_INT_EQ(hdlc_enc_set_impl(&e, impl), 0);
+	wbuf_init(&w, o, cap);
+	ASSERT_INT_EQ(hdlc_encode(&e, &w, p, n), 0);
+	*outn = w.len;
+	*st = e.stats;
+	return o;
+}
+
+static const uint32_t accm_class[] = {
+	0, HDLC_ACCM_ALL, 0x000a0000, 0x80000001, 0x5a5a0ff0,
+};
+
+static void
+test_impl_encode(int impl)
+{
+	static uint8_t pay[HDLC_MAX_FRAME];
+	struct hdlc_stats s1, s2;
+	uint8_t *p, *a, *b, ref[2 * HDLC_MAX_FRAME + 8];
+	size_t n, na, nb, nr, j, off, ac;
+	uint32_t r = 0xc0ffee, m, accm;
+	unsigned int bad = 0;
+
+	TEST_START("SIMD encoder = portable, lengths 0..4091, ACCM classes");
+	for (ac = 0; ac < sizeof accm_class / sizeof accm_class[0]; ac++) {
+		accm = accm_class[ac];
+		for (n = 0; n <= HDLC_MAX_FRAME; n++) {
+			fill_pay(pay, n, 1 + n % 7, &r);
+			p = exact_dup(pay, n);
+			a = enc_impl(HDLC_IMPL_SCALAR, accm, p, n, &na, &s1);
+			b = enc_impl(impl, accm, p, n, &nb, &s2);
+			if (na != nb || memcmp(a, b, na) != 0 ||
+			    memcmp(&s1, &s2, sizeof s1) != 0)
+				bad++;
+			/* ... and the portable one = the RFC, octet by octet. */
+			if (n % 61 == 0) {
+				nr = ref_encode(ref, p, n, accm, 0, 0, &r);
+				ASSERT_INT_EQ(na, nr);
+				ASSERT_MEM_EQ(a, ref, nr);
+			}
+			free(a);
+			free(b);
+			free(p);
+		}
+	}
+	ASSERT_INT_EQ(bad, 0);
+	TEST_DONE();
+
+	TEST_START("SIMD encoder = portable, every 8-bit escape mask");
+	for (ac = 0; ac < 3; ac++) {
+		accm = accm_class[ac];
+		for (m = 0; m < 256; m++)
+			for (off = 0; off < 16; off++) {
+				/* 40 octets: plain, mask m at off..off+7. */
+				for (j = 0; j < 40; j++)
+					pay[j] = (uint8_t)(0x40 + rnd(&r) % 0x3c);
+				for (j = 0; j < 8; j++)
+					if ((m >> j) & 1)
+						pay[off + j] = ac == 0 ?
+						    (uint8_t)(0x7d + (j & 1)) :
+						    (uint8_t)(0x7d + j % 3) ==
+						    0x7f ? 0x11 :
+						    (uint8_t)(0x7d + j % 3);
+				for (n = off + 8; n <= 40; n += 16 - off % 8) {
+					p = exact_dup(pay, n);
+					a = enc_impl(HDLC_IMPL_SCALAR, accm, p,
+					    n, &na, &s1);
+					b = enc_impl(impl, accm, p, n, &nb, &s2);
+					if (na != nb || memcmp(a, b, na) != 0)
+						bad++;
+					free(a);
+					free(b);
+					free(p);
+				}
+			}
+	}
+	ASSERT_INT_EQ(bad, 0);
+	TEST_DONE();
+}
+
+/*
+ * Decode in[0..n) (read in chunks of `chunk') with one implementation into
+ * an exact-size frame buffer; collect the frames.
+ */
+static void
+dec_impl(int impl, const uint8_t *in, size_t n, size_t chunk,
+    size_t max_frame, uint32_t rx_accm, struct collect *col,
+    struct hdlc_stats *st)
+{
+	struct hdlc_dec d;
+	size_t cap = 4 + max_frame + HDLC_FCS_LEN;
+	uint8_t *fb = malloc(cap);
+
+	ASSERT_PTR_NOT_NULL(fb);
+	memset(col, 0, sizeof *col);
+	ASSERT_INT_EQ(hdlc_dec_init(&d, fb, cap, 4, max_frame), 0);
+	ASSERT_INT_EQ(d.max_frame, max_frame);
+	ASSERT_INT_EQ(hdlc_dec_set_impl(&d, impl), 0);
+	hdlc_dec_set_accm(&d, rx_accm);
+	decode_all(&d, in, n, chunk, col);
+	*st = d.stats;
+	free(fb);
+}
+
+/* Frames and counters of two decodes are the same. */
+static int
+same_decode(const struct collect *a, const struct hdlc_stats *sa,
+    const struct collect *b, const struct hdlc_stats *sb)
+{
+	size_t i;
+
+	if (a->n != b->n || memcmp(sa, sb, sizeof *sa) != 0)
+		return 0;
+	for (i = 0; i < a->n && i < 64; i++)
+		if (a->len[i] != b->len[i] ||
+		    memcmp(a->data[i], b->data[i], a->len[i]) != 0)
+			return 0;
+	return 1;
+}
+
+static struct collect col_a, col_b;
+
+static void
+test_impl_decode(int impl)
+{
+	static uint8_t pay[HDLC_MAX_FRAME];
+	static uint8_t raw[2 * HDLC_MAX_FRAME + 400];
+	static uint8_t fbig[HDLC_MAX_FRAME + 8];
+	struct hdlc_stats s1, s2;
+	struct hdlc_frame f;
+	struct hdlc_dec d;
+	struct bcur c;
+	size_t n, rn, ac, mf, s, k;
+	uint32_t r = 0xdecaf, accm;
+	unsigned int bad = 0, got = 0;
+	uint8_t *in;
+
+	TEST_START("SIMD decoder = portable, lengths 0..4091, extra escapes");
+	for (ac = 0; ac < sizeof accm_class / sizeof accm_class[0]; ac++) {
+		accm = accm_class[ac];
+		for (n = 0; n <= HDLC_MAX_FRAME; n++) {
+			fill_pay(pay, n, 1 + n % 5, &r);
+			rn = ref_encode(raw, pay, n, accm, (unsigned int)
+			    (n * 37 % 160), 0, &r);
+			in = exact_dup(raw, rn);
+			/* Cap at the frame length: stores end at the edge. */
+			mf = n < HDLC_MIN_FRAME ? HDLC_MIN_FRAME : n;
+			dec_impl(HDLC_IMPL_SCALAR, in, rn, rn, mf, 0, &col_a,
+			    &s1);
+			dec_impl(impl, in, rn, rn, mf, 0, &col_b, &s2);
+			if (!same_decode(&col_a, &s1, &col_b, &s2))
+				bad++;
+			if (n + HDLC_FCS_LEN >= HDLC_MIN_FRAME && n <= 2048) {
+				got += col_b.n == 1 && col_b.len[0] == n &&
+				    memcmp(col_b.data[0], pay, n) == 0;
+			}
+			/* One octet less room: too long for both. */
+			if (n > HDLC_MIN_FRAME && n % 3 == 0) {
+				dec_impl(HDLC_IMPL_SCALAR, in, rn, rn, n - 1,
+				    0, &col_a, &s1);
+				dec_impl(impl, in, rn, rn, n - 1, 0, &col_b,
+				    &s2);
+				if (!same_decode(&col_a, &s1, &col_b, &s2) ||
+				    s2.too_long != 1)
+					bad++;
+			}
+			free(in);
+		}
+	}
+	ASSERT_INT_EQ(bad, 0);
+	/* Lengths 2..2048 (each >= 4 with the FCS) all came back. */
+	ASSERT_INT_EQ(got, 5 * 2047);
+	TEST_DONE();
+
+	TEST_START("SIMD decoder = portable, receive ACCM drops strays");
+	for (ac = 1; ac < sizeof accm_class / sizeof accm_class[0]; ac++) {
+		accm = accm_class[ac];
+		for (n = 0; n <= 1600; n += 1 + n / 64) {
+			fill_pay(pay, n, 3, &r);
+			rn = ref_encode(raw, pay, n, accm, 40, accm, &r);
+			in = exact_dup(raw, rn);
+			dec_impl(HDLC_IMPL_SCALAR, in, rn, rn, HDLC_MAX_FRAME,
+			    accm, &col_a, &s1);
+			dec_impl(impl, in, rn, rn, HDLC_MAX_FRAME, accm,
+			    &col_b, &s2);
+			if (!same_decode(&col_a, &s1, &col_b, &s2))
+				bad++;
+			if (n >= 2 && (col_b.n != 1 || col_b.len[0] != n ||
+			    memcmp(col_b.data[0], pay, n) != 0))
+				bad++;
+			free(in);
+		}
+	}
+	ASSERT_INT_EQ(bad, 0);
+	TEST_DONE();
+
+	TEST_START("SIMD decoder: frames split at every position");
+	/* Garbage, an abort, short, long, 0x7D 0x7D-rich frames. */
+	k = 0;
+	memcpy(raw, "\x41\x7d\x42\x7e\x01\x02\x7d\x7e\x7e\x7e", 10);
+	k = 10;
+	for (n = 1; n < 1500; n = n * 3 + 5) {
+		fill_pay(pay, n, 2, &r);
+		k += ref_encode(raw + k, pay, n, HDLC_ACCM_ALL, 90, 0, &r);
+	}
+	in = exact_dup(raw, k);
+	dec_impl(HDLC_IMPL_SCALAR, in, k, k, HDLC_MAX_FRAME, 0, &col_a, &s1);
+	/* Lengths 1 (too short), 8, 29, 92, 281, 848. */
+	ASSERT_INT_EQ(col_a.n, 5);
+	ASSERT_INT_EQ(s1.too_short, 2);
+	ASSERT_INT_EQ(s1.aborted, 1);
+	for (s = 0; s <= k; s++) {
+		memset(&col_b, 0, sizeof col_b);
+		ASSERT_INT_EQ(hdlc_dec_init(&d, fbig, sizeof fbig, 4, 0), 0);
+		ASSERT_INT_EQ(hdlc_dec_set_impl(&d, impl), 0);
+		decode_all(&d, in, s, k, &col_b);
+		decode_all(&d, in + s, k - s, k, &col_b);
+		if (!same_decode(&col_a, &s1, &col_b, &d.stats))
+			bad++;
+	}
+	ASSERT_INT_EQ(bad, 0);
+	/* Odd read sizes, including ones shorter than a vector. */
+	for (s = 1; s <= 40; s++) {
+		dec_impl(impl, in, k, s, HDLC_MAX_FRAME, 0, &col_b, &s2);
+		if (!same_decode(&col_a, &s1, &col_b, &s2))
+			bad++;
+	}
+	ASSERT_INT_EQ(bad, 0);
+	/* The frame buffer is the caller's: nothing written past cap. */
+	memset(fbig, 0xa5, sizeof fbig);
+	ASSERT_INT_EQ(hdlc_dec_init(&d, fbig, 4 + 100 + 2, 4, 0), 0);
+	ASSERT_INT_EQ(hdlc_dec_set_impl(&d, impl), 0);
+	c = bcur_make(in, k);
+	while (hdlc_decode(&d, &c, &f) == 1)
+		;
+	for (s = 4 + 100 + 2; s < sizeof fbig; s++)
+		if (fbig[s] != 0xa5)
+			bad++;
+	ASSERT_INT_EQ(bad, 0);
+	free(in);
+	TEST_DONE();
+}
+
+static void
+test_impls(void)
+{
+	struct hdlc_enc e;
+	struct hdlc_dec d;
+	int impl, best = best_impl();
+
+	TEST_START("implementation selection");
+	hdlc_enc_init(&e, 0);
+	ASSERT_INT_EQ(e.impl, best);
+	ASSERT_INT_EQ(hdlc_dec_init(&d, frame_buf, sizeof frame_buf, 4, 0), 0);
+	ASSERT_INT_EQ(d.impl, best);
+	ASSERT_INT_EQ(hdlc_enc_set_impl(&e, best + 1), -ENOTSUP);
+	ASSERT_INT_EQ(hdlc_dec_set_impl(&d, -1), -ENOTSUP);
+	ASSERT_INT_EQ(hdlc_dec_set_impl(&d, HDLC_IMPL_SCALAR), 0);
+	ASSERT_INT_EQ(d.impl, HDLC_IMPL_SCALAR);
+	TEST_DONE();
+	if (best == HDLC_IMPL_SCALAR)
+		printf("# no SIMD implementation on this machine\n");
+	for (impl = HDLC_IMPL_SCALAR + 1; impl <= best; impl++) {
+		printf("# implementation %d\n", impl);
+		test_impl_encode(impl);
+		test_impl_decode(impl);
+	}
+}
+
 int
 main(void)
 {
@@ -742,5 +1135,6 @@ main(void)
 	test_roundtrip();
 	test_odd_escapes();
 	test_noise();
+	test_impls();
 	return test_exit();
 }
