@@ -213,6 +213,9 @@ px_server_terminate(struct eap_proxy *p, struct bcur info)
 static void
 px_lcp_events(struct eap_proxy *p, uint64_t now, int ev)
 {
+	/* Failure is final (eap_proxy.h): LCP may still answer, no more. */
+	if (p->phase == PX_FAILED)
+		return;
 	if (ev & LCP_MED_FAIL) {
 		px_fail(p, SSTPC_EXIT_AUTH, "%s", lcp_med_reason(&p->lcp));
 		return;
@@ -434,8 +437,13 @@ eap_proxy_from_pppd(struct eap_proxy *p, uint64_t now, const uint8_t *f,
 			px_pppd_data(p, f, len, &fr);
 			return;
 		}
-		if (!p->auth_ok && fr.proto >= 0x8000 && fr.proto < 0xc000) {
-			p->dropped_pppd++;	/* other NCPs: after auth */
+		/*
+		 * RFC 1661 3.5: before authentication only LCP, the
+		 * authentication protocols and Link Quality Report pass;
+		 * everything else is silently discarded.
+		 */
+		if (!p->auth_ok && fr.proto != PPP_PROTO_LQR) {
+			p->dropped_pppd++;
 			return;
 		}
 		break;
@@ -447,6 +455,7 @@ eap_proxy_from_pppd(struct eap_proxy *p, uint64_t now, const uint8_t *f,
 static void
 px_server_mppe(struct eap_proxy *p, const struct ppp_frame *fr)
 {
+	struct ppp_frame inner;
 	struct wbuf w;
 	int r;
 
@@ -463,6 +472,20 @@ px_server_mppe(struct eap_proxy *p, const struct ppp_frame *fr)
 		ccp_send_reset_request(&p->ccp);
 	}
 	if (r != 0) {
+		p->dropped_server++;
+		return;
+	}
+	/*
+	 * RFC 1962 1 / RFC 3078: only data protocols travel encrypted.  An
+	 * LCP, EAP or CCP frame inside MPPE would slip past the mediator,
+	 * and RC4 without integrity can yield any octets: drop what is not
+	 * a well-formed data frame.
+	 */
+	if (ppp_frame_parse(w.p, w.len, &inner) != 0 ||
+	    inner.proto >= 0x4000 || inner.proto == PPP_PROTO_MPPE ||
+	    inner.proto == PPP_PROTO_CCP_INNER) {
+		log_debug("MPPE: dropped a decrypted frame with protocol "
+		    "0x%04x", inner.proto);
 		p->dropped_server++;
 		return;
 	}

@@ -96,6 +96,12 @@ mppe_encrypt(struct mppe_ctx *m, uint16_t proto, const uint8_t *payload,
 
 	if (m->keylen == 0)
 		return -EINVAL;
+	/*
+	 * Room first: once the count moved and the key changed, the packet
+	 * must go out, or the receiver would be one key change behind.
+	 */
+	if (wbuf_error(out) != 0 || out->cap - out->len < 2 + 2 + len)
+		return -ENOSPC;
 	m->ccount = (m->ccount + 1) & MPPE_CCOUNT_MASK;
 	/*
 	 * XX: after a CCP Reset-Request the key is changed as well as the

@@ -22,7 +22,9 @@
 #define PPP_PROTO_IP		0x0021
 #define PPP_PROTO_IPV6		0x0057
 #define PPP_PROTO_MPPE		0x00fd	/* compressed/encrypted datagram */
+#define PPP_PROTO_CCP_INNER	0x00fb	/* individual-link compressed (RFC 1962) */
 #define PPP_PROTO_IPV6CP	0x8057
+#define PPP_PROTO_LQR		0xc025	/* Link Quality Report (RFC 1989) */
 
 #define PPP_HDR_LEN		4	/* FF 03 + 2-byte protocol */
 #define PPP_CP_HDR_LEN		4	/* Code, Identifier, Length */
