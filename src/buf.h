@@ -51,7 +51,7 @@ bcur_ptr(const struct bcur *c)
 	return c->p;
 }
 
-/* All getters return 0 on success or -EBADMSG (nothing consumed) on underrun. */
+/* Getters return 0, or -EBADMSG on underrun (then nothing is consumed). */
 int	bcur_get_u8(struct bcur *, uint8_t *);
 int	bcur_get_be16(struct bcur *, uint16_t *);
 int	bcur_get_be32(struct bcur *, uint32_t *);
@@ -109,9 +109,9 @@ void	wbuf_put_str(struct wbuf *, const char *);
 /* printf-append; the terminating NUL is not counted in len. */
 void	wbuf_printf(struct wbuf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
-/* Reserve n bytes and return a pointer to them (NULL and sticky error if no room). */
+/* Reserve n bytes and return them (NULL and sticky error if no room). */
 uint8_t	*wbuf_reserve(struct wbuf *, size_t);
-/* Overwrite a big-endian u16 at an earlier offset (for back-patched lengths). */
+/* Overwrite a big-endian u16 at an earlier offset (back-patched lengths). */
 void	wbuf_patch_be16(struct wbuf *, size_t off, uint16_t);
 
 /*

@@ -44,7 +44,7 @@ struct log_conf {
 	bool		 debug_keys;	/* allow log_key() output */
 };
 
-/* Install the sink; safe to call again to switch sinks.  Returns 0 or -errno. */
+/* Install the sink (again to switch sinks).  Returns 0 or -errno. */
 int	log_open(const struct log_conf *);
 void	log_close(void);
 /* True if a message at this level from this file would be written. */
@@ -83,6 +83,7 @@ void	log_key_at(const char *file, int line, const char *tag,
 	if (log_enabled(LOG_LVL_DUMP))					\
 		log_hex_at(__FILE__, __LINE__, (tag), (buf), (len));	\
 } while (0)
-#define log_key(tag, buf, len) log_key_at(__FILE__, __LINE__, (tag), (buf), (len))
+#define log_key(tag, buf, len) \
+	log_key_at(__FILE__, __LINE__, (tag), (buf), (len))
 
 #endif /* SSTPC_LOG_H */

@@ -24,7 +24,8 @@ enum sstp_hash {
 };
 
 /*
- * sstp_bind_hlak - Higher-Layer Authentication Key, client view (PROTOCOL.md 4.1).
+ * sstp_bind_hlak - Higher-Layer Authentication Key, client view
+ * (PROTOCOL.md 4.1).
  * @send, @send_len: client MPPE send key (MS-CHAPv2: MasterSendKey, 16 bytes),
  *   or the first bytes of an MSK when send_len >= 32 (EAP-TLS/PEAP).
  * @recv, @recv_len: client MPPE receive key (16 bytes) or NULL/0.
@@ -38,7 +39,8 @@ int	sstp_bind_hlak(const uint8_t *send, size_t send_len, const uint8_t *recv,
 	    size_t recv_len, uint8_t hlak[SSTP_HLAK_LEN]);
 
 /*
- * sstp_bind_cmk - CMK = HMAC-H(HLAK, "SSTP inner method derived CMK" | LEN16LE | 01).
+ * sstp_bind_cmk - CMK = HMAC-H(HLAK, "SSTP inner method derived CMK" |
+ * LEN16LE | 01).
  * Returns the CMK length (20 for SHA1, 32 for SHA256) or -EINVAL.
  */
 int	sstp_bind_cmk(enum sstp_hash, const uint8_t hlak[SSTP_HLAK_LEN],
@@ -61,7 +63,8 @@ int	sstp_bind_connected(enum sstp_hash, const uint8_t nonce[SSTP_NONCE_LEN],
 /*
  * sstp_bind_verify - server-side check used by tests and the fuzzers: does
  * the 112-byte message carry the right nonce, cert hash, hash protocol and
- * Compound MAC for this HLAK?  Constant-time MAC compare.  Returns 0 or -EBADMSG.
+ * Compound MAC for this HLAK?  Constant-time MAC compare.  Returns 0 or
+ * -EBADMSG.
  */
 int	sstp_bind_verify(const uint8_t msg[SSTP_CONNECTED_LEN],
 	    const uint8_t nonce[SSTP_NONCE_LEN], const uint8_t *cert_hash,
