@@ -139,6 +139,15 @@ px_auth_ok(struct eap_proxy *p, const char *how)
 	size_t i;
 	int r;
 
+	/*
+	 * Once only: the binding was sent with the first HLAK.  A server that
+	 * first asked for no authentication and authenticates later (or a
+	 * re-challenge) cannot be bound again: tolerated, not re-announced.
+	 */
+	if (p->auth_ok) {
+		log_debug("authentication repeated after the binding: ignored");
+		return;
+	}
 	memset(hlak, 0, sizeof hlak);
 	if (how != NULL && (r = eap_peer_hlak(&p->peer, hlak)) != 0) {
 		explicit_bzero(hlak, sizeof hlak);
