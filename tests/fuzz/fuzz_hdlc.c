@@ -10,18 +10,22 @@
  *		byte 3	seed of the read sizes the pty returns
  *		rest	bytes read from the pty
  *
- * Decoder A gets the stream in chunks of pseudo-random sizes (1..64
- * octets, or 1..4096 when bit 7 of byte 3 is set) and swaps between two
- * frame buffers after every frame, like the engine hands a frame to the
- * SSTP writer; decoder B gets it in one piece.  Buffers are heap blocks
- * of exactly the requested size, so ASan sees any write past them.
+ * Decoder A (the best implementation this CPU runs, HDLC_IMPL_SSSE3 on
+ * x86-64) gets the stream in chunks of pseudo-random sizes (1..64 octets,
+ * or 1..4096 when bit 7 of byte 3 is set) and swaps between two frame
+ * buffers after every frame, like the engine hands a frame to the SSTP
+ * writer; decoder B (HDLC_IMPL_SCALAR) and decoder C (best) get it in one
+ * piece.  Buffers are heap blocks of exactly the requested size, so ASan
+ * sees any write past them.
  *
- * Invariants: A and B deliver the same frames and the same counters
- * (decoding does not depend on how reads split the stream); every frame
- * fits max_frame and lies at the requested headroom inside the buffer;
- * re-encoding a frame (with a send ACCM covering the receive ACCM) and
- * decoding it again gives it back exactly, once, within
- * hdlc_encode_bound(); an encoded frame passes the FCS check.
+ * Invariants: A, B and C deliver the same frames and the same counters
+ * (decoding depends neither on how reads split the stream nor on the
+ * implementation); every frame fits max_frame and lies at the requested
+ * headroom inside the buffer; re-encoding a frame (with a send ACCM
+ * covering the receive ACCM) gives the same bytes with every encoder
+ * implementation, within hdlc_encode_bound(), and decoding that gives the
+ * frame back exactly, once; hdlc_fcs16() (table or carry-less multiply,
+ * by length) agrees with a bit-at-a-time RFC 1662 C.2 FCS over the input.
  */
 #include "config.h"
 
@@ -47,37 +51,73 @@ hdlc_mix(uint64_t h, const uint8_t *p, size_t len)
 	return h;
 }
 
-/* Encode one decoded frame and decode it back in a fresh decoder. */
-static void
-hdlc_roundtrip(const uint8_t *frame, size_t len, uint32_t rx_accm,
-    uint32_t tx_extra)
+/*
+ * FCS-16 one bit at a time, straight from the definition in RFC 1662
+ * C.2 (reflected polynomial 0x8408), as the reference for hdlc_fcs16().
+ */
+static uint16_t
+hdlc_fcs_ref(uint16_t fcs, const uint8_t *p, size_t len)
+{
+	size_t i;
+	int k;
+
+	for (i = 0; i < len; i++) {
+		fcs ^= p[i];
+		for (k = 0; k < 8; k++)
+			fcs = (fcs & 1) ? (uint16_t)((fcs >> 1) ^ 0x8408) :
+			    (uint16_t)(fcs >> 1);
+	}
+	return fcs;
+}
+
+/* Encode a frame with one implementation into a fresh exact-size buffer. */
+static uint8_t *
+hdlc_enc_with(int impl, const uint8_t *frame, size_t len, uint32_t accm,
+    size_t *outlen)
 {
 	struct hdlc_enc enc;
-	struct hdlc_dec dec;
-	struct hdlc_frame out;
 	struct wbuf w;
-	struct bcur c;
-	uint8_t *enc_buf, *dec_buf;
-	size_t bound = hdlc_encode_bound(len), dcap = len + HDLC_FCS_LEN;
+	size_t bound = hdlc_encode_bound(len);
+	uint8_t *buf;
 
-	if (dcap < HDLC_MIN_FRAME)
-		dcap = HDLC_MIN_FRAME;
-	enc_buf = malloc(bound);
-	dec_buf = malloc(dcap);
-	if (enc_buf == NULL || dec_buf == NULL)
-		goto out;
-	hdlc_enc_init(&enc, rx_accm | tx_extra);
-	wbuf_init(&w, enc_buf, bound);
+	*outlen = 0;
+	if ((buf = malloc(bound)) == NULL)
+		return NULL;
+	hdlc_enc_init(&enc, accm);
+	if (hdlc_enc_set_impl(&enc, impl) != 0) {
+		free(buf);
+		return NULL;
+	}
+	wbuf_init(&w, buf, bound);
 	FUZZ_CHECK(hdlc_encode(&enc, &w, frame, len) == 0);
 	FUZZ_CHECK(wbuf_error(&w) == 0 && w.len <= bound);
 	FUZZ_CHECK(w.len >= len + 4);
-	FUZZ_CHECK(enc_buf[0] == HDLC_FLAG && enc_buf[w.len - 1] == HDLC_FLAG);
+	FUZZ_CHECK(buf[0] == HDLC_FLAG && buf[w.len - 1] == HDLC_FLAG);
 	FUZZ_CHECK(enc.stats.frames == 1 && enc.stats.raw_bytes == w.len);
+	*outlen = w.len;
+	return buf;
+}
 
-	/* Exactly the frame's room: the decoder must not need more. */
-	FUZZ_CHECK(hdlc_dec_init(&dec, dec_buf, dcap, 0, len) == 0);
+/* Decode an encoded frame in a fresh decoder of exactly its room. */
+static void
+hdlc_dec_back(int impl, const uint8_t *enc, size_t elen,
+    const uint8_t *frame, size_t len, uint32_t rx_accm)
+{
+	struct hdlc_dec dec;
+	struct hdlc_frame out;
+	struct bcur c;
+	uint8_t *buf;
+	size_t cap = len + HDLC_FCS_LEN;
+
+	if (cap < HDLC_MIN_FRAME)
+		cap = HDLC_MIN_FRAME;
+	if ((buf = malloc(cap)) == NULL)
+		return;
+	FUZZ_CHECK(hdlc_dec_init(&dec, buf, cap, 0, len) == 0);
+	if (hdlc_dec_set_impl(&dec, impl) != 0)
+		goto out;
 	hdlc_dec_set_accm(&dec, rx_accm);
-	c = bcur_make(enc_buf, w.len);
+	c = bcur_make(enc, elen);
 	FUZZ_CHECK(hdlc_decode(&dec, &c, &out) == 1);
 	FUZZ_CHECK(out.len == len);
 	FUZZ_CHECK(memcmp(out.data, frame, len) == 0);
@@ -86,8 +126,29 @@ hdlc_roundtrip(const uint8_t *frame, size_t len, uint32_t rx_accm,
 	FUZZ_CHECK(dec.stats.frames == 1 && dec.stats.bad_fcs == 0 &&
 	    dec.stats.accm_dropped == 0 && dec.stats.aborted == 0);
 out:
-	free(enc_buf);
-	free(dec_buf);
+	free(buf);
+}
+
+/* Encode one decoded frame with both encoders and decode it back. */
+static void
+hdlc_roundtrip(const uint8_t *frame, size_t len, uint32_t rx_accm,
+    uint32_t tx_extra)
+{
+	uint8_t *best, *scalar;
+	size_t blen, slen;
+
+	best = hdlc_enc_with(HDLC_IMPL_SSSE3, frame, len, rx_accm | tx_extra,
+	    &blen);
+	scalar = hdlc_enc_with(HDLC_IMPL_SCALAR, frame, len,
+	    rx_accm | tx_extra, &slen);
+	FUZZ_CHECK(scalar != NULL);
+	/* "Every implementation produces the same bytes" (hdlc.h). */
+	if (best != NULL)
+		FUZZ_CHECK(blen == slen && memcmp(best, scalar, slen) == 0);
+	hdlc_dec_back(HDLC_IMPL_SCALAR, scalar, slen, frame, len, rx_accm);
+	hdlc_dec_back(HDLC_IMPL_SSSE3, scalar, slen, frame, len, rx_accm);
+	free(best);
+	free(scalar);
 }
 
 /* A delivered frame lies at the headroom inside the current buffer. */
@@ -107,11 +168,12 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct bcur in = bcur_make(data, size), stream, chunk, all;
-	struct hdlc_dec a, b;
+	struct hdlc_dec a, b, cc;
 	struct hdlc_frame f;
-	uint8_t *buf[2] = { NULL, NULL }, *bbuf = NULL, bsel, amode, seed;
+	uint8_t *buf[2] = { NULL, NULL }, *bbuf = NULL, *cbuf = NULL;
+	uint8_t bsel, amode, seed;
 	size_t headroom, cap, n, max;
-	uint64_t ha = 0xcbf29ce484222325ULL, hb = ha;
+	uint64_t ha = 0xcbf29ce484222325ULL, hb = ha, hc = ha;
 	uint32_t accm, rng;
 	int cur = 0, r;
 
@@ -140,14 +202,24 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	buf[0] = malloc(cap);
 	buf[1] = malloc(cap);
 	bbuf = malloc(cap);
-	if (buf[0] == NULL || buf[1] == NULL || bbuf == NULL)
+	cbuf = malloc(cap);
+	if (buf[0] == NULL || buf[1] == NULL || bbuf == NULL || cbuf == NULL)
 		goto out;
 	FUZZ_CHECK(hdlc_dec_init(&a, buf[0], cap, headroom, 0) == 0);
 	FUZZ_CHECK(hdlc_dec_init(&b, bbuf, cap, headroom, 0) == 0);
+	FUZZ_CHECK(hdlc_dec_init(&cc, cbuf, cap, headroom, 0) == 0);
+	FUZZ_CHECK(hdlc_dec_set_impl(&b, HDLC_IMPL_SCALAR) == 0);
 	FUZZ_CHECK(a.max_frame <= HDLC_MAX_FRAME);
 	FUZZ_CHECK(headroom + a.max_frame + HDLC_FCS_LEN <= cap);
 	hdlc_dec_set_accm(&a, accm);
 	hdlc_dec_set_accm(&b, accm);
+	hdlc_dec_set_accm(&cc, accm);
+
+	/* The FCS over the whole input, against the bitwise definition. */
+	FUZZ_CHECK(hdlc_fcs16(HDLC_FCS_INIT, data, size) ==
+	    hdlc_fcs_ref(HDLC_FCS_INIT, data, size));
+	FUZZ_CHECK(hdlc_fcs16((uint16_t)(seed * 257), data, size) ==
+	    hdlc_fcs_ref((uint16_t)(seed * 257), data, size));
 
 	/* A: pty reads of input-chosen sizes. */
 	rng = 0x9e3779b9U ^ seed;
@@ -171,7 +243,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (a.len != 0)
 		FUZZ_CHECK(hdlc_dec_set_buf(&a, buf[cur ^ 1], cap) != 0);
 
-	/* B: the same bytes in one read. */
+	/* B (portable) and C (best): the same bytes in one read. */
 	all = bcur_make(data, size);
 	(void)bcur_skip(&all, size >= 4 ? 4 : size);
 	while ((r = hdlc_decode(&b, &all, &f)) == 1) {
@@ -179,6 +251,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		hb = hdlc_mix(hb, f.data, f.len);
 	}
 	FUZZ_CHECK(r == 0 && bcur_left(&all) == 0);
+	all = bcur_make(data, size);
+	(void)bcur_skip(&all, size >= 4 ? 4 : size);
+	while ((r = hdlc_decode(&cc, &all, &f)) == 1) {
+		hdlc_check_frame(&cc, &f, cbuf, cap, headroom);
+		hc = hdlc_mix(hc, f.data, f.len);
+	}
+	FUZZ_CHECK(r == 0 && bcur_left(&all) == 0);
+	FUZZ_CHECK(hc == hb);
+	FUZZ_CHECK(memcmp(&cc.stats, &b.stats, sizeof b.stats) == 0);
+	FUZZ_CHECK(cc.len == b.len && cc.esc == b.esc &&
+	    cc.discard == b.discard);
 
 	FUZZ_CHECK(ha == hb);
 	FUZZ_CHECK(a.stats.frames == b.stats.frames);
@@ -196,5 +279,6 @@ out:
 	free(buf[0]);
 	free(buf[1]);
 	free(bbuf);
+	free(cbuf);
 	return 0;
 }

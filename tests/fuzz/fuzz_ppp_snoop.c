@@ -14,7 +14,9 @@
  * from the server); a Response event leaves have_nt_response set with
  * the NT-Response equal to bytes of the frame and the method MS-CHAPv2
  * or EAP-MS-CHAPv2; fail_text is always NUL-terminated and printable;
- * the method name exists; ppp_snoop_clear() wipes the state.
+ * the method name exists; ppp_snoop_clear() wipes the state.  Every frame
+ * also goes to ppp_snoop_lcp_accm(): a Configure packet has code 1..4,
+ * and no ACCM option means no ACCM value.
  */
 #include "config.h"
 
@@ -48,6 +50,20 @@ snoop_contains(const uint8_t *hay, size_t hlen, const uint8_t *needle,
 		if (memcmp(hay + i, needle, nlen) == 0)
 			return 1;
 	return 0;
+}
+
+/* The LCP ACCM view of a frame (RFC 1662 7.1; RFC 1661 6). */
+static void
+snoop_accm(const uint8_t *frame, size_t len)
+{
+	struct ppp_lcp_accm la;
+
+	memset(&la, 0xa5, sizeof la);
+	if (ppp_snoop_lcp_accm(frame, len, &la)) {
+		FUZZ_CHECK(la.code >= 1 && la.code <= 4);
+		if (!la.has_accm)
+			FUZZ_CHECK(la.accm == 0);
+	}
 }
 
 static void
@@ -99,6 +115,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		snoop_one(&st, bcur_ptr(&fr), bcur_left(&fr), from_server);
 		snoop_one(&other, bcur_ptr(&fr), bcur_left(&fr),
 		    !from_server);
+		snoop_accm(bcur_ptr(&fr), bcur_left(&fr));
 	}
 	ppp_snoop_clear(&st);
 	FUZZ_CHECK(snoop_is_zero(&st));

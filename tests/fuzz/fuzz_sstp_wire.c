@@ -10,9 +10,11 @@
  *
  * Invariants: framing results stay within the stream and the 12-bit
  * length; a valid control message re-encodes to one that decodes alike
- * (Ack); a control packet is never valid with a length other than its
- * own; describe always NUL-terminates inside outsz, returns the string
- * length or -ENOSPC, and never prints the Compound MAC.
+ * (Ack, Status Info); fields of a one-attribute Ack or Call Connected come
+ * from the PROTOCOL.md 2.4/2.5 offsets; a control packet is never valid
+ * with a length other than its own; describe always NUL-terminates inside
+ * outsz, returns the string length or -ENOSPC, and never prints the
+ * Compound MAC.
  */
 #include "config.h"
 
@@ -144,8 +146,23 @@ wire_packet(const uint8_t *pkt, size_t len, const struct sstp_frame *f,
 			    off < SSTP_WIRE_MAX_STATUS; off++)
 				FUZZ_CHECK(m.status[off].value_len <=
 				    SSTP_STATUS_VALUE_MAX);
-			if (m.type == SSTP_MSG_CALL_CONNECT_ACK)
+			if (m.type == SSTP_MSG_CALL_CONNECT_ACK) {
 				wire_ack_roundtrip(&m);
+				/* One attribute at offset 8: fixed layout. */
+				if (len == SSTP_CONNECT_ACK_LEN && m.nattr == 1) {
+					FUZZ_CHECK(m.hash_bitmask == pkt[15]);
+					FUZZ_CHECK(memcmp(m.nonce, pkt + 16,
+					    SSTP_NONCE_LEN) == 0);
+				}
+			}
+			if (m.type == SSTP_MSG_CALL_CONNECTED &&
+			    len == SSTP_CONNECTED_LEN && m.nattr == 1) {
+				/* PROTOCOL.md 2.5 offsets. */
+				FUZZ_CHECK(m.hash_bitmask == pkt[15]);
+				FUZZ_CHECK(memcmp(m.nonce, pkt + 16, 32) == 0);
+				FUZZ_CHECK(memcmp(m.cert_hash, pkt + 48, 32) == 0);
+				FUZZ_CHECK(memcmp(m.cmac, pkt + 80, 32) == 0);
+			}
 			if (m.type == SSTP_MSG_CALL_ABORT ||
 			    m.type == SSTP_MSG_CALL_DISCONNECT ||
 			    m.type == SSTP_MSG_CALL_CONNECT_NAK)

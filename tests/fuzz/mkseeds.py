@@ -241,6 +241,10 @@ def fixed_seeds():
                               + rec(PKT, ACK_SPEC))
     c["conv-framing"] = (b"\x03" + rec(PKT, ACK_SPEC)
                          + rec(PKT, b"\x10\x00\x00\x02"))
+    # row 25: client-only messages sent by the server
+    c["conv-server-sends-request"] = b"\x03" + rec(PKT, CONNECT_REQUEST)
+    c["conv-server-sends-connected"] = (b"\x03" + rec(PKT, ACK_SPEC)
+                                        + rec(PKT, CONNECTED_SPEC))
     c["conv-direct"] = (b"\x0b" + rec(DIRECT, ACK_SPEC) + rec(START, b"")
                         + rec(DIRECT, ACK_SPEC[:40])
                         + rec(DISCONNECT, b"") + rec(LOWER_DOWN, b""))
@@ -306,7 +310,8 @@ def fixed_seeds():
             "https://[fe80::1%eth0]/", "http://user:p%40ss@proxy:3128",
             "http://proxy.example", "https://u@h:0", "https://h:65536",
             "ftp://host", "https://a:b:c@host/x?y#z", "http://us%2Fer:@h/",
-            "HTTPS://Vpn.Example.COM.", "[::ffff:192.0.2.1]")):
+            "HTTPS://Vpn.Example.COM.", "[::ffff:192.0.2.1]",
+            "https://:443", "http://@/", "[]:1", "[zz::1]", "[::1]x")):
         u["url-%02d" % i] = url.encode()
 
     # cmdline: NUL-separated arguments after argv[0]
@@ -355,6 +360,9 @@ def fixed_seeds():
         3, 1, b"bad password")))
     ps["lcp-term-acfc"] = rec(1, b"\xc0\x21\x05\x01\x00\x04")
     ps["eap-peap-nak"] = rec(0, pw.ppp_frame(pw.PROTO_EAP, pw.eap_nak(2)))
+    ps["lcp-accm"] = (rec(0, LCP_REQ) + rec(1, H(
+        "FF 03 C0 21 02 01 00 0E 02 06 00 0A 00 00 05 06 11 22 33 44"))
+        + rec(1, H("FF 03 C0 21 04 02 00 0A 02 06 FF FF")))
 
     # sstp_bind: ctl, HLAK, nonce, cert hash, then XOR pairs or a message
     b = s["sstp_bind"]

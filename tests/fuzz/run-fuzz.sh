@@ -4,7 +4,7 @@
 # usage: tests/fuzz/run-fuzz.sh [SECONDS] [TARGET...]
 #
 #   SECONDS   libFuzzer -max_total_time per target (default 30)
-#   TARGET    names such as sstp_wire (default: all nine)
+#   TARGET    names such as sstp_wire (default: all of them)
 #
 # Environment:
 #   FUZZ_BUILDDIR  build directory (default /tmp/sstpc-fuzz-build); it is
@@ -35,7 +35,8 @@ work=${FUZZ_WORKDIR:-$build/fuzz-work}
 jobs=${FUZZ_JOBS:-2}
 cc=${CC:-clang}
 
-all="sstp_wire sstp_conv http_resp hdlc sstp_api url cmdline ppp_snoop sstp_bind"
+all="sstp_wire sstp_conv http_resp hdlc sstp_api url cmdline ppp_snoop sstp_bind
+    ppp_cp eap_proxy mppe ccp compat_api"
 targets=${*:-$all}
 
 if ! command -v "$cc" >/dev/null 2>&1; then
@@ -70,7 +71,7 @@ fi
 maxlen() {
 	case $1 in
 	http_resp) echo 10000 ;;
-	sstp_wire|sstp_conv|hdlc) echo 8192 ;;
+	sstp_wire|sstp_conv|hdlc|eap_proxy) echo 8192 ;;
 	*) echo 4096 ;;
 	esac
 }
