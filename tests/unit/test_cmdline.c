@@ -15,18 +15,6 @@
 #include "cmdline.h"
 #include "harness.h"
 
-/*
- * Bounded string compare: the harness's plain %s trips gcc's
- * -Wformat-truncation with the 512-byte fields compared here.
- */
-#undef ASSERT_STR_EQ
-#define ASSERT_STR_EQ(a, b) do {					\
-	const char *th_a = (a), *th_b = (b);				\
-	TH_CHECK(th_a != NULL && th_b != NULL && strcmp(th_a, th_b) == 0, \
-	    "%s == %s: \"%.160s\" != \"%.160s\"", #a, #b,		\
-	    th_a ? th_a : "(null)", th_b ? th_b : "(null)");		\
-} while (0)
-
 #define AV_MAX	64
 
 /* A mutable argv, so that scrubbing can be observed. */

@@ -12,18 +12,6 @@
 #include "harness.h"
 #include "http.h"
 
-/*
- * Bounded string compare: the harness's plain %s trips gcc's
- * -Wformat-truncation with the 512-byte fields compared here.
- */
-#undef ASSERT_STR_EQ
-#define ASSERT_STR_EQ(a, b) do {					\
-	const char *th_a = (a), *th_b = (b);				\
-	TH_CHECK(th_a != NULL && th_b != NULL && strcmp(th_a, th_b) == 0, \
-	    "%s == %s: \"%.160s\" != \"%.160s\"", #a, #b,		\
-	    th_a ? th_a : "(null)", th_b ? th_b : "(null)");		\
-} while (0)
-
 /* PROTOCOL.md 1.2, byte for byte. */
 static const char sstp_req_expected[] =
     "SSTP_DUPLEX_POST /sra_{BA195980-CD49-458b-9E23-C84EE0ADCD75}/ HTTP/1.1\r\n"
