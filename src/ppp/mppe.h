@@ -70,7 +70,8 @@ int	mppe_init(struct mppe_ctx *, const uint8_t start_key[MS_MPPE_KEY_MAX],
 /*
  * mppe_encrypt - build the Information field of one 0x00FD packet from
  * @proto and @payload (RFC 3078 3, 7, 8) into @out.  Returns 0, -ENOSPC or
- * -EIO.  The count always advances.
+ * -EIO.  On -ENOSPC (checked first) nothing changed; otherwise the count
+ * advanced.
  */
 int	mppe_encrypt(struct mppe_ctx *, uint16_t proto, const uint8_t *payload,
 	    size_t len, struct wbuf *out);
