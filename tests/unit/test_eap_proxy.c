@@ -24,38 +24,11 @@
 
 #define CAP_N	32
 
-struct cap {
-	int	n;
-	size_t	len[CAP_N];
-	uint8_t	f[CAP_N][PPP_FRAME_MAX];
-};
+#include "ppp_capture.h"
 
-static struct cap to_srv, to_ppp;
 static int auth_done_calls, fail_calls, fail_code;
 static uint8_t got_hlak[32];
 static char fail_msg[300];
-
-static void
-cap_add(struct cap *c, const uint8_t *f, size_t len)
-{
-	if (c->n < CAP_N && len <= sizeof c->f[0]) {
-		memcpy(c->f[c->n], f, len);
-		c->len[c->n] = len;
-	}
-	c->n++;
-}
-
-static void
-cb_srv(void *arg, const uint8_t *f, size_t len)
-{
-	cap_add(&to_srv, f, len);
-}
-
-static void
-cb_ppp(void *arg, const uint8_t *f, size_t len)
-{
-	cap_add(&to_ppp, f, len);
-}
 
 static void
 cb_done(void *arg, const uint8_t hlak[32])
