@@ -129,6 +129,12 @@ for s in $steps; do
 done
 
 note "summary ($(( $(date +%s) - t_all )) s)"
+# The failing cases again, with their reasons, so that the end of the output
+# (all a CI page may keep) names them.
+for n in "${failed_names[@]}"; do
+	[ -f "$logs/$n.log" ] || continue
+	grep -E '^(FAIL|not ok|ERROR)' "$logs/$n.log" | tail -20 | sed "s/^/  $n | /"
+done
 [ ${#failed_names[@]} -gt 0 ] && printf 'failed: %s\n' "${failed_names[*]}"
 [ "${KEEP:-0}" = 1 ] || [ $failed -gt 0 ] ||
 	rm -rf "$here"/build-main "$here"/build-asan "$here"/build-noplugin

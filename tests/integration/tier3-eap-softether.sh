@@ -101,7 +101,7 @@ log_has 'sstpc>server LCP ConfNak .*<auth chap-mschapv2>|sstpc>server EAP Respon
 	ERRS+=("EAP was not refused")
 log_has 'crypto binding hash SHA256' || ERRS+=("no SHA-256 crypto binding")
 log_has 'SSTP call connected' || ERRS+=("no 'SSTP call connected'")
-[ "$(se_auth_count)" -eq $((before + 1)) ] ||
+[ "$(se_wait_count se_auth_count $((before + 1)))" -eq $((before + 1)) ] ||
 	ERRS+=("server log: not one authentication of $SE_USER")
 verdict
 

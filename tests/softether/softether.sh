@@ -16,6 +16,7 @@
 #                   $SE_STATE/vpncmd.out; fails unless every command completed
 #   se_stop         stop all of it; fails if a process or mount is left
 #   se_auth_count   how often the server log says user SE_USER authenticated
+#   se_wait_count   poll one of the *_count functions (the log lags)
 #
 # Traffic: the server has only its own loopback; the host relay listens on
 # 127.0.0.1 only; inside the tunnel there is only 192.0.2.0/24.
@@ -277,6 +278,21 @@ se_auth_count() {
 	cat "$SE_STATE"/log/server_log/*.log 2>/dev/null |
 		grep -F "[HUB \"$SE_HUB\"]" |
 		grep -cF "Successfully authenticated as user \"$SE_USER\""
+}
+
+# se_wait_count FUNC MIN [SECONDS]: poll FUNC (a *_count function here) until
+# it prints at least MIN or SECONDS (default 10) pass; prints the last count.
+# SoftEther's logger is a thread that writes its queue to the file some time
+# after the event, so a count read right after sstpc exits can lag behind.
+se_wait_count() {
+	local fn=$1 min=$2 tries=$(( ${3:-10} * 10 )) n
+	n=$($fn)
+	while [ "$n" -lt "$min" ] && [ "$tries" -gt 0 ]; do
+		sleep 0.1
+		tries=$((tries - 1))
+		n=$($fn)
+	done
+	echo "$n"
 }
 
 # se_session_name: the server's session name for SE_USER ("" if none)
