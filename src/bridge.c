@@ -44,10 +44,20 @@
 
 #define BRIDGE_RX_SIZE		(64 * 1024)
 #define BRIDGE_FRAME_BUF	(HDLC_MAX_FRAME + 64)
-#define BRIDGE_TX_HIGH		(128 * 1024)	/* stop reading the server */
-#define BRIDGE_TX_LOW		(32 * 1024)
+/*
+ * Toward pppd: stop reading the server above HIGH, resume below LOW.  The
+ * queue (bq) compacts before it grows, so with at most HIGH plus one
+ * encoded frame pending it stays at 128 KiB and every compaction frees at
+ * least as much as it moves.  (A 128 KiB HIGH made it grow to 256 KiB for
+ * no throughput: the pty, not the queue depth, is the limit.)
+ */
+#define BRIDGE_TX_HIGH		(56 * 1024)
+#define BRIDGE_TX_LOW		(24 * 1024)
 #define BRIDGE_TX_CAP		(1024 * 1024)
 #define BRIDGE_HOLD_MAX		16		/* frames held before the Ack */
+
+_Static_assert(BRIDGE_TX_HIGH + 2 * (HDLC_MAX_FRAME + 2) + 2 <= 64 * 1024,
+    "bridge queue: HIGH plus one encoded frame must fit in half of 128 KiB");
 #define BRIDGE_KILL_MS		8000		/* SIGTERM -> SIGKILL */
 #define BRIDGE_KEY_GRACE_MS	3000		/* wait for the plugin's keys */
 
