@@ -7,6 +7,8 @@ Every data run: a fresh sstp_sink (C, OpenSSL) on loopback, and bench_pty
 playing pppd on the client's pty (bench_pty.c).  The clients alternate
 (A/B, then B/A on the next repetition) inside every row.  Medians and
 min-max over the repetitions; lost/corrupt are totals over all of them.
+Then one more run each way per client with /proc sampled (the memory table;
+sampling never runs during the timed repetitions).
 """
 import argparse
 import json
@@ -41,6 +43,111 @@ def client_env():
     return env
 
 
+# --- memory: /proc sampling (the memory pass only, never the timed runs) ---
+def proc_descendants(root):
+    """The pids below root (children, grandchildren...), from /proc/*/stat
+    (this kernel has no /proc/PID/task/TID/children)."""
+    kids = {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % d) as f:
+                st = f.read()
+            ppid = int(st.rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        kids.setdefault(ppid, []).append(int(d))
+    out, todo = [], [root]
+    while todo:
+        for c in kids.get(todo.pop(), []):
+            out.append(c)
+            todo.append(c)
+    return out
+
+
+def smaps_rollup(pid):
+    """{field: KiB} of /proc/PID/smaps_rollup, or None once it is gone."""
+    m = {}
+    try:
+        with open("/proc/%d/smaps_rollup" % pid) as f:
+            for l in f:
+                k, _, v = l.partition(":")
+                if v.strip().endswith("kB"):
+                    m[k] = int(v.split()[0])
+    except (OSError, ValueError):
+        return None
+    return m or None
+
+
+MEM_GROUPS = ("binary", "libcrypto+libssl", "libevent", "libc+ld.so",
+              "other files", "heap", "anon+stack")
+
+
+def smaps_groups(pid):
+    """Resident KiB of PID by kind of mapping (MEM_GROUPS)."""
+    g = dict.fromkeys(MEM_GROUPS, 0)
+    try:
+        exe = os.readlink("/proc/%d/exe" % pid)
+        name = ""
+        with open("/proc/%d/smaps" % pid) as f:
+            for l in f:
+                parts = l.split()
+                if parts and "-" in parts[0] and ":" not in parts[0]:
+                    name = parts[5] if len(parts) > 5 else ""
+                elif parts and parts[0] == "Rss:":
+                    base = os.path.basename(name)
+                    if name == exe:
+                        k = "binary"
+                    elif base.startswith(("libcrypto.", "libssl.")):
+                        k = "libcrypto+libssl"
+                    elif base.startswith("libevent"):
+                        k = "libevent"
+                    elif base.startswith(("libc.", "ld-linux")):
+                        k = "libc+ld.so"
+                    elif name == "[heap]":
+                        k = "heap"
+                    elif name.startswith("/"):
+                        k = "other files"
+                    else:
+                        k = "anon+stack"
+                    g[k] += int(parts[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return g
+
+
+def sample_memory(proc, st, period=0.02):
+    """Sample the client (proc's child) and its own children until proc
+    exits: peak RSS of the client with its mappings by kind at that moment,
+    and the peak of the memory the client allocated itself: its Anonymous
+    pages (heap, stacks, anonymous maps, written data pages) plus the pages
+    its children (sstpc's monitor) wrote after the fork (Private_Dirty).
+    File pages are left out of that figure on purpose: whether a library
+    page counts as "private" depends on which other processes map it at
+    that moment (the sink exits first, and then all of libcrypto would)."""
+    while proc.poll() is None:
+        pids = proc_descendants(proc.pid)
+        if pids:
+            client = pids[0]        # bench_pty's one child: the client
+            own = 0
+            for pid in pids:
+                m = smaps_rollup(pid)
+                if m is None:
+                    continue
+                if pid == client:
+                    own += m.get("Anonymous", 0)
+                    if m.get("Rss", 0) > st["rss"]:
+                        g = smaps_groups(pid)
+                        if g is not None:
+                            st["rss"], st["groups"] = m["Rss"], g
+                else:
+                    own += m.get("Private_Dirty", 0)
+            st["private"] = max(st["private"], own)
+            st["samples"] += 1
+        time.sleep(period)
+
+
 class Bench:
     def __init__(self, a):
         self.a = a
@@ -62,7 +169,7 @@ class Bench:
         return argv + ["%s:%d" % (host, port)]
 
     def run_once(self, name, path, mode, frames, ascii, where="lo",
-                 tls12=False):
+                 tls12=False, sample=False):
         self.seq += 1
         tag = "%s-%d" % (os.getpid(), self.seq)
         ipparam = "bench%s" % tag
@@ -97,7 +204,18 @@ class Bench:
         if ascii:
             gen.append("--ascii")
         gen += ["--"] + self.client_argv(name, path, host, port, ipparam)
-        r = sh(gen, check=False, timeout=120, env=client_env())
+        mem = None
+        if sample:
+            # The memory pass: the same run, with /proc sampled meanwhile.
+            mem = {"rss": 0, "private": 0, "groups": None, "samples": 0}
+            p = subprocess.Popen(gen, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True,
+                                 env=client_env())
+            sample_memory(p, mem)
+            out, err = p.communicate(timeout=120)
+            r = subprocess.CompletedProcess(gen, p.returncode, out, err)
+        else:
+            r = sh(gen, check=False, timeout=120, env=client_env())
         try:
             sp.wait(timeout=15)
         except subprocess.TimeoutExpired:
@@ -112,6 +230,8 @@ class Bench:
                 os.unlink(f)
         run = {"client": name, "mode": mode, "ascii": ascii, "where": where,
                "frames": frames, "gen": g, "sink": s, "log": log}
+        if mem is not None:
+            run["mem"] = mem
         run["connected"] = bool(g.get("t_ack")) and bool(s.get("t_cc"))
         if run["connected"] and not g.get("err") and g.get("exit") == 0:
             os.unlink(log)
@@ -292,6 +412,13 @@ def main():
         print("  data repetition %d/%d done (%.0f s)" %
               (rep + 1, a.reps, time.time() - t_start), file=sys.stderr)
 
+    # 1b. memory: one more run each way per client, /proc sampled.
+    memory = {}
+    for mode in ("up", "down"):
+        for name, path in bench.clients:
+            memory[(mode, name)] = bench.run(name, path, mode, a.frames,
+                                             False, sample=True)
+
     # 2. connect latency on loopback.
     conn = {}
     for rep in range(a.conn_reps):
@@ -389,6 +516,40 @@ def main():
                 f(o["rss"], r["rss"])))
 
     say()
+    say("memory, one more run each way (random payload) per client, "
+        "/proc/PID/smaps_rollup sampled every 20 ms (KiB)")
+    hdr = "%-9s %-7s %8s %8s %8s  %s" % (
+        "direction", "client", "maxrss", "RSS", "anon",
+        "RSS at its peak: " + ", ".join(MEM_GROUPS))
+    say(hdr)
+    say("-" * 78)
+    for mode in ("up", "down"):
+        for name in names:
+            r = memory[(mode, name)]
+            m = r.get("mem") or {}
+            if not r["connected"] or not m.get("groups"):
+                say("%-9s %-7s   no sample (connected: %s)" % (
+                    mode, name, r["connected"]))
+                continue
+            say("%-9s %-7s %8d %8d %8d  %s" % (
+                mode, name, r["gen"].get("maxrss_kb", 0), m["rss"],
+                m["private"], " ".join("%d" % m["groups"][k]
+                                       for k in MEM_GROUPS)))
+    say("(maxrss = ru_maxrss from wait4; RSS = the client's highest sampled "
+        "Rss; anon = memory the client")
+    say(" allocated: its Anonymous pages plus what its children (sstpc's "
+        "monitor) wrote after the fork,")
+    say(" highest sum; the rest of RSS is file pages (program and library "
+        "text, shared with other processes))")
+    if len(names) == 2:
+        for mode in ("up", "down"):
+            o = memory[(mode, names[0])].get("mem") or {}
+            r = memory[(mode, names[1])].get("mem") or {}
+            if o.get("private") and r.get("private"):
+                say("  %-4s anon sstpc / 1.0.18 = %.2f, RSS %.2f" % (
+                    mode, o["private"] / r["private"], o["rss"] / r["rss"]))
+
+    say()
     say("connect latency, process start -> Call Connected (ms, median and "
         "min-max; n per client)")
     hdr = "%-18s %-7s %8s %11s %7s %7s %7s %7s %6s %6s" % (
@@ -457,6 +618,13 @@ def main():
             bad.append("%s %s: %d lost, %d corrupt" % (
                 mode, "ascii" if ascii else "random", row["lost"],
                 row["corrupt"]))
+    for (mode, name), r in memory.items():
+        if name != ours:
+            continue
+        if not r["connected"]:
+            bad.append("memory pass %s: never connected" % mode)
+        elif bench.data_metrics(r)["lost"] or bench.data_metrics(r)["corrupt"]:
+            bad.append("memory pass %s: frames lost or corrupt" % mode)
     for k, rs in conn.items():
         if k[1] == ours and not all(r["connected"] for r in rs):
             bad.append("connect failed (%s)" % k[0])

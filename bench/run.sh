@@ -3,7 +3,8 @@
 # side in one run (bench/README.md).  Run as root on Debian 12:
 #
 #   bench/run.sh            full run (about 3-5 minutes): pty data path both
-#                           ways, connect latency on loopback and through a
+#                           ways, one /proc-sampled memory run each way,
+#                           connect latency on loopback and through a
 #                           namespace with 50 ms RTT, the codecs alone
 #   bench/run.sh --quick    CI smoke run (well under a minute): tiny
 #                           transfers, no namespace; PASS only if sstpc
