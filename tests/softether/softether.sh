@@ -295,11 +295,15 @@ se_wait_count() {
 	echo "$n"
 }
 
-# se_session_name: the server's session name for SE_USER ("" if none)
+# se_session_name: the server's newest session name for SE_USER ("" if
+# none).  Names end in a counter (SID-ALICE-[SSTP]-9); the previous case's
+# session can still be listed for a moment after its client left, and the
+# list is in name order (-10 before -9), so take the highest counter.
 se_session_name() {
 	se_vpncmd "Hub $SE_HUB" "SessionList" >/dev/null 2>&1 || return 1
 	sed -n 's/^Session Name *|\(SID-[^ ]*\)$/\1/p' "$SE_STATE/vpncmd.out" |
-		grep -i -- "-$SE_USER-" | head -1
+		grep -i -- "-$SE_USER-" |
+		awk -F- '{ print $NF "\t" $0 }' | sort -n | tail -1 | cut -f2
 }
 
 # se_session_ended SID: the server log says session SID was terminated
