@@ -49,6 +49,12 @@ uint16_t	fuzz_be16(struct bcur *in);
 /* Next big-endian u32, likewise. */
 uint32_t	fuzz_be32(struct bcur *in);
 /*
+ * One record of a conversation input: a tag byte (0 when the input is
+ * exhausted), a big-endian u16 length, then that many bytes (fewer at the
+ * end of the input) returned as a child view.
+ */
+struct bcur	fuzz_record(struct bcur *in, uint8_t *tag);
+/*
  * Copy a view into a fresh NUL-terminated heap string of exactly
  * len + 1 bytes (so that ASan sees any overread); NULL on ENOMEM.
  * The view may contain NUL bytes: the string then ends early.
@@ -63,5 +69,7 @@ char		*fuzz_strdup(const struct bcur *v);
 int		fuzz_http_lines(const uint8_t *buf, size_t len);
 /* Is buf[0..cap) NUL-terminated, and does it hold no byte < 0x20? */
 int		fuzz_str_ok(const char *buf, size_t cap, int printable);
+/* Is every byte of p[0..n) zero?  (What a failed parse must leave.) */
+int		fuzz_all_zero(const void *p, size_t n);
 
 #endif /* SSTPC_FUZZ_H */

@@ -216,16 +216,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct cc cv;
 	uint64_t dl;
 	uint8_t ev;
-	size_t n;
 
 	memset(&cv, 0, sizeof cv);
 	ccp_init(&cv.ccp, cc_send_cb, &cv, fuzz_u8(&in, 0x20));
 	cv.now = CC_T0;
 	FUZZ_CHECK(ccp_deadline(&cv.ccp) == UINT64_MAX);
 	while (bcur_left(&in) > 0) {
-		ev = fuzz_u8(&in, 0);
-		n = fuzz_be16(&in);
-		rec = fuzz_take(&in, n);
+		rec = fuzz_record(&in, &ev);
 		cc_choose(rec);
 		switch (ev % CC_EV_COUNT) {
 		case CC_PKT:

@@ -110,6 +110,14 @@ fuzz_be32(struct bcur *in)
 	return v;
 }
 
+/* Tag byte, u16 length, that many bytes: one conversation record. */
+struct bcur
+fuzz_record(struct bcur *in, uint8_t *tag)
+{
+	*tag = fuzz_u8(in, 0);
+	return fuzz_take(in, fuzz_be16(in));
+}
+
 /* Exact-size NUL-terminated heap copy of a view. */
 char *
 fuzz_strdup(const struct bcur *v)
@@ -173,5 +181,17 @@ fuzz_str_ok(const char *buf, size_t cap, int printable)
 			if (*p < 0x20 || *p == 0x7f)
 				return 0;
 	}
+	return 1;
+}
+
+int
+fuzz_all_zero(const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (b[i] != 0)
+			return 0;
 	return 1;
 }

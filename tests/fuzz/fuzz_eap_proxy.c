@@ -475,7 +475,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct px x;
 	uint64_t dl;
 	uint8_t sel;
-	size_t n;
 
 	memset(&x, 0, sizeof x);
 	x.now = PX_T0;
@@ -483,9 +482,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(x.p != NULL);
 	FUZZ_CHECK(eap_proxy_deadline(x.p) == UINT64_MAX);
 	while (bcur_left(&in) > 0) {
-		sel = fuzz_u8(&in, 0);
-		n = fuzz_be16(&in);
-		rec = fuzz_take(&in, n);
+		rec = fuzz_record(&in, &sel);
 		switch (sel % PX_SEL_COUNT) {
 		case PX_PPPD:
 			px_from_pppd(&x, bcur_ptr(&rec), bcur_left(&rec));

@@ -81,19 +81,6 @@ struct mp_link {
 	uint8_t		 last[MP_PKT_MAX];
 };
 
-/* Is the whole context zero? */
-static int
-mp_is_zero(const struct mppe_ctx *m)
-{
-	const unsigned char *p = (const unsigned char *)m;
-	size_t i;
-
-	for (i = 0; i < sizeof *m; i++)
-		if (p[i] != 0)
-			return 0;
-	return 1;
-}
-
 /* Decrypt with the checks that hold for any input. */
 static int
 mp_decrypt(struct mppe_ctx *m, const uint8_t *pkt, size_t len, uint8_t *out,
@@ -269,9 +256,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	explicit_bzero(key, sizeof key);
 
 	while (bcur_left(&in) > 0) {
-		op = fuzz_u8(&in, 0);
-		n = fuzz_be16(&in);
-		rec = fuzz_take(&in, n);
+		rec = fuzz_record(&in, &op);
 		switch (op % MP_OP_COUNT) {
 		case MP_RAW:
 			cap = MP_PKT_MAX;
@@ -318,7 +303,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 	mppe_clear(&lk.tx);
-	FUZZ_CHECK(mp_is_zero(&lk.tx));
+	FUZZ_CHECK(fuzz_all_zero(&lk.tx, sizeof lk.tx));
 	mppe_clear(&lk.rx);
 	mppe_clear(&lk.raw);
 	explicit_bzero(out, sizeof out);

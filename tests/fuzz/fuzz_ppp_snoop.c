@@ -26,19 +26,6 @@
 #include "fuzz.h"
 #include "ppp_snoop.h"
 
-/* Is the whole snoop state zero? */
-static int
-snoop_is_zero(const struct ppp_snoop *st)
-{
-	const unsigned char *p = (const unsigned char *)st;
-	size_t i;
-
-	for (i = 0; i < sizeof *st; i++)
-		if (p[i] != 0)
-			return 0;
-	return 1;
-}
-
 /* Does needle occur in hay? */
 static int
 snoop_contains(const uint8_t *hay, size_t hlen, const uint8_t *needle,
@@ -103,14 +90,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ppp_snoop st, other;
 	uint8_t flags;
 	bool from_server;
-	size_t n;
 
 	memset(&st, 0, sizeof st);
 	memset(&other, 0, sizeof other);
 	while (bcur_left(&in) > 0) {
-		flags = fuzz_u8(&in, 0);
-		n = fuzz_be16(&in);
-		fr = fuzz_take(&in, n);
+		fr = fuzz_record(&in, &flags);
 		from_server = (flags & 1) != 0;
 		snoop_one(&st, bcur_ptr(&fr), bcur_left(&fr), from_server);
 		snoop_one(&other, bcur_ptr(&fr), bcur_left(&fr),
@@ -118,7 +102,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		snoop_accm(bcur_ptr(&fr), bcur_left(&fr));
 	}
 	ppp_snoop_clear(&st);
-	FUZZ_CHECK(snoop_is_zero(&st));
+	FUZZ_CHECK(fuzz_all_zero(&st, sizeof st));
 	ppp_snoop_clear(&other);
 	return 0;
 }

@@ -23,19 +23,6 @@
 #include "fuzz.h"
 #include "sstp-api.h"
 
-/* Is every byte of the message zero? */
-static int
-api_is_zero(const struct sstp_api_message *m)
-{
-	const unsigned char *p = (const unsigned char *)m;
-	size_t i;
-
-	for (i = 0; i < sizeof *m; i++)
-		if (p[i] != 0)
-			return 0;
-	return 1;
-}
-
 /* Build the message again from its fields and compare. */
 static void
 api_rebuild(const struct sstp_api_message *m)
@@ -78,7 +65,7 @@ api_rebuild(const struct sstp_api_message *m)
 		FUZZ_CHECK(memcmp(m2.addr, m->addr, m->addr_len) == 0);
 	}
 	sstp_api_msg_clear(&m2);
-	FUZZ_CHECK(api_is_zero(&m2));
+	FUZZ_CHECK(fuzz_all_zero(&m2, sizeof m2));
 	explicit_bzero(buf, sizeof buf);
 }
 
@@ -115,7 +102,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (rh != 0)
 				FUZZ_CHECK(r == rh);
 			FUZZ_CHECK(bcur_left(&in) == before);
-			FUZZ_CHECK(api_is_zero(&m));
+			FUZZ_CHECK(fuzz_all_zero(&m, sizeof m));
 			break;
 		}
 		FUZZ_CHECK(rh == 0);
@@ -131,7 +118,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK((m.present & ~0x1eU) == 0);
 		api_rebuild(&m);
 		sstp_api_msg_clear(&m);
-		FUZZ_CHECK(api_is_zero(&m));
+		FUZZ_CHECK(fuzz_all_zero(&m, sizeof m));
 	}
 	return 0;
 }

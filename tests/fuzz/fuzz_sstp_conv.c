@@ -333,9 +333,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	conv_check(&cv);
 
 	while (bcur_left(&in) > 0) {
-		ev = fuzz_u8(&in, 0);
-		n = fuzz_be16(&in);
-		rec = fuzz_take(&in, n);
+		rec = fuzz_record(&in, &ev);
 		switch (ev % CONV_EV_COUNT) {
 		case CONV_PKT:
 			conv_stream(&cv, &rec);

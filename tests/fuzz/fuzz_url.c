@@ -26,19 +26,6 @@
 #include "http.h"
 #include "url.h"
 
-/* Is the whole struct zero (after a failure)? */
-static int
-url_is_zero(const struct url *u)
-{
-	const unsigned char *p = (const unsigned char *)u;
-	size_t i;
-
-	for (i = 0; i < sizeof *u; i++)
-		if (p[i] != 0)
-			return 0;
-	return 1;
-}
-
 /* Requests built from a parsed URL. */
 static void
 url_requests(const struct url *u)
@@ -106,7 +93,7 @@ url_one(const char *s, enum url_kind kind)
 	    r == -ENAMETOOLONG || r == -EPROTONOSUPPORT);
 	if (r != 0) {
 		FUZZ_CHECK(why != NULL && *why != '\0');
-		FUZZ_CHECK(url_is_zero(&u));
+		FUZZ_CHECK(fuzz_all_zero(&u, sizeof u));
 		/* The reason is optional. */
 		FUZZ_CHECK(url_parse(&u, s, kind, NULL) == r);
 		return;
@@ -153,11 +140,11 @@ url_one(const char *s, enum url_kind kind)
 	FUZZ_CHECK(u2.host_type == u.host_type);
 	FUZZ_CHECK(u2.port == u.port);
 	url_clear(&u2);
-	FUZZ_CHECK(url_is_zero(&u2));
+	FUZZ_CHECK(fuzz_all_zero(&u2, sizeof u2));
 
 	url_requests(&u);
 	url_clear(&u);
-	FUZZ_CHECK(url_is_zero(&u));
+	FUZZ_CHECK(fuzz_all_zero(&u, sizeof u));
 }
 
 /* libFuzzer entry point: run one input (layout above). */
