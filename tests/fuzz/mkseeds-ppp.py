@@ -21,6 +21,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "lib"))
 
 from sstptest import pppwire as pw  # noqa: E402
+from mkseeds import write_seeds     # noqa: E402  (tests/fuzz/mkseeds.py)
 
 # Selectors of fuzz_eap_proxy.c.
 PPPD, SERVER, CLOCK, SERVER_AUTH, TO_DEADLINE, SERVER_MPPE = range(6)
@@ -249,13 +250,7 @@ def main():
     sets = {"eap_proxy": eap, "ppp_cp": ppp_cp_seeds(eap),
             "mppe": mppe_seeds(), "ccp": ccp_seeds(),
             "compat_api": compat_seeds()}
-    for target, seeds in sets.items():
-        d = os.path.join(out, target)
-        os.makedirs(d, exist_ok=True)
-        for name, data in seeds.items():
-            with open(os.path.join(d, "seed-" + name), "wb") as f:
-                f.write(data)
-        print("%s: %d seeds" % (target, len(seeds)))
+    write_seeds(out, sets)
 
 
 if __name__ == "__main__":

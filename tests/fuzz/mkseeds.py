@@ -559,6 +559,18 @@ def captured_seeds(sessions, s):
                 hd.encode(f, accm=0) for f in tx_frames)
 
 
+def write_seeds(out, seeds):
+    """Write {target: {name: bytes}} as OUT/<target>/seed-<name> (also used
+    by mkseeds-ppp.py); finding-* files are left alone."""
+    for target, files in seeds.items():
+        d = os.path.join(out, target)
+        os.makedirs(d, exist_ok=True)
+        for name, data in files.items():
+            with open(os.path.join(d, "seed-" + name), "wb") as f:
+                f.write(data)
+        print("%-10s %3d seeds" % (target, len(files)))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--capture", action="store_true",
@@ -572,13 +584,7 @@ def main():
             captured_seeds(capture(tmp), seeds)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
-    for target, files in seeds.items():
-        d = os.path.join(args.out, target)
-        os.makedirs(d, exist_ok=True)
-        for name, data in files.items():
-            with open(os.path.join(d, "seed-" + name), "wb") as f:
-                f.write(data)
-        print("%-10s %3d seeds" % (target, len(files)))
+    write_seeds(args.out, seeds)
 
 
 if __name__ == "__main__":
