@@ -143,7 +143,7 @@ def sample_memory(proc, st, period=0.02):
                             st["rss"], st["groups"] = m["Rss"], g
                 else:
                     own += m.get("Private_Dirty", 0)
-            st["private"] = max(st["private"], own)
+            st["anon"] = max(st["anon"], own)
             st["samples"] += 1
         time.sleep(period)
 
@@ -207,7 +207,7 @@ class Bench:
         mem = None
         if sample:
             # The memory pass: the same run, with /proc sampled meanwhile.
-            mem = {"rss": 0, "private": 0, "groups": None, "samples": 0}
+            mem = {"rss": 0, "anon": 0, "groups": None, "samples": 0}
             p = subprocess.Popen(gen, stdout=subprocess.PIPE,
                                  stderr=subprocess.PIPE, text=True,
                                  env=client_env())
@@ -533,7 +533,7 @@ def main():
                 continue
             say("%-9s %-7s %8d %8d %8d  %s" % (
                 mode, name, r["gen"].get("maxrss_kb", 0), m["rss"],
-                m["private"], " ".join("%d" % m["groups"][k]
+                m["anon"], " ".join("%d" % m["groups"][k]
                                        for k in MEM_GROUPS)))
     say("(maxrss = ru_maxrss from wait4; RSS = the client's highest sampled "
         "Rss; anon = memory the client")
@@ -545,9 +545,9 @@ def main():
         for mode in ("up", "down"):
             o = memory[(mode, names[0])].get("mem") or {}
             r = memory[(mode, names[1])].get("mem") or {}
-            if o.get("private") and r.get("private"):
+            if o.get("anon") and r.get("anon"):
                 say("  %-4s anon sstpc / 1.0.18 = %.2f, RSS %.2f" % (
-                    mode, o["private"] / r["private"], o["rss"] / r["rss"]))
+                    mode, o["anon"] / r["anon"], o["rss"] / r["rss"]))
 
     say()
     say("connect latency, process start -> Call Connected (ms, median and "
@@ -623,8 +623,10 @@ def main():
             continue
         if not r["connected"]:
             bad.append("memory pass %s: never connected" % mode)
-        elif bench.data_metrics(r)["lost"] or bench.data_metrics(r)["corrupt"]:
-            bad.append("memory pass %s: frames lost or corrupt" % mode)
+        else:
+            dm = bench.data_metrics(r)
+            if dm["lost"] or dm["corrupt"]:
+                bad.append("memory pass %s: frames lost or corrupt" % mode)
     for k, rs in conn.items():
         if k[1] == ours and not all(r["connected"] for r in rs):
             bad.append("connect failed (%s)" % k[0])
