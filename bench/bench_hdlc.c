@@ -31,8 +31,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "buf.h"
-#include "hdlc.h"
+#include "util/buf.h"
+#include "wire/hdlc.h"
 
 #define FRAME_LEN	1400
 #define NFRAMES		256		/* distinct payloads */

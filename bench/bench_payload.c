@@ -8,7 +8,7 @@
 #include <time.h>
 
 #include "bench_payload.h"
-#include "buf.h"
+#include "util/buf.h"
 
 /* xorshift64: the fixed pseudo-random stream both ends regenerate. */
 static uint64_t

@@ -43,9 +43,9 @@
 #include <sys/wait.h>
 
 #include "bench_payload.h"
-#include "buf.h"
-#include "hdlc.h"
-#include "sstp-api.h"
+#include "util/buf.h"
+#include "wire/hdlc.h"
+#include "sstpc-plugin.h"
 
 #define GEN_IO		(64 * 1024)
 #define GEN_IDLE_NS	2000000000ULL	/* down: give up after 2 s quiet */

@@ -23,9 +23,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "buf.h"
-#include "sstp_bind.h"
-#include "sstp_wire.h"
+#include "util/buf.h"
+#include "crypto/sstp_bind.h"
+#include "wire/sstp_wire.h"
 
 #define BUF_LEN		(64 * 1024)
 

@@ -49,9 +49,9 @@
 #include <openssl/ssl.h>
 
 #include "bench_payload.h"
-#include "buf.h"
-#include "sstp_bind.h"
-#include "sstp_wire.h"
+#include "util/buf.h"
+#include "crypto/sstp_bind.h"
+#include "wire/sstp_wire.h"
 
 #define SINK_RX_CAP	(64 * 1024)
 #define SINK_TX_CAP	(256 * 1024)

@@ -6,7 +6,7 @@
  *
  * The interface has no buffer sizes, so the builders cannot be bounded by
  * the caller's storage; they are bounded by the largest message sstpc
- * accepts (SSTP_API_MSG_MAX in include/sstp-api.h, 1024 octets of
+ * accepts (SSTP_API_MSG_MAX in include/sstpc-plugin.h, 1024 octets of
  * attributes).  The parser gets a length and never reads past it: every
  * octet goes through a struct bcur.
  *
@@ -19,7 +19,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "buf.h"
+#include "util/buf.h"
 #include "sstp-client/sstp-api.h"
 
 #define COMPAT_MAGIC		0x73737470U

@@ -6,7 +6,7 @@
  * Load it with "plugin sstp-pppd-plugin.so sstp-sock <path>".  When the
  * link has authenticated (auth-up), the plugin copies pppd's MPPE send and
  * receive keys, sends them to sstpc's sstp-api unix socket as an AUTH
- * message (include/sstp-api.h; no attribute when pppd has no keys: PAP,
+ * message (include/sstpc-plugin.h; no attribute when pppd has no keys: PAP,
  * CHAP-MD5), waits for the 8-octet ACK, and wipes every copy.
  *
  * Differences from sstp-client 1.0.18's plugin, on purpose:
@@ -74,8 +74,8 @@
 #pragma GCC diagnostic pop
 
 /* After pppd's headers: 2.4.9 typedefs bool, stdbool.h then redefines it. */
-#include "buf.h"
-#include "sstp-api.h"
+#include "util/buf.h"
+#include "sstpc-plugin.h"
 
 /* Connect + send AUTH + receive the ACK, in total. */
 #define SSTP_PLUGIN_TIMEOUT_MS	3000

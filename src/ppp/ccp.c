@@ -10,8 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "buf.h"
-#include "log.h"
+#include "util/buf.h"
+#include "util/log.h"
 #include "ppp/ccp.h"
 #include "ppp/mppe.h"
 #include "ppp/ppp_cp.h"

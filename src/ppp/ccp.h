@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "buf.h"
+#include "util/buf.h"
 
 #define CCP_EV_UP		0x01	/* both Requests acknowledged */
 #define CCP_EV_DOWN		0x02	/* CCP closed (Terminate) */

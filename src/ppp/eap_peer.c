@@ -14,11 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "crypto.h"
-#include "log.h"
-#include "ms_funcs.h"
-#include "sstp_bind.h"
+#include "util/buf.h"
+#include "crypto/crypto.h"
+#include "util/log.h"
+#include "crypto/ms_funcs.h"
+#include "crypto/sstp_bind.h"
 #include "ppp/eap_peer.h"
 #include "ppp/ppp_cp.h"
 

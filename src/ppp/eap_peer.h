@@ -17,8 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "buf.h"
-#include "ms_funcs.h"
+#include "util/buf.h"
+#include "crypto/ms_funcs.h"
 
 #define EAP_CODE_REQUEST	1
 #define EAP_CODE_RESPONSE	2

@@ -12,8 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "buf.h"
-#include "log.h"
+#include "util/buf.h"
+#include "util/log.h"
 #include "ppp/lcp_mediate.h"
 #include "ppp/ppp_cp.h"
 

@@ -24,7 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "buf.h"
+#include "util/buf.h"
 #include "ppp/ppp_cp.h"
 
 /* The Authentication-Protocol the server asks for. */

@@ -11,10 +11,10 @@
 #include <errno.h>
 #include <string.h>
 
-#include "buf.h"
-#include "crypto.h"
-#include "legacy_crypto.h"
-#include "ms_funcs.h"
+#include "util/buf.h"
+#include "crypto/crypto.h"
+#include "crypto/legacy_crypto.h"
+#include "crypto/ms_funcs.h"
 #include "ppp/mppe.h"
 
 #define MPPE_CCOUNT_SPACE	4096

@@ -17,9 +17,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "buf.h"
-#include "legacy_crypto.h"
-#include "ms_funcs.h"
+#include "util/buf.h"
+#include "crypto/legacy_crypto.h"
+#include "crypto/ms_funcs.h"
 
 /* First header octet (RFC 3078 3). */
 #define MPPE_BIT_A		0x80	/* flushed */

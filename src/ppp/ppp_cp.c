@@ -8,7 +8,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "buf.h"
+#include "util/buf.h"
 #include "ppp/ppp_cp.h"
 
 #define NELEM(a)	(sizeof (a) / sizeof (a)[0])

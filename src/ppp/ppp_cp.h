@@ -16,8 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "buf.h"
-#include "ppp_snoop.h"		/* PPP_PROTO_LCP, _EAP, _CCP ... */
+#include "util/buf.h"
+#include "ppp/ppp_snoop.h"		/* PPP_PROTO_LCP, _EAP, _CCP ... */
 
 #define PPP_PROTO_IP		0x0021
 #define PPP_PROTO_IPV6		0x0057

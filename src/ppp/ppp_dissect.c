@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "buf.h"
+#include "util/buf.h"
 #include "ppp/ppp_cp.h"
 
 /* EAP (RFC 3748 4, 5) and EAP-MSCHAPv2 opcode names. */

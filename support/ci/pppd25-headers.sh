@@ -10,7 +10,7 @@
 # and the machine's apt configuration, lists and caches are not touched.  The
 # unpacked headers are reused on later runs.
 #
-# Then the plugin, src/sstp_api.c and src/buf.c are compiled with -fPIC into a
+# Then the plugin, src/wire/plugin_msg.c and src/util/buf.c are compiled with -fPIC into a
 # real shared object with the project's warning flags and -Werror, and the
 # exported symbols are checked (plugin_init and pppd_version only, the 2.5
 # API used, pppd_version reads "2.5.x" when the .so is dlopen'ed lazily).
@@ -105,7 +105,7 @@ warn="-Wall -Wextra -Wformat=2 -Wshadow -Wmissing-prototypes -Wstrict-prototypes
  -Wundef -Wsign-compare -Wvla -Wno-unused-parameter -Werror"
 cflags="-O2 -fPIC -fvisibility=hidden -std=gnu11 -I$bdir -I$top/src -I$top/include -I$inc"
 objs=
-for src in plugin/sstp-pppd-plugin.c src/sstp_api.c src/buf.c; do
+for src in plugin/sstp-pppd-plugin.c src/wire/plugin_msg.c src/util/buf.c; do
 	obj=$bdir/$(basename "$src" .c).o
 	# shellcheck disable=SC2086
 	if ! $cc $cflags $warn -c "$top/$src" -o "$obj" 2>"$bdir/cc.err"; then

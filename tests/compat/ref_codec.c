@@ -7,8 +7,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "buf.h"
-#include "sstp-api.h"
+#include "util/buf.h"
+#include "sstpc-plugin.h"
 #include "ref_codec.h"
 
 /* Finish a build: report the length of a good buffer. */

@@ -19,7 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "buf.h"
+#include "util/buf.h"
 
 /* Largest input a target looks at; libFuzzer's default -max_len is 4096. */
 #define FUZZ_INPUT_MAX	(1024 * 1024)

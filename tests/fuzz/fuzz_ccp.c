@@ -33,7 +33,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "buf.h"
+#include "util/buf.h"
 #include "fuzz.h"
 #include "ppp/ccp.h"
 #include "ppp/mppe.h"

@@ -22,8 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "cmdline.h"
+#include "util/buf.h"
+#include "sstpc/cmdline.h"
 #include "fuzz.h"
 
 #define CMD_ARGS_MAX	64

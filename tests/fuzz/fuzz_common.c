@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
+#include "util/buf.h"
 #include "fuzz.h"
-#include "log.h"
+#include "util/log.h"
 
 /*
  * Called once before the first input (by libFuzzer, or by fuzz_main.c).

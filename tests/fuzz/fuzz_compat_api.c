@@ -32,7 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
+#include "util/buf.h"
 #include "fuzz.h"
 #include "sstp-client/sstp-api.h"
 

@@ -26,7 +26,7 @@
  *			and the MPPE option of sstpc's last CCP request, and
  *			sent as an 0x00FD frame from the server
  * After every record, eap_proxy_timer() runs while the deadline has passed,
- * as bridge.c's timer would.
+ * as the pppd link's timer would.
  *
  * Invariants: every frame sent either way parses with ppp_frame_parse();
  * pppd never gets EAP, CHAP, PAP, CCP or MPPE frames, nor an LCP
@@ -50,12 +50,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "cmdline.h"
-#include "eap_proxy.h"
+#include "util/buf.h"
+#include "sstpc/cmdline.h"
+#include "ppp/eap_proxy.h"
 #include "fuzz.h"
-#include "ms_funcs.h"
-#include "sstp_bind.h"
+#include "crypto/ms_funcs.h"
+#include "crypto/sstp_bind.h"
 #include "ppp/eap_peer.h"
 #include "ppp/mppe.h"
 #include "ppp/ppp_cp.h"

@@ -32,9 +32,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
+#include "util/buf.h"
 #include "fuzz.h"
-#include "hdlc.h"
+#include "wire/hdlc.h"
 
 /* FNV-1a over the frames delivered: order and contents. */
 static uint64_t

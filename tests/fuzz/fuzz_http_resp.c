@@ -24,9 +24,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
+#include "util/buf.h"
 #include "fuzz.h"
-#include "http.h"
+#include "wire/http.h"
 
 #define RESP_BYTEWISE_MAX	2048
 

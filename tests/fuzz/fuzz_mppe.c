@@ -46,7 +46,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "buf.h"
+#include "util/buf.h"
 #include "fuzz.h"
 #include "ppp/mppe.h"
 #include "ppp/ppp_cp.h"

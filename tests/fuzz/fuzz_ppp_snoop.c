@@ -22,9 +22,9 @@
 
 #include <string.h>
 
-#include "buf.h"
+#include "util/buf.h"
 #include "fuzz.h"
-#include "ppp_snoop.h"
+#include "ppp/ppp_snoop.h"
 
 /* Does needle occur in hay? */
 static int

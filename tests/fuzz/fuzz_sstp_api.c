@@ -1,6 +1,6 @@
 /*
  * fuzz_sstp_api.c - the sstp-api unix-socket messages between sstpc and
- * the pppd plugin (include/sstp-api.h; REFERENCE-CLIENT.md 3.2, 3.3).
+ * the pppd plugin (include/sstpc-plugin.h; REFERENCE-CLIENT.md 3.2, 3.3).
  *
  * Input: the bytes read from the socket, possibly several messages.  The
  * header is checked with sstp_api_hdr_parse() and the messages decoded
@@ -19,9 +19,9 @@
 #include <errno.h>
 #include <string.h>
 
-#include "buf.h"
+#include "util/buf.h"
 #include "fuzz.h"
-#include "sstp-api.h"
+#include "sstpc-plugin.h"
 
 /* Build the message again from its fields and compare. */
 static void

@@ -24,9 +24,9 @@
 #include <errno.h>
 #include <string.h>
 
-#include "buf.h"
+#include "util/buf.h"
 #include "fuzz.h"
-#include "sstp_bind.h"
+#include "crypto/sstp_bind.h"
 
 /* Octets of the SHA-1 form that carry the MAC padding (PROTOCOL.md 2.5). */
 #define BIND_PAD1_OFF	100

@@ -41,11 +41,11 @@
 #include <errno.h>
 #include <string.h>
 
-#include "buf.h"
+#include "util/buf.h"
 #include "fuzz.h"
-#include "sstp_bind.h"
-#include "sstp_ctrl.h"
-#include "sstp_wire.h"
+#include "crypto/sstp_bind.h"
+#include "sstp/sstp_ctrl.h"
+#include "wire/sstp_wire.h"
 
 enum conv_ev {
 	CONV_PKT = 0,

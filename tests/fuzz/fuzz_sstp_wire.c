@@ -23,9 +23,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
+#include "util/buf.h"
 #include "fuzz.h"
-#include "sstp_wire.h"
+#include "wire/sstp_wire.h"
 
 /* Hex of buf for the "no Compound MAC in the dissection" check. */
 static void

@@ -21,10 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
+#include "util/buf.h"
 #include "fuzz.h"
-#include "http.h"
-#include "url.h"
+#include "wire/http.h"
+#include "wire/url.h"
 
 /* Requests built from a parsed URL. */
 static void

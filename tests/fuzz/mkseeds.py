@@ -276,7 +276,7 @@ def fixed_seeds():
     hs["xon-xoff"] = b"\x00\x00\x02\x22" + stream.replace(b"\x7e\xff",
                                                           b"\x7e\x11\xff")
 
-    # sstp_api: host-order (x86) messages of include/sstp-api.h
+    # sstp_api: host-order (x86) messages of include/sstpc-plugin.h
     def api_hdr(typ, mlen):
         return struct.pack("<IHH", 0x73737470, mlen, typ)
 

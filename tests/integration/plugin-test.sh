@@ -18,7 +18,7 @@
 #                setuid(0) fails, a root-only action fails, CAP_NET_ADMIN
 #                kept on request, unknown explicit user fails closed, absent
 #                default user falls back to nobody.
-#  route-*       tests/unit/test_route.c in its own network namespace.
+#  route-*       tests/unit/sys/test_route.c in its own network namespace.
 #
 # Environment: BUILD (a configured build dir; default: configure one under
 # the work dir), PPPD25_CACHE (pppd 2.5 header cache for pppd25-headers.sh),
@@ -109,8 +109,8 @@ if [ $rc = 0 ]; then
 		>"$work/config.h"
 	cc -O2 -g -fPIC -shared -fvisibility=hidden -I"$work" -I"$top/src" \
 		-I"$top/include" -I"$inc25" -o "$so25" \
-		"$top/plugin/sstp-pppd-plugin.c" "$top/src/sstp_api.c" \
-		"$top/src/buf.c" 2>"$work/cc25.err" ||
+		"$top/plugin/sstp-pppd-plugin.c" "$top/src/wire/plugin_msg.c" \
+		"$top/src/util/buf.c" 2>"$work/cc25.err" ||
 		{ cat "$work/cc25.err"; fail plugin-25-so "build"; so25=; }
 fi
 
@@ -488,7 +488,7 @@ cat >"$work/privtest.c" <<'EOF'
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <linux/capability.h>
-#include "priv.h"
+#include "sys/priv.h"
 
 static unsigned long long
 caps_eff(void)
@@ -532,7 +532,7 @@ main(int argc, char **argv)
 EOF
 if [ "$(id -u)" != 0 ]; then
 	skip priv "needs root"
-elif ! cc $cflags -o "$work/privtest" "$work/privtest.c" "$top/src/priv.c" \
+elif ! cc $cflags -o "$work/privtest" "$work/privtest.c" "$top/src/sys/priv.c" \
     "$build/libsstpcore.a" 2>"$work/priv.err"; then
 	cat "$work/priv.err"; fail priv-build "privtest does not build"
 else
@@ -582,13 +582,13 @@ else
 fi
 
 # --- server route in a private namespace ------------------------------------------------
-if cc $cflags -o "$work/test_route" "$top/tests/unit/test_route.c" \
-    "$top/src/route.c" "$build/libsstpcore.a" 2>"$work/route.err"; then
+if cc $cflags -o "$work/test_route" "$top/tests/unit/sys/test_route.c" \
+    "$top/src/sys/route.c" "$build/libsstpcore.a" 2>"$work/route.err"; then
 	"$work/test_route" >"$work/route.out" 2>&1
 	rc=$?
 	sed 's/^/  | /' "$work/route.out"
 	case $rc in
-	0) pass "route-netns (tests/unit/test_route.c: $(tail -1 "$work/route.out"))" ;;
+	0) pass "route-netns (tests/unit/sys/test_route.c: $(tail -1 "$work/route.out"))" ;;
 	77) skip route-netns "$(grep SKIP "$work/route.out")" ;;
 	*) fail route-netns "see above" ;;
 	esac

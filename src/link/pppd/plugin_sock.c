@@ -1,0 +1,314 @@
+/*
+ * plugin_sock.c - the sstp-api unix socket: how sstp-pppd-plugin.so (and
+ * NetworkManager-sstp's plugin) hand sstpc the MPPE keys for the crypto
+ * binding, and ask for the server address.  Byte-compatible with
+ * sstp-client 1.0.18 (REFERENCE-CLIENT.md 3.2-3.5): the socket is
+ * <runtime-dir>/sstpc-<ipparam> (sstpc-uds-sock without --ipparam); AUTH is
+ * answered with Call Connected and then an 8-byte ACK; ADDR with an ACK
+ * carrying GATEWAY and ADDR.
+ *
+ * Better than 1.0.18: non-blocking (a silent client cannot stall the loop),
+ * several clients in sequence or at once, mode 0600, the peer's uid checked
+ * (root or our own), every length checked by the codec in wire/plugin_msg.c.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <event2/event.h>
+
+#include "util/buf.h"
+#include "util/log.h"
+#include "sstpc-plugin.h"
+#include "crypto/sstp_bind.h"
+#include "sstpc/sstpc.h"
+
+#define API_MAX_CLIENTS	4
+#define API_RX_MAX	(SSTP_API_HDR_LEN + SSTP_API_MSG_MAX)
+
+struct api_client {
+	struct api_srv	*srv;
+	int		 fd;
+	struct event	*ev;
+	size_t		 len;
+	uint8_t		 buf[API_RX_MAX];
+};
+
+struct api_srv {
+	struct sstpc		*s;
+	int			 fd;
+	struct event		*ev;
+	char			 path[sizeof ((struct sockaddr_un *)0)->sun_path];
+	struct api_client	*cl[API_MAX_CLIENTS];
+};
+
+const char *
+api_srv_path(const struct api_srv *a)
+{
+	return a->path;
+}
+
+static void
+api_client_free(struct api_client *c)
+{
+	struct api_srv *a = c->srv;
+	int i;
+
+	for (i = 0; i < API_MAX_CLIENTS; i++)
+		if (a->cl[i] == c)
+			a->cl[i] = NULL;
+	if (c->ev != NULL)
+		event_free(c->ev);
+	close(c->fd);
+	explicit_bzero(c, sizeof *c);
+	free(c);
+}
+
+/* Send a reply; the socket is local and the reply tiny, so a short write
+ * means the client is gone. */
+static void
+api_client_reply(struct api_client *c, const uint8_t *buf, size_t len)
+{
+	if (send(c->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT) != (ssize_t)len)
+		log_warn("sstp-api: cannot answer the plugin: %s",
+		    strerror(errno));
+}
+
+/* Handle one decoded message. */
+static void
+api_client_message(struct api_client *c, struct sstp_api_message *m)
+{
+	struct sstpc *s = c->srv->s;
+	uint8_t out[SSTP_API_HDR_LEN + 512], hlak[SSTP_HLAK_LEN];
+	struct wbuf w;
+
+	wbuf_init(&w, out, sizeof out);
+	switch (m->type) {
+	case SSTP_API_MSG_AUTH:
+		if (sstp_bind_hlak(m->send_key, m->send_key_len, m->recv_key,
+		    m->recv_key_len, hlak) < 0) {
+			log_warn("sstp-api: unusable key lengths %u/%u",
+			    m->send_key_len, m->recv_key_len);
+			memset(hlak, 0, sizeof hlak);
+		}
+		log_key("MPPE send key (plugin)", m->send_key, m->send_key_len);
+		log_key("MPPE recv key (plugin)", m->recv_key, m->recv_key_len);
+		session_auth_done(s, hlak, m->send_key_len > 0 ?
+		    "MPPE keys from the pppd plugin" :
+		    "pppd plugin: no key material, zero HLAK");
+		explicit_bzero(hlak, sizeof hlak);
+		sstp_api_build_ack(&w);
+		break;
+	case SSTP_API_MSG_ADDR:
+		sstp_api_build_ack_addr(&w, s->cfg->server.host,
+		    strlen(s->cfg->server.host), &s->peer_sa, s->peer_salen);
+		break;
+	default:
+		log_debug("sstp-api: ignoring message type %u", m->type);
+		return;
+	}
+	if (wbuf_error(&w) == 0)
+		api_client_reply(c, out, w.len);
+}
+
+static void
+api_client_read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct api_client *c = arg;
+	struct sstp_api_message m;
+	struct sstp_api_hdr h;
+	struct bcur cur;
+	ssize_t n;
+	int r;
+
+	n = recv(fd, c->buf + c->len, sizeof c->buf - c->len, MSG_DONTWAIT);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		api_client_free(c);
+		return;
+	}
+	c->len += (size_t)n;
+	for (;;) {
+		cur = bcur_make(c->buf, c->len);
+		if (c->len < SSTP_API_HDR_LEN)
+			return;
+		r = sstp_api_hdr_parse(&cur, &h);
+		if (r < 0) {
+			log_warn("sstp-api: bad message header from the plugin "
+			    "(%s): closing", strerror(-r));
+			api_client_free(c);
+			return;
+		}
+		if (c->len < SSTP_API_HDR_LEN + (size_t)h.msg_len)
+			return;		/* wait for the rest */
+		cur = bcur_make(c->buf, SSTP_API_HDR_LEN + (size_t)h.msg_len);
+		r = sstp_api_msg_parse(&cur, &m);
+		if (r < 0) {
+			log_warn("sstp-api: malformed message from the plugin "
+			    "(%s): closing", strerror(-r));
+			api_client_free(c);
+			return;
+		}
+		api_client_message(c, &m);
+		sstp_api_msg_clear(&m);
+		memmove(c->buf, c->buf + SSTP_API_HDR_LEN + h.msg_len,
+		    c->len - SSTP_API_HDR_LEN - h.msg_len);
+		c->len -= SSTP_API_HDR_LEN + (size_t)h.msg_len;
+		explicit_bzero(c->buf + c->len, sizeof c->buf - c->len);
+	}
+}
+
+static void
+api_accept_cb(evutil_socket_t lfd, short what, void *arg)
+{
+	struct api_srv *a = arg;
+	struct api_client *c;
+	struct ucred cr;
+	socklen_t crlen = sizeof cr;
+	int fd, i;
+
+	fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &crlen) < 0 ||
+	    (cr.uid != 0 && cr.uid != geteuid())) {
+		log_warn("sstp-api: refusing a client with uid %ld",
+		    (long)cr.uid);
+		close(fd);
+		return;
+	}
+	for (i = 0; i < API_MAX_CLIENTS && a->cl[i] != NULL; i++)
+		;
+	c = i < API_MAX_CLIENTS ? calloc(1, sizeof *c) : NULL;
+	if (c == NULL) {
+		close(fd);
+		return;
+	}
+	c->srv = a;
+	c->fd = fd;
+	c->ev = event_new(a->s->base, fd, EV_READ | EV_PERSIST,
+	    api_client_read_cb, c);
+	if (c->ev == NULL) {
+		close(fd);
+		free(c);
+		return;
+	}
+	a->cl[i] = c;
+	event_add(c->ev, NULL);
+	log_debug("sstp-api: plugin connected (pid %ld)", (long)cr.pid);
+}
+
+/* Only names that cannot escape the runtime directory. */
+static bool
+api_name_ok(const char *n)
+{
+	size_t i;
+
+	if (n[0] == '\0' || n[0] == '.')
+		return false;
+	for (i = 0; n[i] != '\0'; i++)
+		if (!((n[i] >= 'a' && n[i] <= 'z') || (n[i] >= 'A' &&
+		    n[i] <= 'Z') || (n[i] >= '0' && n[i] <= '9') ||
+		    n[i] == '-' || n[i] == '_' || n[i] == '.'))
+			return false;
+	return true;
+}
+
+struct api_srv *
+api_srv_new(struct sstpc *s, char *err, size_t errlen)
+{
+	const char *dir = SSTPC_RUNTIME_DIR;
+	const char *name = s->cfg->ipparam != NULL ? s->cfg->ipparam :
+	    "uds-sock";
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct api_srv *a;
+	struct stat st;
+	mode_t old;
+
+	if (!api_name_ok(name)) {
+		snprintf(err, errlen, "--ipparam '%s' cannot name a socket "
+		    "(use letters, digits, '-', '_', '.')", name);
+		return NULL;
+	}
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+		snprintf(err, errlen, "cannot create %s: %s", dir,
+		    strerror(errno));
+		return NULL;
+	}
+	a = calloc(1, sizeof *a);
+	if (a == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	a->s = s;
+	if ((size_t)snprintf(a->path, sizeof a->path, "%s/sstpc-%s", dir,
+	    name) >= sizeof a->path) {
+		snprintf(err, errlen, "socket path too long: %s/sstpc-%s", dir,
+		    name);
+		free(a);
+		return NULL;
+	}
+	/* A stale socket of an earlier run; never unlink anything else. */
+	if (lstat(a->path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode)) {
+			snprintf(err, errlen, "%s exists and is not a socket",
+			    a->path);
+			free(a);
+			return NULL;
+		}
+		unlink(a->path);
+	}
+	memcpy(sun.sun_path, a->path, strlen(a->path) + 1);
+	a->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	old = umask(077);
+	if (a->fd < 0 || bind(a->fd, (struct sockaddr *)&sun, sizeof sun) < 0 ||
+	    listen(a->fd, 4) < 0) {
+		umask(old);
+		snprintf(err, errlen, "cannot listen on %s: %s", a->path,
+		    strerror(errno));
+		if (a->fd >= 0)
+			close(a->fd);
+		free(a);
+		return NULL;
+	}
+	umask(old);
+	chmod(a->path, 0600);
+	a->ev = event_new(s->base, a->fd, EV_READ | EV_PERSIST, api_accept_cb,
+	    a);
+	if (a->ev == NULL) {
+		api_srv_free(a);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	event_add(a->ev, NULL);
+	log_debug("sstp-api: listening on %s", a->path);
+	return a;
+}
+
+void
+api_srv_free(struct api_srv *a)
+{
+	int i;
+
+	if (a == NULL)
+		return;
+	for (i = 0; i < API_MAX_CLIENTS; i++)
+		if (a->cl[i] != NULL)
+			api_client_free(a->cl[i]);
+	if (a->ev != NULL)
+		event_free(a->ev);
+	if (a->fd >= 0) {
+		close(a->fd);
+		unlink(a->path);
+	}
+	free(a);
+}

@@ -1,0 +1,54 @@
+/*
+ * eap_proxy.h - sstpc as the PPP authenticator's peer (--eap-auth).
+ *
+ * With --eap-auth, sstpc sits in the middle of the PPP link: toward the
+ * server it negotiates the authentication protocol the server wants
+ * (EAP with EAP-MSCHAPv2, or plain MS-CHAPv2), answers it itself, verifies
+ * the server's authenticator response, and derives the HLAK for the SSTP
+ * crypto binding; toward pppd it presents a link that needs neither
+ * authentication nor encryption.  If the server requires MPPE, sstpc
+ * negotiates it with the server and encrypts/decrypts pppd's frames.
+ *
+ * The proxy is pure: it sees raw PPP frames (with or without FF 03) from
+ * each side and answers through the ops; time is passed in, timers are a
+ * deadline the owner polls.  Owner: link/pppd/pppd_link.c.
+ */
+#ifndef SSTPC_EAP_PROXY_H
+#define SSTPC_EAP_PROXY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct eap_proxy;
+
+struct eap_proxy_ops {
+	/* Send one raw PPP frame (FF 03 + protocol + information) on. */
+	void	(*to_server)(void *arg, const uint8_t *frame, size_t len);
+	void	(*to_pppd)(void *arg, const uint8_t *frame, size_t len);
+	/* Authentication succeeded: the 32-byte HLAK (PROTOCOL.md 4.1). */
+	void	(*auth_done)(void *arg, const uint8_t hlak[32]);
+	/*
+	 * Authentication failed or cannot proceed: a one-line reason and
+	 * an exit status of cmdline.h (SSTPC_EXIT_AUTH usually).
+	 */
+	void	(*fail)(void *arg, int exit_code, const char *msg);
+};
+
+/*
+ * Create the proxy for user/password (UTF-8; copied and zeroized at free).
+ * Returns NULL on allocation failure.
+ */
+struct eap_proxy *eap_proxy_new(const char *user, const char *password,
+	    const struct eap_proxy_ops *, void *arg);
+/* A frame pppd sent (after HDLC decoding). */
+void	eap_proxy_from_pppd(struct eap_proxy *, uint64_t now_ms,
+	    const uint8_t *frame, size_t len);
+/* A frame the server sent (already gated by the SSTP state machine). */
+void	eap_proxy_from_server(struct eap_proxy *, uint64_t now_ms,
+	    const uint8_t *frame, size_t len);
+/* Call when now >= eap_proxy_deadline(); UINT64_MAX = no timer. */
+void	eap_proxy_timer(struct eap_proxy *, uint64_t now_ms);
+uint64_t eap_proxy_deadline(const struct eap_proxy *);
+void	eap_proxy_free(struct eap_proxy *);
+
+#endif /* SSTPC_EAP_PROXY_H */

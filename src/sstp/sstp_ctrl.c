@@ -1,0 +1,1094 @@
+/*
+ * sstp_ctrl.c - SSTP client control state machine as a transition table
+ * (MS-SSTP 3.1.1.1, 3.1.2, 3.1.5, 3.2.1-3.2.5; PROTOCOL.md 3 and 8).
+ *
+ * Every input becomes an event; the table maps (state, event) to an action
+ * and the normal next state.  An action may divert to an error path (Abort)
+ * by returning another state.  A pair missing from the table is handled by
+ * the rule of PROTOCOL.md 3.4: ignored in the abort/disconnect pending
+ * states, Abort (UNACCEPTED_FRAME_RECEIVED) for a peer message otherwise.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util/buf.h"
+#include "util/log.h"
+#include "crypto/sstp_bind.h"
+#include "sstp/sstp_ctrl.h"
+#include "wire/sstp_wire.h"
+
+#define CTRL_TXBUF	128	/* largest packet we send: Call Connected */
+#define ANY_STATE	SSTP_CS_COUNT
+
+enum ctrl_event {
+	EV_START,
+	EV_RX_REQUEST,
+	EV_RX_ACK,
+	EV_RX_NAK,
+	EV_RX_CONNECTED,
+	EV_RX_ABORT,
+	EV_RX_DISCONNECT,
+	EV_RX_DISCONNECT_ACK,
+	EV_RX_ECHO_REQUEST,
+	EV_RX_ECHO_RESPONSE,
+	EV_RX_UNKNOWN,		/* well-formed, unknown Message Type */
+	EV_RX_INVALID,		/* malformed control message */
+	EV_AUTH_DONE,
+	EV_DISCONNECT,
+	EV_TIMEOUT,
+	EV_FRAMING_ERROR,
+	EV_LOWER_DOWN,
+	EV_COUNT
+};
+
+static const char *const event_names[EV_COUNT] = {
+	[EV_START] = "START",
+	[EV_RX_REQUEST] = "RX_CONNECT_REQUEST",
+	[EV_RX_ACK] = "RX_CONNECT_ACK",
+	[EV_RX_NAK] = "RX_CONNECT_NAK",
+	[EV_RX_CONNECTED] = "RX_CALL_CONNECTED",
+	[EV_RX_ABORT] = "RX_ABORT",
+	[EV_RX_DISCONNECT] = "RX_DISCONNECT",
+	[EV_RX_DISCONNECT_ACK] = "RX_DISCONNECT_ACK",
+	[EV_RX_ECHO_REQUEST] = "RX_ECHO_REQUEST",
+	[EV_RX_ECHO_RESPONSE] = "RX_ECHO_RESPONSE",
+	[EV_RX_UNKNOWN] = "RX_UNKNOWN_TYPE",
+	[EV_RX_INVALID] = "RX_INVALID",
+	[EV_AUTH_DONE] = "AUTH_DONE",
+	[EV_DISCONNECT] = "DISCONNECT",
+	[EV_TIMEOUT] = "TIMEOUT",
+	[EV_FRAMING_ERROR] = "FRAMING_ERROR",
+	[EV_LOWER_DOWN] = "LOWER_DOWN",
+};
+
+static const char *const state_names[SSTP_CS_COUNT] = {
+	[SSTP_CS_DISCONNECTED] = "CALL_DISCONNECTED",
+	[SSTP_CS_REQUEST_SENT] = "CONNECT_REQUEST_SENT",
+	[SSTP_CS_ACK_RECEIVED] = "CONNECT_ACK_RECEIVED",
+	[SSTP_CS_CALL_CONNECTED] = "CALL_CONNECTED",
+	[SSTP_CS_ABORT_PENDING] = "CALL_ABORT_PENDING",
+	[SSTP_CS_ABORT_TIMEOUT_PENDING] = "CALL_ABORT_TIMEOUT_PENDING",
+	[SSTP_CS_DISCONNECT_ACK_PENDING] = "CALL_DISCONNECT_ACK_PENDING",
+	[SSTP_CS_DISCONNECT_TIMEOUT_PENDING] =
+	    "CALL_DISCONNECT_TIMEOUT_PENDING",
+	[SSTP_CS_CLOSED] = "CLOSED",
+};
+
+static const char *const quit_names[SSTP_QUIT_COUNT] = {
+	[SSTP_QUIT_NONE] = "NONE",
+	[SSTP_QUIT_LOCAL_DISCONNECT] = "LOCAL_DISCONNECT",
+	[SSTP_QUIT_PEER_DISCONNECT] = "PEER_DISCONNECT",
+	[SSTP_QUIT_PEER_ABORT] = "PEER_ABORT",
+	[SSTP_QUIT_NAK_RETRIES] = "NAK_RETRIES",
+	[SSTP_QUIT_NEGOTIATION_TIMEOUT] = "NEGOTIATION_TIMEOUT",
+	[SSTP_QUIT_HELLO_TIMEOUT] = "HELLO_TIMEOUT",
+	[SSTP_QUIT_PROTOCOL_ERROR] = "PROTOCOL_ERROR",
+	[SSTP_QUIT_FRAMING_ERROR] = "FRAMING_ERROR",
+	[SSTP_QUIT_NO_COMMON_HASH] = "NO_COMMON_HASH",
+	[SSTP_QUIT_LOWER_DOWN] = "LOWER_DOWN",
+	[SSTP_QUIT_AUTH_TIMEOUT] = "AUTH_TIMEOUT",
+	[SSTP_QUIT_INTERNAL] = "INTERNAL",
+};
+
+/* Notifications delivered after the state has changed. */
+#define N_PPP_START	0x01
+#define N_ESTABLISHED	0x02
+
+/* What an action gets to see about its event. */
+struct evctx {
+	uint64_t			 now;
+	const struct sstp_ctrl_msg	*msg;	/* RX_* events */
+	const struct sstp_verdict	*v;	/* RX_INVALID / RX_UNKNOWN */
+	const uint8_t			*hlak;	/* AUTH_DONE */
+	unsigned int			 notify;
+};
+
+typedef enum sstp_cstate (*ctrl_action)(struct sstp_ctrl *, struct evctx *,
+    enum sstp_cstate);
+
+struct ctrl_row {
+	enum sstp_cstate	 state;	/* or ANY_STATE */
+	enum ctrl_event		 ev;
+	ctrl_action		 act;
+	enum sstp_cstate	 next;	/* normal next state */
+};
+
+static enum sstp_cstate act_send_request(struct sstp_ctrl *, struct evctx *,
+    enum sstp_cstate);
+static enum sstp_cstate act_ack(struct sstp_ctrl *, struct evctx *,
+    enum sstp_cstate);
+static enum sstp_cstate act_nak(struct sstp_ctrl *, struct evctx *,
+    enum sstp_cstate);
+static enum sstp_cstate act_request_timeout(struct sstp_ctrl *,
+    struct evctx *, enum sstp_cstate);
+static enum sstp_cstate act_connected(struct sstp_ctrl *, struct evctx *,
+    enum sstp_cstate);
+static enum sstp_cstate act_auth_timeout(struct sstp_ctrl *, struct evctx *,
+    enum sstp_cstate);
+static enum sstp_cstate act_echo_reply(struct sstp_ctrl *, struct evctx *,
+    enum sstp_cstate);
+static enum sstp_cstate act_traffic(struct sstp_ctrl *, struct evctx *,
+    enum sstp_cstate);
+static enum sstp_cstate act_hello(struct sstp_ctrl *, struct evctx *,
+    enum sstp_cstate);
+static enum sstp_cstate act_ignore(struct sstp_ctrl *, struct evctx *,
+    enum sstp_cstate);
+static enum sstp_cstate act_ignore_auth(struct sstp_ctrl *, struct evctx *,
+    enum sstp_cstate);
+static enum sstp_cstate act_abort_invalid(struct sstp_ctrl *, struct evctx *,
+    enum sstp_cstate);
+static enum sstp_cstate act_peer_abort(struct sstp_ctrl *, struct evctx *,
+    enum sstp_cstate);
+static enum sstp_cstate act_abort_collision(struct sstp_ctrl *,
+    struct evctx *, enum sstp_cstate);
+static enum sstp_cstate act_peer_disconnect(struct sstp_ctrl *,
+    struct evctx *, enum sstp_cstate);
+static enum sstp_cstate act_disconnect_ack_again(struct sstp_ctrl *,
+    struct evctx *, enum sstp_cstate);
+static enum sstp_cstate act_local_disconnect(struct sstp_ctrl *,
+    struct evctx *, enum sstp_cstate);
+static enum sstp_cstate act_close_local(struct sstp_ctrl *, struct evctx *,
+    enum sstp_cstate);
+static enum sstp_cstate act_cleanup(struct sstp_ctrl *, struct evctx *,
+    enum sstp_cstate);
+static enum sstp_cstate act_framing(struct sstp_ctrl *, struct evctx *,
+    enum sstp_cstate);
+static enum sstp_cstate act_lower_down(struct sstp_ctrl *, struct evctx *,
+    enum sstp_cstate);
+
+/*
+ * The transition table.  Rows for a specific state are searched first, then
+ * the ANY_STATE rows.  CLOSED accepts nothing (checked before the search).
+ */
+static const struct ctrl_row ctrl_table[] = {
+	/* Client_Call_Disconnected: HTTP 200 seen, nothing sent yet. */
+	{ SSTP_CS_DISCONNECTED, EV_START, act_send_request,
+	    SSTP_CS_REQUEST_SENT },
+	{ SSTP_CS_DISCONNECTED, EV_DISCONNECT, act_close_local,
+	    SSTP_CS_CLOSED },
+	{ SSTP_CS_DISCONNECTED, EV_AUTH_DONE, act_ignore_auth,
+	    SSTP_CS_DISCONNECTED },
+
+	/* Client_Connect_Request_Sent (3.2.5.3.1-3.2.5.3.3). */
+	{ SSTP_CS_REQUEST_SENT, EV_RX_ACK, act_ack, SSTP_CS_ACK_RECEIVED },
+	{ SSTP_CS_REQUEST_SENT, EV_RX_NAK, act_nak, SSTP_CS_REQUEST_SENT },
+	{ SSTP_CS_REQUEST_SENT, EV_TIMEOUT, act_request_timeout,
+	    SSTP_CS_REQUEST_SENT },
+	{ SSTP_CS_REQUEST_SENT, EV_RX_INVALID, act_abort_invalid,
+	    SSTP_CS_ABORT_PENDING },
+	{ SSTP_CS_REQUEST_SENT, EV_RX_UNKNOWN, act_abort_invalid,
+	    SSTP_CS_ABORT_PENDING },
+	{ SSTP_CS_REQUEST_SENT, EV_RX_ABORT, act_peer_abort,
+	    SSTP_CS_ABORT_TIMEOUT_PENDING },
+	{ SSTP_CS_REQUEST_SENT, EV_RX_DISCONNECT, act_peer_disconnect,
+	    SSTP_CS_DISCONNECT_TIMEOUT_PENDING },
+	{ SSTP_CS_REQUEST_SENT, EV_DISCONNECT, act_local_disconnect,
+	    SSTP_CS_DISCONNECT_ACK_PENDING },
+	{ SSTP_CS_REQUEST_SENT, EV_AUTH_DONE, act_ignore_auth,
+	    SSTP_CS_REQUEST_SENT },
+
+	/* Client_Connect_Ack_Received: PPP negotiating, control frames only. */
+	{ SSTP_CS_ACK_RECEIVED, EV_AUTH_DONE, act_connected,
+	    SSTP_CS_CALL_CONNECTED },
+	{ SSTP_CS_ACK_RECEIVED, EV_TIMEOUT, act_auth_timeout,
+	    SSTP_CS_ABORT_PENDING },
+	{ SSTP_CS_ACK_RECEIVED, EV_RX_INVALID, act_abort_invalid,
+	    SSTP_CS_ABORT_PENDING },
+	{ SSTP_CS_ACK_RECEIVED, EV_RX_UNKNOWN, act_abort_invalid,
+	    SSTP_CS_ABORT_PENDING },
+	{ SSTP_CS_ACK_RECEIVED, EV_RX_ABORT, act_peer_abort,
+	    SSTP_CS_ABORT_TIMEOUT_PENDING },
+	{ SSTP_CS_ACK_RECEIVED, EV_RX_DISCONNECT, act_peer_disconnect,
+	    SSTP_CS_DISCONNECT_TIMEOUT_PENDING },
+	{ SSTP_CS_ACK_RECEIVED, EV_DISCONNECT, act_local_disconnect,
+	    SSTP_CS_DISCONNECT_ACK_PENDING },
+
+	/* Client_Call_Connected (3.2.5.4, Hello 3.1.2.3). */
+	{ SSTP_CS_CALL_CONNECTED, EV_RX_ECHO_REQUEST, act_echo_reply,
+	    SSTP_CS_CALL_CONNECTED },
+	{ SSTP_CS_CALL_CONNECTED, EV_RX_ECHO_RESPONSE, act_traffic,
+	    SSTP_CS_CALL_CONNECTED },
+	{ SSTP_CS_CALL_CONNECTED, EV_TIMEOUT, act_hello,
+	    SSTP_CS_CALL_CONNECTED },
+	/* XX: accel and softether ignore unknown types; so do we, once up. */
+	{ SSTP_CS_CALL_CONNECTED, EV_RX_UNKNOWN, act_ignore,
+	    SSTP_CS_CALL_CONNECTED },
+	{ SSTP_CS_CALL_CONNECTED, EV_RX_INVALID, act_abort_invalid,
+	    SSTP_CS_ABORT_PENDING },
+	{ SSTP_CS_CALL_CONNECTED, EV_RX_ABORT, act_peer_abort,
+	    SSTP_CS_ABORT_TIMEOUT_PENDING },
+	{ SSTP_CS_CALL_CONNECTED, EV_RX_DISCONNECT, act_peer_disconnect,
+	    SSTP_CS_DISCONNECT_TIMEOUT_PENDING },
+	{ SSTP_CS_CALL_CONNECTED, EV_DISCONNECT, act_local_disconnect,
+	    SSTP_CS_DISCONNECT_ACK_PENDING },
+	{ SSTP_CS_CALL_CONNECTED, EV_AUTH_DONE, act_ignore_auth,
+	    SSTP_CS_CALL_CONNECTED },
+
+	/* Call_Abort_Pending: we sent Abort, 3 s timer running. */
+	{ SSTP_CS_ABORT_PENDING, EV_RX_ABORT, act_abort_collision,
+	    SSTP_CS_ABORT_TIMEOUT_PENDING },
+	{ SSTP_CS_ABORT_PENDING, EV_TIMEOUT, act_cleanup, SSTP_CS_CLOSED },
+
+	/* Call_Abort_Timeout_Pending: 1 s, then clean up. */
+	{ SSTP_CS_ABORT_TIMEOUT_PENDING, EV_TIMEOUT, act_cleanup,
+	    SSTP_CS_CLOSED },
+
+	/* Call_Disconnect_Ack_Pending: we sent Disconnect, 5 s timer. */
+	{ SSTP_CS_DISCONNECT_ACK_PENDING, EV_RX_DISCONNECT_ACK, act_cleanup,
+	    SSTP_CS_CLOSED },
+	{ SSTP_CS_DISCONNECT_ACK_PENDING, EV_TIMEOUT, act_cleanup,
+	    SSTP_CS_CLOSED },
+	{ SSTP_CS_DISCONNECT_ACK_PENDING, EV_RX_ABORT, act_peer_abort,
+	    SSTP_CS_ABORT_TIMEOUT_PENDING },
+	{ SSTP_CS_DISCONNECT_ACK_PENDING, EV_RX_DISCONNECT,
+	    act_peer_disconnect, SSTP_CS_DISCONNECT_TIMEOUT_PENDING },
+
+	/* Call_Disconnect_Timeout_Pending: we acked, 1 s timer. */
+	{ SSTP_CS_DISCONNECT_TIMEOUT_PENDING, EV_TIMEOUT, act_cleanup,
+	    SSTP_CS_CLOSED },
+	{ SSTP_CS_DISCONNECT_TIMEOUT_PENDING, EV_RX_DISCONNECT,
+	    act_disconnect_ack_again, SSTP_CS_DISCONNECT_TIMEOUT_PENDING },
+
+	/* Any state: the stream is gone, send nothing (3.1.5.1). */
+	{ ANY_STATE, EV_FRAMING_ERROR, act_framing, SSTP_CS_CLOSED },
+	{ ANY_STATE, EV_LOWER_DOWN, act_lower_down, SSTP_CS_CLOSED },
+};
+
+static const char *
+event_name(enum ctrl_event ev)
+{
+	return ev < EV_COUNT ? event_names[ev] : "?";
+}
+
+/* Name of a client state. */
+const char *
+sstp_ctrl_state_name(enum sstp_cstate st)
+{
+	return st < SSTP_CS_COUNT ? state_names[st] : "?";
+}
+
+/* Name of a quit reason. */
+const char *
+sstp_quit_name(enum sstp_quit q)
+{
+	return q < SSTP_QUIT_COUNT ? quit_names[q] : "?";
+}
+
+static bool
+state_is_pending(enum sstp_cstate st)
+{
+	return st == SSTP_CS_ABORT_PENDING ||
+	    st == SSTP_CS_ABORT_TIMEOUT_PENDING ||
+	    st == SSTP_CS_DISCONNECT_ACK_PENDING ||
+	    st == SSTP_CS_DISCONNECT_TIMEOUT_PENDING;
+}
+
+static bool
+event_is_rx(enum ctrl_event ev)
+{
+	return ev >= EV_RX_REQUEST && ev <= EV_RX_INVALID;
+}
+
+static void
+set_quit(struct sstp_ctrl *c, enum sstp_quit q,
+    const struct sstp_status_info *peer)
+{
+	if (c->quit != SSTP_QUIT_NONE)
+		return;
+	c->quit = q;
+	if (peer != NULL && peer->has_status) {
+		c->peer_status = *peer;
+		c->quit_peer = true;
+	}
+	log_debug("sstp: quit reason %s", sstp_quit_name(q));
+}
+
+static const struct sstp_status_info *
+first_status(const struct sstp_ctrl_msg *m)
+{
+	if (m == NULL || m->nstatus == 0 || !m->status[0].has_status)
+		return NULL;
+	return &m->status[0];
+}
+
+/* The owner traces every packet (sstp_wire_describe) in ops->send. */
+static void
+ctrl_send_pkt(struct sstp_ctrl *c, const uint8_t *pkt, size_t len)
+{
+	c->ops->send(c->arg, pkt, len);
+}
+
+static void
+ctrl_send(struct sstp_ctrl *c, struct wbuf *w)
+{
+	if (wbuf_error(w) != 0) {
+		/* Cannot happen with CTRL_TXBUF; never send a failed buffer. */
+		log_err("sstp: control packet encoding failed (%d)",
+		    wbuf_error(w));
+		return;
+	}
+	ctrl_send_pkt(c, w->p, w->len);
+}
+
+static void
+put_abort_empty(struct wbuf *w)
+{
+	sstp_wire_put_abort(w, NULL);
+}
+
+static void
+put_disconnect_empty(struct wbuf *w)
+{
+	sstp_wire_put_disconnect(w, NULL);
+}
+
+static void
+send_simple(struct sstp_ctrl *c, void (*put)(struct wbuf *))
+{
+	uint8_t buf[CTRL_TXBUF];
+	struct wbuf w;
+
+	wbuf_init(&w, buf, sizeof buf);
+	put(&w);
+	ctrl_send(c, &w);
+}
+
+static void
+send_request(struct sstp_ctrl *c)
+{
+	uint8_t buf[CTRL_TXBUF];
+	struct wbuf w;
+
+	wbuf_init(&w, buf, sizeof buf);
+	sstp_wire_put_connect_request(&w, SSTP_ENCAP_PPP);
+	ctrl_send(c, &w);
+}
+
+/*
+ * Error path (MS-SSTP 3.1.5.1): Call_Abort_In_Progress_1 -> send Call Abort
+ * with one Status Info, start ABORT_STATE_TIMER_1 -> Call_Abort_Pending.
+ */
+static enum sstp_cstate
+abort_with(struct sstp_ctrl *c, uint64_t now, uint32_t status, uint8_t attr,
+    enum sstp_quit q)
+{
+	struct sstp_status_info si;
+	uint8_t buf[CTRL_TXBUF];
+	struct wbuf w;
+
+	set_quit(c, q, NULL);
+	memset(&si, 0, sizeof si);
+	si.attr_id = attr;
+	si.status = status;
+	si.has_status = true;
+	if (!c->sent_abort) {
+		c->sent_abort = true;
+		c->local_status = status;
+		c->local_attr = attr;
+	}
+	log_info("sstp: aborting: %s (attribute %s)", sstp_status_name(status),
+	    sstp_attr_name(attr));
+	wbuf_init(&w, buf, sizeof buf);
+	sstp_wire_put_abort(&w, &si);
+	ctrl_send(c, &w);
+	c->deadline = now + c->conf.abort1_ms;
+	return SSTP_CS_ABORT_PENDING;
+}
+
+static enum sstp_cstate
+act_send_request(struct sstp_ctrl *c, struct evctx *e, enum sstp_cstate next)
+{
+	c->retries = 0;
+	send_request(c);
+	c->deadline = e->now + c->conf.negotiation_ms;
+	return next;
+}
+
+/* Resend the Request (3.2.5.3.3) or give up with RETRY_COUNT_EXCEEDED. */
+static enum sstp_cstate
+retry_or_abort(struct sstp_ctrl *c, uint64_t now, enum sstp_quit q)
+{
+	if (c->retries < c->conf.connect_retries) {
+		c->retries++;
+		log_info("sstp: resending Call Connect Request (%u of %u)",
+		    c->retries, c->conf.connect_retries);
+		send_request(c);
+		c->deadline = now + c->conf.negotiation_ms;
+		return SSTP_CS_REQUEST_SENT;
+	}
+	/* The last Nak's status explains the failure to the user. */
+	if (q == SSTP_QUIT_NAK_RETRIES && c->nak_seen)
+		set_quit(c, q, &c->nak_status);
+	return abort_with(c, now, SSTP_STATUS_RETRY_COUNT_EXCEEDED,
+	    SSTP_ATTR_NO_ERROR, q);
+}
+
+/*
+ * Call Connect Ack (MS-SSTP 3.2.5.3.2): the decoder already checked the
+ * Crypto Binding Request; pick the hash (SHA256 if offered), keep the nonce,
+ * restart the negotiation timer and let PPP start.
+ */
+static enum sstp_cstate
+act_ack(struct sstp_ctrl *c, struct evctx *e, enum sstp_cstate next)
+{
+	uint8_t offered = e->msg->hash_bitmask;
+
+	c->offered_hash = offered;
+	if ((offered & SSTP_HASH_SHA256) != 0 && c->have_sha256)
+		c->hash = SSTP_HASH_SHA256;
+	else if ((offered & SSTP_HASH_SHA1) != 0 && c->have_sha1 &&
+	    !c->conf.require_sha256)
+		c->hash = SSTP_HASH_SHA1;
+	else {
+		log_warn("sstp: server offers hash %s (0x%02x), none usable%s",
+		    sstp_hash_name(offered & SSTP_HASH_KNOWN), offered,
+		    c->conf.require_sha256 ? " (SHA256 required)" : "");
+		return abort_with(c, e->now, SSTP_STATUS_VALUE_NOT_SUPPORTED,
+		    SSTP_ATTR_CRYPTO_BINDING_REQ, SSTP_QUIT_NO_COMMON_HASH);
+	}
+	memcpy(c->nonce, e->msg->nonce, sizeof c->nonce);
+	log_debug("sstp: Call Connect Ack, crypto binding with %s",
+	    sstp_hash_name((uint8_t)c->hash));
+	c->deadline = e->now + c->conf.negotiation_ms;
+	e->notify |= N_PPP_START;
+	return next;
+}
+
+static enum sstp_cstate
+act_nak(struct sstp_ctrl *c, struct evctx *e, enum sstp_cstate next)
+{
+	const struct sstp_status_info *si = first_status(e->msg);
+
+	if (si != NULL) {
+		c->nak_status = *si;
+		c->nak_seen = true;
+		log_warn("sstp: Call Connect Nak: %s (attribute %s)",
+		    sstp_status_name(si->status), sstp_attr_name(si->attr_id));
+	} else
+		log_warn("sstp: Call Connect Nak without status");
+	(void)next;
+	return retry_or_abort(c, e->now, SSTP_QUIT_NAK_RETRIES);
+}
+
+static enum sstp_cstate
+act_request_timeout(struct sstp_ctrl *c, struct evctx *e,
+    enum sstp_cstate next)
+{
+	(void)next;
+	log_warn("sstp: no answer to Call Connect Request");
+	return retry_or_abort(c, e->now, SSTP_QUIT_NEGOTIATION_TIMEOUT);
+}
+
+/*
+ * PPP authentication done: send Call Connected (MS-SSTP 3.2.5.2, 2.2.11)
+ * built by sstp_bind_connected(), start the Hello timer.
+ */
+static enum sstp_cstate
+act_connected(struct sstp_ctrl *c, struct evctx *e, enum sstp_cstate next)
+{
+	uint8_t pkt[SSTP_CONNECTED_LEN];
+	const uint8_t *cert;
+	int r;
+
+	cert = c->hash == SSTP_HASH_SHA256 ? c->cert_sha256 : c->cert_sha1;
+	r = sstp_bind_connected(c->hash, c->nonce, cert, e->hlak, pkt);
+	if (r != 0) {
+		log_err("sstp: cannot build Call Connected (%d)", r);
+		return abort_with(c, e->now, SSTP_STATUS_NO_ERROR,
+		    SSTP_ATTR_NO_ERROR, SSTP_QUIT_INTERNAL);
+	}
+	ctrl_send_pkt(c, pkt, sizeof pkt);
+	c->established_at = e->now;
+	c->hello_misses = 0;
+	c->deadline = e->now + c->conf.hello_ms;
+	e->notify |= N_ESTABLISHED;
+	log_debug("sstp: Call Connected sent");
+	return next;
+}
+
+static enum sstp_cstate
+act_auth_timeout(struct sstp_ctrl *c, struct evctx *e, enum sstp_cstate next)
+{
+	(void)next;
+	log_info("sstp: PPP authentication not done %u ms after the Ack",
+	    c->conf.negotiation_ms);
+	return abort_with(c, e->now, SSTP_STATUS_NEGOTIATION_TIMEOUT,
+	    SSTP_ATTR_NO_ERROR, SSTP_QUIT_AUTH_TIMEOUT);
+}
+
+/* Answer every Echo Request at once (softether sends one every few s). */
+static enum sstp_cstate
+act_echo_reply(struct sstp_ctrl *c, struct evctx *e, enum sstp_cstate next)
+{
+	(void)e;
+	c->echo_rx++;
+	send_simple(c, sstp_wire_put_echo_response);
+	return next;
+}
+
+/* Echo Response, solicited or not: just traffic (Hello already reset). */
+static enum sstp_cstate
+act_traffic(struct sstp_ctrl *c, struct evctx *e, enum sstp_cstate next)
+{
+	(void)c;
+	(void)e;
+	return next;
+}
+
+/*
+ * Hello timer (MS-SSTP 3.1.2.3): on expiry send an Echo Request; after
+ * hello_fails further silent intervals close WITHOUT sending Abort.
+ */
+static enum sstp_cstate
+act_hello(struct sstp_ctrl *c, struct evctx *e, enum sstp_cstate next)
+{
+	if (c->hello_misses < c->conf.hello_fails) {
+		c->hello_misses++;
+		send_simple(c, sstp_wire_put_echo_request);
+		c->deadline = e->now + c->conf.hello_ms;
+		return next;
+	}
+	log_info("sstp: nothing received from the server for %llu ms",
+	    (unsigned long long)c->hello_misses * c->conf.hello_ms +
+	    c->conf.hello_ms);
+	set_quit(c, SSTP_QUIT_HELLO_TIMEOUT, NULL);
+	c->deadline = UINT64_MAX;
+	return SSTP_CS_CLOSED;
+}
+
+static enum sstp_cstate
+act_ignore(struct sstp_ctrl *c, struct evctx *e, enum sstp_cstate next)
+{
+	(void)e;
+	log_debug("sstp: ignored in %s", sstp_ctrl_state_name(c->state));
+	return next;
+}
+
+static enum sstp_cstate
+act_ignore_auth(struct sstp_ctrl *c, struct evctx *e, enum sstp_cstate next)
+{
+	(void)e;
+	log_info("sstp: authentication reported in %s: ignored "
+	    "(Call Connected is sent once, after the Ack)",
+	    sstp_ctrl_state_name(c->state));
+	return next;
+}
+
+/* Invalid or unknown message: Abort with the decoder's verdict. */
+static enum sstp_cstate
+act_abort_invalid(struct sstp_ctrl *c, struct evctx *e, enum sstp_cstate next)
+{
+	enum sstp_quit q = SSTP_QUIT_PROTOCOL_ERROR;
+
+	(void)next;
+	/* Row 22: an Ack offering no known hash is a hash problem. */
+	if (e->msg->type == SSTP_MSG_CALL_CONNECT_ACK &&
+	    e->v->status == SSTP_STATUS_VALUE_NOT_SUPPORTED &&
+	    e->v->attr_id == SSTP_ATTR_CRYPTO_BINDING_REQ) {
+		c->offered_hash = e->msg->hash_bitmask;
+		q = SSTP_QUIT_NO_COMMON_HASH;
+	}
+	log_warn("sstp: invalid %s (type 0x%04x) from server: %s "
+	    "(attribute %s)", sstp_msg_name(e->msg->type), e->msg->type,
+	    sstp_status_name(e->v->status), sstp_attr_name(e->v->attr_id));
+	return abort_with(c, e->now, e->v->status, e->v->attr_id, q);
+}
+
+/*
+ * Unsolicited Call Abort (MS-SSTP 3.1.5.x, PROTOCOL.md 3.4 rule 3):
+ * Call_Abort_In_Progress_2, send Call Abort, ABORT_STATE_TIMER_2.
+ */
+static enum sstp_cstate
+act_peer_abort(struct sstp_ctrl *c, struct evctx *e, enum sstp_cstate next)
+{
+	const struct sstp_status_info *si = first_status(e->msg);
+
+	if (si != NULL)
+		log_info("sstp: server aborted: %s (attribute %s)",
+		    sstp_status_name(si->status), sstp_attr_name(si->attr_id));
+	else
+		log_info("sstp: server aborted the call");
+	set_quit(c, SSTP_QUIT_PEER_ABORT, si);
+	send_simple(c, put_abort_empty);
+	c->deadline = e->now + c->conf.abort2_ms;
+	return next;
+}
+
+/* Abort answered while Call_Abort_Pending: stop timer 1, start timer 2. */
+static enum sstp_cstate
+act_abort_collision(struct sstp_ctrl *c, struct evctx *e,
+    enum sstp_cstate next)
+{
+	c->deadline = e->now + c->conf.abort2_ms;
+	return next;
+}
+
+/*
+ * Call Disconnect from the server (PROTOCOL.md 3.4 disconnect rule 3):
+ * Call_Disconnect_In_Progress_2, send Disconnect Ack, DISCONNECT_TIMER_2.
+ */
+static enum sstp_cstate
+act_peer_disconnect(struct sstp_ctrl *c, struct evctx *e,
+    enum sstp_cstate next)
+{
+	const struct sstp_status_info *si = first_status(e->msg);
+
+	log_info("sstp: server disconnected the call");
+	set_quit(c, SSTP_QUIT_PEER_DISCONNECT, si);
+	send_simple(c, sstp_wire_put_disconnect_ack);
+	c->deadline = e->now + c->conf.disc2_ms;
+	return next;
+}
+
+/* A repeated Disconnect is acked again (MS-SSTP 3.2.4.2); timer unchanged. */
+static enum sstp_cstate
+act_disconnect_ack_again(struct sstp_ctrl *c, struct evctx *e,
+    enum sstp_cstate next)
+{
+	(void)e;
+	send_simple(c, sstp_wire_put_disconnect_ack);
+	return next;
+}
+
+/* Orderly shutdown: Call_Disconnect_In_Progress_1, DISCONNECT_TIMER_1. */
+static enum sstp_cstate
+act_local_disconnect(struct sstp_ctrl *c, struct evctx *e,
+    enum sstp_cstate next)
+{
+	set_quit(c, SSTP_QUIT_LOCAL_DISCONNECT, NULL);
+	send_simple(c, put_disconnect_empty);
+	c->deadline = e->now + c->conf.disc1_ms;
+	return next;
+}
+
+/* Disconnect before anything was sent: just close. */
+static enum sstp_cstate
+act_close_local(struct sstp_ctrl *c, struct evctx *e, enum sstp_cstate next)
+{
+	(void)e;
+	set_quit(c, SSTP_QUIT_LOCAL_DISCONNECT, NULL);
+	c->deadline = UINT64_MAX;
+	return next;
+}
+
+/* Teardown timer fired or Disconnect Ack received: clean up. */
+static enum sstp_cstate
+act_cleanup(struct sstp_ctrl *c, struct evctx *e, enum sstp_cstate next)
+{
+	(void)e;
+	c->deadline = UINT64_MAX;
+	return next;
+}
+
+static enum sstp_cstate
+act_framing(struct sstp_ctrl *c, struct evctx *e, enum sstp_cstate next)
+{
+	(void)e;
+	log_info("sstp: cannot delineate the SSTP stream: closing");
+	set_quit(c, SSTP_QUIT_FRAMING_ERROR, NULL);
+	c->deadline = UINT64_MAX;
+	return next;
+}
+
+static enum sstp_cstate
+act_lower_down(struct sstp_ctrl *c, struct evctx *e, enum sstp_cstate next)
+{
+	(void)e;
+	set_quit(c, SSTP_QUIT_LOWER_DOWN, NULL);
+	c->deadline = UINT64_MAX;
+	return next;
+}
+
+static const struct ctrl_row *
+row_find(enum sstp_cstate st, enum ctrl_event ev)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof ctrl_table / sizeof ctrl_table[0]; i++)
+		if (ctrl_table[i].state == st && ctrl_table[i].ev == ev)
+			return &ctrl_table[i];
+	for (i = 0; i < sizeof ctrl_table / sizeof ctrl_table[0]; i++)
+		if (ctrl_table[i].state == ANY_STATE && ctrl_table[i].ev == ev)
+			return &ctrl_table[i];
+	return NULL;
+}
+
+/* A (state, event) pair missing from the table (PROTOCOL.md 3.4, row 25). */
+static enum sstp_cstate
+unlisted(struct sstp_ctrl *c, enum ctrl_event ev, struct evctx *e)
+{
+	if (state_is_pending(c->state)) {
+		log_debug("sstp: %s ignored in %s", event_name(ev),
+		    sstp_ctrl_state_name(c->state));
+		return c->state;
+	}
+	if (event_is_rx(ev)) {
+		log_warn("sstp: unexpected %s in %s",
+		    e->msg != NULL ? sstp_msg_name(e->msg->type) : "?",
+		    sstp_ctrl_state_name(c->state));
+		return abort_with(c, e->now,
+		    SSTP_STATUS_UNACCEPTED_FRAME_RECEIVED, SSTP_ATTR_NO_ERROR,
+		    SSTP_QUIT_PROTOCOL_ERROR);
+	}
+	log_warn("sstp: %s in %s: ignored", event_name(ev),
+	    sstp_ctrl_state_name(c->state));
+	return c->state;
+}
+
+static int
+dispatch(struct sstp_ctrl *c, enum ctrl_event ev, struct evctx *e)
+{
+	const struct ctrl_row *row;
+	enum sstp_cstate old = c->state, next;
+
+	if (old == SSTP_CS_CLOSED) {
+		log_trace("sstp: %s after close: ignored", event_name(ev));
+		return 0;
+	}
+	c->in_dispatch = true;
+	if ((row = row_find(old, ev)) != NULL)
+		next = row->act(c, e, row->next);
+	else
+		next = unlisted(c, ev, e);
+	c->state = next;
+	log_debug("sstp: state %s -> %s on %s", sstp_ctrl_state_name(old),
+	    sstp_ctrl_state_name(next), event_name(ev));
+	/* Notifications run after the state change, close last and once. */
+	if (next != SSTP_CS_CLOSED) {
+		if ((e->notify & N_PPP_START) != 0)
+			c->ops->ppp_start(c->arg);
+		if ((e->notify & N_ESTABLISHED) != 0)
+			c->ops->established(c->arg);
+	} else
+		c->ops->close(c->arg);
+	c->in_dispatch = false;
+	return 0;
+}
+
+static int
+run_event(struct sstp_ctrl *c, enum ctrl_event ev, uint64_t now,
+    const struct sstp_ctrl_msg *m, const struct sstp_verdict *v,
+    const uint8_t *hlak)
+{
+	struct evctx e;
+
+	if (c == NULL || c->ops == NULL)
+		return -EINVAL;
+	if (c->in_dispatch) {
+		log_err("sstp: re-entrant call on %s refused", event_name(ev));
+		return -EBUSY;
+	}
+	memset(&e, 0, sizeof e);
+	e.now = now;
+	e.msg = m;
+	e.v = v;
+	e.hlak = hlak;
+	return dispatch(c, ev, &e);
+}
+
+/* Defaults from MS-SSTP 3.1.2 and PROTOCOL.md 3.1. */
+void
+sstp_ctrl_conf_defaults(struct sstp_ctrl_conf *conf)
+{
+	memset(conf, 0, sizeof *conf);
+	conf->negotiation_ms = 60000;
+	conf->hello_ms = 60000;
+	conf->hello_fails = 1;
+	conf->connect_retries = 3;
+	conf->abort1_ms = 3000;
+	conf->abort2_ms = 1000;
+	conf->disc1_ms = 5000;
+	conf->disc2_ms = 1000;
+}
+
+/* Initialise a machine in Client_Call_Disconnected. */
+int
+sstp_ctrl_init(struct sstp_ctrl *c, const struct sstp_ctrl_conf *conf,
+    const struct sstp_ctrl_ops *ops, void *arg)
+{
+	if (c == NULL || conf == NULL || ops == NULL || ops->send == NULL ||
+	    ops->ppp_start == NULL || ops->established == NULL ||
+	    ops->close == NULL)
+		return -EINVAL;
+	memset(c, 0, sizeof *c);
+	c->conf = *conf;
+	c->conf.cert_sha1 = NULL;
+	c->conf.cert_sha256 = NULL;
+	if (conf->cert_sha1 != NULL) {
+		memcpy(c->cert_sha1, conf->cert_sha1, sizeof c->cert_sha1);
+		c->have_sha1 = true;
+	}
+	if (conf->cert_sha256 != NULL) {
+		memcpy(c->cert_sha256, conf->cert_sha256,
+		    sizeof c->cert_sha256);
+		c->have_sha256 = true;
+	}
+	c->ops = ops;
+	c->arg = arg;
+	c->state = SSTP_CS_DISCONNECTED;
+	c->deadline = UINT64_MAX;
+	c->hash = SSTP_HASH_NONE;
+	return 0;
+}
+
+/* Send the Call Connect Request. */
+int
+sstp_ctrl_start(struct sstp_ctrl *c, uint64_t now)
+{
+	return run_event(c, EV_START, now, NULL, NULL, NULL);
+}
+
+static enum ctrl_event
+msg_event(uint16_t type)
+{
+	switch (type) {
+	case SSTP_MSG_CALL_CONNECT_REQUEST:
+		return EV_RX_REQUEST;
+	case SSTP_MSG_CALL_CONNECT_ACK:
+		return EV_RX_ACK;
+	case SSTP_MSG_CALL_CONNECT_NAK:
+		return EV_RX_NAK;
+	case SSTP_MSG_CALL_CONNECTED:
+		return EV_RX_CONNECTED;
+	case SSTP_MSG_CALL_ABORT:
+		return EV_RX_ABORT;
+	case SSTP_MSG_CALL_DISCONNECT:
+		return EV_RX_DISCONNECT;
+	case SSTP_MSG_CALL_DISCONNECT_ACK:
+		return EV_RX_DISCONNECT_ACK;
+	case SSTP_MSG_ECHO_REQUEST:
+		return EV_RX_ECHO_REQUEST;
+	case SSTP_MSG_ECHO_RESPONSE:
+		return EV_RX_ECHO_RESPONSE;
+	default:
+		return EV_RX_UNKNOWN;
+	}
+}
+
+/* One whole control packet from the server. */
+int
+sstp_ctrl_input(struct sstp_ctrl *c, uint64_t now, const uint8_t *pkt,
+    size_t len)
+{
+	struct sstp_ctrl_msg m;
+	struct sstp_verdict v;
+	enum ctrl_event ev;
+	int r;
+
+	if (c == NULL || (pkt == NULL && len != 0))
+		return -EINVAL;
+	if (c->in_dispatch)
+		return -EBUSY;
+	sstp_ctrl_rx_any(c, now);
+	r = sstp_wire_decode_ctrl(pkt, len, &m, &v);
+	if (r == 0)
+		ev = msg_event(m.type);
+	else if (r == -ENOTSUP)
+		ev = EV_RX_UNKNOWN;
+	else if (m.type == SSTP_MSG_CALL_ABORT ||
+	    m.type == SSTP_MSG_CALL_DISCONNECT) {
+		/*
+		 * XX: a damaged Abort or Disconnect is still honoured: the
+		 * peer is leaving either way, and answering it with our own
+		 * Abort would only delay the teardown.
+		 */
+		log_warn("sstp: malformed %s (%s) treated as such",
+		    sstp_msg_name(m.type), sstp_status_name(v.status));
+		ev = msg_event(m.type);
+	} else
+		ev = EV_RX_INVALID;
+	return run_event(c, ev, now, &m, &v, NULL);
+}
+
+/* Any received packet restarts the Hello timer (MS-SSTP 3.1.2.3). */
+void
+sstp_ctrl_rx_any(struct sstp_ctrl *c, uint64_t now)
+{
+	if (c == NULL || c->state != SSTP_CS_CALL_CONNECTED)
+		return;
+	c->hello_misses = 0;
+	c->deadline = now + c->conf.hello_ms;
+}
+
+/* PPP authentication finished with this HLAK. */
+int
+sstp_ctrl_auth_done(struct sstp_ctrl *c, uint64_t now,
+    const uint8_t hlak[SSTP_HLAK_LEN])
+{
+	if (hlak == NULL)
+		return -EINVAL;
+	return run_event(c, EV_AUTH_DONE, now, NULL, NULL, hlak);
+}
+
+/* Orderly shutdown with Call Disconnect. */
+int
+sstp_ctrl_disconnect(struct sstp_ctrl *c, uint64_t now)
+{
+	return run_event(c, EV_DISCONNECT, now, NULL, NULL, NULL);
+}
+
+/* The stream cannot be delineated: close, send nothing. */
+int
+sstp_ctrl_framing_error(struct sstp_ctrl *c)
+{
+	return run_event(c, EV_FRAMING_ERROR, 0, NULL, NULL, NULL);
+}
+
+/* TCP/TLS is gone: close, send nothing. */
+int
+sstp_ctrl_lower_down(struct sstp_ctrl *c)
+{
+	return run_event(c, EV_LOWER_DOWN, 0, NULL, NULL, NULL);
+}
+
+/* Deadline handler. */
+int
+sstp_ctrl_timer(struct sstp_ctrl *c, uint64_t now)
+{
+	if (c == NULL)
+		return -EINVAL;
+	if (c->deadline == UINT64_MAX || now < c->deadline)
+		return 0;
+	return run_event(c, EV_TIMEOUT, now, NULL, NULL, NULL);
+}
+
+/* Next deadline. */
+uint64_t
+sstp_ctrl_deadline(const struct sstp_ctrl *c)
+{
+	return c->deadline;
+}
+
+static bool
+data_ok(const struct sstp_ctrl *c, bool ppp_control)
+{
+	switch (c->state) {
+	case SSTP_CS_ACK_RECEIVED:
+		return ppp_control;
+	case SSTP_CS_CALL_CONNECTED:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* May a PPP frame from the server be passed to PPP? */
+bool
+sstp_ctrl_rx_data_ok(const struct sstp_ctrl *c, bool ppp_control)
+{
+	return data_ok(c, ppp_control);
+}
+
+/* May a PPP frame from PPP be sent to the server? */
+bool
+sstp_ctrl_tx_data_ok(const struct sstp_ctrl *c, bool ppp_control)
+{
+	return data_ok(c, ppp_control);
+}
+
+/* Current state. */
+enum sstp_cstate
+sstp_ctrl_state(const struct sstp_ctrl *c)
+{
+	return c->state;
+}
+
+/* Hash chosen from the Ack (SSTP_HASH_NONE before). */
+enum sstp_hash
+sstp_ctrl_hash(const struct sstp_ctrl *c)
+{
+	return c->hash;
+}
+
+/* Quit reason (first recorded). */
+enum sstp_quit
+sstp_ctrl_quit(const struct sstp_ctrl *c)
+{
+	return c->quit;
+}
+
+/* Peer Status Info behind the quit reason. */
+bool
+sstp_ctrl_peer_status(const struct sstp_ctrl *c, struct sstp_status_info *si)
+{
+	if (!c->quit_peer)
+		return false;
+	if (si != NULL)
+		*si = c->peer_status;
+	return true;
+}
+
+/* Human one-liner for the quit reason. */
+int
+sstp_ctrl_quit_message(const struct sstp_ctrl *c, char *buf, size_t bufsz)
+{
+	struct wbuf w;
+
+	if (buf == NULL || bufsz == 0)
+		return -EINVAL;
+	buf[0] = '\0';
+	wbuf_init(&w, buf, bufsz);
+	switch (c->quit) {
+	case SSTP_QUIT_NONE:
+		wbuf_printf(&w, "no error");
+		break;
+	case SSTP_QUIT_LOCAL_DISCONNECT:
+		wbuf_printf(&w, "disconnected on request");
+		break;
+	case SSTP_QUIT_PEER_DISCONNECT:
+		wbuf_printf(&w, "server disconnected the call");
+		break;
+	case SSTP_QUIT_PEER_ABORT:
+		wbuf_printf(&w, "server aborted the call");
+		break;
+	case SSTP_QUIT_NAK_RETRIES:
+		wbuf_printf(&w, "server refused the Call Connect Request "
+		    "%u times", c->retries + 1);
+		break;
+	case SSTP_QUIT_NEGOTIATION_TIMEOUT:
+		wbuf_printf(&w, "no answer to the Call Connect Request after "
+		    "%u tries", c->retries + 1);
+		break;
+	case SSTP_QUIT_HELLO_TIMEOUT:
+		wbuf_printf(&w, "server silent for %llu s, connection presumed "
+		    "dead", ((unsigned long long)c->conf.hello_fails + 1) *
+		    c->conf.hello_ms / 1000);
+		break;
+	case SSTP_QUIT_PROTOCOL_ERROR:
+		wbuf_printf(&w, "SSTP protocol error, aborted with %s "
+		    "(attribute %s)", sstp_status_name(c->local_status),
+		    sstp_attr_name(c->local_attr));
+		break;
+	case SSTP_QUIT_FRAMING_ERROR:
+		wbuf_printf(&w, "invalid SSTP framing from server, connection "
+		    "dropped");
+		break;
+	case SSTP_QUIT_NO_COMMON_HASH:
+		wbuf_printf(&w, "server offers no acceptable crypto binding "
+		    "hash (offered 0x%02x: %s)%s", c->offered_hash,
+		    sstp_hash_name(c->offered_hash & SSTP_HASH_KNOWN),
+		    c->conf.require_sha256 ? ", SHA256 required" : "");
+		break;
+	case SSTP_QUIT_LOWER_DOWN:
+		wbuf_printf(&w, "connection to the server lost");
+		break;
+	case SSTP_QUIT_AUTH_TIMEOUT:
+		wbuf_printf(&w, "PPP authentication not completed within "
+		    "%u s", c->conf.negotiation_ms / 1000);
+		break;
+	default:
+		wbuf_printf(&w, "internal error");
+		break;
+	}
+	if (c->quit_peer)
+		wbuf_printf(&w, " (%s: %s, attribute %s)",
+		    c->quit == SSTP_QUIT_NAK_RETRIES ? "NAK" : "status",
+		    sstp_status_name(c->peer_status.status),
+		    sstp_attr_name(c->peer_status.attr_id));
+	if (wbuf_error(&w) != 0)
+		return -ENOSPC;
+	return (int)w.len;
+}

@@ -1,0 +1,196 @@
+/*
+ * cmdline.h - sstpc's command line: the option table, a pure re-entrant
+ * parser into struct sstpc_config, the generated --help text, and the
+ * documented exit statuses.
+ *
+ * Usage:	sstpc [options] <server>[:port] [[--] pppd-options]
+ *		pppd pty "sstpc --nolaunchpppd [options] <server>[:port]"
+ *
+ * Argument rules (GNU getopt_long compatible, as in sstp-client 1.0.18):
+ * - Options may come before or after the server (permutation).  The first
+ *   non-option argument is the server; every later non-option argument is
+ *   passed to pppd verbatim and in order, and so is everything after "--".
+ *   Arguments starting with '-' before "--" are sstpc options, so pppd
+ *   options starting with '-' must follow "--".
+ * - "--name value" and "--name=value"; unique prefixes of long names are
+ *   accepted ("--nolaunch"); the last occurrence of an option wins.
+ * - Options with an optional argument (--log-syslog [sock], --log-file
+ *   [path]) take "=value", or consume the next argument only when it starts
+ *   with '/' or '.' (a path).  1.0.18 consumed any next argument that did
+ *   not start with '-', which swallowed the server name in
+ *   "sstpc --log-syslog vpn.example.com"; a server can never start with
+ *   '/' or '.', so this rule keeps every documented use working.
+ * - Secrets on the command line (--password, a password inside --proxy) are
+ *   copied into the config and the argv bytes are zeroed at once, even when
+ *   parsing fails later.
+ */
+#ifndef SSTPC_CMDLINE_H
+#define SSTPC_CMDLINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "util/log.h"
+#include "wire/url.h"
+
+/*
+ * Exit statuses of sstpc (documented in sstpc(8), EXIT STATUS).  main maps
+ * the session's single quit reason onto one of these.
+ */
+enum sstpc_exit {
+	SSTPC_EXIT_OK = 0,	/* clean disconnect (either side) */
+	SSTPC_EXIT_FAILURE = 1,	/* generic/internal failure */
+	SSTPC_EXIT_USAGE = 2,	/* bad command line or configuration */
+	SSTPC_EXIT_CONNECT = 3,	/* resolve/connect, or proxy refused */
+	SSTPC_EXIT_TLS = 4,	/* TLS handshake or certificate check */
+	SSTPC_EXIT_HTTP = 5,	/* SSTP_DUPLEX_POST not answered with 200 */
+	SSTPC_EXIT_SSTP = 6,	/* SSTP negotiation: NAK, timeout, abort */
+	SSTPC_EXIT_AUTH = 7,	/* PPP auth or crypto binding refused */
+	SSTPC_EXIT_PEER = 8,	/* peer disconnected or went silent */
+	SSTPC_EXIT_PPPD = 9,	/* pppd failed to start or exited in error */
+	SSTPC_EXIT_SIGNAL = 10	/* SIGTERM/SIGINT/SIGHUP: clean shutdown */
+};
+
+/* cmdline_parse() results besides 0 (run) and -1 (error). */
+#define CMDLINE_HELP	1
+#define CMDLINE_VERSION	2
+
+#define CFG_USER_MAX	256
+#define CFG_PASS_MAX	256	/* bytes of password incl. NUL */
+#define CFG_PIN_LEN	32	/* SHA-256 */
+
+/* Protocol version numbers as on the wire (= OpenSSL's TLS1_x_VERSION). */
+#define CFG_TLS_1_0	0x0301
+#define CFG_TLS_1_1	0x0302
+#define CFG_TLS_1_2	0x0303
+#define CFG_TLS_1_3	0x0304
+
+#define CFG_CONNECT_TIMEOUT	10	/* s, as 1.0.18 */
+#define CFG_HANDSHAKE_TIMEOUT	60	/* s, MS-SSTP 4.1 HTTP wait */
+#define CFG_HELLO_INTERVAL	60	/* s, MS-SSTP 3.1.2 Hello timer */
+#define CFG_TIMEOUT_MAX		3600
+#define CFG_LOG_FILE_DEFAULT	"/var/log/sstpc.log"
+
+enum cfg_pw_source {
+	CFG_PW_NONE = 0,
+	CFG_PW_ARGV,		/* --password (discouraged) */
+	CFG_PW_FD,		/* --password-fd N */
+	CFG_PW_FILE		/* --password-file PATH */
+};
+
+/*
+ * Every setting of a run.  Strings that are not secrets point into argv
+ * (which outlives the run); secrets are copied into fixed arrays and wiped
+ * by cmdline_free().
+ */
+struct sstpc_config {
+	/* Server */
+	const char	*server_arg;	/* the server argument as given */
+	struct url	 server;	/* parsed server (no credentials) */
+	const char	*host_override;	/* --host NAME or NULL */
+	char		 name[URL_HOST_MAX]; /* Host: header and cert name */
+	char		 sni[URL_HOST_MAX]; /* SNI to send, "" for none */
+	const char	*uuid;		/* --uuid correlation ID or NULL */
+
+	/* TLS and certificates */
+	const char	*ca_cert;	/* added to the system store */
+	const char	*ca_path;
+	const char	*crl_file;
+	const char	*crl_path;
+	bool		 cert_warn;	/* chain/name failure only warns */
+	bool		 has_pin;
+	uint8_t		 pin_sha256[CFG_PIN_LEN]; /* leaf DER SHA-256 */
+	const char	*sni_arg;	/* --sni NAME or NULL */
+	bool		 no_sni;	/* --no-sni */
+	bool		 tls_ext;	/* --tls-ext seen (SNI, the default) */
+	int		 tls_min;	/* CFG_TLS_x, default 1.2 */
+	int		 tls_max;	/* CFG_TLS_x, 0 = highest supported */
+	bool		 require_sha256; /* refuse SHA-1 crypto binding */
+
+	/* Connection */
+	bool		 has_proxy;
+	struct url	 proxy;		/* --proxy (password is a secret) */
+	bool		 proxy_env;	/* use $https_proxy/$http_proxy */
+	unsigned	 connect_timeout;	/* s */
+	unsigned	 handshake_timeout;	/* s: TLS + HTTP exchange */
+	unsigned	 hello_interval;	/* s */
+	bool		 save_server_route;
+
+	/* Authentication */
+	const char	*user;		/* --user or NULL */
+	enum cfg_pw_source pw_source;
+	int		 password_fd;	/* --password-fd, -1 if none */
+	const char	*password_file;	/* --password-file or NULL */
+	bool		 has_password;	/* password[] holds the secret */
+	char		 password[CFG_PASS_MAX];
+	bool		 eap_auth;	/* --eap-auth (not implemented yet) */
+
+	/* pppd */
+	bool		 nolaunchpppd;	/* pty mode: stdin/stdout is pppd */
+	const char	*pppd_path;	/* default SSTPC_PPPD_PATH */
+	const char	*ipparam;	/* names the sstp-api socket */
+	char		**pppd_args;	/* NULL-terminated, in order */
+	size_t		 n_pppd_args;
+
+	/* Privileges */
+	const char	*priv_user;
+	const char	*priv_group;
+	const char	*priv_dir;
+	bool		 priv_user_given;	/* else the configured default */
+	bool		 priv_group_given;
+
+	/* Logging: log.path is the file or syslog socket of log.sink. */
+	struct log_conf	 log;
+	bool		 debug;		/* --debug: level at least 3 */
+};
+
+/* Fill *cfg with the defaults (no allocation). */
+void	cmdline_defaults(struct sstpc_config *cfg);
+
+/*
+ * Parse argv into *cfg (cmdline_defaults() is applied first).  Returns 0 to
+ * run, CMDLINE_HELP, CMDLINE_VERSION, or -1 with a one-line message naming
+ * the problem in err (main prints it and exits SSTPC_EXIT_USAGE).  Always
+ * call cmdline_free() afterwards.  Re-entrant: no global state.
+ */
+int	cmdline_parse(struct sstpc_config *cfg, int argc, char **argv,
+	    char *err, size_t errlen);
+
+/* Zeroize secrets and free what cmdline_parse() allocated. */
+void	cmdline_free(struct sstpc_config *cfg);
+
+/* Print the --help text, generated from the option table. */
+void	cmdline_usage(FILE *fp);
+
+/* Print the --version text. */
+void	cmdline_version(FILE *fp);
+
+/* Number of entries in the option table, and the long name of entry i. */
+size_t	cmdline_option_count(void);
+const char *cmdline_option_name(size_t i);
+
+/*
+ * Read the password from --password-fd or --password-file into
+ * cfg->password (up to the first newline, CR LF stripped, at most
+ * CFG_PASS_MAX - 1 bytes).  The descriptor is left open.  Returns 0 (also
+ * when no such source was given) or -1 with a message in err.
+ */
+int	cmdline_load_password(struct sstpc_config *cfg, char *err,
+	    size_t errlen);
+
+/*
+ * With --proxy-env and no --proxy: take the proxy from https_proxy, else
+ * http_proxy (values passed in by main), unless no_proxy ("*" or a comma
+ * list of host names / domain suffixes) matches the server.  Returns 0 or
+ * -1 with a message in err.
+ */
+int	cmdline_proxy_from_env(struct sstpc_config *cfg,
+	    const char *https_proxy, const char *http_proxy,
+	    const char *no_proxy, char *err, size_t errlen);
+
+/* Short description of an exit status, for logs ("TLS failure"). */
+const char *cmdline_exit_text(int status);
+
+#endif /* SSTPC_CMDLINE_H */
