@@ -18,7 +18,6 @@
 #include "crypto/crypto.h"
 #include "util/log.h"
 #include "crypto/ms_funcs.h"
-#include "crypto/sstp_bind.h"
 #include "ppp/eap_peer.h"
 #include "ppp/ppp_cp.h"
 
@@ -469,24 +468,3 @@ eap_peer_mppe_keys(const struct eap_peer *p, uint8_t send[16],
 	return ms_chapv2_client_keys(p->password, p->nt_resp, send, recv);
 }
 
-/* The SSTP HLAK: MSK[0..31] (MS-SSTP 3.2.5.2.2). */
-int
-eap_peer_hlak(const struct eap_peer *p, uint8_t hlak[32])
-{
-	uint8_t send[16], recv[16];
-	int r;
-
-	/*
-	 * MS-SSTP 3.2.5.2.2 / PROTOCOL.md 4.1: the HLAK is MSK[0..31]; the
-	 * EAP-MSCHAPv2 MSK starts MasterSendKey | MasterReceiveKey, the
-	 * same 32 octets as the plain MS-CHAPv2 HLAK.
-	 */
-	r = eap_peer_mppe_keys(p, send, recv);
-	if (r == 0)
-		r = sstp_bind_hlak(send, sizeof send, recv, sizeof recv, hlak);
-	else
-		memset(hlak, 0, 32);
-	explicit_bzero(send, sizeof send);
-	explicit_bzero(recv, sizeof recv);
-	return r;
-}

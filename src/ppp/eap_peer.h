@@ -107,14 +107,10 @@ int	eap_peer_chap_input(struct eap_peer *, struct bcur info,
 	    struct wbuf *out);
 
 /*
- * eap_peer_hlak - after EAP_PEER_OK: the SSTP HLAK (PROTOCOL.md 4.1): the
- * first 32 octets of the EAP-MSCHAPv2 MSK, which is also the MS-CHAPv2
- * MasterSendKey | MasterReceiveKey.  Returns 0 or a negative errno.
- */
-int	eap_peer_hlak(const struct eap_peer *, uint8_t hlak[32]);
-/*
  * eap_peer_mppe_keys - after EAP_PEER_OK: the client's 16-octet
- * MasterSendKey and MasterReceiveKey (RFC 3079 3.3) for MPPE.
+ * MasterSendKey and MasterReceiveKey (RFC 3079 3.3) for MPPE; they are also
+ * the first 32 octets of the EAP-MSCHAPv2 MSK, from which the session
+ * derives the SSTP HLAK (PROTOCOL.md 4.1).  Returns 0 or a negative errno.
  */
 int	eap_peer_mppe_keys(const struct eap_peer *, uint8_t send[16],
 	    uint8_t recv[16]);

@@ -28,7 +28,6 @@
 #include "ppp/eap_proxy.h"
 #include "util/log.h"
 #include "crypto/ms_funcs.h"
-#include "crypto/sstp_bind.h"
 #include "ppp/ccp.h"
 #include "ppp/eap_peer.h"
 #include "ppp/lcp_mediate.h"
@@ -131,16 +130,16 @@ px_fail(struct eap_proxy *p, int code, const char *fmt, ...)
 	p->ops->fail(p->arg, code, msg);
 }
 
-/* Authentication done: HLAK to the owner, release what pppd sent. */
+/* Authentication done: keys to the owner, release what pppd sent. */
 static void
 px_auth_ok(struct eap_proxy *p, const char *how)
 {
-	uint8_t hlak[SSTP_HLAK_LEN];
+	struct ppp_auth_keys k;
 	size_t i;
 	int r;
 
 	/*
-	 * Once only: the binding was sent with the first HLAK.  A server that
+	 * Once only: the binding was sent with the first keys.  A server that
 	 * first asked for no authentication and authenticates later (or a
 	 * re-challenge) cannot be bound again: tolerated, not re-announced.
 	 */
@@ -148,21 +147,29 @@ px_auth_ok(struct eap_proxy *p, const char *how)
 		log_debug("authentication repeated after the binding: ignored");
 		return;
 	}
-	memset(hlak, 0, sizeof hlak);
-	if (how != NULL && (r = eap_peer_hlak(&p->peer, hlak)) != 0) {
-		explicit_bzero(hlak, sizeof hlak);
-		px_fail(p, SSTPC_EXIT_FAILURE, "cannot derive the HLAK: %s",
-		    strerror(-r));
-		return;
+	memset(&k, 0, sizeof k);
+	if (how != NULL) {
+		/*
+		 * MS-SSTP 3.2.5.2.2 / PROTOCOL.md 4.1: the EAP-MSCHAPv2 MSK
+		 * starts MasterSendKey | MasterReceiveKey, the same octets as
+		 * plain MS-CHAPv2's keys.
+		 */
+		r = eap_peer_mppe_keys(&p->peer, k.send, k.recv);
+		if (r != 0) {
+			ppp_auth_keys_clear(&k);
+			px_fail(p, SSTPC_EXIT_FAILURE, "cannot derive the "
+			    "MPPE keys: %s", strerror(-r));
+			return;
+		}
+		k.send_len = k.recv_len = 16;
 	}
 	log_info("%s", how != NULL ? how : "the server asks for no "
 	    "authentication: zero HLAK");
-	log_key("HLAK", hlak, sizeof hlak);
 	p->auth_ok = true;
 	p->phase = PX_NETWORK;
 	p->nak_deadline = UINT64_MAX;
-	p->ops->auth_done(p->arg, hlak);
-	explicit_bzero(hlak, sizeof hlak);
+	p->ops->auth_done(p->arg, &k);
+	ppp_auth_keys_clear(&k);
 	/* pppd's NCP requests held so far (RFC 1661 3.5: after auth). */
 	for (i = 0; i < PX_NHELD; i++) {
 		if (p->held[i].len == 0)

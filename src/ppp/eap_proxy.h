@@ -19,14 +19,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ppp/auth_keys.h"
+
 struct eap_proxy;
 
 struct eap_proxy_ops {
 	/* Send one raw PPP frame (FF 03 + protocol + information) on. */
 	void	(*to_server)(void *arg, const uint8_t *frame, size_t len);
 	void	(*to_pppd)(void *arg, const uint8_t *frame, size_t len);
-	/* Authentication succeeded: the 32-byte HLAK (PROTOCOL.md 4.1). */
-	void	(*auth_done)(void *arg, const uint8_t hlak[32]);
+	/*
+	 * Authentication succeeded: the keys it left (none when the server
+	 * asked for no authentication) for the crypto binding.
+	 */
+	void	(*auth_done)(void *arg, const struct ppp_auth_keys *keys);
 	/*
 	 * Authentication failed or cannot proceed: a one-line reason and
 	 * an exit status of cmdline.h (SSTPC_EXIT_AUTH usually).

@@ -2,7 +2,8 @@
  * session.c - one SSTP session: connect (directly or through an HTTP
  * proxy), TLS with verification before any HTTP byte, SSTP_DUPLEX_POST,
  * then the SSTP stream: framing, the control state machine, PPP data
- * to and from the bridge.  Every way out records one reason and one exit
+ * to and from the link (link/link.h: the session knows nothing else of
+ * the PPP side).  Every way out records one reason and one exit
  * status (session_set_reason), logged once by main.
  *
  * Callbacks only move bytes and record facts; decisions are taken by the
@@ -25,17 +26,17 @@
 #include <event2/event.h>
 
 #include "crypto/crypto.h"
-#include "util/log.h"
+#include "crypto/sstp_bind.h"
+#include "link/link.h"
+#include "link/pppd/pppd_link.h"
 #include "net/connect.h"
-#include "ppp/ppp_cp.h"
-#include "sys/priv.h"
-#include "wire/sstp_wire.h"
-#include "sstpc/sstpc.h"
 #include "net/tls_stream.h"
-
-#define SESSION_PTY_GRACE_MS	2000	/* pppd's LCP Terminate, pty mode */
-
-static void	session_grace_cb(evutil_socket_t, short, void *);
+#include "ppp/ppp_cp.h"
+#include "sstpc/sstpc.h"
+#include "sys/priv.h"
+#include "util/clock.h"
+#include "util/log.h"
+#include "wire/sstp_wire.h"
 
 static const char *const session_phase_name[] = {
 	"start", "connect", "proxy", "tls", "http", "sstp", "done"
@@ -44,16 +45,10 @@ static const char *const session_phase_name[] = {
 static size_t	session_proxy_input(struct sstpc *, const uint8_t *, size_t);
 static void	session_sstp_begin(struct sstpc *);
 
-uint64_t
-session_now(void)
-{
-	struct timespec ts;
+static void	session_stop(struct sstpc *);
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-void
+/* Record the first reason the session ends, with its exit status. */
+static void
 session_set_reason(struct sstpc *s, int exit_code, const char *fmt, ...)
 {
 	va_list ap;
@@ -68,14 +63,30 @@ session_set_reason(struct sstpc *s, int exit_code, const char *fmt, ...)
 	log_debug("session end reason (exit %d): %s", exit_code, s->reason);
 }
 
+/* The exit status for the way the PPP side ended. */
+static int
+session_link_exit(enum link_end end)
+{
+	switch (end) {
+	case LINK_END_OK:
+		return SSTPC_EXIT_OK;
+	case LINK_END_AUTH:
+		return SSTPC_EXIT_AUTH;
+	case LINK_END_PPP:
+		return SSTPC_EXIT_PPPD;
+	default:
+		return SSTPC_EXIT_FAILURE;
+	}
+}
+
 /* End the loop once the server side and the PPP side are both finished. */
 static void
 session_maybe_finish(struct sstpc *s)
 {
 	if (s->st != NULL || s->nc != NULL)
 		return;
-	if (s->br != NULL && !bridge_done(s->br)) {
-		bridge_stop(s->br, true);	/* the server side is gone */
+	if (s->link != NULL && !link_done(s->link)) {
+		link_stop(s->link, LINK_STOP_HANGUP);	/* the server is gone */
 		return;
 	}
 	s->phase = PHASE_DONE;
@@ -86,7 +97,7 @@ session_maybe_finish(struct sstpc *s)
 static void
 session_ctrl_sync(struct sstpc *s)
 {
-	uint64_t dl, now;
+	uint64_t dl;
 	struct timeval tv;
 
 	if (s->ctrl_timer == NULL)
@@ -96,10 +107,7 @@ session_ctrl_sync(struct sstpc *s)
 		evtimer_del(s->ctrl_timer);
 		return;
 	}
-	now = session_now();
-	dl = dl > now ? dl - now : 0;
-	tv.tv_sec = (time_t)(dl / 1000);
-	tv.tv_usec = (suseconds_t)((dl % 1000) * 1000);
+	tv = clock_until(dl, clock_now_ms());
 	evtimer_add(s->ctrl_timer, &tv);
 }
 
@@ -108,7 +116,7 @@ session_ctrl_timer_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct sstpc *s = arg;
 
-	sstp_ctrl_timer(&s->ctrl, session_now());
+	sstp_ctrl_timer(&s->ctrl, clock_now_ms());
 	session_ctrl_sync(s);
 }
 
@@ -126,7 +134,7 @@ session_drop_server(struct sstpc *s, bool graceful)
 		stream_free(s->st, graceful);
 		s->st = NULL;
 		if (s->established && s->t_end == 0)
-			s->t_end = session_now();
+			s->t_end = clock_now_ms();
 	}
 	if (s->phase_timer != NULL)
 		evtimer_del(s->phase_timer);
@@ -165,8 +173,8 @@ session_ctrl_ppp_start(void *arg)
 
 	log_info("SSTP call connect acknowledged; crypto binding hash %s",
 	    sstp_hash_name((uint8_t)sstp_ctrl_hash(&s->ctrl)));
-	if (s->br != NULL)
-		bridge_ppp_start(s->br);
+	if (s->link != NULL)
+		link_ppp_start(s->link);
 }
 
 static void
@@ -175,7 +183,7 @@ session_ctrl_established(void *arg)
 	struct sstpc *s = arg;
 
 	s->established = true;
-	s->t_established = session_now();
+	s->t_established = clock_now_ms();
 	log_info("SSTP call connected after %llu ms",
 	    (unsigned long long)(s->t_established - s->t_start));
 }
@@ -198,7 +206,7 @@ session_quit_exit(struct sstpc *s, enum sstp_quit q)
 		 * binding (MS-SSTP 3.3.5.2.3: verification failure -> Abort).
 		 */
 		if (s->auth_sent && !s->stopping && !s->data_rx &&
-		    session_now() - s->t_established < 3000)
+		    clock_now_ms() - s->t_established < 3000)
 			return SSTPC_EXIT_AUTH;
 		return SSTPC_EXIT_SSTP;
 	case SSTP_QUIT_AUTH_TIMEOUT:
@@ -226,8 +234,8 @@ session_ctrl_close(void *arg)
 		session_set_reason(s, code, "%s", msg);
 	log_debug("SSTP closed: %s", sstp_quit_name(q));
 	session_drop_server(s, true);
-	if (s->br != NULL)
-		bridge_stop(s->br, true);
+	if (s->link != NULL)
+		link_stop(s->link, LINK_STOP_HANGUP);
 	session_maybe_finish(s);
 }
 
@@ -238,11 +246,13 @@ static const struct sstp_ctrl_ops session_ctrl_ops = {
 	.close = session_ctrl_close,
 };
 
-/* --- PPP side entry points ----------------------------------------------- */
+/* --- the link's up-calls (link/link.h) ---------------------------------- */
 
-int
-session_send_ppp(struct sstpc *s, const uint8_t *frame, size_t len)
+/* A PPP frame from the link: send as an SSTP data packet (gated). */
+static int
+session_link_to_server(void *arg, const uint8_t *frame, size_t len)
 {
+	struct sstpc *s = arg;
 	struct wbuf w;
 	uint16_t proto = 0;
 	uint8_t *p;
@@ -271,29 +281,45 @@ session_send_ppp(struct sstpc *s, const uint8_t *frame, size_t len)
 	return 0;
 }
 
-void
-session_auth_done(struct sstpc *s, const uint8_t hlak[32], const char *how)
+/*
+ * PPP authentication done: the one place the HLAK is derived, from the keys
+ * the link reports (MS-SSTP 3.2.5.2.2, PROTOCOL.md 4.1), then Call
+ * Connected.  The first report wins.
+ */
+static void
+session_link_auth_done(void *arg, const struct ppp_auth_keys *k,
+    const char *how)
 {
+	struct sstpc *s = arg;
+	uint8_t hlak[SSTP_HLAK_LEN];
+
 	if (s->auth_sent || s->phase != PHASE_SSTP)
 		return;
 	if (sstp_ctrl_state(&s->ctrl) != SSTP_CS_ACK_RECEIVED)
 		return;
+	if (sstp_bind_hlak(k->send, k->send_len, k->recv, k->recv_len,
+	    hlak) < 0) {
+		log_warn("unusable key lengths %zu/%zu: zero HLAK", k->send_len,
+		    k->recv_len);
+		memset(hlak, 0, sizeof hlak);
+	}
+	log_key("HLAK", hlak, sizeof hlak);
 	s->auth_sent = true;
 	log_info("PPP authentication done (%s): sending Call Connected", how);
-	sstp_ctrl_auth_done(&s->ctrl, session_now(), hlak);
+	sstp_ctrl_auth_done(&s->ctrl, clock_now_ms(), hlak);
+	explicit_bzero(hlak, sizeof hlak);
 	session_ctrl_sync(s);
 }
 
-void
+/* The PPP side is gone (pppd exited / pty closed): orderly shutdown. */
+static void
 session_ppp_gone(struct sstpc *s, int exit_code, const char *why)
 {
-	if (s->grace_timer != NULL)
-		evtimer_del(s->grace_timer);
 	session_set_reason(s, exit_code, "%s", why);
 	if (s->phase == PHASE_SSTP && s->st != NULL &&
 	    sstp_ctrl_state(&s->ctrl) < SSTP_CS_ABORT_PENDING) {
 		/* Graceful path: Call Disconnect, wait for the Ack. */
-		sstp_ctrl_disconnect(&s->ctrl, session_now());
+		sstp_ctrl_disconnect(&s->ctrl, clock_now_ms());
 		session_ctrl_sync(s);
 		return;
 	}
@@ -302,73 +328,104 @@ session_ppp_gone(struct sstpc *s, int exit_code, const char *why)
 	session_maybe_finish(s);
 }
 
-void
-session_pause_server(struct sstpc *s, bool pause)
+static void
+session_link_gone(void *arg, enum link_end end, const char *why)
 {
+	session_ppp_gone(arg, session_link_exit(end), why);
+}
+
+/* The link gives up (e.g. --eap-auth refused): stop with its reason. */
+static void
+session_link_fail(void *arg, enum link_end end, const char *msg)
+{
+	struct sstpc *s = arg;
+
+	session_set_reason(s, session_link_exit(end), "%s", msg);
+	session_stop(s);
+}
+
+/* Back-pressure from the link: the one pause flag of the server stream. */
+static void
+session_link_pause_server(void *arg, bool pause)
+{
+	struct sstpc *s = arg;
+
+	if (s->server_paused == pause)
+		return;
+	s->server_paused = pause;
 	if (s->st != NULL)
 		stream_pause_input(s->st, pause);
 }
 
-bool
-session_server_full(struct sstpc *s)
+static bool
+session_link_server_full(void *arg)
 {
+	struct sstpc *s = arg;
+
 	return s->st == NULL || stream_tx_full(s->st);
 }
 
-int
-session_signal_pppd(struct sstpc *s, pid_t pid, int sig)
+/* Signal the link's child, through the monitor once privileges dropped. */
+static int
+session_link_signal_child(void *arg, pid_t pid, int sig)
 {
+	struct sstpc *s = arg;
+
 	if (s->mon.pid > 0)
 		return monitor_signal_pppd(&s->mon, sig);
 	return kill(pid, sig) < 0 ? -errno : 0;
 }
 
-void
+static int
+session_link_server_addr(void *arg, const char **name,
+    const struct sockaddr **sa, socklen_t *salen)
+{
+	struct sstpc *s = arg;
+
+	if (s->peer_salen == 0)
+		return -ENOTCONN;
+	*name = s->cfg->server.host;
+	*sa = (const struct sockaddr *)&s->peer_sa;
+	*salen = s->peer_salen;
+	return 0;
+}
+
+static const struct link_up session_link_up = {
+	.to_server = session_link_to_server,
+	.server_full = session_link_server_full,
+	.pause_server = session_link_pause_server,
+	.auth_done = session_link_auth_done,
+	.fail = session_link_fail,
+	.gone = session_link_gone,
+	.signal_child = session_link_signal_child,
+	.server_addr = session_link_server_addr,
+};
+
+/*
+ * Stop: the PPP side first, while the server link can still carry its LCP
+ * Terminate; when it is gone, session_ppp_gone() sends Call Disconnect.
+ */
+static void
 session_stop(struct sstpc *s)
 {
+	bool sstp_up = s->phase == PHASE_SSTP && s->st != NULL;
+
 	if (s->stopping) {
 		/* Second request: do not wait for anybody. */
 		log_warn("second stop request: closing at once");
 		session_drop_server(s, false);
-		if (s->br != NULL)
-			bridge_stop(s->br, true);
+		if (s->link != NULL)
+			link_stop(s->link, LINK_STOP_HANGUP);
 		event_base_loopexit(s->base, NULL);
 		return;
 	}
 	s->stopping = true;
-	/*
-	 * pppd first: its LCP Terminate still travels over SSTP, and when it
-	 * is gone session_ppp_gone() sends Call Disconnect.  In pty mode (or
-	 * before pppd runs) disconnect SSTP directly.
-	 */
-	if (s->br != NULL && !bridge_done(s->br)) {
+	if (s->link != NULL && !link_done(s->link)) {
 		/* Hang up at once if the server link is not up (yet). */
-		bridge_stop(s->br, s->phase != PHASE_SSTP || s->st == NULL);
+		link_stop(s->link, sstp_up ? LINK_STOP_ORDERLY :
+		    LINK_STOP_HANGUP);
 		return;
 	}
-	if (s->br != NULL && bridge_pty_open(s->br) && s->phase == PHASE_SSTP &&
-	    s->st != NULL && (sstp_ctrl_state(&s->ctrl) == SSTP_CS_ACK_RECEIVED ||
-	    sstp_ctrl_state(&s->ctrl) == SSTP_CS_CALL_CONNECTED)) {
-		/*
-		 * pty mode: pppd got the signal too (it passes it to its pty
-		 * command's group).  Give its LCP Terminate a moment to cross
-		 * before the Call Disconnect; pppd closing the pty ends the
-		 * wait early (session_ppp_gone()).
-		 */
-		struct timeval tv = { SESSION_PTY_GRACE_MS / 1000,
-		    (SESSION_PTY_GRACE_MS % 1000) * 1000 };
-
-		evtimer_add(s->grace_timer, &tv);
-		return;
-	}
-	session_ppp_gone(s, s->exit_code, s->reason);
-}
-
-static void
-session_grace_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct sstpc *s = arg;
-
 	session_ppp_gone(s, s->exit_code, s->reason);
 }
 
@@ -381,7 +438,7 @@ session_sstp_input(struct sstpc *s, const uint8_t *buf, size_t len)
 	struct sstp_frame fr;
 	struct bcur pl;
 	size_t off = 0;
-	uint64_t now = session_now();
+	uint64_t now = clock_now_ms();
 	uint16_t proto = 0;
 	char d[256];
 	int r, ctl;
@@ -420,10 +477,10 @@ session_sstp_input(struct sstpc *s, const uint8_t *buf, size_t len)
 			log_trace("PPP in: protocol 0x%04x, %zu bytes", proto,
 			    bcur_left(&pl));
 			if (ctl >= 0 && sstp_ctrl_rx_data_ok(&s->ctrl,
-			    ctl == 1) && s->br != NULL) {
+			    ctl == 1) && s->link != NULL) {
 				if (ctl == 0)
 					s->data_rx = true;
-				bridge_from_server(s->br, bcur_ptr(&pl),
+				link_from_server(s->link, bcur_ptr(&pl),
 				    bcur_left(&pl));
 			} else
 				log_trace("dropped a PPP frame from the server "
@@ -431,8 +488,8 @@ session_sstp_input(struct sstpc *s, const uint8_t *buf, size_t len)
 				    sstp_ctrl_state(&s->ctrl)));
 		}
 		off += fr.len;
-		/* The bridge may have asked us to stop reading. */
-		if (s->st != NULL && s->paused_by_bridge)
+		/* The link may have asked us to stop reading. */
+		if (s->st != NULL && s->server_paused)
 			break;
 	}
 	if (off > 0)
@@ -512,7 +569,7 @@ session_sstp_begin(struct sstpc *s)
 		return;
 	}
 	s->ctrl_timer = evtimer_new(s->base, session_ctrl_timer_cb, s);
-	sstp_ctrl_start(&s->ctrl, session_now());
+	sstp_ctrl_start(&s->ctrl, clock_now_ms());
 	session_ctrl_sync(s);
 }
 
@@ -694,8 +751,8 @@ session_stream_drained(void *arg)
 {
 	struct sstpc *s = arg;
 
-	if (s->br != NULL)
-		bridge_server_drained(s->br);
+	if (s->link != NULL)
+		link_server_drained(s->link);
 }
 
 static void
@@ -728,8 +785,8 @@ session_stream_closed(void *arg, int err, const char *msg)
 		session_drop_server(s, false);
 		sstp_ctrl_lower_down(&s->ctrl);
 		session_ctrl_sync(s);
-		if (s->br != NULL)
-			bridge_stop(s->br, true);
+		if (s->link != NULL)
+			link_stop(s->link, LINK_STOP_HANGUP);
 		session_maybe_finish(s);
 		break;
 	default:
@@ -884,7 +941,7 @@ session_stats_cb(evutil_socket_t sig, short what, void *arg)
 	log_info("stats: state %s, up %llu s, maxrss %ld KiB, fds %d, events "
 	    "%d, TLS %llu bytes in, %llu out, echo requests answered %u",
 	    sstp_ctrl_state_name(sstp_ctrl_state(&s->ctrl)),
-	    (unsigned long long)(s->established ? (session_now() -
+	    (unsigned long long)(s->established ? (clock_now_ms() -
 	    s->t_established) / 1000 : 0), ru.ru_maxrss, session_count_fds(),
 	    event_base_get_num_events(s->base, EVENT_BASE_COUNT_ADDED),
 	    (unsigned long long)in, (unsigned long long)out,
@@ -927,8 +984,8 @@ session_drop_privileges(struct sstpc *s)
 
 	if (geteuid() != 0)
 		return 0;
-	if (monitor_start(&s->mon, s->api != NULL ? api_srv_path(s->api) :
-	    NULL, s->br != NULL ? bridge_pid(s->br) : 0, err, sizeof err) < 0) {
+	if (monitor_start(&s->mon, link_sock_path(s->link),
+	    link_child_pid(s->link), err, sizeof err) < 0) {
 		session_set_reason(s, SSTPC_EXIT_FAILURE, "%s", err);
 		return -1;
 	}
@@ -947,6 +1004,29 @@ session_drop_privileges(struct sstpc *s)
 	return 0;
 }
 
+/*
+ * The PPP side: pppd, launched or (--nolaunchpppd) our parent.  The plugin
+ * socket and pppd are set up while we still hold the privileges for them,
+ * and before any byte from the network is parsed (STYLE.md 8.24).
+ */
+static struct link *
+session_link_new(struct sstpc *s)
+{
+	const struct sstpc_config *c = s->cfg;
+	struct pppd_link_conf pc;
+
+	memset(&pc, 0, sizeof pc);
+	pc.launch = !c->nolaunchpppd;
+	pc.pppd_path = c->pppd_path;
+	pc.pppd_args = (const char * const *)c->pppd_args;
+	pc.n_pppd_args = c->n_pppd_args;
+	pc.user = c->user;
+	pc.password = c->has_password ? c->password : NULL;
+	pc.eap_auth = c->eap_auth;
+	pc.ipparam = c->ipparam;
+	return pppd_link_new(s->base, &pc, &session_link_up, s);
+}
+
 int
 session_run(struct sstpc *s, const struct sstpc_config *cfg)
 {
@@ -956,7 +1036,7 @@ session_run(struct sstpc *s, const struct sstpc_config *cfg)
 
 	s->cfg = cfg;
 	s->mon.fd = -1;
-	s->t_start = session_now();
+	s->t_start = clock_now_ms();
 	s->exit_code = SSTPC_EXIT_OK;
 	signal(SIGPIPE, SIG_IGN);
 	s->base = event_base_new();
@@ -974,7 +1054,6 @@ session_run(struct sstpc *s, const struct sstpc_config *cfg)
 			evdns_base_load_hosts(s->dns, NULL);
 	}
 	s->phase_timer = evtimer_new(s->base, session_phase_timer_cb, s);
-	s->grace_timer = evtimer_new(s->base, session_grace_cb, s);
 	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
 		s->sig_ev[i] = evsignal_new(s->base, sigs[i], session_signal_cb,
 		    s);
@@ -1001,20 +1080,12 @@ session_run(struct sstpc *s, const struct sstpc_config *cfg)
 	 * while we still hold the privileges for them, and before any byte
 	 * from the network is parsed (STYLE.md 8.24).
 	 */
-	s->br = bridge_new(s);
-	if (s->br == NULL) {
+	s->link = session_link_new(s);
+	if (s->link == NULL) {
 		session_set_reason(s, SSTPC_EXIT_FAILURE, "out of memory");
 		goto out;
 	}
-	if (!cfg->has_password || cfg->nolaunchpppd) {
-		s->api = api_srv_new(s, err, sizeof err);
-		if (s->api == NULL) {
-			session_set_reason(s, SSTPC_EXIT_FAILURE, "%s", err);
-			goto out;
-		}
-	}
-	if ((cfg->nolaunchpppd ? bridge_attach_stdio(s->br, err, sizeof err) :
-	    bridge_launch(s->br, err, sizeof err)) < 0) {
+	if (link_start(s->link, err, sizeof err) < 0) {
 		session_set_reason(s, SSTPC_EXIT_PPPD, "%s", err);
 		goto out;
 	}
@@ -1027,14 +1098,10 @@ session_run(struct sstpc *s, const struct sstpc_config *cfg)
 		event_base_dispatch(s->base);
 out:
 	session_drop_server(s, false);
-	if (s->br != NULL) {
-		bridge_stats(s->br, &s->ppp_out, &s->ppp_in);
-		bridge_free(s->br);
-		s->br = NULL;
-	}
-	if (s->api != NULL) {
-		api_srv_free(s->api);
-		s->api = NULL;
+	if (s->link != NULL) {
+		link_stats(s->link, &s->ppp_out, &s->ppp_in);
+		link_free(s->link);
+		s->link = NULL;
 	}
 	/* The monitor removes the route and the socket as it exits. */
 	monitor_stop(&s->mon);
@@ -1045,8 +1112,6 @@ out:
 		event_free(s->ctrl_timer);
 	if (s->phase_timer != NULL)
 		event_free(s->phase_timer);
-	if (s->grace_timer != NULL)
-		event_free(s->grace_timer);
 	for (i = 0; i < sizeof s->sig_ev / sizeof s->sig_ev[0]; i++)
 		if (s->sig_ev[i] != NULL)
 			event_free(s->sig_ev[i]);

@@ -256,14 +256,18 @@ px_to_pppd_cb(void *arg, const uint8_t *frame, size_t len)
 }
 
 static void
-px_auth_done_cb(void *arg, const uint8_t hlak[32])
+px_auth_done_cb(void *arg, const struct ppp_auth_keys *keys)
 {
 	struct px *x = arg;
 	uint8_t send[16], recv[16], want[SSTP_HLAK_LEN], zero[SSTP_HLAK_LEN];
+	uint8_t hlak[SSTP_HLAK_LEN];
 	bool ok = false;
 
 	FUZZ_CHECK(!x->freeing);
-	FUZZ_CHECK(hlak != NULL);
+	FUZZ_CHECK(keys != NULL);
+	/* The HLAK the session derives from the reported keys. */
+	FUZZ_CHECK(sstp_bind_hlak(keys->send, keys->send_len, keys->recv,
+	    keys->recv_len, hlak) == 0);
 	FUZZ_CHECK(x->n_fail == 0);
 	FUZZ_CHECK(x->n_auth_done == 0);
 	x->n_auth_done++;

@@ -25,44 +25,47 @@
 
 #include <event2/event.h>
 
+#include "link/pppd/plugin_sock.h"
+#include "sstpc-plugin.h"
 #include "util/buf.h"
 #include "util/log.h"
-#include "sstpc-plugin.h"
-#include "crypto/sstp_bind.h"
-#include "sstpc/sstpc.h"
 
-#define API_MAX_CLIENTS	4
-#define API_RX_MAX	(SSTP_API_HDR_LEN + SSTP_API_MSG_MAX)
+#define PLUGIN_MAX_CLIENTS	4
+_Static_assert(SSTP_API_KEY_MAX <= PPP_AUTH_KEY_MAX,
+    "a plugin key must fit the link's key report");
+#define PLUGIN_RX_MAX	(SSTP_API_HDR_LEN + SSTP_API_MSG_MAX)
 
-struct api_client {
-	struct api_srv	*srv;
+struct plugin_client {
+	struct plugin_sock	*srv;
 	int		 fd;
 	struct event	*ev;
 	size_t		 len;
-	uint8_t		 buf[API_RX_MAX];
+	uint8_t		 buf[PLUGIN_RX_MAX];
 };
 
-struct api_srv {
-	struct sstpc		*s;
+struct plugin_sock {
+	struct event_base		*base;
+	const struct plugin_sock_ops	*ops;
+	void				*arg;
 	int			 fd;
 	struct event		*ev;
 	char			 path[sizeof ((struct sockaddr_un *)0)->sun_path];
-	struct api_client	*cl[API_MAX_CLIENTS];
+	struct plugin_client	*cl[PLUGIN_MAX_CLIENTS];
 };
 
 const char *
-api_srv_path(const struct api_srv *a)
+plugin_sock_path(const struct plugin_sock *a)
 {
 	return a->path;
 }
 
 static void
-api_client_free(struct api_client *c)
+plugin_client_free(struct plugin_client *c)
 {
-	struct api_srv *a = c->srv;
+	struct plugin_sock *a = c->srv;
 	int i;
 
-	for (i = 0; i < API_MAX_CLIENTS; i++)
+	for (i = 0; i < PLUGIN_MAX_CLIENTS; i++)
 		if (a->cl[i] == c)
 			a->cl[i] = NULL;
 	if (c->ev != NULL)
@@ -75,7 +78,7 @@ api_client_free(struct api_client *c)
 /* Send a reply; the socket is local and the reply tiny, so a short write
  * means the client is gone. */
 static void
-api_client_reply(struct api_client *c, const uint8_t *buf, size_t len)
+plugin_client_reply(struct plugin_client *c, const uint8_t *buf, size_t len)
 {
 	if (send(c->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT) != (ssize_t)len)
 		log_warn("sstp-api: cannot answer the plugin: %s",
@@ -83,46 +86,53 @@ api_client_reply(struct api_client *c, const uint8_t *buf, size_t len)
 }
 
 /* Handle one decoded message. */
+/* Handle one decoded message. */
 static void
-api_client_message(struct api_client *c, struct sstp_api_message *m)
+plugin_client_message(struct plugin_client *c, struct sstp_api_message *m)
 {
-	struct sstpc *s = c->srv->s;
-	uint8_t out[SSTP_API_HDR_LEN + 512], hlak[SSTP_HLAK_LEN];
+	struct plugin_sock *a = c->srv;
+	uint8_t out[SSTP_API_HDR_LEN + 512];
+	struct ppp_auth_keys k;
+	const struct sockaddr *sa;
+	const char *name;
+	socklen_t salen;
 	struct wbuf w;
 
 	wbuf_init(&w, out, sizeof out);
 	switch (m->type) {
 	case SSTP_API_MSG_AUTH:
-		if (sstp_bind_hlak(m->send_key, m->send_key_len, m->recv_key,
-		    m->recv_key_len, hlak) < 0) {
-			log_warn("sstp-api: unusable key lengths %u/%u",
-			    m->send_key_len, m->recv_key_len);
-			memset(hlak, 0, sizeof hlak);
-		}
-		log_key("MPPE send key (plugin)", m->send_key, m->send_key_len);
-		log_key("MPPE recv key (plugin)", m->recv_key, m->recv_key_len);
-		session_auth_done(s, hlak, m->send_key_len > 0 ?
-		    "MPPE keys from the pppd plugin" :
-		    "pppd plugin: no key material, zero HLAK");
-		explicit_bzero(hlak, sizeof hlak);
+		/* The codec bounds both keys by SSTP_API_KEY_MAX. */
+		memset(&k, 0, sizeof k);
+		k.send_len = m->send_key_len;
+		k.recv_len = m->recv_key_len;
+		memcpy(k.send, m->send_key, k.send_len);
+		memcpy(k.recv, m->recv_key, k.recv_len);
+		log_key("MPPE send key (plugin)", k.send, k.send_len);
+		log_key("MPPE recv key (plugin)", k.recv, k.recv_len);
+		a->ops->keys(a->arg, &k);
+		ppp_auth_keys_clear(&k);
 		sstp_api_build_ack(&w);
 		break;
 	case SSTP_API_MSG_ADDR:
-		sstp_api_build_ack_addr(&w, s->cfg->server.host,
-		    strlen(s->cfg->server.host), &s->peer_sa, s->peer_salen);
+		if (a->ops->server_addr(a->arg, &name, &sa, &salen) < 0) {
+			log_warn("sstp-api: address asked before the "
+			    "connection: no answer");
+			return;
+		}
+		sstp_api_build_ack_addr(&w, name, strlen(name), sa, salen);
 		break;
 	default:
 		log_debug("sstp-api: ignoring message type %u", m->type);
 		return;
 	}
 	if (wbuf_error(&w) == 0)
-		api_client_reply(c, out, w.len);
+		plugin_client_reply(c, out, w.len);
 }
 
 static void
-api_client_read_cb(evutil_socket_t fd, short what, void *arg)
+plugin_client_read_cb(evutil_socket_t fd, short what, void *arg)
 {
-	struct api_client *c = arg;
+	struct plugin_client *c = arg;
 	struct sstp_api_message m;
 	struct sstp_api_hdr h;
 	struct bcur cur;
@@ -133,7 +143,7 @@ api_client_read_cb(evutil_socket_t fd, short what, void *arg)
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n <= 0) {
-		api_client_free(c);
+		plugin_client_free(c);
 		return;
 	}
 	c->len += (size_t)n;
@@ -145,7 +155,7 @@ api_client_read_cb(evutil_socket_t fd, short what, void *arg)
 		if (r < 0) {
 			log_warn("sstp-api: bad message header from the plugin "
 			    "(%s): closing", strerror(-r));
-			api_client_free(c);
+			plugin_client_free(c);
 			return;
 		}
 		if (c->len < SSTP_API_HDR_LEN + (size_t)h.msg_len)
@@ -155,10 +165,10 @@ api_client_read_cb(evutil_socket_t fd, short what, void *arg)
 		if (r < 0) {
 			log_warn("sstp-api: malformed message from the plugin "
 			    "(%s): closing", strerror(-r));
-			api_client_free(c);
+			plugin_client_free(c);
 			return;
 		}
-		api_client_message(c, &m);
+		plugin_client_message(c, &m);
 		sstp_api_msg_clear(&m);
 		memmove(c->buf, c->buf + SSTP_API_HDR_LEN + h.msg_len,
 		    c->len - SSTP_API_HDR_LEN - h.msg_len);
@@ -168,10 +178,10 @@ api_client_read_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 static void
-api_accept_cb(evutil_socket_t lfd, short what, void *arg)
+plugin_accept_cb(evutil_socket_t lfd, short what, void *arg)
 {
-	struct api_srv *a = arg;
-	struct api_client *c;
+	struct plugin_sock *a = arg;
+	struct plugin_client *c;
 	struct ucred cr;
 	socklen_t crlen = sizeof cr;
 	int fd, i;
@@ -186,17 +196,17 @@ api_accept_cb(evutil_socket_t lfd, short what, void *arg)
 		close(fd);
 		return;
 	}
-	for (i = 0; i < API_MAX_CLIENTS && a->cl[i] != NULL; i++)
+	for (i = 0; i < PLUGIN_MAX_CLIENTS && a->cl[i] != NULL; i++)
 		;
-	c = i < API_MAX_CLIENTS ? calloc(1, sizeof *c) : NULL;
+	c = i < PLUGIN_MAX_CLIENTS ? calloc(1, sizeof *c) : NULL;
 	if (c == NULL) {
 		close(fd);
 		return;
 	}
 	c->srv = a;
 	c->fd = fd;
-	c->ev = event_new(a->s->base, fd, EV_READ | EV_PERSIST,
-	    api_client_read_cb, c);
+	c->ev = event_new(a->base, fd, EV_READ | EV_PERSIST,
+	    plugin_client_read_cb, c);
 	if (c->ev == NULL) {
 		close(fd);
 		free(c);
@@ -209,7 +219,7 @@ api_accept_cb(evutil_socket_t lfd, short what, void *arg)
 
 /* Only names that cannot escape the runtime directory. */
 static bool
-api_name_ok(const char *n)
+plugin_name_ok(const char *n)
 {
 	size_t i;
 
@@ -223,18 +233,17 @@ api_name_ok(const char *n)
 	return true;
 }
 
-struct api_srv *
-api_srv_new(struct sstpc *s, char *err, size_t errlen)
+struct plugin_sock *
+plugin_sock_new(struct event_base *base, const char *name,
+    const struct plugin_sock_ops *ops, void *arg, char *err, size_t errlen)
 {
 	const char *dir = SSTPC_RUNTIME_DIR;
-	const char *name = s->cfg->ipparam != NULL ? s->cfg->ipparam :
-	    "uds-sock";
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	struct api_srv *a;
+	struct plugin_sock *a;
 	struct stat st;
 	mode_t old;
 
-	if (!api_name_ok(name)) {
+	if (!plugin_name_ok(name)) {
 		snprintf(err, errlen, "--ipparam '%s' cannot name a socket "
 		    "(use letters, digits, '-', '_', '.')", name);
 		return NULL;
@@ -249,7 +258,9 @@ api_srv_new(struct sstpc *s, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	a->s = s;
+	a->base = base;
+	a->ops = ops;
+	a->arg = arg;
 	if ((size_t)snprintf(a->path, sizeof a->path, "%s/sstpc-%s", dir,
 	    name) >= sizeof a->path) {
 		snprintf(err, errlen, "socket path too long: %s/sstpc-%s", dir,
@@ -282,10 +293,10 @@ api_srv_new(struct sstpc *s, char *err, size_t errlen)
 	}
 	umask(old);
 	chmod(a->path, 0600);
-	a->ev = event_new(s->base, a->fd, EV_READ | EV_PERSIST, api_accept_cb,
+	a->ev = event_new(base, a->fd, EV_READ | EV_PERSIST, plugin_accept_cb,
 	    a);
 	if (a->ev == NULL) {
-		api_srv_free(a);
+		plugin_sock_free(a);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
@@ -295,15 +306,15 @@ api_srv_new(struct sstpc *s, char *err, size_t errlen)
 }
 
 void
-api_srv_free(struct api_srv *a)
+plugin_sock_free(struct plugin_sock *a)
 {
 	int i;
 
 	if (a == NULL)
 		return;
-	for (i = 0; i < API_MAX_CLIENTS; i++)
+	for (i = 0; i < PLUGIN_MAX_CLIENTS; i++)
 		if (a->cl[i] != NULL)
-			api_client_free(a->cl[i]);
+			plugin_client_free(a->cl[i]);
 	if (a->ev != NULL)
 		event_free(a->ev);
 	if (a->fd >= 0) {

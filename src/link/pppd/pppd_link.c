@@ -1,9 +1,10 @@
 /*
- * pppd_link.c - the PPP side of the session: pppd on a pty (launch mode) or
+ * pppd_link.c - the pppd link (link/link.h): pppd on a pty (launch mode) or
  * the pty master on stdin/stdout (pty mode, `pppd pty "sstpc
- * --nolaunchpppd ..."`), async-HDLC framing both ways, gating of frames
- * before the SSTP call is up, and watching authentication for the key
- * material of the crypto binding.
+ * --nolaunchpppd ..."`), async-HDLC framing both ways, holding frames
+ * until the SSTP call is acknowledged, and watching authentication for the
+ * key material of the crypto binding (snooping, the plugin socket, or
+ * sstpc's own EAP proxy).
  *
  * Data path: the pty is read in large chunks, decoded over whole buffers
  * and every frame is appended to the server stream, which writes many of
@@ -14,7 +15,9 @@
  * server is not read while the pty queue is (STYLE.md 8.11).
  *
  * Lifetime (launch mode): done only after both pty EOF and the reap of
- * pppd (tmux job.c), so no last words of pppd are lost.
+ * pppd (tmux job.c), so no last words of pppd are lost.  In pty mode pppd
+ * is our parent: an orderly stop gives its LCP Terminate a moment to cross
+ * (it got the signal too) before the link reports gone.
  */
 #include "config.h"
 
@@ -31,16 +34,19 @@
 
 #include <event2/event.h>
 
-#include "util/buf.h"
-#include "ppp/eap_proxy.h"
-#include "wire/hdlc.h"
-#include "util/log.h"
 #include "crypto/ms_funcs.h"
-#include "ppp/ppp_snoop.h"
-#include "link/pppd/pppd_spawn.h"
+#include "link/link.h"
+#include "link/pppd/plugin_sock.h"
 #include "link/pppd/pppd_args.h"
-#include "crypto/sstp_bind.h"
-#include "sstpc/sstpc.h"
+#include "link/pppd/pppd_link.h"
+#include "link/pppd/pppd_spawn.h"
+#include "ppp/eap_proxy.h"
+#include "ppp/ppp_snoop.h"
+#include "util/buf.h"
+#include "util/clock.h"
+#include "util/log.h"
+#include "sstpc/cmdline.h"	/* XXX: SSTPC_EXIT_AUTH until eap_proxy has its own failure class */
+#include "wire/hdlc.h"
 
 #define BRIDGE_RX_SIZE		(64 * 1024)
 #define BRIDGE_FRAME_BUF	(HDLC_MAX_FRAME + 64)
@@ -60,6 +66,7 @@ _Static_assert(BRIDGE_TX_HIGH + 2 * (HDLC_MAX_FRAME + 2) + 2 <= 64 * 1024,
     "bridge queue: HIGH plus one encoded frame must fit in half of 128 KiB");
 #define BRIDGE_KILL_MS		8000		/* SIGTERM -> SIGKILL */
 #define BRIDGE_KEY_GRACE_MS	3000		/* wait for the plugin's keys */
+#define BRIDGE_PTY_GRACE_MS	2000		/* pty mode: pppd's goodbye */
 
 struct bridge_held {
 	size_t		 len;
@@ -67,7 +74,10 @@ struct bridge_held {
 };
 
 struct bridge {
-	struct sstpc		*s;
+	struct link		 link;		/* first: the interface */
+	struct event_base	*base;
+	struct pppd_link_conf	 conf;
+	struct plugin_sock	*plugin;	/* NULL: no plugin socket */
 	bool			 launch;	/* we forked pppd */
 	int			 fd_in;
 	int			 fd_out;
@@ -83,10 +93,11 @@ struct bridge {
 	struct event		*chld;
 	struct event		*kill_timer;
 	struct event		*key_timer;
+	struct event		*grace_timer;	/* pty mode: orderly stop */
+	bool			 keys_reported;	/* auth_done went up */
 	bool			 ppp_started;
 	bool			 pppd_ready;	/* pppd has written to the pty */
 	bool			 rx_paused;	/* not reading pppd */
-	bool			 server_paused;	/* we paused the server */
 	struct hdlc_dec		 dec;
 	struct hdlc_enc		 enc;		/* negotiated send ACCM */
 	struct hdlc_enc		 enc_lcp;	/* LCP: always all (RFC 1662 7.1) */
@@ -107,13 +118,30 @@ struct bridge {
 
 static void	bridge_update(struct bridge *);
 static int	bridge_events(struct bridge *);
+static void	bridge_free(struct link *);
+
+#define BRIDGE(l)	((struct bridge *)(void *)(l))
+#define UP(b)		((b)->link.up)
+#define UPARG(b)	((b)->link.up_arg)
+
+/* Report the keys of the PPP authentication to the session, once. */
+static void
+bridge_report_keys(struct bridge *b, const struct ppp_auth_keys *k,
+    const char *how)
+{
+	if (b->keys_reported)
+		return;
+	b->keys_reported = true;
+	evtimer_del(b->key_timer);
+	UP(b)->auth_done(UPARG(b), k, how);
+}
 
 /* Report the end of the PPP side to the session once. */
 static void
 bridge_report_gone(struct bridge *b)
 {
 	char why[200], st[96];
-	int code = SSTPC_EXIT_OK;
+	enum link_end end = LINK_END_OK;
 
 	if (b->gone_reported)
 		return;
@@ -128,16 +156,19 @@ bridge_report_gone(struct bridge *b)
 		if (WIFEXITED(b->status)) {
 			int c = WEXITSTATUS(b->status);
 
+			/* pppd(8) EXIT STATUS: 11, 19 authentication. */
 			if (c == 11 || c == 19)
-				code = SSTPC_EXIT_AUTH;
+				end = LINK_END_AUTH;
 			else if (c != 0 && c != 5 && c != 16)
-				code = SSTPC_EXIT_PPPD;
+				end = LINK_END_PPP;
 		} else if (!b->term_sent)
-			code = SSTPC_EXIT_PPPD;
+			end = LINK_END_PPP;
 	}
 	if (b->kill_timer != NULL)
 		evtimer_del(b->kill_timer);
-	session_ppp_gone(b->s, code, why);
+	if (b->grace_timer != NULL)
+		evtimer_del(b->grace_timer);
+	UP(b)->gone(UPARG(b), end, why);
 }
 
 /* Send one PPP frame to the server (gated by the session). */
@@ -146,7 +177,7 @@ bridge_send_server(struct bridge *b, const uint8_t *f, size_t len)
 {
 	int r;
 
-	r = session_send_ppp(b->s, f, len);
+	r = UP(b)->to_server(UPARG(b), f, len);
 	if (r == 0) {
 		b->frames_out++;
 		b->bytes_out += len;
@@ -190,16 +221,14 @@ bridge_watch_accm(struct bridge *b, const uint8_t *f, size_t len,
 static void
 bridge_eap_sync(struct bridge *b)
 {
-	uint64_t dl = eap_proxy_deadline(b->eap), now = session_now();
+	uint64_t dl = eap_proxy_deadline(b->eap);
 	struct timeval tv;
 
 	if (dl == UINT64_MAX) {
 		evtimer_del(b->eap_timer);
 		return;
 	}
-	dl = dl > now ? dl - now : 0;
-	tv.tv_sec = (time_t)(dl / 1000);
-	tv.tv_usec = (suseconds_t)((dl % 1000) * 1000);
+	tv = clock_until(dl, clock_now_ms());
 	evtimer_add(b->eap_timer, &tv);
 }
 
@@ -208,7 +237,7 @@ static void
 bridge_to_server(struct bridge *b, const uint8_t *f, size_t len)
 {
 	if (b->eap != NULL) {
-		eap_proxy_from_pppd(b->eap, session_now(), f, len);
+		eap_proxy_from_pppd(b->eap, clock_now_ms(), f, len);
 		bridge_eap_sync(b);
 		return;
 	}
@@ -219,12 +248,11 @@ bridge_to_server(struct bridge *b, const uint8_t *f, size_t len)
 	bridge_send_server(b, f, len);
 }
 
-/* Derive the HLAK from what was seen and hand it to the session. */
+/* Authentication seen to succeed: find its keys for the session. */
 static void
 bridge_auth_success(struct bridge *b)
 {
-	const struct sstpc_config *cfg = b->s->cfg;
-	uint8_t send[16], recv[16], hlak[SSTP_HLAK_LEN];
+	struct ppp_auth_keys k;
 	bool mschap = b->snoop.method == PPP_AUTH_MSCHAPV2 ||
 	    b->snoop.method == PPP_AUTH_EAP_MSCHAPV2;
 	struct timeval tv = { BRIDGE_KEY_GRACE_MS / 1000,
@@ -232,19 +260,20 @@ bridge_auth_success(struct bridge *b)
 
 	log_info("PPP authentication succeeded (%s)",
 	    ppp_snoop_method_name(b->snoop.method));
-	if (cfg->has_password && mschap && b->snoop.have_nt_response) {
+	if (b->keys_reported)
+		return;		/* the plugin was first */
+	memset(&k, 0, sizeof k);
+	if (b->conf.password != NULL && mschap && b->snoop.have_nt_response) {
 		/* RFC 3079 3: the keys pppd derives, from our own copy. */
-		if (ms_chapv2_client_keys(cfg->password,
-		    b->snoop.nt_response, send, recv) == 0 &&
-		    sstp_bind_hlak(send, 16, recv, 16, hlak) == 0) {
-			log_key("MPPE send key", send, 16);
-			log_key("MPPE recv key", recv, 16);
-			session_auth_done(b->s, hlak, "keys derived from the "
+		if (ms_chapv2_client_keys(b->conf.password,
+		    b->snoop.nt_response, k.send, k.recv) == 0) {
+			k.send_len = k.recv_len = 16;
+			log_key("MPPE send key", k.send, 16);
+			log_key("MPPE recv key", k.recv, 16);
+			bridge_report_keys(b, &k, "keys derived from the "
 			    "snooped MS-CHAPv2 response");
 		}
-		explicit_bzero(send, sizeof send);
-		explicit_bzero(recv, sizeof recv);
-		explicit_bzero(hlak, sizeof hlak);
+		ppp_auth_keys_clear(&k);
 		ppp_snoop_clear(&b->snoop);
 		return;
 	}
@@ -255,12 +284,11 @@ bridge_auth_success(struct bridge *b)
 	 * there is no key material and the HLAK is zero (PROTOCOL.md 4.1).
 	 */
 	if ((mschap || b->snoop.method == PPP_AUTH_EAP_OTHER) &&
-	    b->s->api != NULL) {
+	    b->plugin != NULL) {
 		evtimer_add(b->key_timer, &tv);
 		return;
 	}
-	memset(hlak, 0, sizeof hlak);
-	session_auth_done(b->s, hlak, "no key material: zero HLAK");
+	bridge_report_keys(b, &k, "no key material: zero HLAK");
 }
 
 /* The plugin did not deliver keys in time: zero HLAK, loudly. */
@@ -268,15 +296,40 @@ static void
 bridge_key_timer_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct bridge *b = arg;
-	uint8_t hlak[SSTP_HLAK_LEN] = { 0 };
+	struct ppp_auth_keys k;
 
-	if (b->s->auth_sent)
+	if (b->keys_reported)
 		return;		/* the plugin's keys came in time */
 	log_warn("no MPPE keys from the pppd plugin (is sstp-pppd-plugin.so "
 	    "loaded?): sending Call Connected with a zero HLAK; servers that "
 	    "verify the crypto binding will refuse it");
-	session_auth_done(b->s, hlak, "zero HLAK after waiting for the plugin");
+	memset(&k, 0, sizeof k);
+	bridge_report_keys(b, &k, "zero HLAK after waiting for the plugin");
 }
+
+/* --- the plugin socket's reports ---------------------------------------- */
+
+static void
+bridge_plugin_keys(void *arg, const struct ppp_auth_keys *k)
+{
+	bridge_report_keys(arg, k, k->send_len > 0 ?
+	    "MPPE keys from the pppd plugin" :
+	    "pppd plugin: no key material, zero HLAK");
+}
+
+static int
+bridge_plugin_server_addr(void *arg, const char **name,
+    const struct sockaddr **sa, socklen_t *salen)
+{
+	struct bridge *b = arg;
+
+	return UP(b)->server_addr(UPARG(b), name, sa, salen);
+}
+
+static const struct plugin_sock_ops bridge_plugin_ops = {
+	.keys = bridge_plugin_keys,
+	.server_addr = bridge_plugin_server_addr,
+};
 
 /* LCP Configure..Code-Reject (codes 1-7) always go with the full map. */
 static bool
@@ -313,23 +366,22 @@ bridge_send_pppd(struct bridge *b, const uint8_t *frame, size_t len)
 	b->tx.len += w.len;
 	b->frames_in++;
 	b->bytes_in += len;
-	if (!b->server_paused && bq_pending(&b->tx) > BRIDGE_TX_HIGH) {
-		b->server_paused = true;
-		b->s->paused_by_bridge = true;
-		session_pause_server(b->s, true);
-	}
+	if (bq_pending(&b->tx) > BRIDGE_TX_HIGH)
+		UP(b)->pause_server(UPARG(b), true);
 	if (b->pppd_ready)
 		event_add(b->wev, NULL);
 	return 0;
 }
 
-int
-bridge_from_server(struct bridge *b, const uint8_t *frame, size_t len)
+/* link_ops.from_server: a gated PPP frame from the server for pppd. */
+static int
+bridge_from_server(struct link *l, const uint8_t *frame, size_t len)
 {
+	struct bridge *b = BRIDGE(l);
 	enum ppp_snoop_event ev;
 
 	if (b->eap != NULL) {
-		eap_proxy_from_server(b->eap, session_now(), frame, len);
+		eap_proxy_from_server(b->eap, clock_now_ms(), frame, len);
 		bridge_eap_sync(b);
 		return 0;
 	}
@@ -359,11 +411,9 @@ bridge_eap_to_pppd(void *arg, const uint8_t *f, size_t len)
 }
 
 static void
-bridge_eap_auth_done(void *arg, const uint8_t hlak[32])
+bridge_eap_auth_done(void *arg, const struct ppp_auth_keys *k)
 {
-	struct bridge *b = arg;
-
-	session_auth_done(b->s, hlak, "authenticated by sstpc (--eap-auth)");
+	bridge_report_keys(arg, k, "authenticated by sstpc (--eap-auth)");
 }
 
 static void
@@ -371,8 +421,8 @@ bridge_eap_fail(void *arg, int exit_code, const char *msg)
 {
 	struct bridge *b = arg;
 
-	session_set_reason(b->s, exit_code, "%s", msg);
-	session_stop(b->s);
+	UP(b)->fail(UPARG(b), exit_code == SSTPC_EXIT_AUTH ? LINK_END_AUTH :
+	    LINK_END_INTERNAL, msg);
 }
 
 static const struct eap_proxy_ops bridge_eap_ops = {
@@ -387,7 +437,7 @@ bridge_eap_timer_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct bridge *b = arg;
 
-	eap_proxy_timer(b->eap, session_now());
+	eap_proxy_timer(b->eap, clock_now_ms());
 	bridge_eap_sync(b);
 }
 
@@ -411,11 +461,8 @@ bridge_write_cb(evutil_socket_t fd, short what, void *arg)
 	}
 	if (bq_pending(&b->tx) == 0)
 		event_del(b->wev);
-	if (b->server_paused && bq_pending(&b->tx) < BRIDGE_TX_LOW) {
-		b->server_paused = false;
-		b->s->paused_by_bridge = false;
-		session_pause_server(b->s, false);
-	}
+	if (bq_pending(&b->tx) < BRIDGE_TX_LOW)
+		UP(b)->pause_server(UPARG(b), false);
 }
 
 /* Hold a frame from pppd until the SSTP call is acknowledged. */
@@ -500,7 +547,7 @@ bridge_update(struct bridge *b)
 {
 	if (b->eof || b->rev == NULL)
 		return;
-	if (session_server_full(b->s) && b->ppp_started) {
+	if (b->ppp_started && UP(b)->server_full(UPARG(b))) {
 		if (!b->rx_paused)
 			event_del(b->rev);
 		b->rx_paused = true;
@@ -510,15 +557,18 @@ bridge_update(struct bridge *b)
 	}
 }
 
-void
-bridge_server_drained(struct bridge *b)
+/* link_ops.server_drained: resume reading pppd. */
+static void
+bridge_server_drained(struct link *l)
 {
-	bridge_update(b);
+	bridge_update(BRIDGE(l));
 }
 
-void
-bridge_ppp_start(struct bridge *b)
+/* link_ops.ppp_start: forward what pppd sent before the Ack. */
+static void
+bridge_ppp_start(struct link *l)
 {
+	struct bridge *b = BRIDGE(l);
 	size_t i;
 
 	b->ppp_started = true;
@@ -569,22 +619,55 @@ bridge_kill_cb(evutil_socket_t fd, short what, void *arg)
 	if (!b->term_sent) {
 		log_debug("pppd still running after the hangup: SIGTERM");
 		b->term_sent = true;
-		session_signal_pppd(b->s, b->pid, SIGTERM);
+		UP(b)->signal_child(UPARG(b), b->pid, SIGTERM);
 		evtimer_add(b->kill_timer, &tv);
 		return;
 	}
 	log_warn("pppd did not exit after SIGTERM: killing it");
-	session_signal_pppd(b->s, b->pid, SIGKILL);
+	UP(b)->signal_child(UPARG(b), b->pid, SIGKILL);
 }
 
-void
-bridge_stop(struct bridge *b, bool hangup)
+/* pty mode: pppd's LCP Terminate had its moment. */
+static void
+bridge_grace_cb(evutil_socket_t fd, short what, void *arg)
 {
-	struct timeval tv = { BRIDGE_KILL_MS / 1000, 0 };
+	struct bridge *b = arg;
 
-	if (!b->launch || b->reaped || b->pid <= 0)
+	b->eof = true;
+	bridge_report_gone(b);
+}
+
+/* link_ops.stop */
+static void
+bridge_stop(struct link *l, enum link_stop how)
+{
+	struct bridge *b = BRIDGE(l);
+	struct timeval tv = { BRIDGE_KILL_MS / 1000, 0 };
+	struct timeval grace = { BRIDGE_PTY_GRACE_MS / 1000,
+	    (BRIDGE_PTY_GRACE_MS % 1000) * 1000 };
+
+	if (!b->launch) {
+		/*
+		 * pty mode: pppd got the signal too (it passes it to its pty
+		 * command's group).  While the call is up, give its LCP
+		 * Terminate a moment to cross before the session's Call
+		 * Disconnect; pppd closing the pty ends the wait early.
+		 */
+		if (b->gone_reported)
+			return;
+		if (how == LINK_STOP_ORDERLY && b->ppp_started && !b->eof &&
+		    b->fd_in >= 0) {
+			if (!evtimer_pending(b->grace_timer, NULL))
+				evtimer_add(b->grace_timer, &grace);
+			return;
+		}
+		b->eof = true;
+		bridge_report_gone(b);
 		return;
-	if (hangup && !b->hung_up) {
+	}
+	if (b->reaped || b->pid <= 0)
+		return;
+	if (how == LINK_STOP_HANGUP && !b->hung_up) {
 		/*
 		 * The server side is gone: an LCP Terminate from pppd could
 		 * not travel anyway, so hang up its line (pppd sees "Modem
@@ -608,73 +691,95 @@ bridge_stop(struct bridge *b, bool hangup)
 		return;
 	b->term_sent = true;
 	log_debug("stopping pppd (pid %ld)", (long)b->pid);
-	session_signal_pppd(b->s, b->pid, SIGTERM);
+	UP(b)->signal_child(UPARG(b), b->pid, SIGTERM);
 	evtimer_add(b->kill_timer, &tv);
 }
 
-bool
-bridge_pty_open(const struct bridge *b)
+/* link_ops.child_pid: pppd's pid in launch mode, 0 otherwise. */
+static pid_t
+bridge_pid(const struct link *l)
 {
-	return !b->eof && b->fd_in >= 0;
-}
+	const struct bridge *b = BRIDGE(l);
 
-pid_t
-bridge_pid(const struct bridge *b)
-{
 	return b->launch && b->pid > 0 ? b->pid : 0;
 }
 
-bool
-bridge_done(const struct bridge *b)
+/* link_ops.sock_path */
+static const char *
+bridge_sock_path(const struct link *l)
 {
+	const struct bridge *b = BRIDGE(l);
+
+	return b->plugin != NULL ? plugin_sock_path(b->plugin) : NULL;
+}
+
+/*
+ * link_ops.done: launch mode after pppd's reap and pty EOF; pty mode once
+ * the end was reported (pppd closed the pty, or the stop's grace ran out).
+ */
+static bool
+bridge_done(const struct link *l)
+{
+	const struct bridge *b = BRIDGE(l);
+
 	if (!b->launch)
-		return true;
+		return b->gone_reported;
 	return b->pid <= 0 || (b->reaped && b->eof);
 }
 
-struct bridge *
-bridge_new(struct sstpc *s)
+static const struct link_ops bridge_link_ops;
+
+struct link *
+pppd_link_new(struct event_base *base, const struct pppd_link_conf *conf,
+    const struct link_up *up, void *up_arg)
 {
 	struct bridge *b;
 
 	b = calloc(1, sizeof *b);
 	if (b == NULL)
 		return NULL;
-	b->s = s;
+	b->link.ops = &bridge_link_ops;
+	b->link.up = up;
+	b->link.up_arg = up_arg;
+	b->base = base;
+	b->conf = *conf;
+	b->launch = conf->launch;
 	b->fd_in = b->fd_out = -1;
 	b->rx = malloc(BRIDGE_RX_SIZE);
 	bq_init(&b->tx, 16 * 1024, BRIDGE_TX_CAP);
 	b->held = calloc(BRIDGE_HOLD_MAX, sizeof *b->held);
-	b->key_timer = evtimer_new(s->base, bridge_key_timer_cb, b);
-	b->kill_timer = evtimer_new(s->base, bridge_kill_cb, b);
+	b->key_timer = evtimer_new(base, bridge_key_timer_cb, b);
+	b->kill_timer = evtimer_new(base, bridge_kill_cb, b);
+	b->grace_timer = evtimer_new(base, bridge_grace_cb, b);
 	if (b->rx == NULL || b->tx.p == NULL || b->held == NULL ||
 	    b->key_timer == NULL || b->kill_timer == NULL ||
+	    b->grace_timer == NULL ||
 	    hdlc_dec_init(&b->dec, b->frame_buf, sizeof b->frame_buf, 0, 0) < 0) {
-		bridge_free(b);
+		bridge_free(&b->link);
 		return NULL;
 	}
 	/* Escape every control character toward pppd: always safe. */
 	hdlc_enc_init(&b->enc, HDLC_ACCM_ALL);
 	hdlc_enc_init(&b->enc_lcp, HDLC_ACCM_ALL);
-	if (s->cfg->eap_auth) {
-		b->eap = eap_proxy_new(s->cfg->user, s->cfg->password,
+	if (conf->eap_auth) {
+		b->eap = eap_proxy_new(conf->user, conf->password,
 		    &bridge_eap_ops, b);
-		b->eap_timer = evtimer_new(s->base, bridge_eap_timer_cb, b);
+		b->eap_timer = evtimer_new(base, bridge_eap_timer_cb, b);
 		if (b->eap == NULL || b->eap_timer == NULL) {
-			bridge_free(b);
+			bridge_free(&b->link);
 			return NULL;
 		}
 	}
-	return b;
+	return &b->link;
 }
 
 /* Common part of both modes: events on the pppd side fds. */
 static int
 bridge_events(struct bridge *b)
 {
-	b->rev = event_new(b->s->base, b->fd_in, EV_READ | EV_PERSIST,
+	b->rev = event_new(b->base, b->fd_in, EV_READ | EV_PERSIST,
 	    bridge_read_cb, b);
-	b->wev = event_new(b->s->base, b->fd_out, EV_WRITE | EV_PERSIST,
+	b->wev = event_new(b->base, b->fd_out, EV_WRITE | EV_PERSIST,
 	    bridge_write_cb, b);
 	if (b->rev == NULL || b->wev == NULL)
 		return -ENOMEM;
@@ -684,7 +789,7 @@ bridge_events(struct bridge *b)
 
 /* Write the password line for pppd into a pipe: pppd reads /dev/fd/3. */
 static int
-bridge_password_pipe(const struct sstpc_config *cfg, char *err, size_t errlen)
+bridge_password_pipe(const char *password, char *err, size_t errlen)
 {
 	uint8_t line[PPPD_PASSWORD_MAX * 4 + 32];
 	struct wbuf w;
@@ -692,7 +797,7 @@ bridge_password_pipe(const struct sstpc_config *cfg, char *err, size_t errlen)
 	ssize_t n;
 
 	wbuf_init(&w, line, sizeof line);
-	r = pppd_password_line(&w, cfg->password, strlen(cfg->password));
+	r = pppd_password_line(&w, password, strlen(password));
 	if (r < 0) {
 		snprintf(err, errlen, "the password cannot be given to pppd: %s",
 		    r == -E2BIG ? "longer than 255 bytes" : "invalid bytes");
@@ -716,16 +821,16 @@ bridge_password_pipe(const struct sstpc_config *cfg, char *err, size_t errlen)
 	return p[0];
 }
 
-int
+/* Launch mode: fork pppd on a pty now (before any network byte). */
+static int
 bridge_launch(struct bridge *b, char *err, size_t errlen)
 {
-	const struct sstpc_config *cfg = b->s->cfg;
+	const struct pppd_link_conf *cfg = &b->conf;
 	struct pppd_args_conf ac;
 	char tty[128], plugin[512], **argv = NULL;
 	int master = -1, slave = -1, pwfd = -1, r;
 	size_t i;
 
-	b->launch = true;
 	r = pppd_open_pty(&master, &slave, tty, sizeof tty);
 	if (r < 0) {
 		snprintf(err, errlen, "cannot open a pty: %s", strerror(-r));
@@ -737,11 +842,11 @@ bridge_launch(struct bridge *b, char *err, size_t errlen)
 	/* With --eap-auth pppd authenticates nothing: no user for it. */
 	ac.user = cfg->eap_auth ? NULL : cfg->user;
 	ac.password_fd = -1;
-	ac.opts = (const char * const *)cfg->pppd_args;
+	ac.opts = cfg->pppd_args;
 	ac.nopts = cfg->n_pppd_args;
 	/* With --eap-auth sstpc authenticates: pppd needs no password. */
-	if (cfg->has_password && !cfg->eap_auth) {
-		pwfd = bridge_password_pipe(cfg, err, errlen);
+	if (cfg->password != NULL && !cfg->eap_auth) {
+		pwfd = bridge_password_pipe(cfg->password, err, errlen);
 		if (pwfd < 0)
 			goto fail;
 		ac.password_fd = 3;	/* pppd_spawn() moves it there */
@@ -751,10 +856,10 @@ bridge_launch(struct bridge *b, char *err, size_t errlen)
 	}
 	snprintf(plugin, sizeof plugin, "%s/sstp-pppd-plugin.so",
 	    SSTPC_PLUGIN_DIR);
-	if (b->s->api != NULL) {
+	if (b->plugin != NULL) {
 		if (access(plugin, R_OK) == 0) {
 			ac.plugin = plugin;
-			ac.sock_path = api_srv_path(b->s->api);
+			ac.sock_path = plugin_sock_path(b->plugin);
 		} else
 			log_warn("%s not found: pppd cannot hand over MPPE keys; "
 			    "give --password for key snooping", plugin);
@@ -773,7 +878,7 @@ bridge_launch(struct bridge *b, char *err, size_t errlen)
 		for (i = 0; argv[i] != NULL; i++)
 			log_debug("pppd argv[%zu] = %s", i, argv[i]);
 	}
-	b->chld = evsignal_new(b->s->base, SIGCHLD, bridge_chld_cb, b);
+	b->chld = evsignal_new(b->base, SIGCHLD, bridge_chld_cb, b);
 	if (b->chld == NULL || evsignal_add(b->chld, NULL) < 0) {
 		snprintf(err, errlen, "cannot watch SIGCHLD");
 		goto fail;
@@ -808,12 +913,12 @@ fail:
 	return -1;
 }
 
-int
+/* pty mode: use stdin/stdout as the pppd pty master. */
+static int
 bridge_attach_stdio(struct bridge *b, char *err, size_t errlen)
 {
 	int fl;
 
-	b->launch = false;
 	b->pppd_ready = true;	/* pppd set the pty up before running us */
 	b->fd_in = STDIN_FILENO;
 	b->fd_out = STDOUT_FILENO;
@@ -837,16 +942,43 @@ bridge_attach_stdio(struct bridge *b, char *err, size_t errlen)
 	return 0;
 }
 
-void
-bridge_stats(const struct bridge *b, uint64_t *to_server, uint64_t *from_server)
+/*
+ * link_ops.start: the plugin socket (when pppd, not sstpc, will know the
+ * keys: no password for sstpc, or pty mode where NetworkManager's plugin
+ * asks for the server address), then pppd or the stdio pty.
+ */
+static int
+bridge_start(struct link *l, char *err, size_t errlen)
 {
+	struct bridge *b = BRIDGE(l);
+
+	if (b->conf.password == NULL || !b->launch) {
+		b->plugin = plugin_sock_new(b->base, b->conf.ipparam != NULL ?
+		    b->conf.ipparam : "uds-sock", &bridge_plugin_ops, b, err,
+		    errlen);
+		if (b->plugin == NULL)
+			return -1;
+	}
+	return b->launch ? bridge_launch(b, err, errlen) :
+	    bridge_attach_stdio(b, err, errlen);
+}
+
+/* link_ops.stats */
+static void
+bridge_stats(const struct link *l, uint64_t *to_server, uint64_t *from_server)
+{
+	const struct bridge *b = BRIDGE(l);
+
 	*to_server = b->bytes_out;
 	*from_server = b->bytes_in;
 }
 
-void
-bridge_free(struct bridge *b)
+/* link_ops.free: never leaves an orphan pppd behind. */
+static void
+bridge_free(struct link *l)
 {
+	struct bridge *b = BRIDGE(l);
+
 	if (b == NULL)
 		return;
 	if (b->launch && b->pid > 0 && !b->reaped) {
@@ -854,11 +986,11 @@ bridge_free(struct bridge *b)
 		struct timespec ts = { 0, 50 * 1000 * 1000 };
 		int i;
 
-		session_signal_pppd(b->s, b->pid, SIGTERM);
+		UP(b)->signal_child(UPARG(b), b->pid, SIGTERM);
 		for (i = 0; i < 60 && waitpid(b->pid, NULL, WNOHANG) == 0; i++)
 			nanosleep(&ts, NULL);
 		if (i == 60) {
-			session_signal_pppd(b->s, b->pid, SIGKILL);
+			UP(b)->signal_child(UPARG(b), b->pid, SIGKILL);
 			waitpid(b->pid, NULL, 0);
 		}
 	}
@@ -872,10 +1004,13 @@ bridge_free(struct bridge *b)
 		event_free(b->kill_timer);
 	if (b->key_timer != NULL)
 		event_free(b->key_timer);
+	if (b->grace_timer != NULL)
+		event_free(b->grace_timer);
 	if (b->eap_timer != NULL)
 		event_free(b->eap_timer);
 	if (b->eap != NULL)
 		eap_proxy_free(b->eap);
+	plugin_sock_free(b->plugin);
 	if (b->launch && b->fd_in >= 0)
 		close(b->fd_in);
 	b->fd_in = b->fd_out = -1;
@@ -885,3 +1020,17 @@ bridge_free(struct bridge *b)
 	free(b->held);
 	free(b);
 }
+
+static const struct link_ops bridge_link_ops = {
+	.name = "pppd",
+	.start = bridge_start,
+	.ppp_start = bridge_ppp_start,
+	.from_server = bridge_from_server,
+	.server_drained = bridge_server_drained,
+	.stop = bridge_stop,
+	.done = bridge_done,
+	.child_pid = bridge_pid,
+	.sock_path = bridge_sock_path,
+	.stats = bridge_stats,
+	.free = bridge_free,
+};

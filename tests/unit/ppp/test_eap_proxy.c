@@ -31,10 +31,13 @@ static uint8_t got_hlak[32];
 static char fail_msg[300];
 
 static void
-cb_done(void *arg, const uint8_t hlak[32])
+cb_done(void *arg, const struct ppp_auth_keys *k)
 {
 	auth_done_calls++;
-	memcpy(got_hlak, hlak, 32);
+	/* The HLAK the session derives from the reported keys. */
+	if (sstp_bind_hlak(k->send, k->send_len, k->recv, k->recv_len,
+	    got_hlak) < 0)
+		memset(got_hlak, 0xee, sizeof got_hlak);
 }
 
 static void
