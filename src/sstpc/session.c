@@ -26,12 +26,11 @@
 #include <event2/event.h>
 
 #include "crypto/crypto.h"
-#include "crypto/sstp_bind.h"
 #include "link/link.h"
 #include "link/pppd/pppd_link.h"
 #include "net/connect.h"
 #include "net/tls_stream.h"
-#include "ppp/ppp_cp.h"
+#include "session/sstp_chan.h"
 #include "sstpc/sstpc.h"
 #include "sys/priv.h"
 #include "util/clock.h"
@@ -93,7 +92,7 @@ session_maybe_finish(struct sstpc *s)
 	event_base_loopexit(s->base, NULL);
 }
 
-/* Point the one control timer at the state machine's next deadline. */
+/* Point the one control timer at the channel's next deadline. */
 static void
 session_ctrl_sync(struct sstpc *s)
 {
@@ -102,7 +101,7 @@ session_ctrl_sync(struct sstpc *s)
 
 	if (s->ctrl_timer == NULL)
 		return;
-	dl = sstp_ctrl_deadline(&s->ctrl);
+	dl = sstp_chan_deadline(&s->chan);
 	if (dl == UINT64_MAX) {
 		evtimer_del(s->ctrl_timer);
 		return;
@@ -116,8 +115,7 @@ session_ctrl_timer_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct sstpc *s = arg;
 
-	sstp_ctrl_timer(&s->ctrl, clock_now_ms());
-	session_ctrl_sync(s);
+	sstp_chan_timer(&s->chan, clock_now_ms());
 }
 
 /* Close the server connection at once (no more bytes either way). */
@@ -149,36 +147,16 @@ session_fail(struct sstpc *s, int exit_code, const char *msg)
 	session_maybe_finish(s);
 }
 
-/* --- the SSTP control machine's outputs -------------------------------- */
+/* --- the SSTP channel's reports (session/sstp_chan.h) -------------------- */
 
-static void
-session_ctrl_send(void *arg, const uint8_t *pkt, size_t len)
+static uint64_t
+session_chan_now(void *arg)
 {
-	struct sstpc *s = arg;
-	char d[256];
-
-	if (log_enabled(LOG_LVL_CTRL)) {
-		sstp_wire_describe(pkt, len, d, sizeof d);
-		log_ctrl("SSTP send %s", d);
-	}
-	log_hex("SSTP out", pkt, len);
-	if (s->st != NULL && stream_write(s->st, pkt, len) < 0)
-		log_warn("cannot queue an SSTP control packet");
+	return clock_now_ms();
 }
 
 static void
-session_ctrl_ppp_start(void *arg)
-{
-	struct sstpc *s = arg;
-
-	log_info("SSTP call connect acknowledged; crypto binding hash %s",
-	    sstp_hash_name((uint8_t)sstp_ctrl_hash(&s->ctrl)));
-	if (s->link != NULL)
-		link_ppp_start(s->link);
-}
-
-static void
-session_ctrl_established(void *arg)
+session_chan_established(void *arg)
 {
 	struct sstpc *s = arg;
 
@@ -188,9 +166,9 @@ session_ctrl_established(void *arg)
 	    (unsigned long long)(s->t_established - s->t_start));
 }
 
-/* Map the state machine's quit reason onto an exit status. */
+/* Map the control machine's quit reason onto an exit status. */
 static int
-session_quit_exit(struct sstpc *s, enum sstp_quit q)
+session_quit_exit(enum sstp_quit q)
 {
 	switch (q) {
 	case SSTP_QUIT_LOCAL_DISCONNECT:
@@ -199,16 +177,6 @@ session_quit_exit(struct sstpc *s, enum sstp_quit q)
 	case SSTP_QUIT_HELLO_TIMEOUT:
 	case SSTP_QUIT_LOWER_DOWN:
 		return SSTPC_EXIT_PEER;
-	case SSTP_QUIT_PEER_ABORT:
-		/*
-		 * An Abort answering our Call Connected, before any IP
-		 * traffic came back, means the server refused the crypto
-		 * binding (MS-SSTP 3.3.5.2.3: verification failure -> Abort).
-		 */
-		if (s->auth_sent && !s->stopping && !s->data_rx &&
-		    clock_now_ms() - s->t_established < 3000)
-			return SSTPC_EXIT_AUTH;
-		return SSTPC_EXIT_SSTP;
 	case SSTP_QUIT_AUTH_TIMEOUT:
 		return SSTPC_EXIT_AUTH;
 	case SSTP_QUIT_INTERNAL:
@@ -219,96 +187,27 @@ session_quit_exit(struct sstpc *s, enum sstp_quit q)
 }
 
 static void
-session_ctrl_close(void *arg)
+session_chan_closed(void *arg, enum sstp_quit q, bool binding_refused,
+    const char *msg)
 {
 	struct sstpc *s = arg;
-	enum sstp_quit q = sstp_ctrl_quit(&s->ctrl);
-	char msg[384];
-	int code = session_quit_exit(s, q);
 
-	sstp_ctrl_quit_message(&s->ctrl, msg, sizeof msg);
-	if (code == SSTPC_EXIT_AUTH && q == SSTP_QUIT_PEER_ABORT)
-		session_set_reason(s, code, "server aborted the call right "
-		    "after Call Connected: crypto binding refused (%s)", msg);
+	if (binding_refused && !s->stopping)
+		session_set_reason(s, SSTPC_EXIT_AUTH, "server aborted the call "
+		    "right after Call Connected: crypto binding refused (%s)",
+		    msg);
 	else
-		session_set_reason(s, code, "%s", msg);
-	log_debug("SSTP closed: %s", sstp_quit_name(q));
+		session_set_reason(s, session_quit_exit(q), "%s", msg);
 	session_drop_server(s, true);
 	if (s->link != NULL)
 		link_stop(s->link, LINK_STOP_HANGUP);
 	session_maybe_finish(s);
 }
 
-static const struct sstp_ctrl_ops session_ctrl_ops = {
-	.send = session_ctrl_send,
-	.ppp_start = session_ctrl_ppp_start,
-	.established = session_ctrl_established,
-	.close = session_ctrl_close,
-};
-
-/* --- the link's up-calls (link/link.h) ---------------------------------- */
-
-/* A PPP frame from the link: send as an SSTP data packet (gated). */
-static int
-session_link_to_server(void *arg, const uint8_t *frame, size_t len)
-{
-	struct sstpc *s = arg;
-	struct wbuf w;
-	uint16_t proto = 0;
-	uint8_t *p;
-	int ctl;
-
-	if (s->st == NULL || s->phase != PHASE_SSTP)
-		return -ENOTCONN;
-	ctl = sstp_wire_ppp_classify(frame, len, &proto, NULL);
-	if (log_enabled(LOG_LVL_CTRL) && ctl == 1) {
-		char d[256];
-
-		ppp_dissect(frame, len, d, sizeof d);
-		log_ctrl("PPP send %s", d);
-	}
-	log_trace("PPP out: protocol 0x%04x, %zu bytes", proto, len);
-	if (ctl < 0 || !sstp_ctrl_tx_data_ok(&s->ctrl, ctl == 1))
-		return -EAGAIN;		/* gated: dropped (PROTOCOL.md 3.2) */
-	if (len > SSTP_MAX_PAYLOAD)
-		return -EMSGSIZE;
-	p = stream_reserve(s->st, SSTP_HDR_LEN + len);
-	if (p == NULL)
-		return -ENOBUFS;
-	wbuf_init(&w, p, SSTP_HDR_LEN + len);
-	sstp_wire_put_data_hdr(&w, len);
-	wbuf_put_bytes(&w, frame, len);
-	return 0;
-}
-
-/*
- * PPP authentication done: the one place the HLAK is derived, from the keys
- * the link reports (MS-SSTP 3.2.5.2.2, PROTOCOL.md 4.1), then Call
- * Connected.  The first report wins.
- */
 static void
-session_link_auth_done(void *arg, const struct ppp_auth_keys *k,
-    const char *how)
+session_chan_timer_changed(void *arg)
 {
-	struct sstpc *s = arg;
-	uint8_t hlak[SSTP_HLAK_LEN];
-
-	if (s->auth_sent || s->phase != PHASE_SSTP)
-		return;
-	if (sstp_ctrl_state(&s->ctrl) != SSTP_CS_ACK_RECEIVED)
-		return;
-	if (sstp_bind_hlak(k->send, k->send_len, k->recv, k->recv_len,
-	    hlak) < 0) {
-		log_warn("unusable key lengths %zu/%zu: zero HLAK", k->send_len,
-		    k->recv_len);
-		memset(hlak, 0, sizeof hlak);
-	}
-	log_key("HLAK", hlak, sizeof hlak);
-	s->auth_sent = true;
-	log_info("PPP authentication done (%s): sending Call Connected", how);
-	sstp_ctrl_auth_done(&s->ctrl, clock_now_ms(), hlak);
-	explicit_bzero(hlak, sizeof hlak);
-	session_ctrl_sync(s);
+	session_ctrl_sync(arg);
 }
 
 /* The PPP side is gone (pppd exited / pty closed): orderly shutdown. */
@@ -316,27 +215,24 @@ static void
 session_ppp_gone(struct sstpc *s, int exit_code, const char *why)
 {
 	session_set_reason(s, exit_code, "%s", why);
+	/* Graceful path: Call Disconnect, wait for the Ack. */
 	if (s->phase == PHASE_SSTP && s->st != NULL &&
-	    sstp_ctrl_state(&s->ctrl) < SSTP_CS_ABORT_PENDING) {
-		/* Graceful path: Call Disconnect, wait for the Ack. */
-		sstp_ctrl_disconnect(&s->ctrl, clock_now_ms());
-		session_ctrl_sync(s);
+	    sstp_chan_disconnect(&s->chan, clock_now_ms()))
 		return;
-	}
 	if (s->phase != PHASE_SSTP)
 		session_drop_server(s, false);
 	session_maybe_finish(s);
 }
 
 static void
-session_link_gone(void *arg, enum link_end end, const char *why)
+session_chan_link_gone(void *arg, enum link_end end, const char *why)
 {
 	session_ppp_gone(arg, session_link_exit(end), why);
 }
 
 /* The link gives up (e.g. --eap-auth refused): stop with its reason. */
 static void
-session_link_fail(void *arg, enum link_end end, const char *msg)
+session_chan_link_fail(void *arg, enum link_end end, const char *msg)
 {
 	struct sstpc *s = arg;
 
@@ -344,30 +240,9 @@ session_link_fail(void *arg, enum link_end end, const char *msg)
 	session_stop(s);
 }
 
-/* Back-pressure from the link: the one pause flag of the server stream. */
-static void
-session_link_pause_server(void *arg, bool pause)
-{
-	struct sstpc *s = arg;
-
-	if (s->server_paused == pause)
-		return;
-	s->server_paused = pause;
-	if (s->st != NULL)
-		stream_pause_input(s->st, pause);
-}
-
-static bool
-session_link_server_full(void *arg)
-{
-	struct sstpc *s = arg;
-
-	return s->st == NULL || stream_tx_full(s->st);
-}
-
 /* Signal the link's child, through the monitor once privileges dropped. */
 static int
-session_link_signal_child(void *arg, pid_t pid, int sig)
+session_chan_signal_child(void *arg, pid_t pid, int sig)
 {
 	struct sstpc *s = arg;
 
@@ -377,7 +252,7 @@ session_link_signal_child(void *arg, pid_t pid, int sig)
 }
 
 static int
-session_link_server_addr(void *arg, const char **name,
+session_chan_server_addr(void *arg, const char **name,
     const struct sockaddr **sa, socklen_t *salen)
 {
 	struct sstpc *s = arg;
@@ -390,15 +265,47 @@ session_link_server_addr(void *arg, const char **name,
 	return 0;
 }
 
-static const struct link_up session_link_up = {
-	.to_server = session_link_to_server,
-	.server_full = session_link_server_full,
-	.pause_server = session_link_pause_server,
-	.auth_done = session_link_auth_done,
-	.fail = session_link_fail,
-	.gone = session_link_gone,
-	.signal_child = session_link_signal_child,
-	.server_addr = session_link_server_addr,
+static const struct sstp_chan_ops session_chan_ops = {
+	.now = session_chan_now,
+	.established = session_chan_established,
+	.closed = session_chan_closed,
+	.timer_changed = session_chan_timer_changed,
+	.link_gone = session_chan_link_gone,
+	.link_fail = session_chan_link_fail,
+	.signal_child = session_chan_signal_child,
+	.server_addr = session_chan_server_addr,
+};
+
+/* The channel's view of the TLS stream (NULL-safe: it may be gone). */
+static uint8_t *
+session_io_reserve(void *arg, size_t n)
+{
+	struct sstpc *s = arg;
+
+	return s->st != NULL ? stream_reserve(s->st, n) : NULL;
+}
+
+static bool
+session_io_tx_full(void *arg)
+{
+	struct sstpc *s = arg;
+
+	return s->st == NULL || stream_tx_full(s->st);
+}
+
+static void
+session_io_pause_input(void *arg, bool pause)
+{
+	struct sstpc *s = arg;
+
+	if (s->st != NULL)
+		stream_pause_input(s->st, pause);
+}
+
+static const struct sstp_chan_io session_chan_io = {
+	.reserve = session_io_reserve,
+	.tx_full = session_io_tx_full,
+	.pause_input = session_io_pause_input,
 };
 
 /*
@@ -435,66 +342,9 @@ session_stop(struct sstpc *s)
 static size_t
 session_sstp_input(struct sstpc *s, const uint8_t *buf, size_t len)
 {
-	struct sstp_frame fr;
-	struct bcur pl;
-	size_t off = 0;
-	uint64_t now = clock_now_ms();
-	uint16_t proto = 0;
-	char d[256];
-	int r, ctl;
-
-	while (s->st != NULL && s->phase == PHASE_SSTP) {
-		r = sstp_wire_frame(buf + off, len - off, &fr);
-		if (r == 0)
-			break;
-		if (r < 0) {
-			log_hex("SSTP framing error at", buf + off,
-			    len - off < 16 ? len - off : 16);
-			sstp_ctrl_framing_error(&s->ctrl);
-			session_ctrl_sync(s);
-			return len;
-		}
-		if (off == 0)
-			sstp_ctrl_rx_any(&s->ctrl, now);	/* once a batch */
-		if (fr.control) {
-			if (log_enabled(LOG_LVL_CTRL)) {
-				sstp_wire_describe(buf + off, fr.len, d,
-				    sizeof d);
-				log_ctrl("SSTP recv %s", d);
-			}
-			log_hex("SSTP in", buf + off, fr.len);
-			sstp_ctrl_input(&s->ctrl, now, buf + off, fr.len);
-			session_ctrl_sync(s);
-		} else if (sstp_wire_data_payload(buf + off, fr.len, &pl) ==
-		    0 && bcur_left(&pl) > 0) {
-			ctl = sstp_wire_ppp_classify(bcur_ptr(&pl),
-			    bcur_left(&pl), &proto, NULL);
-			if (log_enabled(LOG_LVL_CTRL) && ctl == 1) {
-				ppp_dissect(bcur_ptr(&pl), bcur_left(&pl), d,
-				    sizeof d);
-				log_ctrl("PPP recv %s", d);
-			}
-			log_trace("PPP in: protocol 0x%04x, %zu bytes", proto,
-			    bcur_left(&pl));
-			if (ctl >= 0 && sstp_ctrl_rx_data_ok(&s->ctrl,
-			    ctl == 1) && s->link != NULL) {
-				if (ctl == 0)
-					s->data_rx = true;
-				link_from_server(s->link, bcur_ptr(&pl),
-				    bcur_left(&pl));
-			} else
-				log_trace("dropped a PPP frame from the server "
-				    "(state %s)", sstp_ctrl_state_name(
-				    sstp_ctrl_state(&s->ctrl)));
-		}
-		off += fr.len;
-		/* The link may have asked us to stop reading. */
-		if (s->st != NULL && s->server_paused)
-			break;
-	}
-	if (off > 0)
-		session_ctrl_sync(s);	/* the Hello deadline moved */
-	return off;
+	if (s->st == NULL || s->phase != PHASE_SSTP)
+		return len;
+	return sstp_chan_input(&s->chan, clock_now_ms(), buf, len);
 }
 
 /* Bytes from the server: proxy reply, HTTP reply or SSTP. */
@@ -563,14 +413,11 @@ session_sstp_begin(struct sstpc *s)
 	cc.cert_sha256 = s->peer.cert_sha256;
 	cc.require_sha256 = s->cfg->require_sha256;
 	cc.hello_ms = s->cfg->hello_interval * 1000U;
-	if (sstp_ctrl_init(&s->ctrl, &cc, &session_ctrl_ops, s) < 0) {
+	s->ctrl_timer = evtimer_new(s->base, session_ctrl_timer_cb, s);
+	if (s->ctrl_timer == NULL || sstp_chan_begin(&s->chan, &cc,
+	    &session_chan_io, s, clock_now_ms()) < 0)
 		session_fail(s, SSTPC_EXIT_FAILURE, "cannot start the SSTP "
 		    "state machine");
-		return;
-	}
-	s->ctrl_timer = evtimer_new(s->base, session_ctrl_timer_cb, s);
-	sstp_ctrl_start(&s->ctrl, clock_now_ms());
-	session_ctrl_sync(s);
 }
 
 /* Send the SSTP_DUPLEX_POST request (MS-SSTP 3.2.4.1). */
@@ -777,14 +624,13 @@ session_stream_closed(void *arg, int err, const char *msg)
 	case PHASE_SSTP:
 		/* Row 38: PPP lower-down, clean up, send nothing. */
 		snprintf(m, sizeof m, "connection to the server lost: %s", msg);
-		if (sstp_ctrl_state(&s->ctrl) >= SSTP_CS_ABORT_PENDING)
+		if (sstp_chan_closing(&s->chan))
 			log_debug("%s (during teardown)", m);
 		else
 			session_set_reason(s, s->stopping ? s->exit_code :
 			    SSTPC_EXIT_PEER, "%s", m);
 		session_drop_server(s, false);
-		sstp_ctrl_lower_down(&s->ctrl);
-		session_ctrl_sync(s);
+		sstp_chan_lower_down(&s->chan);
 		if (s->link != NULL)
 			link_stop(s->link, LINK_STOP_HANGUP);
 		session_maybe_finish(s);
@@ -940,12 +786,12 @@ session_stats_cb(evutil_socket_t sig, short what, void *arg)
 	}
 	log_info("stats: state %s, up %llu s, maxrss %ld KiB, fds %d, events "
 	    "%d, TLS %llu bytes in, %llu out, echo requests answered %u",
-	    sstp_ctrl_state_name(sstp_ctrl_state(&s->ctrl)),
+	    sstp_ctrl_state_name(sstp_chan_state(&s->chan)),
 	    (unsigned long long)(s->established ? (clock_now_ms() -
 	    s->t_established) / 1000 : 0), ru.ru_maxrss, session_count_fds(),
 	    event_base_get_num_events(s->base, EVENT_BASE_COUNT_ADDED),
 	    (unsigned long long)in, (unsigned long long)out,
-	    s->ctrl.echo_rx);
+	    s->chan.ctrl.echo_rx);
 }
 
 /* Fill the TLS settings from the configuration. */
@@ -1024,7 +870,7 @@ session_link_new(struct sstpc *s)
 	pc.password = c->has_password ? c->password : NULL;
 	pc.eap_auth = c->eap_auth;
 	pc.ipparam = c->ipparam;
-	return pppd_link_new(s->base, &pc, &session_link_up, s);
+	return pppd_link_new(s->base, &pc, &sstp_chan_link_up, &s->chan);
 }
 
 int
@@ -1080,7 +926,9 @@ session_run(struct sstpc *s, const struct sstpc_config *cfg)
 	 * while we still hold the privileges for them, and before any byte
 	 * from the network is parsed (STYLE.md 8.24).
 	 */
+	sstp_chan_init(&s->chan, &session_chan_ops, s);
 	s->link = session_link_new(s);
+	sstp_chan_set_link(&s->chan, s->link);
 	if (s->link == NULL) {
 		session_set_reason(s, SSTPC_EXIT_FAILURE, "out of memory");
 		goto out;

@@ -21,7 +21,7 @@
 #include <sys/socket.h>
 
 #include "net/tls.h"
-#include "sstp/sstp_ctrl.h"
+#include "session/sstp_chan.h"
 #include "sstpc/cmdline.h"
 #include "sys/monitor.h"
 #include "sys/route.h"
@@ -69,13 +69,10 @@ struct sstpc {
 	socklen_t		 peer_salen;
 	struct event		*phase_timer;	/* connect/handshake bound */
 
-	/* SSTP */
-	struct sstp_ctrl	 ctrl;
+	/* SSTP: the channel between the stream and the link */
+	struct sstp_chan	 chan;
 	struct event		*ctrl_timer;
 	bool			 established;
-	bool			 auth_sent;
-	bool			 server_paused;	/* the link asked: one owner */
-	bool			 data_rx;	/* an IP frame came from the server */
 
 	/* Privileges: after the drop, root actions go through the monitor. */
 	struct monitor		 mon;
