@@ -6,6 +6,9 @@
 # Steps (each prints PASS/FAIL; the last line is "N passed, M failed"):
 #   build, unit     configure --enable-werror, make, make check (unit tests,
 #                   fuzz-corpus replay, man page vs --help, compat library)
+#   layers          support/check-layers.sh on build-main: no include or
+#                   symbol cycle, no folder using a higher layer (after build;
+#                   its --selftest first)
 #   asan            the same under ASan+UBSan
 #   noplugin        ./configure --disable-ppp-plugin && make
 #   distcheck       make distcheck
@@ -23,7 +26,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 export PYTHONDONTWRITEBYTECODE=1
 jobs=${JOBS:-$(nproc)}
-steps=${STEPS:-"build unit asan noplugin distcheck pytest plugin fuzz integration compat bench"}
+steps=${STEPS:-"build layers unit asan noplugin distcheck pytest plugin fuzz integration compat bench"}
 logs="$here/build-logs"
 rm -rf "$logs"; mkdir -p "$logs"
 passed=0
@@ -96,6 +99,9 @@ for s in $steps; do
 	case $s in
 	build)
 		run_step build bash -c "$(declare -f configure_in); here=$here; configure_in '$here/build-main' --enable-werror && make -j$jobs" ;;
+	layers)
+		# The checker checks itself, then the tree's includes and objects.
+		run_step layers bash -c "'$here/support/check-layers.sh' --selftest && '$here/support/check-layers.sh' --verbose '$here/build-main'" ;;
 	unit)
 		# A skipped unit test is not a pass.
 		run_step unit bash -c "make -C '$here/build-main' -j$jobs check && ! grep -E '^SKIP:' '$here/build-main/test-suite.log'" ;;
