@@ -110,6 +110,7 @@ session_ctrl_sync(struct sstpc *s)
 	evtimer_add(s->ctrl_timer, &tv);
 }
 
+/* The control timer fired: the channel runs its deadline. */
 static void
 session_ctrl_timer_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -155,6 +156,7 @@ session_chan_now(void *arg)
 	return clock_now_ms();
 }
 
+/* Call Connected sent: the tunnel is up. */
 static void
 session_chan_established(void *arg)
 {
@@ -186,6 +188,10 @@ session_quit_exit(enum sstp_quit q)
 	}
 }
 
+/*
+ * The SSTP call is over (the machine closed): one reason and exit status,
+ * then the stream goes and the link is hung up.
+ */
 static void
 session_chan_closed(void *arg, enum sstp_quit q, bool binding_refused,
     const char *msg)
@@ -593,6 +599,7 @@ session_proxy_input(struct sstpc *s, const uint8_t *buf, size_t len)
 	return len;
 }
 
+/* The TLS output fell below its low mark: the link may read again. */
 static void
 session_stream_drained(void *arg)
 {
@@ -602,6 +609,7 @@ session_stream_drained(void *arg)
 		link_server_drained(s->link);
 }
 
+/* The server connection ended (EOF or error): what it means by phase. */
 static void
 session_stream_closed(void *arg, int err, const char *msg)
 {
@@ -740,6 +748,7 @@ session_connect(struct sstpc *s)
 	evtimer_add(s->phase_timer, &tv);
 }
 
+/* SIGINT, SIGTERM, SIGHUP: an orderly stop; a second one closes at once. */
 static void
 session_signal_cb(evutil_socket_t sig, short what, void *arg)
 {
@@ -873,6 +882,10 @@ session_link_new(struct sstpc *s)
 	return pppd_link_new(s->base, &pc, &sstp_chan_link_up, &s->chan);
 }
 
+/*
+ * One run: the link first (privileged), the monitor and the privilege drop,
+ * then connect and the event loop until both sides are finished.
+ */
 int
 session_run(struct sstpc *s, const struct sstpc_config *cfg)
 {

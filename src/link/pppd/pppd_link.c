@@ -398,6 +398,7 @@ bridge_from_server(struct link *l, const uint8_t *frame, size_t len)
 
 /* --- the EAP proxy's outputs (--eap-auth) -------------------------------- */
 
+/* --eap-auth: the proxy's frames go on like pppd's own, or to pppd. */
 static void
 bridge_eap_to_server(void *arg, const uint8_t *f, size_t len)
 {
@@ -432,6 +433,7 @@ static const struct eap_proxy_ops bridge_eap_ops = {
 	.fail = bridge_eap_fail,
 };
 
+/* The EAP proxy's deadline passed. */
 static void
 bridge_eap_timer_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -580,6 +582,7 @@ bridge_ppp_start(struct link *l)
 	b->nheld = 0;
 }
 
+/* SIGCHLD: reap pppd; with its pty drained, the link may be gone. */
 static void
 bridge_chld_cb(evutil_socket_t fd, short what, void *arg)
 {
