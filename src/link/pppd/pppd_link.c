@@ -636,6 +636,8 @@ bridge_grace_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct bridge *b = arg;
 
+	if (b->rev != NULL)
+		event_del(b->rev);
 	b->eof = true;
 	bridge_report_gone(b);
 }
@@ -664,6 +666,9 @@ bridge_stop(struct link *l, enum link_stop how)
 				evtimer_add(b->grace_timer, &grace);
 			return;
 		}
+		/* Nothing more of pppd is read: its frames could not go. */
+		if (b->rev != NULL)
+			event_del(b->rev);
 		b->eof = true;
 		bridge_report_gone(b);
 		return;
