@@ -54,8 +54,8 @@ struct stream {
 	bool			 free_pending;
 	bool			 closing;
 	bool			 want_write;	/* OpenSSL asked for EV_WRITE */
-	bool			 rx_end;	/* input ended; rx still offered */
-	int			 rx_end_err;	/* ...with this closed() status */
+	bool			 rx_end;	/* input ended; rx unoffered */
+	int			 rx_end_err;	/* ...closed() status then */
 	char			 rx_end_msg[256];
 	uint8_t			*rx;
 	size_t			 rx_len;
@@ -155,7 +155,8 @@ stream_read_some(struct stream *s)
 				continue;
 			}
 			if (n == 0) {
-				stream_read_end(s, 0, "connection closed by peer");
+				stream_read_end(s, 0,
+				    "connection closed by peer");
 				return 0;
 			}
 			if (errno == EAGAIN || errno == EINTR)
