@@ -608,8 +608,8 @@ session_send_connect(struct sstpc *s)
 		cred.nc = 1;
 	}
 	wbuf_init(&w, req, sizeof req);
-	r = http_connect_request(&w, s->cfg->server.host, s->cfg->server.port,
-	    s->proxy_auth ? &s->proxy_ch : NULL, &cred);
+	r = http_auth_connect_request(&w, s->cfg->server.host,
+	    s->cfg->server.port, s->proxy_auth ? &s->proxy_ch : NULL, &cred);
 	if (r < 0 || wbuf_error(&w) != 0) {
 		explicit_bzero(req, sizeof req);
 		session_fail(s, SSTPC_EXIT_CONNECT, "cannot build the proxy "

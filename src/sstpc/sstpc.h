@@ -22,6 +22,7 @@
 
 #include "sstpc/cmdline.h"
 #include "wire/http.h"
+#include "wire/http_auth.h"
 #include "sys/monitor.h"
 #include "sys/route.h"
 #include "sstp/sstp_ctrl.h"
