@@ -22,7 +22,6 @@
 
 #include "sstpc/cmdline.h"
 #include "wire/http.h"
-#include "wire/http_auth.h"
 #include "sys/monitor.h"
 #include "sys/route.h"
 #include "sstp/sstp_ctrl.h"
@@ -33,6 +32,7 @@ struct event_base;
 struct evdns_base;
 struct net_connect;
 struct stream;
+struct proxy;
 struct bridge;
 struct api_srv;
 
@@ -61,10 +61,8 @@ struct sstpc {
 	SSL_CTX			*ssl_ctx;
 	struct tls_conf		 tls;
 	struct tls_peer		 peer;
-	struct http_resp	*http;		/* during PROXY/HTTP only */
-	int			 proxy_tries;
-	struct http_challenge	 proxy_ch;
-	bool			 proxy_auth;
+	struct http_resp	*http;		/* during HTTP only */
+	struct proxy		*proxy;		/* CONNECT client (net/proxy.h) */
 	char			 conn_host[URL_HOST_MAX]; /* what we dial */
 	uint16_t		 conn_port;
 	struct sockaddr_storage	 peer_sa;	/* address we connected to */
