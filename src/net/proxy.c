@@ -80,13 +80,15 @@ proxy_fail(struct proxy *p, const char *msg)
 
 /*
  * Build the CONNECT for this attempt into w: credentials answering the
- * challenge, or none.  Returns 0 or a negative errno.
+ * proxy's challenge; before any challenge, Basic when first_basic (RFC
+ * 9110 11.6.2 and RFC 7617 2.2 let a client send them unasked; curl does);
+ * else none.  Returns 0 or a negative errno.
  */
 static int
-proxy_build(struct proxy *p, struct wbuf *w)
+proxy_build(struct proxy *p, struct wbuf *w, bool first_basic)
 {
 	struct http_cred cred = { 0 };
-	struct http_challenge *ch = NULL;
+	struct http_challenge basic, *ch = NULL;
 	char cnonce[2 * 16 + 1];
 	uint8_t rnd[16];
 	size_t i;
@@ -95,6 +97,11 @@ proxy_build(struct proxy *p, struct wbuf *w)
 	p->sent = HTTP_AUTH_NONE;
 	if (p->user != NULL && p->have_ch)
 		ch = &p->ch;
+	else if (p->user != NULL && first_basic) {
+		memset(&basic, 0, sizeof basic);
+		basic.scheme = HTTP_AUTH_BASIC;
+		ch = &basic;
+	}
 	if (ch == NULL)
 		return http_connect_request(w, p->host, p->port, NULL);
 	cred.user = p->user;
@@ -126,7 +133,13 @@ proxy_start(struct proxy *p, struct stream *st)
 	p->st = st;
 	p->connects++;
 	wbuf_init(&w, req, sizeof req);
-	r = proxy_build(p, &w);
+	r = proxy_build(p, &w, true);
+	if (r == -EINVAL && !p->have_ch) {
+		/* Not sendable as Basic (a user with ':'): wait for a 407. */
+		crypto_zero(req, sizeof req);
+		wbuf_init(&w, req, sizeof req);
+		r = proxy_build(p, &w, false);
+	}
 	if (r < 0 || wbuf_error(&w) != 0) {
 		crypto_zero(req, sizeof req);
 		proxy_fail(p, "cannot build the proxy CONNECT request");

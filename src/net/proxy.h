@@ -5,6 +5,11 @@
  * reply, answers a 407 with credentials (Basic, RFC 7617; Digest, RFC 7616;
  * wire/http_auth.h) on a new connection that its owner opens, and reports
  * either the tunnel up or one failure with one line naming the cause.
+ *
+ * With a user in the proxy URL the first CONNECT already carries Basic
+ * credentials (as curl does): one round trip, and no 407 to race the
+ * proxy's close.  A proxy that wants Digest answers 407 with its challenge
+ * and the next CONNECT carries Digest instead.
  */
 #ifndef SSTPC_PROXY_H
 #define SSTPC_PROXY_H
