@@ -56,8 +56,7 @@ proxy_new(const struct proxy_conf *conf, const struct proxy_ops *ops,
 {
 	struct proxy *p;
 
-	if (conf->host == NULL ||
-	    strlen(conf->host) >= sizeof ((struct proxy *)0)->host)
+	if (conf->host == NULL || strlen(conf->host) >= URL_HOST_MAX)
 		return NULL;
 	if ((p = calloc(1, sizeof *p)) == NULL)
 		return NULL;
