@@ -1,5 +1,6 @@
 /*
- * crypto.c - OpenSSL 3 EVP wrappers: digests, HMAC, random, compare, zero.
+ * crypto.c - OpenSSL 3 EVP wrappers: digests, HMAC, base64, random, compare,
+ * zero.
  *
  * Only the default provider is used (implicit fetches by name); nothing here
  * needs the legacy provider.  No state is kept between calls.
@@ -260,6 +261,33 @@ crypto_random(void *buf, size_t len)
 	if ((r = crypto_random_openssl(p, len)) != 0)
 		crypto_zero(buf, (size_t)(p - (uint8_t *)buf) + len);
 	return r;
+}
+
+/* RFC 4648 base64 of len bytes, through EVP_EncodeBlock (one line). */
+int
+crypto_base64(const void *in, size_t len, char *out, size_t outcap)
+{
+	size_t need;
+	int n;
+
+	if (out == NULL || outcap == 0)
+		return -ENOSPC;
+	if (len > (size_t)INT_MAX / 4 * 3 - 3 || (len > 0 && in == NULL)) {
+		crypto_zero(out, outcap);
+		return -EIO;
+	}
+	need = 4 * ((len + 2) / 3) + 1;
+	if (outcap < need) {
+		crypto_zero(out, outcap);
+		return -ENOSPC;
+	}
+	n = EVP_EncodeBlock((unsigned char *)out, in, (int)len);
+	if (n < 0 || (size_t)n + 1 != need) {
+		crypto_zero(out, outcap);
+		return -EIO;
+	}
+	out[n] = '\0';
+	return 0;
 }
 
 /* Constant-time equality of n bytes. */

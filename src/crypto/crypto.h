@@ -1,8 +1,9 @@
 /*
  * crypto.h - thin wrappers over the OpenSSL 3 default provider.
  *
- * Digests (MD5, SHA-1, SHA-256), HMAC over the same digests, random bytes,
- * constant-time comparison and zeroization.  Only algorithms of the default
+ * Digests (MD5, SHA-1, SHA-256), HMAC over the same digests, base64 (for
+ * HTTP Basic credentials), random bytes, constant-time comparison and
+ * zeroization.  Only algorithms of the default
  * provider are used; MD4, DES and RC4 live in legacy_crypto.h instead, so the
  * legacy provider is never needed.
  *
@@ -74,6 +75,13 @@ int	crypto_hmac_vec(enum crypto_md md, const void *key, size_t key_len,
 /* One-shot HMAC-H of len bytes; see crypto_hmac_vec(). */
 int	crypto_hmac(enum crypto_md md, const void *key, size_t key_len,
 	    const void *data, size_t len, uint8_t *out);
+
+/*
+ * crypto_base64 - RFC 4648 section 4 base64 (with padding) of len bytes,
+ * NUL-terminated into out (outcap >= 4 * ceil(len / 3) + 1).  Returns 0,
+ * -ENOSPC or -EIO; on failure out is zeroized.
+ */
+int	crypto_base64(const void *in, size_t len, char *out, size_t outcap);
 
 /*
  * crypto_random - fill buf with len bytes from getrandom(2) (blocking until

@@ -8,10 +8,16 @@
  * REFERENCE-CLIENT.md 9 F1), and input is read into one 64 KiB buffer that
  * the SSTP framer parses in place (F3).  SSL_pending() is drained on every
  * read so no decrypted bytes wait for the next TLS record (a 1.0.18 stall).
+ *
+ * The end of input (EOF, close_notify, a reset or a TLS error while reading)
+ * is held back until the owner has been offered every byte read before it:
+ * a proxy's 407 and its FIN, or an SSTP Call Disconnect and close_notify,
+ * often arrive in one read, and the close must not win over the message.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -48,6 +54,9 @@ struct stream {
 	bool			 free_pending;
 	bool			 closing;
 	bool			 want_write;	/* OpenSSL asked for EV_WRITE */
+	bool			 rx_end;	/* input ended; rx unoffered */
+	int			 rx_end_err;	/* ...closed() status then */
+	char			 rx_end_msg[256];
 	uint8_t			*rx;
 	size_t			 rx_len;
 	struct bq		 tx;		/* output queue */
@@ -69,10 +78,39 @@ stream_update_events(struct stream *s)
 		event_add(s->wev, NULL);
 	else
 		event_del(s->wev);
-	if (s->paused)
+	if (s->paused || s->rx_end)
 		event_del(s->rev);
 	else
 		event_add(s->rev, NULL);
+}
+
+/*
+ * The read side ended (err 0: orderly EOF or close_notify): note it and stop
+ * reading; closed() follows once the owner has seen the buffered input.
+ */
+static void
+stream_read_end(struct stream *s, int err, const char *msg)
+{
+	s->rx_end = true;
+	s->rx_end_err = err;
+	snprintf(s->rx_end_msg, sizeof s->rx_end_msg, "%s", msg);
+	event_del(s->rev);
+}
+
+/*
+ * After input was offered: once the read side has ended and the owner is not
+ * holding input back (paused), what it left in the buffer is an incomplete
+ * unit that can never complete, and the stream dies with the noted reason.
+ * Returns -1 when the stream died.
+ */
+static int
+stream_end_check(struct stream *s)
+{
+	if (!s->rx_end || s->paused || s->mode == STREAM_DEAD ||
+	    s->free_pending)
+		return s->mode == STREAM_DEAD ? -1 : 0;
+	stream_fail(s, s->rx_end_err, s->rx_end_msg);
+	return -1;
 }
 
 /* Offer buffered input to the owner; keep what it did not consume. */
@@ -95,9 +133,9 @@ stream_deliver(struct stream *s)
 }
 
 /*
- * Read as much as fits; returns 0 when the socket (and OpenSSL) ran dry, 1
- * when the buffer filled up first (more may be waiting), -1 when the stream
- * died.
+ * Read as much as fits; returns 0 when the socket (and OpenSSL) ran dry or
+ * the read side ended (stream_read_end: the bytes read stay to be offered),
+ * 1 when the buffer filled up first (more may be waiting).
  */
 static int
 stream_read_some(struct stream *s)
@@ -106,7 +144,7 @@ stream_read_some(struct stream *s)
 	int r, e;
 	char msg[256];
 
-	while (s->rx_len < STREAM_RX_SIZE) {
+	while (!s->rx_end && s->rx_len < STREAM_RX_SIZE) {
 		size_t room = STREAM_RX_SIZE - s->rx_len;
 
 		if (s->mode == STREAM_PLAIN) {
@@ -117,13 +155,14 @@ stream_read_some(struct stream *s)
 				continue;
 			}
 			if (n == 0) {
-				stream_fail(s, 0, "connection closed by peer");
-				return -1;
+				stream_read_end(s, 0,
+				    "connection closed by peer");
+				return 0;
 			}
 			if (errno == EAGAIN || errno == EINTR)
 				return 0;
-			stream_fail(s, -errno, strerror(errno));
-			return -1;
+			stream_read_end(s, -errno, strerror(errno));
+			return 0;
 		}
 		ERR_clear_error();
 		r = SSL_read(s->ssl, s->rx + s->rx_len, (int)room);
@@ -140,24 +179,24 @@ stream_read_some(struct stream *s)
 			s->want_write = true;
 			return 0;
 		case SSL_ERROR_ZERO_RETURN:
-			stream_fail(s, 0, "TLS session closed by peer "
+			stream_read_end(s, 0, "TLS session closed by peer "
 			    "(close_notify)");
-			return -1;
+			return 0;
 		case SSL_ERROR_SYSCALL:
 			if (errno == 0 || errno == EAGAIN) {
-				stream_fail(s, -ECONNRESET, "connection closed "
-				    "by peer without TLS close_notify");
-				return -1;
+				stream_read_end(s, -ECONNRESET, "connection "
+				    "closed by peer without TLS close_notify");
+				return 0;
 			}
-			stream_fail(s, -errno, strerror(errno));
-			return -1;
+			stream_read_end(s, -errno, strerror(errno));
+			return 0;
 		default:
 			tls_error_string(msg, sizeof msg);
-			stream_fail(s, -EPROTO, msg);
-			return -1;
+			stream_read_end(s, -EPROTO, msg);
+			return 0;
 		}
 	}
-	return 1;
+	return s->rx_end ? 0 : 1;
 }
 
 /* Write queued output; returns 0, or -1 when the stream died. */
@@ -284,13 +323,14 @@ stream_io_cb(evutil_socket_t fd, short what, void *arg)
 		 */
 		for (rounds = 0; r == 1 && rounds < 8; rounds++) {
 			r = stream_read_some(s);
-			if (r < 0)
-				goto out;
 			stream_deliver(s);
 			if (s->mode == STREAM_DEAD || s->free_pending ||
 			    s->paused)
 				break;
 		}
+		/* Input offered: now the end of input, if it came. */
+		if (stream_end_check(s) < 0)
+			goto out;
 		if (r == 1 && !s->paused && s->mode != STREAM_DEAD &&
 		    !s->free_pending) {
 			struct timeval tv = { 0, 0 };
@@ -438,7 +478,8 @@ stream_pause_input(struct stream *s, bool pause)
 	if (pause)
 		event_del(s->rev);
 	else {
-		event_add(s->rev, NULL);
+		if (!s->rx_end)
+			event_add(s->rev, NULL);
 		/* Buffered or SSL-pending bytes will not wake the socket. */
 		evtimer_add(s->kick, &tv);
 	}

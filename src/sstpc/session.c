@@ -29,6 +29,7 @@
 #include "link/link.h"
 #include "link/pppd/pppd_link.h"
 #include "net/connect.h"
+#include "net/proxy.h"
 #include "net/tls_stream.h"
 #include "session/sstp_chan.h"
 #include "sstpc/sstpc.h"
@@ -41,7 +42,6 @@ static const char *const session_phase_name[] = {
 	"start", "connect", "proxy", "tls", "http", "sstp", "done"
 };
 
-static size_t	session_proxy_input(struct sstpc *, const uint8_t *, size_t);
 static void	session_sstp_begin(struct sstpc *);
 
 static void	session_stop(struct sstpc *);
@@ -363,7 +363,7 @@ session_stream_input(void *arg, const uint8_t *buf, size_t len)
 
 	switch (s->phase) {
 	case PHASE_PROXY:
-		return session_proxy_input(s, buf, len);
+		return proxy_input(s->proxy, buf, len);
 	case PHASE_HTTP:
 		r = http_resp_feed(s->http, buf, len, &used);
 		if (r == 0)
@@ -496,107 +496,60 @@ session_start_tls(struct sstpc *s)
 	stream_start_tls(s->st, ssl);
 }
 
-/* Build and queue the proxy CONNECT (with credentials once challenged). */
-static void
-session_send_connect(struct sstpc *s)
-{
-	uint8_t req[HTTP_REQ_MAX];
-	struct http_cred cred = { 0 };
-	char cnonce[33];
-	uint8_t rnd[16];
-	struct wbuf w;
-	size_t i;
-	int r;
-
-	cred.user = s->cfg->proxy.user;
-	cred.pass = s->cfg->proxy.pass;
-	if (s->proxy_auth && s->proxy_ch.scheme == HTTP_AUTH_DIGEST) {
-		crypto_random(rnd, sizeof rnd);
-		for (i = 0; i < sizeof rnd; i++)
-			snprintf(cnonce + 2 * i, 3, "%02x", rnd[i]);
-		cred.cnonce = cnonce;
-		cred.nc = 1;
-	}
-	wbuf_init(&w, req, sizeof req);
-	r = http_connect_request(&w, s->cfg->server.host, s->cfg->server.port,
-	    s->proxy_auth ? &s->proxy_ch : NULL, &cred);
-	if (r < 0 || wbuf_error(&w) != 0) {
-		explicit_bzero(req, sizeof req);
-		session_fail(s, SSTPC_EXIT_CONNECT, "cannot build the proxy "
-		    "CONNECT request");
-		return;
-	}
-	log_debug("proxy: CONNECT %s:%u%s", s->cfg->server.host,
-	    s->cfg->server.port, s->proxy_auth ? " with credentials" : "");
-	stream_write(s->st, req, w.len);
-	explicit_bzero(req, sizeof req);
-	s->http = calloc(1, sizeof *s->http);
-	if (s->http == NULL) {
-		session_fail(s, SSTPC_EXIT_FAILURE, "out of memory");
-		return;
-	}
-	http_resp_init(s->http, HTTP_RESP_PROXY);
-	s->phase = PHASE_PROXY;
-}
-
 static void	session_connect(struct sstpc *);
 
-/* The proxy's answer to CONNECT. */
-static size_t
-session_proxy_input(struct sstpc *s, const uint8_t *buf, size_t len)
+/* The CONNECT client asks for a new connection to the proxy (a 407). */
+static void
+session_proxy_reconnect(void *arg)
 {
-	struct http_resp *h = s->http;
-	size_t used = 0;
-	char m[700];
-	int r;
+	struct sstpc *s = arg;
 
-	r = http_resp_feed(h, buf, len, &used);
-	if (r == 0)
-		return len;
-	if (r < 0) {
-		snprintf(m, sizeof m, "bad reply from the proxy: %s", h->error);
-		session_fail(s, SSTPC_EXIT_CONNECT, m);
-		return len;
-	}
-	if (h->status == 407 && s->cfg->proxy.has_user && !s->proxy_auth) {
-		r = http_challenge_select(h, &s->proxy_ch);
-		if (r < 0) {
-			session_fail(s, SSTPC_EXIT_CONNECT, "proxy requires "
-			    "an authentication scheme sstpc does not support "
-			    "(Basic and Digest are supported)");
-			return len;
+	session_drop_server(s, false);
+	session_connect(s);
+}
+
+/* The tunnel through the proxy is up: TLS to the server through it. */
+static void
+session_proxy_up(void *arg)
+{
+	session_start_tls(arg);
+}
+
+/* No tunnel: the server cannot be reached. */
+static void
+session_proxy_failed(void *arg, const char *msg)
+{
+	session_fail(arg, SSTPC_EXIT_CONNECT, msg);
+}
+
+static const struct proxy_ops session_proxy_ops = {
+	.reconnect = session_proxy_reconnect,
+	.up = session_proxy_up,
+	.failed = session_proxy_failed,
+};
+
+/* Connected to the proxy: the CONNECT client takes the stream. */
+static void
+session_proxy_start(struct sstpc *s)
+{
+	struct proxy_conf pc;
+
+	if (s->proxy == NULL) {
+		memset(&pc, 0, sizeof pc);
+		pc.host = s->cfg->server.host;
+		pc.port = s->cfg->server.port;
+		if (s->cfg->proxy.has_user) {
+			pc.user = s->cfg->proxy.user;
+			pc.pass = s->cfg->proxy.pass;
 		}
-		log_info("proxy asks for %s authentication; retrying with "
-		    "credentials", s->proxy_ch.scheme == HTTP_AUTH_DIGEST ?
-		    "Digest" : "Basic");
-		s->proxy_auth = true;
-		free(s->http);
-		s->http = NULL;
-		/* The proxy may close after a 407: always reconnect. */
-		session_drop_server(s, false);
-		session_connect(s);
-		return len;
+		if ((s->proxy = proxy_new(&pc, &session_proxy_ops, s)) ==
+		    NULL) {
+			session_fail(s, SSTPC_EXIT_FAILURE, "out of memory");
+			return;
+		}
 	}
-	if (h->status / 100 != 2) {
-		snprintf(m, sizeof m, "proxy refused CONNECT %s:%u: HTTP %d %s%s",
-		    s->cfg->server.host, s->cfg->server.port, h->status,
-		    h->reason, h->status == 407 ? (s->proxy_auth ?
-		    " (credentials rejected)" : " (give user:password in "
-		    "--proxy)") : "");
-		session_fail(s, SSTPC_EXIT_CONNECT, m);
-		return len;
-	}
-	if (used != len) {
-		session_fail(s, SSTPC_EXIT_CONNECT, "proxy sent data after its "
-		    "CONNECT reply");
-		return len;
-	}
-	log_info("proxy: tunnel to %s:%u established", s->cfg->server.host,
-	    s->cfg->server.port);
-	free(s->http);
-	s->http = NULL;
-	session_start_tls(s);
-	return len;
+	s->phase = PHASE_PROXY;
+	proxy_start(s->proxy, s->st);
 }
 
 /* The TLS output fell below its low mark: the link may read again. */
@@ -618,8 +571,7 @@ session_stream_closed(void *arg, int err, const char *msg)
 
 	switch (s->phase) {
 	case PHASE_PROXY:
-		snprintf(m, sizeof m, "proxy closed the connection: %s", msg);
-		session_fail(s, SSTPC_EXIT_CONNECT, m);
+		proxy_closed(s->proxy, msg);
 		break;
 	case PHASE_TLS:
 		session_fail(s, SSTPC_EXIT_TLS, msg);
@@ -708,7 +660,7 @@ session_connected_cb(int fd, int err, const char *msg,
 		return;
 	}
 	if (s->cfg->has_proxy)
-		session_send_connect(s);
+		session_proxy_start(s);
 	else
 		session_start_tls(s);
 }
@@ -969,6 +921,8 @@ out:
 	route_restore(&s->route);
 	free(s->http);
 	s->http = NULL;
+	proxy_free(s->proxy);
+	s->proxy = NULL;
 	if (s->ctrl_timer != NULL)
 		event_free(s->ctrl_timer);
 	if (s->phase_timer != NULL)

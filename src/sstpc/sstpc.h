@@ -33,6 +33,7 @@ struct evdns_base;
 struct net_connect;
 struct stream;
 struct link;
+struct proxy;
 
 /* Connection phases, in order. */
 enum sstpc_phase {
@@ -59,10 +60,8 @@ struct sstpc {
 	SSL_CTX			*ssl_ctx;
 	struct tls_conf		 tls;
 	struct tls_peer		 peer;
-	struct http_resp	*http;		/* during PROXY/HTTP only */
-	int			 proxy_tries;
-	struct http_challenge	 proxy_ch;
-	bool			 proxy_auth;
+	struct http_resp	*http;		/* during HTTP only */
+	struct proxy		*proxy;		/* CONNECT client (net/proxy.h) */
 	char			 conn_host[URL_HOST_MAX]; /* what we dial */
 	uint16_t		 conn_port;
 	struct sockaddr_storage	 peer_sa;	/* address we connected to */

@@ -1,7 +1,8 @@
 /*
- * http.h - the pure HTTP pieces of SSTP: the SSTP_DUPLEX_POST request, the
- * correlation GUID, an incremental response parser, and the HTTP proxy
- * CONNECT request with Basic (RFC 7617) and Digest (RFC 7616) credentials.
+ * http.h - the pure HTTP messages of SSTP: the SSTP_DUPLEX_POST request,
+ * the correlation GUID, an incremental response parser, and the HTTP proxy
+ * CONNECT request.  Proxy authentication (challenges, Basic and Digest
+ * credentials) is in http_auth.h.
  *
  * Nothing here does I/O.  Requests are built into a struct wbuf; the caller
  * sends the bytes and, when credentials were included, zeroizes the buffer
@@ -28,8 +29,6 @@
 #define HTTP_REASON_MAX		128	/* reason phrase kept (truncated) */
 #define HTTP_VALUE_MAX		512	/* header value kept (truncated) */
 #define HTTP_AUTH_MAX		4	/* Proxy-Authenticate headers kept */
-#define HTTP_PARAM_MAX		256	/* realm, nonce, opaque */
-#define HTTP_CNONCE_MAX		64
 #define HTTP_REQ_MAX		2048	/* enough for any request built here */
 
 /*
@@ -99,73 +98,37 @@ void	http_resp_init(struct http_resp *r, enum http_resp_mode mode);
 int	http_resp_feed(struct http_resp *r, const void *data, size_t len,
 	    size_t *used);
 
-/* Proxy authentication (RFC 9110 section 11, RFC 7617, RFC 7616). */
-enum http_auth_scheme {
-	HTTP_AUTH_NONE = 0,
-	HTTP_AUTH_BASIC,
-	HTTP_AUTH_DIGEST
-};
-
-enum http_digest_alg {
-	HTTP_DIGEST_MD5 = 0,	/* also when the algorithm is absent */
-	HTTP_DIGEST_SHA256
-};
-
-struct http_challenge {
-	enum http_auth_scheme	scheme;
-	char			realm[HTTP_PARAM_MAX];
-	/* Digest only: */
-	char			nonce[HTTP_PARAM_MAX];
-	char			opaque[HTTP_PARAM_MAX];
-	bool			has_opaque;
-	enum http_digest_alg	alg;
-	bool			sess;		/* "-sess" algorithm variant */
-	bool			qop_auth;	/* else RFC 2069 form */
-	bool			stale;
-};
-
-/*
- * Choose the best supported challenge from all Proxy-Authenticate values of
- * a 407 response: Digest (MD5 or SHA-256, qop=auth or none) over Basic.
- * Returns 0, or -ENOTSUP when no offered scheme is supported, or -EBADMSG
- * when the only candidates were malformed.
- */
-int	http_challenge_select(const struct http_resp *r,
-	    struct http_challenge *out);
-
-/*
- * Parse one Proxy-Authenticate field value (which may hold several
- * challenges) and keep the best supported one, as above.
- */
-int	http_challenge_parse(const char *value, struct http_challenge *out);
-
-/* Credentials and per-request inputs for a Proxy-Authorization header. */
-struct http_cred {
-	const char	*user;
-	const char	*pass;		/* secret */
-	const char	*cnonce;	/* Digest: client nonce (test input) */
-	uint32_t	 nc;		/* Digest: nonce count, from 1 */
-};
-
-/*
- * Compute the Digest "response" value (RFC 7616 section 3.4.1) as lower-case
- * hex into out (33 bytes for MD5, 65 for SHA-256).  Intermediate hashes
- * are zeroized.  Returns 0, -EINVAL, -ENOSPC, or -EIO on an OpenSSL error.
- */
-int	http_digest_response(const struct http_challenge *ch,
-	    const struct http_cred *cred, const char *method, const char *uri,
-	    char *out, size_t outlen);
-
 /*
  * Build "CONNECT host:port HTTP/1.1" (authority form, RFC 9110 section
  * 9.3.6; IPv6 literals in brackets) with Host, User-Agent,
- * "SSTPVERSION: 1.0" and, when ch is not NULL, a Proxy-Authorization
- * header for ch->scheme computed from cred.  No Proxy-Connection header:
- * it is not standard and HTTP/1.1 connections persist by default.
- * Returns 0, -EINVAL (bad host, user with ':' for Basic, CR/LF), -EIO, or
- * the wbuf error.  The buffer then holds credentials: zeroize it after use.
+ * "SSTPVERSION: 1.0" and, when proxy_auth is not NULL, "Proxy-Authorization:
+ * <proxy_auth>" (a value from http_auth_credentials(), http_auth.h).  No
+ * Proxy-Connection header: it is not standard and HTTP/1.1 connections
+ * persist by default.  Returns 0, -EINVAL (bad host, port 0, a control
+ * character in proxy_auth), or the wbuf error.  With credentials the buffer
+ * holds them: zeroize it after use.
  */
 int	http_connect_request(struct wbuf *w, const char *host, uint16_t port,
-	    const struct http_challenge *ch, const struct http_cred *cred);
+	    const char *proxy_auth);
+
+/*
+ * RFC 9110 section 5.6 token grammar, shared with http_auth.c.  Views are
+ * read through struct bcur; comparisons are ASCII case-insensitive.
+ */
+/* tchar (RFC 9110 5.6.2). */
+bool	http_is_tchar(uint8_t b);
+/* OWS: space or horizontal tab (RFC 9110 5.6.3). */
+bool	http_is_ows(uint8_t b);
+/* True if the whole view equals s, ignoring ASCII case. */
+bool	http_view_eq_ci(const struct bcur *v, const char *s);
+/* True if the comma-separated list v holds token tok (any case). */
+bool	http_list_has_token(struct bcur v, const char *tok);
+/*
+ * Copy a view into out (cap bytes, NUL-terminated, truncated), with control
+ * bytes replaced by '?' and tabs by spaces, so that it is safe to log.
+ */
+void	http_view_copy(struct bcur v, char *out, size_t cap);
+/* True if a header value may carry s verbatim (visible ASCII [and SP]). */
+bool	http_header_safe(const char *s, bool allow_space);
 
 #endif /* SSTPC_HTTP_H */

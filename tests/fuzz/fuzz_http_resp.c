@@ -1,6 +1,7 @@
 /*
  * fuzz_http_resp.c - the HTTP response parser and the proxy challenge
- * parser (src/http.h; RFC 9112, RFC 9110 section 11, RFC 7616/7617).
+ * parser (src/wire/http.h, src/wire/http_auth.h; RFC 9112, RFC 9110
+ * section 11, RFC 7616/7617).
  *
  * Input:	byte 0	bit 7: proxy mode (reply to CONNECT), else SSTP mode;
  *			bit 6: the rest is one Proxy-Authenticate value for
@@ -27,6 +28,7 @@
 #include "util/buf.h"
 #include "fuzz.h"
 #include "wire/http.h"
+#include "wire/http_auth.h"
 
 #define RESP_BYTEWISE_MAX	2048
 
@@ -127,7 +129,7 @@ resp_check_challenge(const struct http_challenge *ch)
 			    ch->alg == HTTP_DIGEST_SHA256 ? 64 : 32));
 	}
 	wbuf_init(&w, buf, sizeof buf);
-	r = http_connect_request(&w, "vpn.example.com", 443, ch, &cred);
+	r = http_auth_connect_request(&w, "vpn.example.com", 443, ch, &cred);
 	FUZZ_CHECK(r == 0 || r == -EINVAL || r == -ENOSPC || r == -EIO);
 	if (r != 0) {
 		explicit_bzero(buf, sizeof buf);

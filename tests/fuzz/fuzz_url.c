@@ -1,6 +1,7 @@
 /*
  * fuzz_url.c - the server argument and --proxy URL parser (src/url.h;
- * RFC 3986 section 3) and what is built from its results (src/http.h).
+ * RFC 3986 section 3) and what is built from its results (src/wire/http.h,
+ * src/wire/http_auth.h).
  *
  * Input: the URL string (up to the first NUL), parsed as both kinds.
  *
@@ -24,6 +25,7 @@
 #include "util/buf.h"
 #include "fuzz.h"
 #include "wire/http.h"
+#include "wire/http_auth.h"
 #include "wire/url.h"
 
 /* Requests built from a parsed URL. */
@@ -44,7 +46,7 @@ url_requests(const struct url *u)
 		FUZZ_CHECK(fuzz_http_lines(buf, w.len) == 5);
 
 	wbuf_init(&w, buf, sizeof buf);
-	r = http_connect_request(&w, u->host, u->port, NULL, NULL);
+	r = http_connect_request(&w, u->host, u->port, NULL);
 	FUZZ_CHECK(r == 0 || r == -EINVAL || r == -ENOSPC);
 	if (r == 0)
 		FUZZ_CHECK(fuzz_http_lines(buf, w.len) == 5);
@@ -61,7 +63,8 @@ url_requests(const struct url *u)
 	ch.scheme = HTTP_AUTH_BASIC;
 	strcpy(ch.realm, "proxy");
 	wbuf_init(&w, buf, sizeof buf);
-	r = http_connect_request(&w, "vpn.example.com", 443, &ch, &cred);
+	r = http_auth_connect_request(&w, "vpn.example.com", 443, &ch,
+	    &cred);
 	FUZZ_CHECK(r == 0 || r == -EINVAL || r == -ENOSPC);
 	if (r == 0)
 		FUZZ_CHECK(fuzz_http_lines(buf, w.len) == 6);
@@ -69,7 +72,8 @@ url_requests(const struct url *u)
 	strcpy(ch.nonce, "dcd98b7102dd2f0e8b11d0f600bfb0c093");
 	ch.qop_auth = true;
 	wbuf_init(&w, buf, sizeof buf);
-	r = http_connect_request(&w, "vpn.example.com", 443, &ch, &cred);
+	r = http_auth_connect_request(&w, "vpn.example.com", 443, &ch,
+	    &cred);
 	FUZZ_CHECK(r == 0 || r == -EINVAL || r == -ENOSPC || r == -EIO);
 	if (r == 0)
 		FUZZ_CHECK(fuzz_http_lines(buf, w.len) == 6);

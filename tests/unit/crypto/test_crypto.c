@@ -366,6 +366,47 @@ test_misc(void)
 	TEST_DONE();
 }
 
+/* RFC 4648 section 10 test vectors. */
+static void
+test_base64(void)
+{
+	static const struct {
+		const char *in, *out;
+	} v[] = {
+		{ "", "" }, { "f", "Zg==" }, { "fo", "Zm8=" },
+		{ "foo", "Zm9v" },
+		{ "foob", "Zm9vYg==" }, { "fooba", "Zm9vYmE=" },
+		{ "foobar", "Zm9vYmFy" },
+	};
+	char out[16];
+	size_t i;
+
+	TEST_START("base64 RFC 4648 vectors");
+	for (i = 0; i < sizeof v / sizeof v[0]; i++) {
+		memset(out, 'x', sizeof out);
+		ASSERT_INT_EQ(crypto_base64(v[i].in, strlen(v[i].in), out,
+		    sizeof out), 0);
+		ASSERT_STR_EQ(out, v[i].out);
+		/* Exactly the room needed, then one byte less. */
+		ASSERT_INT_EQ(crypto_base64(v[i].in, strlen(v[i].in), out,
+		    strlen(v[i].out) + 1), 0);
+		ASSERT_INT_EQ(crypto_base64(v[i].in, strlen(v[i].in), out,
+		    strlen(v[i].out)), -ENOSPC);
+	}
+	/* No line breaks, whatever the length (EVP_EncodeBlock). */
+	{
+		uint8_t in[96];
+		char big[4 * sizeof in / 3 + 1];
+
+		memset(in, 0xa5, sizeof in);
+		ASSERT_INT_EQ(crypto_base64(in, sizeof in, big, sizeof big),
+		    0);
+		ASSERT_INT_EQ(strlen(big), sizeof big - 1);
+		ASSERT_TRUE(strchr(big, '\n') == NULL);
+	}
+	TEST_DONE();
+}
+
 int
 main(void)
 {
@@ -375,5 +416,6 @@ main(void)
 	test_digests();
 	test_hmac();
 	test_misc();
+	test_base64();
 	return test_exit();
 }

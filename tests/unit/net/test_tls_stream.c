@@ -1,0 +1,196 @@
+/*
+ * test_tls_stream.c - the stream's end of input (src/net/tls_stream.c): the
+ * bytes read together with the EOF reach the owner before closed(), also
+ * when the owner pauses input in between.  Plain mode over a socketpair;
+ * the peer writes its reply and closes before the loop runs, so the reply
+ * and the EOF are seen in one read (the tinyproxy 407 race, made certain).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+#include <unistd.h>
+#include <fcntl.h>
+#include <sys/socket.h>
+
+#include <event2/event.h>
+
+#include "harness.h"
+#include "net/tls_stream.h"
+
+/* What the owner saw, in order. */
+struct owner {
+	struct event_base	*base;
+	struct stream		*st;
+	uint8_t			 got[256];
+	size_t			 got_len;
+	size_t			 take;		/* bytes consumed per call */
+	bool			 pause_after_first;
+	int			 inputs;
+	int			 closed;
+	int			 closed_err;
+	size_t			 got_at_close;	/* got_len when closed() came */
+	char			 msg[160];
+};
+
+/* Consume up to o->take bytes; optionally pause after the first call. */
+static size_t
+owner_input(void *arg, const uint8_t *buf, size_t len)
+{
+	struct owner *o = arg;
+	size_t n = len < o->take ? len : o->take;
+
+	o->inputs++;
+	if (n > sizeof o->got - o->got_len)
+		n = sizeof o->got - o->got_len;
+	memcpy(o->got + o->got_len, buf, n);
+	o->got_len += n;
+	if (o->pause_after_first && o->inputs == 1)
+		stream_pause_input(o->st, true);
+	return n;
+}
+
+/* Record the close and stop the loop. */
+static void
+owner_closed(void *arg, int err, const char *msg)
+{
+	struct owner *o = arg;
+
+	o->closed++;
+	o->closed_err = err;
+	o->got_at_close = o->got_len;
+	strncpy(o->msg, msg, sizeof o->msg - 1);
+	event_base_loopexit(o->base, NULL);
+}
+
+/* Never called in plain mode. */
+static void
+owner_connected(void *arg)
+{
+	(void)arg;
+}
+
+static const struct stream_ops owner_ops = {
+	.connected = owner_connected,
+	.input = owner_input,
+	.closed = owner_closed,
+};
+
+/* Resume input from a timer (the owner's back-pressure is gone). */
+static void
+resume_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct owner *o = arg;
+
+	(void)fd;
+	(void)what;
+	stream_pause_input(o->st, false);
+}
+
+static const char reply[] =
+    "HTTP/1.0 407 Proxy Authentication Required\r\n"
+    "Proxy-Authenticate: Basic realm=\"Tinyproxy\"\r\n"
+    "Connection: close\r\n\r\n<html>407</html>\n";
+
+/* Run one stream over a socketpair whose peer sent reply and closed. */
+static void
+run_case(struct owner *o)
+{
+	struct event *resume = NULL;
+	struct timeval tv = { 0, 20000 }, guard = { 5, 0 };
+	int sv[2];
+
+	ASSERT_INT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	ASSERT_INT_EQ(fcntl(sv[0], F_SETFL, O_NONBLOCK), 0);
+	ASSERT_INT_EQ(write(sv[1], reply, sizeof reply - 1),
+	    (ssize_t)(sizeof reply - 1));
+	close(sv[1]);
+	o->base = event_base_new();
+	ASSERT_PTR_NOT_NULL(o->base);
+	o->st = stream_new(o->base, sv[0], &owner_ops, o);
+	ASSERT_PTR_NOT_NULL(o->st);
+	if (o->pause_after_first) {
+		resume = evtimer_new(o->base, resume_cb, o);
+		evtimer_add(resume, &tv);
+	}
+	event_base_loopexit(o->base, &guard);
+	event_base_dispatch(o->base);
+	if (resume != NULL)
+		event_free(resume);
+	stream_free(o->st, false);	/* closed() leaves it to the owner */
+	event_base_free(o->base);
+}
+
+static void
+test_eof_after_data(void)
+{
+	struct owner o;
+
+	TEST_START("stream: reply and EOF in one read: reply first");
+	memset(&o, 0, sizeof o);
+	o.take = SIZE_MAX;
+	run_case(&o);
+	ASSERT_INT_EQ(o.closed, 1);
+	ASSERT_INT_EQ(o.closed_err, 0);
+	ASSERT_INT_EQ(o.got_at_close, sizeof reply - 1);
+	ASSERT_MEM_EQ(o.got, reply, sizeof reply - 1);
+	ASSERT_STR_EQ(o.msg, "connection closed by peer");
+	TEST_DONE();
+}
+
+static void
+test_eof_partial_units(void)
+{
+	struct owner o;
+
+	TEST_START("stream: EOF waits while the owner takes units");
+	memset(&o, 0, sizeof o);
+	o.take = 10;		/* ten bytes a call: several calls */
+	run_case(&o);
+	ASSERT_INT_EQ(o.closed, 1);
+	ASSERT_INT_EQ(o.got_at_close, sizeof reply - 1);
+	ASSERT_TRUE(o.inputs >= (int)((sizeof reply - 1) / 10));
+	TEST_DONE();
+}
+
+static void
+test_eof_while_paused(void)
+{
+	struct owner o;
+
+	TEST_START("stream: EOF held while paused, delivered on resume");
+	memset(&o, 0, sizeof o);
+	o.take = 16;
+	o.pause_after_first = true;
+	run_case(&o);
+	ASSERT_INT_EQ(o.closed, 1);
+	ASSERT_INT_EQ(o.got_at_close, sizeof reply - 1);
+	ASSERT_MEM_EQ(o.got, reply, sizeof reply - 1);
+	TEST_DONE();
+}
+
+static void
+test_eof_incomplete_unit(void)
+{
+	struct owner o;
+
+	TEST_START("stream: EOF after an incomplete unit closes once");
+	memset(&o, 0, sizeof o);
+	o.take = 0;		/* the owner never has a complete unit */
+	run_case(&o);
+	ASSERT_INT_EQ(o.closed, 1);
+	ASSERT_INT_EQ(o.inputs, 1);
+	ASSERT_INT_EQ(o.got_at_close, 0);
+	TEST_DONE();
+}
+
+int
+main(void)
+{
+	test_eof_after_data();
+	test_eof_partial_units();
+	test_eof_while_paused();
+	test_eof_incomplete_unit();
+	return test_exit();
+}
