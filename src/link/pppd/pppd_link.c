@@ -72,6 +72,8 @@ struct bridge {
 	int			 fd_in;
 	int			 fd_out;
 	pid_t			 pid;
+	int			 gate;		/* pppd_spawn(): exec on release */
+	bool			 released;	/* the child may exec pppd */
 	bool			 reaped;
 	int			 status;
 	bool			 eof;
@@ -122,7 +124,13 @@ bridge_report_gone(struct bridge *b)
 	b->gone_reported = true;
 	if (!b->launch)
 		snprintf(why, sizeof why, "pppd closed the pty");
-	else {
+	else if (!b->released) {
+		/* The child waited for the Ack and never became pppd. */
+		snprintf(why, sizeof why, "pppd was not started");
+		if (!b->term_sent && !(WIFEXITED(b->status) &&
+		    WEXITSTATUS(b->status) == 0))
+			code = SSTPC_EXIT_PPPD;
+	} else {
 		pppd_exit_string(b->status, st, sizeof st);
 		snprintf(why, sizeof why, "pppd exited: %s", st);
 		if (WIFEXITED(b->status)) {
@@ -522,6 +530,11 @@ bridge_ppp_start(struct bridge *b)
 	size_t i;
 
 	b->ppp_started = true;
+	if (b->gate >= 0) {
+		/* The call is acknowledged: now the child may exec pppd. */
+		b->released = pppd_release(&b->gate) == 0;
+		log_info("starting pppd (pid %ld)", (long)b->pid);
+	}
 	for (i = 0; i < b->nheld; i++)
 		bridge_to_server(b, b->held[i].data, b->held[i].len);
 	if (b->nheld > 0)
@@ -584,6 +597,7 @@ bridge_stop(struct bridge *b, bool hangup)
 
 	if (!b->launch || b->reaped || b->pid <= 0)
 		return;
+	pppd_gate_close(&b->gate);	/* a child not yet pppd exits now */
 	if (hangup && !b->hung_up) {
 		/*
 		 * The server side is gone: an LCP Terminate from pppd could
@@ -641,7 +655,7 @@ bridge_new(struct sstpc *s)
 	if (b == NULL)
 		return NULL;
 	b->s = s;
-	b->fd_in = b->fd_out = -1;
+	b->fd_in = b->fd_out = b->gate = -1;
 	b->rx = malloc(BRIDGE_RX_SIZE);
 	bq_init(&b->tx, 16 * 1024, BRIDGE_TX_CAP);
 	b->held = calloc(BRIDGE_HOLD_MAX, sizeof *b->held);
@@ -778,14 +792,15 @@ bridge_launch(struct bridge *b, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot watch SIGCHLD");
 		goto fail;
 	}
-	b->pid = pppd_spawn(argv, slave, pwfd);
+	b->pid = pppd_spawn(argv, slave, pwfd, &b->gate);
 	if (b->pid < 0) {
 		snprintf(err, errlen, "cannot start %s: %s", argv[0],
 		    strerror((int)-b->pid));
 		b->pid = 0;
 		goto fail;
 	}
-	log_info("started %s (pid %ld) on %s", argv[0], (long)b->pid, tty);
+	log_info("forked %s (pid %ld) on %s: it runs once the SSTP call is "
+	    "acknowledged", argv[0], (long)b->pid, tty);
 	pppd_args_free(argv);
 	if (pwfd >= 0)
 		close(pwfd);
@@ -849,6 +864,7 @@ bridge_free(struct bridge *b)
 {
 	if (b == NULL)
 		return;
+	pppd_gate_close(&b->gate);
 	if (b->launch && b->pid > 0 && !b->reaped) {
 		/* Never leave an orphan pppd behind; wait at most ~3 s. */
 		struct timespec ts = { 0, 50 * 1000 * 1000 };
