@@ -248,10 +248,45 @@ case_early_unresolvable() {
 }
 case_early_refused() {
 	local port
-	# a port nothing listens on: bound, then closed
-	port=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	port=$(free_port)
 	early_fail refused "127.0.0.1:$port" "cannot connect to 127\.0\.0\.1 port $port: Connection refused"
 }
+
+# --- pty mode with a standard input/output that cannot be polled -------------
+# (/dev/null, a file): one sstpc line naming it, exit 9, no libevent
+# "[warn] Epoll ADD(1) on fd 0 failed", no connection attempted.
+pty_unpollable() {	# label which(input|output) description
+	local l=$1 which=$2 port
+	port=$(free_port)
+	new_case "pty-$l"
+	T0=$(date +%s%N)
+	if [ "$which" = input ]; then
+		timeout -k 2 10 "$SSTPC" --nolaunchpppd --log-stderr \
+			--user "$TUSER" --password-fd 3 --ipparam "it-$CASE_NAME-$$" \
+			"127.0.0.1:$port" 3<"$PWFILE" </dev/null \
+			>"$CASE_DIR/out" 2>"$CASE_DIR/err"
+		RC=$?
+	else
+		: | timeout -k 2 10 "$SSTPC" --nolaunchpppd --log-stderr \
+			--user "$TUSER" --password-fd 3 --ipparam "it-$CASE_NAME-$$" \
+			"127.0.0.1:$port" 3<"$PWFILE" \
+			>"$CASE_DIR/out" 2>"$CASE_DIR/err"
+		RC=${PIPESTATUS[1]}
+	fi
+	ELAPSED=$(ms_since "$T0")
+	expect '[ "$RC" = 9 ]' "exit $RC, want 9"
+	expect '[ "$ELAPSED" -lt 2000 ]' "took ${ELAPSED}ms"
+	expect '[ "$(wc -l <"$CASE_DIR/err")" = 1 ] && grep -q "^sstpc: --nolaunchpppd: standard $which cannot be polled" "$CASE_DIR/err"' \
+		"stderr is not one line naming standard $which: $(head -c 300 "$CASE_DIR/err" | tr '\n' '|')"
+	expect '[ ! -s "$CASE_DIR/out" ]' "output written to stdout"
+	verdict "pty mode: $3 -> one line naming standard $which, exit 9"
+}
+# free_port: a loopback port nothing listens on (bound, then closed)
+free_port() {
+	"$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+case_pty_devnull() { pty_unpollable devnull input "stdin /dev/null"; }
+case_pty_stdout_file() { pty_unpollable stdout-file output "stdout to a file"; }
 
 # --- usage errors: exit 2 with one line ------------------------------------------
 usage_case() {	# label args...
@@ -275,8 +310,8 @@ case_usage_noserver() { usage_case no-server --user a; }
 
 ALL_CASES="gone_rst gone_tlsclose gone_kill9 sig_connect sig_tls sig_http
 sig_connected sig_connected_int sig_connected_hup pppd_killed pppd_badpath
-pppd_notexec early_unresolvable early_refused usage_unknown usage_noarg
-usage_twopw usage_noserver"
+pppd_notexec early_unresolvable early_refused pty_devnull pty_stdout_file
+usage_unknown usage_noarg usage_twopw usage_noserver"
 
 if [ ! -x "$SSTPC" ]; then
 	echo "faults: no sstpc binary at $SSTPC"

@@ -26,6 +26,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/epoll.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -835,6 +836,24 @@ bridge_attach_stdio(struct bridge *b, char *err, size_t errlen)
 	if (!isatty(b->fd_in))
 		log_debug("stdin is not a tty; continuing (pty mode expects "
 		    "pppd's pty master)");
+	/* epoll refuses /dev/null and files (libevent would only warn). */
+	if ((fl = epoll_create1(EPOLL_CLOEXEC)) >= 0) {
+		struct epoll_event ev = { .events = EPOLLIN };
+		int r = epoll_ctl(fl, EPOLL_CTL_ADD, b->fd_in, &ev);
+
+		ev.events = EPOLLOUT;
+		if (r == 0)
+			r = epoll_ctl(fl, EPOLL_CTL_ADD, b->fd_out, &ev) < 0 ?
+			    2 : 0;
+		close(fl);
+		if (r != 0) {
+			snprintf(err, errlen, "--nolaunchpppd: standard %s "
+			    "cannot be polled (/dev/null or a file?); pty mode "
+			    "expects pppd's pty there (pppd pty \"sstpc "
+			    "--nolaunchpppd ...\")", r == 2 ? "output" : "input");
+			return -1;
+		}
+	}
 	fl = fcntl(b->fd_in, F_GETFL);
 	if (fl < 0 || fcntl(b->fd_in, F_SETFL, fl | O_NONBLOCK) < 0) {
 		snprintf(err, errlen, "--nolaunchpppd: stdin is not usable: %s",
