@@ -175,8 +175,9 @@ static const struct ctrl_row ctrl_table[] = {
 	/* Client_Connect_Request_Sent (3.2.5.3.1-3.2.5.3.3). */
 	{ SSTP_CS_REQUEST_SENT, EV_RX_ACK, act_ack, SSTP_CS_ACK_RECEIVED },
 	{ SSTP_CS_REQUEST_SENT, EV_RX_NAK, act_nak, SSTP_CS_REQUEST_SENT },
+	/* Negotiation timer: Abort at once, a resend over TCP cannot help. */
 	{ SSTP_CS_REQUEST_SENT, EV_TIMEOUT, act_request_timeout,
-	    SSTP_CS_REQUEST_SENT },
+	    SSTP_CS_ABORT_PENDING },
 	{ SSTP_CS_REQUEST_SENT, EV_RX_INVALID, act_abort_invalid,
 	    SSTP_CS_ABORT_PENDING },
 	{ SSTP_CS_REQUEST_SENT, EV_RX_UNKNOWN, act_abort_invalid,
@@ -407,24 +408,6 @@ act_send_request(struct sstp_ctrl *c, struct evctx *e, enum sstp_cstate next)
 	return next;
 }
 
-/* Resend the Request (3.2.5.3.3) or give up with RETRY_COUNT_EXCEEDED. */
-static enum sstp_cstate
-retry_or_abort(struct sstp_ctrl *c, uint64_t now, enum sstp_quit q)
-{
-	if (c->retries < c->conf.connect_retries) {
-		c->retries++;
-		log_info("sstp: resending Call Connect Request (%u of %u)",
-		    c->retries, c->conf.connect_retries);
-		send_request(c);
-		c->deadline = now + c->conf.negotiation_ms;
-		return SSTP_CS_REQUEST_SENT;
-	}
-	/* The last Nak's status explains the failure to the user. */
-	if (q == SSTP_QUIT_NAK_RETRIES && c->nak_seen)
-		set_quit(c, q, &c->nak_status);
-	return abort_with(c, now, SSTP_STATUS_RETRY_COUNT_EXCEEDED,
-	    SSTP_ATTR_NO_ERROR, q);
-}
 
 /*
  * Call Connect Ack (MS-SSTP 3.2.5.3.2): the decoder already checked the
@@ -457,6 +440,11 @@ act_ack(struct sstp_ctrl *c, struct evctx *e, enum sstp_cstate next)
 	return next;
 }
 
+/*
+ * Call Connect Nak (MS-SSTP 3.2.5.3.3): resend the Request and restart the
+ * negotiation timer, at most connect_retries times, then Abort with
+ * RETRY_COUNT_EXCEEDED.
+ */
 static enum sstp_cstate
 act_nak(struct sstp_ctrl *c, struct evctx *e, enum sstp_cstate next)
 {
@@ -469,17 +457,36 @@ act_nak(struct sstp_ctrl *c, struct evctx *e, enum sstp_cstate next)
 		    sstp_status_name(si->status), sstp_attr_name(si->attr_id));
 	} else
 		log_warn("sstp: Call Connect Nak without status");
-	(void)next;
-	return retry_or_abort(c, e->now, SSTP_QUIT_NAK_RETRIES);
+	if (c->retries < c->conf.connect_retries) {
+		c->retries++;
+		log_info("sstp: resending Call Connect Request (%u of %u)",
+		    c->retries, c->conf.connect_retries);
+		send_request(c);
+		c->deadline = e->now + c->conf.negotiation_ms;
+		return next;
+	}
+	/* The last Nak's status explains the failure to the user. */
+	if (c->nak_seen)
+		set_quit(c, SSTP_QUIT_NAK_RETRIES, &c->nak_status);
+	return abort_with(c, e->now, SSTP_STATUS_RETRY_COUNT_EXCEEDED,
+	    SSTP_ATTR_NO_ERROR, SSTP_QUIT_NAK_RETRIES);
 }
 
+/*
+ * Negotiation timer expired in Client_Connect_Request_Sent (MS-SSTP 3.2.2,
+ * 3.1.2): Abort with NEGOTIATION_TIMEOUT.  No resend: over TCP the Request
+ * was delivered, so a server that did not answer in 60 s will not answer
+ * a copy either.
+ */
 static enum sstp_cstate
 act_request_timeout(struct sstp_ctrl *c, struct evctx *e,
     enum sstp_cstate next)
 {
 	(void)next;
-	log_warn("sstp: no answer to Call Connect Request");
-	return retry_or_abort(c, e->now, SSTP_QUIT_NEGOTIATION_TIMEOUT);
+	log_warn("sstp: no answer to the Call Connect Request in %u ms",
+	    c->conf.negotiation_ms);
+	return abort_with(c, e->now, SSTP_STATUS_NEGOTIATION_TIMEOUT,
+	    SSTP_ATTR_NO_ERROR, SSTP_QUIT_NEGOTIATION_TIMEOUT);
 }
 
 /*
@@ -1049,8 +1056,8 @@ sstp_ctrl_quit_message(const struct sstp_ctrl *c, char *buf, size_t bufsz)
 		    "%u times", c->retries + 1);
 		break;
 	case SSTP_QUIT_NEGOTIATION_TIMEOUT:
-		wbuf_printf(&w, "no answer to the Call Connect Request after "
-		    "%u tries", c->retries + 1);
+		wbuf_printf(&w, "no answer to the Call Connect Request within "
+		    "%u s", c->conf.negotiation_ms / 1000);
 		break;
 	case SSTP_QUIT_HELLO_TIMEOUT:
 		wbuf_printf(&w, "server silent for %llu s, connection presumed "

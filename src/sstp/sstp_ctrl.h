@@ -51,7 +51,7 @@ enum sstp_quit {
 	SSTP_QUIT_PEER_DISCONNECT,	/* server sent Call Disconnect */
 	SSTP_QUIT_PEER_ABORT,		/* server sent Call Abort */
 	SSTP_QUIT_NAK_RETRIES,		/* too many Call Connect Naks */
-	SSTP_QUIT_NEGOTIATION_TIMEOUT,	/* no Ack to our Connect Requests */
+	SSTP_QUIT_NEGOTIATION_TIMEOUT,	/* no answer to the Connect Request */
 	SSTP_QUIT_HELLO_TIMEOUT,	/* nothing received for too long */
 	SSTP_QUIT_PROTOCOL_ERROR,	/* invalid/unexpected message: Abort */
 	SSTP_QUIT_FRAMING_ERROR,	/* stream not delineable: closed */
@@ -82,7 +82,7 @@ struct sstp_ctrl_conf {
 	uint32_t	 negotiation_ms; /* 60000 (3.1.2) */
 	uint32_t	 hello_ms;	/* 60000 (3.1.2.3) */
 	uint32_t	 hello_fails;	/* silent intervals after the echo: 1 */
-	uint32_t	 connect_retries; /* resends on Nak/timeout: 3 */
+	uint32_t	 connect_retries; /* resends on Nak (not timeout): 3 */
 	uint32_t	 abort1_ms;	/* ABORT_STATE_TIMER_1 3000 */
 	uint32_t	 abort2_ms;	/* ABORT_STATE_TIMER_2 1000 */
 	uint32_t	 disc1_ms;	/* DISCONNECT_STATE_TIMER_1 5000 */

@@ -265,7 +265,7 @@ standin_pids() {
 	local p a1
 	for p in $(pgrep -f "pppd-standin" 2>/dev/null); do
 		# argv[1] is the script (argv[0] the interpreter); not sstpc
-		a1=$(tr '\0' '\n' <"/proc/$p/cmdline" 2>/dev/null | sed -n 2p)
+		a1=$(tr '\0' '\n' 2>/dev/null <"/proc/$p/cmdline" | sed -n 2p)
 		case $a1 in */pppd-standin) ;; *) continue ;; esac
 		grep -qz "^STANDIN_REPORT=$CASE_DIR/report.json$" \
 			"/proc/$p/environ" 2>/dev/null && echo "$p"

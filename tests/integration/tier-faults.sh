@@ -8,10 +8,15 @@
 TIER_NAME=faults
 RUNDIR=/var/run/sstpc
 
+# case_procs: processes whose command line carries this case's --ipparam:
+# sstpc, its monitor, the child it forked for pppd, the stand-in
+case_procs() { pgrep -f -- "it-$CASE_NAME-$$" 2>/dev/null; }
+
+# no_orphans: nothing of this case is left running (within 3 s)
 no_orphans() {
 	local i
 	for i in $(seq 60); do
-		[ -z "$(standin_pids)" ] && return 0
+		[ -z "$(standin_pids)" ] && [ -z "$(case_procs)" ] && return 0
 		sleep 0.05
 	done
 	return 1
@@ -125,7 +130,12 @@ sig_phase() {	# label signal log-regex (then: server|bh-connect|bh-tls|server-ar
 	sstpc_wait 15
 	SIG_MS=$(ms_since "$T0")
 	[ -n "${BHPID:-}" ] && kill "$BHPID" 2>/dev/null
-	expect '[ -n "$STANDINS" ]' "no stand-in was running"
+	# pppd is exec'd only once the Call Connect Ack has come
+	if [ "$how" = server-connected ]; then
+		expect '[ -n "$STANDINS" ]' "no stand-in was running"
+	else
+		expect '[ -z "$STANDINS" ]' "pppd ran before the Call Connect Ack"
+	fi
 	expect '[ "$RC" = 10 ]' "exit $RC, want 10"
 	expect '[ "$SIG_MS" -lt 3000 ]' "exit ${SIG_MS}ms after SIG$sig"
 	expect 'no_orphans' "stand-in left running"
@@ -189,6 +199,95 @@ case_pppd_notexec() {
 	verdict "pppd: non-executable --pppd -> exit 9 naming it"
 }
 
+# --- launch mode, the connection fails before the Ack: one line, no pppd ------
+# pppd is forked early (privileges) but exec'd only after the Call Connect
+# Ack, so a failure before that shows sstpc's line and nothing else: no pppd
+# usage text about a pty that is gone, no "Modem hangup".  The stand-in gets
+# no STANDIN_LOG, so, like pppd, it would print on stderr if it ran; its
+# report file shows whether it ran at all.
+# nxdns: a DNS stub answering NXDOMAIN (tests/lib/nxdns.py); sstpc runs in
+# a mount namespace whose /etc/resolv.conf names it, so no query leaves the
+# machine.  Sets NS (the command prefix) and DNSPID.
+nxdns() {
+	local i=0
+	"$PY" "$TOP/tests/lib/nxdns.py" --port-file "$CASE_DIR/dnsport" \
+		--log "$CASE_DIR/dns.log" 2>"$CASE_DIR/dns.err" &
+	DNSPID=$!
+	while [ ! -s "$CASE_DIR/dnsport" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	echo "nameserver 127.0.0.1:$(cat "$CASE_DIR/dnsport" 2>/dev/null)" \
+		>"$CASE_DIR/resolv.conf"
+	NS=(unshare -m sh -c 'mount --bind "$1" /etc/resolv.conf && shift &&
+		exec "$@"' sh "$CASE_DIR/resolv.conf")
+}
+early_fail() {	# label server regex
+	local l=$1 target=$2 re=$3
+	new_case "early-$l"
+	NS=() DNSPID=
+	[ "$l" = unresolvable ] && nxdns
+	T0=$(date +%s%N)
+	STANDIN_REPORT="$CASE_DIR/report.json" timeout -k 2 20 "${NS[@]}" \
+		"$SSTPC" --log-stderr --user "$TUSER" --password-fd 3 \
+		--pppd "$STANDIN" --ipparam "it-$CASE_NAME-$$" "$target" \
+		3<"$PWFILE" >"$CASE_DIR/out" 2>"$CASE_DIR/err" </dev/null
+	RC=$?
+	ELAPSED=$(ms_since "$T0")
+	expect 'no_orphans' "processes left running: $(case_procs | tr '\n' ' ')"
+	[ -n "$DNSPID" ] && kill "$DNSPID" 2>/dev/null
+	expect '[ "$RC" = 3 ]' "exit $RC, want 3"
+	expect '[ "$ELAPSED" -lt 5000 ]' "took ${ELAPSED}ms"
+	expect '[ "$(wc -l <"$CASE_DIR/err")" = 1 ] && grep -Eq "^sstpc: $re" "$CASE_DIR/err"' \
+		"stderr is not just sstpc's line: $(head -c 300 "$CASE_DIR/err" | tr '\n' '|')"
+	expect '[ ! -s "$CASE_DIR/out" ]' "output on stdout"
+	expect '[ ! -e "$CASE_DIR/report.json" ]' "the stand-in (pppd) was exec'd"
+	[ "$l" = unresolvable ] && expect 'grep -qi "^nonexistent.invalid " "$CASE_DIR/dns.log"' \
+		"the name was not asked of the stub"
+	verdict "launch: $l server -> exit 3, stderr only sstpc's line, pppd never exec'd"
+}
+case_early_unresolvable() {
+	early_fail unresolvable nonexistent.invalid 'cannot resolve nonexistent\.invalid'
+}
+case_early_refused() {
+	local port
+	port=$(free_port)
+	early_fail refused "127.0.0.1:$port" "cannot connect to 127\.0\.0\.1 port $port: Connection refused"
+}
+
+# --- pty mode with a standard input/output that cannot be polled -------------
+# (/dev/null, a file): one sstpc line naming it, exit 9, no libevent
+# "[warn] Epoll ADD(1) on fd 0 failed", no connection attempted.
+pty_unpollable() {	# label which(input|output) description
+	local l=$1 which=$2 port
+	port=$(free_port)
+	new_case "pty-$l"
+	T0=$(date +%s%N)
+	if [ "$which" = input ]; then
+		timeout -k 2 10 "$SSTPC" --nolaunchpppd --log-stderr \
+			--user "$TUSER" --password-fd 3 --ipparam "it-$CASE_NAME-$$" \
+			"127.0.0.1:$port" 3<"$PWFILE" </dev/null \
+			>"$CASE_DIR/out" 2>"$CASE_DIR/err"
+		RC=$?
+	else
+		: | timeout -k 2 10 "$SSTPC" --nolaunchpppd --log-stderr \
+			--user "$TUSER" --password-fd 3 --ipparam "it-$CASE_NAME-$$" \
+			"127.0.0.1:$port" 3<"$PWFILE" \
+			>"$CASE_DIR/out" 2>"$CASE_DIR/err"
+		RC=${PIPESTATUS[1]}
+	fi
+	ELAPSED=$(ms_since "$T0")
+	expect '[ "$RC" = 9 ]' "exit $RC, want 9"
+	expect '[ "$ELAPSED" -lt 2000 ]' "took ${ELAPSED}ms"
+	expect '[ "$(wc -l <"$CASE_DIR/err")" = 1 ] && grep -q "^sstpc: --nolaunchpppd: standard $which cannot be polled" "$CASE_DIR/err"' \
+		"stderr is not one line naming standard $which: $(head -c 300 "$CASE_DIR/err" | tr '\n' '|')"
+	expect '[ ! -s "$CASE_DIR/out" ]' "output written to stdout"
+	verdict "pty mode: $3 -> one line naming standard $which, exit 9"
+}
+# free_port: a loopback port nothing listens on (bound, then closed)
+free_port() {
+	"$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+case_pty_devnull() { pty_unpollable devnull input "stdin /dev/null"; }
+case_pty_stdout_file() { pty_unpollable stdout-file output "stdout to a file"; }
+
 # --- usage errors: exit 2 with one line ------------------------------------------
 usage_case() {	# label args...
 	local l=$1
@@ -211,7 +310,8 @@ case_usage_noserver() { usage_case no-server --user a; }
 
 ALL_CASES="gone_rst gone_tlsclose gone_kill9 sig_connect sig_tls sig_http
 sig_connected sig_connected_int sig_connected_hup pppd_killed pppd_badpath
-pppd_notexec usage_unknown usage_noarg usage_twopw usage_noserver"
+pppd_notexec early_unresolvable early_refused pty_devnull pty_stdout_file
+usage_unknown usage_noarg usage_twopw usage_noserver"
 
 if [ ! -x "$SSTPC" ]; then
 	echo "faults: no sstpc binary at $SSTPC"

@@ -310,6 +310,36 @@ case_nak_always() {
 	verdict "sstp: nak-always -> Abort after 3 retries, exit 6"
 }
 
+# MS-SSTP 3.2.2: the Call Connect Request is never answered.  One negotiation
+# period (60 s), then Call Abort with NEGOTIATION_TIMEOUT (status 8), no
+# resend; the Abort exchange adds ABORT_STATE_TIMER_2 (1 s).  REQ_MS is
+# timed on sstpc's log clock, from the Request to its last line ("exit
+# status"): when all the cases start at once TCP, TLS and HTTP take over a
+# second, and noticing the exit takes the polling harness up to another.
+# Listed first in ALL_CASES so that its minute overlaps the other cases.
+case_no_connect_reply() {
+	local t0 t1
+	new_case sstp-no-connect-reply
+	sess 75 1 valid --scenario no-connect-reply
+	t0=$(log_ms 'CONNECT_REQUEST_SENT on START')
+	t1=$(log_ms 'info: exit status [0-9]')
+	REQ_MS=$(( ${t1:-0} - ${t0:-0} ))
+	expect '[ "$RC" = 6 ]' "exit $RC, want 6"
+	expect '[ -n "$t0" ] && [ -n "$t1" ] && [ "$REQ_MS" -ge 60000 ] && [ "$REQ_MS" -le 62000 ]' \
+		"exit ${REQ_MS}ms after the Request, want 60-62 s"
+	expect '[ "$NET_MS" -lt 66000 ]' "took ${NET_MS}ms"
+	expect 'wait_event 2 abort_received' "server got no Call Abort"
+	ABORT_SI=$(ev_get abort_received status_info)
+	expect '[[ "$ABORT_SI" == *"\"status\": 8,"* ]]' \
+		"Abort carries $ABORT_SI, want status 8 (NEGOTIATION_TIMEOUT)"
+	expect '[ "$(grep -c "\"connect_request\"" "$CASE_DIR/events.jsonl")" = 1 ]' \
+		"$(grep -c '"connect_request"' "$CASE_DIR/events.jsonl") Connect Requests, want 1 (no resend)"
+	expect 'log_has "no answer to the Call Connect Request within 60 s"' \
+		"no message naming the timeout"
+	expect 'no_orphans' "stand-in left running"
+	verdict "sstp: no-connect-reply -> Abort NEGOTIATION_TIMEOUT after 60 s, exit 6 (${REQ_MS} ms after the Request)"
+}
+
 # server-initiated ends after Call Connected
 server_end() {	# label scenario want-rc evspec [server args]
 	local l=$1 sc=$2 want=$3 ev=$4
@@ -605,7 +635,7 @@ keys_case() {	# label debug-keys?
 case_keys_hidden() { keys_case hidden no; }
 case_keys_debug() { keys_case debug yes; }
 
-ALL_CASES="cert_wrongname cert_expired cert_notyet cert_selfsigned
+ALL_CASES="no_connect_reply cert_wrongname cert_expired cert_notyet cert_selfsigned
 cert_unknownca cert_clientauth cert_cnonly cert_cnonly_ip cert_cnonly_other cert_wildcard cert_revoked
 cert_iponly cert_chain cert_warn cert_pin cert_pin_colons cert_pin_wrong
 cert_pin_wrong_valid sni_default sni_none sni_other tls12_only tls10_only

@@ -31,6 +31,8 @@
 #      SIGTERM to sstpc.
 #   d  launch mode with --user only: the password comes from chap-secrets and
 #      sstpc has pppd load the plugin from its built-in plugin directory.
+#   f  launch mode, the connection refused (127.0.0.1:1, no server): exit 3
+#      and sstpc's line as the only output; the real pppd never runs.
 # Key source: a derives the HLAK from its own password copy (snooping, by
 # design no plugin with a password); b, c and d must get the keys from the
 # real plugin.  Every case needs the server's Compound MAC check to pass.
@@ -45,7 +47,7 @@ QDIR="$TOP/tests/qemu"
 QEMU=${QEMU:-qemu-system-x86_64}
 QEMU_TIMEOUT=${QEMU_TIMEOUT:-150}
 QEMU_ACCEL=${QEMU_ACCEL:-tcg}
-CASES=${CASES:-a b c d e}
+CASES=${CASES:-a b c d e f}
 IN_CI=0
 [ "${CI:-}" = true ] && IN_CI=1
 SPIDS=()
@@ -92,7 +94,7 @@ SSTPC_PLUGIN_DIR=$(strings -a "$SSTPC" 2>/dev/null |
 run_cases=
 for c in $CASES; do
 	case $c in
-	a|e) run_cases="$run_cases $c" ;;
+	a|e|f) run_cases="$run_cases $c" ;;
 	b|c|d)
 		if [ -n "$PLUGIN" ]; then
 			run_cases="$run_cases $c"
@@ -169,6 +171,7 @@ declare -A CDIR
 for c in $run_cases; do
 	new_case "$c"
 	CDIR[$c]=$CASE_DIR
+	[ "$c" = f ] && continue	# no server: the connection is refused
 	sargs=(--http-timeout 300 --dns 192.0.2.53)
 	[ "$c" = c ] && sargs+=(--scenario mppe-required)
 	[ "$c" = e ] && sargs+=(--auth eap-mschapv2)
@@ -245,6 +248,7 @@ for c in $run_cases; do
 		fail "$c.ran" "the guest did not reach case $c"
 		continue
 	fi
+	[ "$c" = f ] && continue	# guest checks only
 	if has_event call_connected:binding=ok; then
 		pass "$c.server_crypto_binding (Call Connected, Compound MAC verified)"
 	else

@@ -325,11 +325,44 @@ case_nm() {
 	dump $c
 }
 
+# Case f: launch mode, the connection refused before the Call Connect Ack.
+# sstpc forks pppd's process early but lets it exec pppd only after the Ack,
+# so sstpc's line is all the user sees: no pppd usage text about a pty that
+# sstpc has already hung up.
+case_early() {
+	local c=$1 d=/tmp/$1 rc n
+	mkdir -p $d
+	sstpc --log-stderr --ca-cert $T/ca.pem --user "$(cat $T/user)" \
+	    --password-fd 5 127.0.0.1:1 -- noauth refuse-eap noipdefault \
+	    nodefaultroute 5<$T/password >$d/out 2>$d/err </dev/null
+	rc=$?
+	if [ $rc = 3 ]; then
+		R $c.sstpc_exit ok "exit status 3"
+	else
+		R $c.sstpc_exit fail "exit status $rc (sstpc(8): 3)"
+	fi
+	n=$(wc -l <$d/err)
+	if [ "$n" = 1 ] && grep -q '^sstpc: cannot connect to 127.0.0.1 port 1' $d/err &&
+	    [ ! -s $d/out ]; then
+		R $c.stderr_one_line ok "$(cat $d/err)"
+	else
+		R $c.stderr_one_line fail "$n lines: $(head -c 240 $d/err | tr '\n' '|')"
+	fi
+	if pidof pppd >/dev/null; then
+		R $c.no_pppd fail "pppd still running: $(pidof pppd)"
+		kill -KILL $(pidof pppd)
+	else
+		R $c.no_pppd ok
+	fi
+	dump $c
+}
+
 for c in $(cat $T/cases); do
 	echo "@@C $c $(up)"
 	case $c in
 	a|d|e) case_launch $c ;;
 	b|c) case_nm $c ;;
+	f) case_early $c ;;
 	esac
 	# the relay has exited with its connection; make sure
 	for p in $(pidof socat); do kill "$p"; done 2>/dev/null

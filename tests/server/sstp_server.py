@@ -60,6 +60,8 @@ SCENARIOS = {
     "nak-accel-N": "NAK the first N Connect Requests with accel's 2 "
                    "trailing bytes",
     "nak-always": "NAK every Connect Request (never Abort)",
+    "no-connect-reply": "never answer the Connect Request: no ACK, NAK or "
+                        "Abort (the server's negotiation timer is off)",
     "abort-8": "server Abort has 0 attributes (softether); sent "
                "--trigger-delay s after Call Connected unless abort-after",
     "status-info-8": "server Abort carries sorz's 8-byte Status Info; sent "
@@ -1470,6 +1472,13 @@ class Session:
             if self.state not in PENDING_STATES:
                 self.send_abort(sw.STATUS_UNACCEPTED_FRAME_RECEIVED,
                                 reason="connect_request in " + self.state)
+            return
+        if self.sc.has("no-connect-reply"):
+            # the client's negotiation timer must end this (MS-SSTP 3.2.2)
+            if self.negotiation_timer:
+                self.negotiation_timer.cancel()
+                self.negotiation_timer = None
+            self.event("connect_request_ignored", count=self.requests)
             return
         ok = (len(encap) == 1 and encap[0] == b"\x00\x01" and
               len(c.attrs) == 1)

@@ -17,7 +17,8 @@ Scenarios:
   badauth   wrong S= authenticator -> exit 19, no plugin AUTH.
   pap       PAP; plugin AUTH without attributes; SIGTERM -> exit 5 +
             LCP Terminate-Request.
-  options   unknown option -> exit 2; option-file quoting/escapes.
+  options   unknown option -> exit 2, a device path that is no character
+            device -> exit 2; option-file quoting/escapes.
 
 Run:  python3 tests/standin/selftest.py   (exit status 0 = all passed)
 """
@@ -667,6 +668,15 @@ def scen_options(tmp):
     c.eq("unknown option exit", p.returncode, 2)
     c.true("pppd-like message",
            b"unrecognized option 'frobnicate'" in p.stderr)
+    # like pppd 2.4.9: a path that is no character device (a pty whose
+    # master is gone, a plain file) is not taken for the device
+    for dev in ("/dev/pts/nonexistent", "/etc/hostname"):
+        p = subprocess.run([STANDIN, dev, "nodetach"], env=env,
+                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=10)
+        c.eq("device %s exit" % dev, p.returncode, 2)
+        c.true("device %s: pppd-like message" % dev,
+               ("unrecognized option '%s'" % dev).encode() in p.stderr)
     p = subprocess.run([STANDIN, "sstp-sock", "/x"], env=env,
                        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, timeout=10)

@@ -29,6 +29,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/epoll.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -82,6 +83,8 @@ struct bridge {
 	int			 fd_in;
 	int			 fd_out;
 	pid_t			 pid;
+	int			 gate;		/* pppd_spawn(): exec on release */
+	bool			 released;	/* the child may exec pppd */
 	bool			 reaped;
 	int			 status;
 	bool			 eof;
@@ -150,7 +153,13 @@ bridge_report_gone(struct bridge *b)
 	b->gone_reported = true;
 	if (!b->launch)
 		snprintf(why, sizeof why, "pppd closed the pty");
-	else {
+	else if (!b->released) {
+		/* The child waited for the Ack and never became pppd. */
+		snprintf(why, sizeof why, "pppd was not started");
+		if (!b->term_sent && !(WIFEXITED(b->status) &&
+		    WEXITSTATUS(b->status) == 0))
+			end = LINK_END_PPP;
+	} else {
 		pppd_exit_string(b->status, st, sizeof st);
 		snprintf(why, sizeof why, "pppd exited: %s", st);
 		if (WIFEXITED(b->status)) {
@@ -574,6 +583,11 @@ bridge_ppp_start(struct link *l)
 	size_t i;
 
 	b->ppp_started = true;
+	if (b->gate >= 0) {
+		/* The call is acknowledged: now the child may exec pppd. */
+		b->released = pppd_release(&b->gate) == 0;
+		log_info("starting pppd (pid %ld)", (long)b->pid);
+	}
 	for (i = 0; i < b->nheld; i++)
 		bridge_to_server(b, b->held[i].data, b->held[i].len);
 	if (b->nheld > 0)
@@ -675,6 +689,7 @@ bridge_stop(struct link *l, enum link_stop how)
 	}
 	if (b->reaped || b->pid <= 0)
 		return;
+	pppd_gate_close(&b->gate);	/* a child not yet pppd exits now */
 	if (how == LINK_STOP_HANGUP && !b->hung_up) {
 		/*
 		 * The server side is gone: an LCP Terminate from pppd could
@@ -752,7 +767,7 @@ pppd_link_new(struct event_base *base, const struct pppd_link_conf *conf,
 	b->base = base;
 	b->conf = *conf;
 	b->launch = conf->launch;
-	b->fd_in = b->fd_out = -1;
+	b->fd_in = b->fd_out = b->gate = -1;
 	b->rx = malloc(BRIDGE_RX_SIZE);
 	bq_init(&b->tx, 16 * 1024, BRIDGE_TX_CAP);
 	b->held = calloc(BRIDGE_HOLD_MAX, sizeof *b->held);
@@ -891,14 +906,15 @@ bridge_launch(struct bridge *b, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot watch SIGCHLD");
 		goto fail;
 	}
-	b->pid = pppd_spawn(argv, slave, pwfd);
+	b->pid = pppd_spawn(argv, slave, pwfd, &b->gate);
 	if (b->pid < 0) {
 		snprintf(err, errlen, "cannot start %s: %s", argv[0],
 		    strerror((int)-b->pid));
 		b->pid = 0;
 		goto fail;
 	}
-	log_info("started %s (pid %ld) on %s", argv[0], (long)b->pid, tty);
+	log_info("forked %s (pid %ld) on %s: it runs once the SSTP call is "
+	    "acknowledged", argv[0], (long)b->pid, tty);
 	pppd_args_free(argv);
 	if (pwfd >= 0)
 		close(pwfd);
@@ -933,6 +949,24 @@ bridge_attach_stdio(struct bridge *b, char *err, size_t errlen)
 	if (!isatty(b->fd_in))
 		log_debug("stdin is not a tty; continuing (pty mode expects "
 		    "pppd's pty master)");
+	/* epoll refuses /dev/null and files (libevent would only warn). */
+	if ((fl = epoll_create1(EPOLL_CLOEXEC)) >= 0) {
+		struct epoll_event ev = { .events = EPOLLIN };
+		int r = epoll_ctl(fl, EPOLL_CTL_ADD, b->fd_in, &ev);
+
+		ev.events = EPOLLOUT;
+		if (r == 0)
+			r = epoll_ctl(fl, EPOLL_CTL_ADD, b->fd_out, &ev) < 0 ?
+			    2 : 0;
+		close(fl);
+		if (r != 0) {
+			snprintf(err, errlen, "--nolaunchpppd: standard %s "
+			    "cannot be polled (/dev/null or a file?); pty mode "
+			    "expects pppd's pty there (pppd pty \"sstpc "
+			    "--nolaunchpppd ...\")", r == 2 ? "output" : "input");
+			return -1;
+		}
+	}
 	fl = fcntl(b->fd_in, F_GETFL);
 	if (fl < 0 || fcntl(b->fd_in, F_SETFL, fl | O_NONBLOCK) < 0) {
 		snprintf(err, errlen, "--nolaunchpppd: stdin is not usable: %s",
@@ -989,6 +1023,7 @@ bridge_free(struct link *l)
 
 	if (b == NULL)
 		return;
+	pppd_gate_close(&b->gate);
 	if (b->launch && b->pid > 0 && !b->reaped) {
 		/* Never leave an orphan pppd behind; wait at most ~3 s. */
 		struct timespec ts = { 0, 50 * 1000 * 1000 };

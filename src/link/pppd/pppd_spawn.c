@@ -2,7 +2,8 @@
  * pppd_spawn.c - launch pppd on a pty (after tmux's job.c: block signals around
  * fork, reset them in the child, close every other fd, exec).  The session
  * ends only after both the pty's EOF and the child's reap (two-event join,
- * done in session.c), so no output of a dying pppd is lost.
+ * done in session.c), so no output of a dying pppd is lost.  The exec waits
+ * on a gate (a pipe) until the SSTP call is acknowledged.
  */
 #include "config.h"
 
@@ -18,6 +19,8 @@
 #include <sys/wait.h>
 
 #include "link/pppd/pppd_spawn.h"
+
+#define PPPD_GATE_GO	'G'	/* the byte that lets the child exec */
 
 int
 pppd_open_pty(int *master, int *slave, char *name, size_t len)
@@ -67,13 +70,33 @@ pppd_close_fds(int from)
 #endif
 }
 
+/* In the child: wait for the go byte; no byte (gate closed) ends it. */
+static void
+pppd_wait_gate(int fd)
+{
+	char go = 0;
+	ssize_t n;
+
+	do
+		n = read(fd, &go, 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1 || go != PPPD_GATE_GO)
+		_exit(0);	/* quietly: the call never came up */
+	close(fd);
+}
+
 pid_t
-pppd_spawn(char *const argv[], int tty_fd, int keep_fd)
+pppd_spawn(char *const argv[], int tty_fd, int keep_fd, int *gate)
 {
 	sigset_t all, old;
 	pid_t pid;
-	int sig, fd;
+	int sig, fd, gp[2] = { -1, -1 }, gfd = -1;
 
+	/* The exec may come much later: find a bad path now, not then. */
+	if (access(argv[0], X_OK) < 0)
+		return -errno;
+	if (gate != NULL && pipe2(gp, O_CLOEXEC) < 0)
+		return -errno;
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, &old);
 	pid = fork();
@@ -81,16 +104,27 @@ pppd_spawn(char *const argv[], int tty_fd, int keep_fd)
 		int e = errno;
 
 		sigprocmask(SIG_SETMASK, &old, NULL);
+		if (gate != NULL) {
+			close(gp[0]);
+			close(gp[1]);
+		}
 		return -e;
 	}
 	if (pid > 0) {
 		sigprocmask(SIG_SETMASK, &old, NULL);
+		if (gate != NULL) {
+			close(gp[0]);
+			*gate = gp[1];
+		}
 		return pid;
 	}
 
 	/* Child: default signal dispositions, empty mask. */
 	for (sig = 1; sig < NSIG; sig++)
 		signal(sig, SIG_DFL);
+	/* The gate's read end out of the way of the dup2()s below. */
+	if (gate != NULL && (gfd = fcntl(gp[0], F_DUPFD, 16)) < 0)
+		_exit(127);
 	/*
 	 * The pty slave also on stdin: the child holds it from the fork on,
 	 * so the parent can close its copy at once and read EOF/EIO on the
@@ -107,14 +141,51 @@ pppd_spawn(char *const argv[], int tty_fd, int keep_fd)
 			_exit(127);
 	} else if (keep_fd == 3)
 		fcntl(3, F_SETFD, 0);
-	pppd_close_fds(keep_fd >= 0 ? 4 : 3);
+	fd = keep_fd >= 0 ? 4 : 3;	/* first fd that pppd does not get */
+	/* The gate just above; the parent's end (gp[1]) closes with the rest. */
+	if (gfd >= 0) {
+		if (dup2(gfd, fd) < 0)
+			_exit(127);
+		gfd = fd++;
+	}
+	pppd_close_fds(fd);
 	setsid();
 	sigemptyset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
+	if (gfd >= 0)
+		pppd_wait_gate(gfd);
 	execv(argv[0], argv);
 	fprintf(stderr, "sstpc: cannot execute %s: %s\n", argv[0],
 	    strerror(errno));
 	_exit(127);
+}
+
+/* Let the child waiting on the gate exec pppd. */
+int
+pppd_release(int *gate)
+{
+	static const char go = PPPD_GATE_GO;
+	ssize_t n;
+	int e = 0;
+
+	if (*gate < 0)
+		return -EBADF;
+	do
+		n = write(*gate, &go, 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		e = n < 0 ? errno : EIO;
+	pppd_gate_close(gate);
+	return -e;
+}
+
+/* Close the gate; a child that still waits exits without a word. */
+void
+pppd_gate_close(int *gate)
+{
+	if (*gate >= 0)
+		close(*gate);
+	*gate = -1;
 }
 
 /*

@@ -1290,6 +1290,7 @@ launch_expect(const char *body, enum link_end end, const char *why)
 	c.pppd_path = path;
 	if (rig_open(&r, &c) == 0) {
 		ASSERT_INT_GE(link_child_pid(r.l), 1);
+		link_ppp_start(r.l);	/* the Ack: pppd may run now */
 		ASSERT_TRUE(run_until(&r, c_gone, 3000));
 		spin_for(&r, 20);
 		TH_CHECK(S.gone_calls == 1, "%s: gone reported %d times", body,
@@ -1346,6 +1347,8 @@ test_launch_stop(void)
 	if (path != NULL && rig_open(&r, &c) == 0) {
 		pid = link_child_pid(r.l);
 		ASSERT_INT_GE(pid, 1);
+		link_ppp_start(r.l);
+		spin_for(&r, 30);	/* the child execs the script */
 		link_stop(r.l, LINK_STOP_ORDERLY);
 		ASSERT_INT_EQ(S.sig_calls, 1);
 		ASSERT_INT_EQ(S.sig_pid, pid);
@@ -1363,6 +1366,7 @@ test_launch_stop(void)
 	ASSERT_PTR_NOT_NULL(path);
 	c.pppd_path = path;
 	if (path != NULL && rig_open(&r, &c) == 0) {
+		link_ppp_start(r.l);
 		spin_for(&r, 30);
 		link_stop(r.l, LINK_STOP_HANGUP);
 		ASSERT_INT_EQ(S.sig_calls, 0);
@@ -1375,6 +1379,43 @@ test_launch_stop(void)
 	}
 	rig_close(&r);
 	remove_script(path);
+	TEST_DONE();
+}
+
+/*
+ * Launch mode before the Ack: the child waits and never becomes pppd when
+ * the session ends first (an early connect failure prints only sstpc's line).
+ */
+static void
+test_launch_gate(void)
+{
+	struct pppd_link_conf c = { .launch = true };
+	char marker[300], body[400];
+	const char *path;
+	struct rig r;
+
+	TEST_START("launch mode: no pppd before ppp_start; a stop before it "
+	    "ends the waiting child quietly");
+	snprintf(marker, sizeof marker, "%s/ran", script_dir);
+	snprintf(body, sizeof body, "touch '%s'\nexit 0", marker);
+	path = write_script("pppd-marker", body);
+	ASSERT_PTR_NOT_NULL(path);
+	c.pppd_path = path;
+	if (path != NULL && rig_open(&r, &c) == 0) {
+		ASSERT_INT_GE(link_child_pid(r.l), 1);
+		spin_for(&r, 100);
+		ASSERT_INT_EQ(S.gone_calls, 0);
+		link_stop(r.l, LINK_STOP_HANGUP);
+		ASSERT_TRUE(run_until(&r, c_gone, 3000));
+		ASSERT_INT_EQ(S.gone_calls, 1);
+		ASSERT_INT_EQ(S.gone_end, LINK_END_OK);
+		ASSERT_STR_EQ(S.gone_why, "pppd was not started");
+		ASSERT_TRUE(link_done(r.l));
+		ASSERT_TRUE(access(marker, F_OK) != 0);
+	}
+	rig_close(&r);
+	remove_script(path);
+	unlink(marker);
 	TEST_DONE();
 }
 
@@ -1471,6 +1512,7 @@ main(void)
 	} else {
 		test_launch_exit();
 		test_launch_stop();
+		test_launch_gate();
 		test_launch_paused();
 		rmdir(script_dir);
 	}

@@ -396,37 +396,63 @@ test_request_timeout(void)
 	struct fake f;
 	char msg[160];
 
-	TEST_START("Connect Request: resend on 60 s timeout, then Abort");
+	/*
+	 * MS-SSTP 3.2.2: when the negotiation timer expires the client
+	 * aborts.  One 60 s period, one Request: a resend over TCP cannot
+	 * help (it was 4 Requests and 4 minutes).
+	 */
+	TEST_START("Connect Request unanswered: Abort NEGOTIATION_TIMEOUT "
+	    "at 60 s, no resend");
 	setup(&c, &f);
 	ASSERT_INT_EQ(sstp_ctrl_start(&c, 0), 0);
+	ASSERT_TRUE(sstp_ctrl_deadline(&c) == 60000);
 	ASSERT_INT_EQ(sstp_ctrl_timer(&c, 59999), 0);
 	ASSERT_INT_EQ(f.n, 1);
+	ASSERT_INT_EQ(sstp_ctrl_state(&c), SSTP_CS_REQUEST_SENT);
 	ASSERT_INT_EQ(sstp_ctrl_timer(&c, 60000), 0);
 	ASSERT_INT_EQ(f.n, 2);
-	expect_last(&f, REQUEST);
-	/* A NAK shares the retry budget. */
-	feed(&c, 70000, NAK_ACCEL);
-	ASSERT_INT_EQ(f.n, 3);
-	ASSERT_TRUE(sstp_ctrl_deadline(&c) == 130000);
-	ASSERT_INT_EQ(sstp_ctrl_timer(&c, 130000), 0);
-	ASSERT_INT_EQ(f.n, 4);
-	expect_last(&f, REQUEST);
-	ASSERT_INT_EQ(sstp_ctrl_timer(&c, 190000), 0);
-	ASSERT_INT_EQ(f.n, 5);
-	expect_last(&f, ABORT("00", "06"));
+	expect_last(&f, ABORT("00", "08"));
+	ASSERT_INT_EQ(sstp_ctrl_state(&c), SSTP_CS_ABORT_PENDING);
 	ASSERT_INT_EQ(sstp_ctrl_quit(&c), SSTP_QUIT_NEGOTIATION_TIMEOUT);
 	ASSERT_FALSE(sstp_ctrl_peer_status(&c, NULL));
-	/* The server's Abort answer: stop timer 1, start timer 2 (1 s). */
-	feed(&c, 190500, ABORT_EMPTY);
-	ASSERT_INT_EQ(f.n, 5);
-	ASSERT_INT_EQ(sstp_ctrl_state(&c), SSTP_CS_ABORT_TIMEOUT_PENDING);
-	ASSERT_TRUE(sstp_ctrl_deadline(&c) == 191500);
-	ASSERT_INT_EQ(sstp_ctrl_quit(&c), SSTP_QUIT_NEGOTIATION_TIMEOUT);
-	ASSERT_INT_EQ(sstp_ctrl_timer(&c, 191500), 0);
+	ASSERT_INT_EQ(f.ppp_start, 0);
+	/* ABORT_STATE_TIMER_1 (3 s): the server does not answer either. */
+	ASSERT_TRUE(sstp_ctrl_deadline(&c) == 63000);
+	ASSERT_INT_EQ(sstp_ctrl_timer(&c, 62999), 0);
+	ASSERT_INT_EQ(f.close, 0);
+	ASSERT_INT_EQ(sstp_ctrl_timer(&c, 63000), 0);
 	ASSERT_INT_EQ(f.close, 1);
+	ASSERT_INT_EQ(sstp_ctrl_state(&c), SSTP_CS_CLOSED);
+	ASSERT_INT_EQ(f.n, 2);
 	(void)sstp_ctrl_quit_message(&c, msg, sizeof msg);
-	ASSERT_STR_EQ(msg, "no answer to the Call Connect Request after "
-	    "4 tries");
+	ASSERT_STR_EQ(msg, "no answer to the Call Connect Request within "
+	    "60 s");
+	TEST_DONE();
+
+	TEST_START("Connect Request: a Nak restarts the timer, its expiry "
+	    "still aborts without a resend");
+	setup(&c, &f);
+	ASSERT_INT_EQ(sstp_ctrl_start(&c, 0), 0);
+	feed(&c, 10000, NAK_ACCEL);
+	ASSERT_INT_EQ(f.n, 2);
+	expect_last(&f, REQUEST);
+	ASSERT_TRUE(sstp_ctrl_deadline(&c) == 70000);
+	/* The first period's deadline has passed: nothing happens. */
+	ASSERT_INT_EQ(sstp_ctrl_timer(&c, 60000), 0);
+	ASSERT_INT_EQ(f.n, 2);
+	ASSERT_INT_EQ(sstp_ctrl_timer(&c, 70000), 0);
+	ASSERT_INT_EQ(f.n, 3);
+	expect_last(&f, ABORT("00", "08"));
+	ASSERT_INT_EQ(sstp_ctrl_quit(&c), SSTP_QUIT_NEGOTIATION_TIMEOUT);
+	/* The server's Abort answer: stop timer 1, start timer 2 (1 s). */
+	feed(&c, 70500, ABORT_EMPTY);
+	ASSERT_INT_EQ(f.n, 3);
+	ASSERT_INT_EQ(sstp_ctrl_state(&c), SSTP_CS_ABORT_TIMEOUT_PENDING);
+	ASSERT_TRUE(sstp_ctrl_deadline(&c) == 71500);
+	ASSERT_INT_EQ(sstp_ctrl_quit(&c), SSTP_QUIT_NEGOTIATION_TIMEOUT);
+	ASSERT_INT_EQ(sstp_ctrl_timer(&c, 71500), 0);
+	ASSERT_INT_EQ(f.close, 1);
+	ASSERT_INT_EQ(f.n, 3);
 	TEST_DONE();
 }
 
