@@ -25,6 +25,7 @@
 #include "sstpc/cmdline.h"
 #include "wire/http.h"
 #include "util/log.h"
+#include "util/nelem.h"
 #include "wire/url.h"
 
 enum opt_id {
@@ -175,7 +176,7 @@ static const struct opt_def opt_table[] = {
 	    "print the version and exit", false },
 };
 
-#define N_OPTS	(sizeof opt_table / sizeof opt_table[0])
+#define N_OPTS	NELEM(opt_table)
 
 /* Parser state for one cmdline_parse() call. */
 struct pstate {
@@ -1110,7 +1111,7 @@ cmdline_exit_text(int status)
 		[SSTPC_EXIT_SIGNAL] = "terminated by a signal",
 	};
 
-	if (status < 0 || (size_t)status >= sizeof text / sizeof text[0])
+	if (status < 0 || (size_t)status >= NELEM(text))
 		return "unknown";
 	return text[status];
 }

@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 
 #include "link/pppd/pppd_spawn.h"
+#include "util/nelem.h"
 
 int
 pppd_open_pty(int *master, int *slave, char *name, size_t len)
@@ -146,7 +147,7 @@ pppd_exit_string(int status, char *buf, size_t len)
 			    "executed)");
 		else
 			snprintf(buf, len, "exit status %d (%s)", c,
-			    c >= 0 && c < (int)(sizeof names / sizeof names[0])
+			    c >= 0 && c < (int)NELEM(names)
 			    && names[c] != NULL ? names[c] : "unknown");
 	} else if (WIFSIGNALED(status))
 		snprintf(buf, len, "killed by signal %d (%s)", WTERMSIG(status),
