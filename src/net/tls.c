@@ -22,7 +22,6 @@
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -34,6 +33,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "util/ctype.h"
 #include "util/log.h"
 #include "net/tls.h"
 
@@ -86,10 +86,10 @@ tls_dir_is_hashed(const char *dir)
 	if (d == NULL)
 		return false;
 	while (!found && (e = readdir(d)) != NULL) {
-		for (i = 0; i < 8 && isxdigit((unsigned char)e->d_name[i]); i++)
+		for (i = 0; i < 8 && hex_val((uint8_t)e->d_name[i]) >= 0; i++)
 			;
 		found = i == 8 && e->d_name[8] == '.' &&
-		    isdigit((unsigned char)e->d_name[9]);
+		    is_digit((uint8_t)e->d_name[9]);
 	}
 	closedir(d);
 	return found;

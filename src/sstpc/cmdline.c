@@ -24,6 +24,7 @@
 
 #include "sstpc/cmdline.h"
 #include "wire/http.h"
+#include "util/ctype.h"
 #include "util/log.h"
 #include "util/nelem.h"
 #include "wire/url.h"
@@ -214,17 +215,6 @@ scrub(char *s)
 		explicit_bzero(s, strlen(s));
 }
 
-static bool
-has_ctl(const char *s)
-{
-	size_t i;
-
-	for (i = 0; s[i] != '\0'; i++)
-		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] == 0x7f)
-			return true;
-	return false;
-}
-
 /* Decimal lo..hi; -1 if not a number or out of range. */
 static int
 parse_num(const char *s, unsigned long lo, unsigned long hi,
@@ -236,7 +226,7 @@ parse_num(const char *s, unsigned long lo, unsigned long hi,
 	if (s[0] == '\0')
 		return -1;
 	for (i = 0; s[i] != '\0'; i++) {
-		if (s[i] < '0' || s[i] > '9')
+		if (!is_digit((uint8_t)s[i]))
 			return -1;
 		d = (unsigned long)(s[i] - '0');
 		if (v > hi / 10 || v * 10 + d > hi)
@@ -247,18 +237,6 @@ parse_num(const char *s, unsigned long lo, unsigned long hi,
 		return -1;
 	*out = v;
 	return 0;
-}
-
-static int
-hex_nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* 64 hex digits, optionally with colons between bytes. */
@@ -274,7 +252,7 @@ parse_pin(const char *s, uint8_t out[CFG_PIN_LEN])
 				return -1;
 			continue;
 		}
-		if ((v = hex_nibble(s[i])) < 0)
+		if ((v = hex_val((uint8_t)s[i])) < 0)
 			return -1;
 		if (hi < 0) {
 			hi = v;
@@ -483,7 +461,7 @@ apply_option(struct pstate *ps, const struct opt_def *o, char *val)
 	case O_UUID:
 		maxlen = strcspn(val, " \t\r\n\"");
 		if (strlen(val) > HTTP_CORRELATION_MAX || val[maxlen] != '\0' ||
-		    has_ctl(val)) {
+		    str_has_ctl(val)) {
 			perr(ps, "bad --uuid (at most %d printable characters, "
 			    "no spaces)", HTTP_CORRELATION_MAX);
 			break;
@@ -491,7 +469,7 @@ apply_option(struct pstate *ps, const struct opt_def *o, char *val)
 		cfg->uuid = val;
 		break;
 	case O_USER:
-		if (strlen(val) >= CFG_USER_MAX || has_ctl(val)) {
+		if (strlen(val) >= CFG_USER_MAX || str_has_ctl(val)) {
 			perr(ps, "bad --user (at most %d bytes, no control "
 			    "characters)", CFG_USER_MAX - 1);
 			break;
@@ -532,7 +510,7 @@ apply_option(struct pstate *ps, const struct opt_def *o, char *val)
 		/* It names a socket: RUNDIR/sstpc-NAME must fit sun_path. */
 		maxlen = 107 - strlen(SSTPC_RUNTIME_DIR "/sstpc-");
 		if (strlen(val) > maxlen || strchr(val, '/') != NULL ||
-		    has_ctl(val)) {
+		    str_has_ctl(val)) {
 			perr(ps, "bad --ipparam (at most %zu characters, "
 			    "no '/')", maxlen);
 			break;
