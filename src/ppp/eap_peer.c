@@ -111,18 +111,6 @@ eap_peer_type_name(uint8_t type)
 	}
 }
 
-/* Printable copy of an untrusted message (non-printables become '?'). */
-static void
-peer_text(struct bcur c, char *out, size_t outsz)
-{
-	size_t n = 0;
-	uint8_t b;
-
-	while (n + 1 < outsz && bcur_get_u8(&c, &b) == 0)
-		out[n++] = b >= 0x20 && b < 0x7f ? (char)b : '?';
-	out[n] = '\0';
-}
-
 /* Record a failure reason once. */
 static int
 peer_fail(struct eap_peer *p, const char *fmt, ...)
@@ -152,7 +140,7 @@ peer_failure_words(struct eap_peer *p, struct bcur msg, const char *how)
 	char text[MS_TEXT_MAX], *e, *m;
 	unsigned long code = 0;
 
-	peer_text(msg, text, sizeof text);
+	(void)bcur_get_printable(&msg, text, sizeof text);
 	e = strstr(text, "E=");
 	if (e != NULL)
 		code = strtoul(e + 2, NULL, 10);
@@ -363,7 +351,7 @@ eap_peer_eap_input(struct eap_peer *p, struct bcur info, struct wbuf *out)
 		return wbuf_error(out) == 0 ? EAP_PEER_SEND : -ENOSPC;
 	case EAP_TYPE_NOTIFICATION:
 		/* RFC 3748 5.2: show it, answer with an empty Response. */
-		peer_text(body, text, sizeof text);
+		(void)bcur_get_printable(&body, text, sizeof text);
 		log_info("EAP notification from the server: %s", text);
 		start = peer_eap_begin(out, id, EAP_TYPE_NOTIFICATION);
 		ppp_cp_end(out, start);

@@ -213,14 +213,11 @@ px_server_terminate(struct eap_proxy *p, struct bcur info)
 {
 	struct ppp_cp_pkt pkt;
 	char text[100];
-	size_t n = 0;
-	uint8_t b;
+	size_t n;
 
 	if (p->auth_ok || ppp_cp_parse(info, &pkt) < 0)
 		return;
-	while (n + 1 < sizeof text && bcur_get_u8(&pkt.data, &b) == 0)
-		text[n++] = b >= 0x20 && b < 0x7f ? (char)b : '?';
-	text[n] = '\0';
+	n = bcur_get_printable(&pkt.data, text, sizeof text);
 	px_fail(p, SSTPC_EXIT_AUTH, "the server ended PPP before "
 	    "authentication completed%s%s", n > 0 ? ": " : "", text);
 }

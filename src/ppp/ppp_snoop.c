@@ -45,18 +45,6 @@ snoop_proto(struct bcur *c, uint16_t *proto)
 	return 0;
 }
 
-/* Copy printable bytes of a Failure message for the log. */
-static void
-snoop_text(struct ppp_snoop *st, struct bcur *c)
-{
-	size_t n = 0;
-	uint8_t b;
-
-	while (n < sizeof st->fail_text - 1 && bcur_get_u8(c, &b) == 0)
-		st->fail_text[n++] = b >= 0x20 && b < 0x7f ? (char)b : '?';
-	st->fail_text[n] = '\0';
-}
-
 /* Keep the 24-byte NT-Response of a 49-byte MS-CHAPv2 Response value. */
 static bool
 snoop_value(struct ppp_snoop *st, struct bcur *c)
@@ -108,7 +96,8 @@ ppp_snoop_frame(struct ppp_snoop *st, const uint8_t *frame, size_t len,
 		}
 		if (code == PAP_AUTH_NAK) {
 			st->method = PPP_AUTH_PAP;
-			snoop_text(st, &body);
+			(void)bcur_get_printable(&body, st->fail_text,
+			    sizeof st->fail_text);
 			return PPP_SNOOP_AUTH_FAILURE;
 		}
 		return PPP_SNOOP_NONE;
@@ -124,7 +113,8 @@ ppp_snoop_frame(struct ppp_snoop *st, const uint8_t *frame, size_t len,
 		if (from_server && code == CHAP_SUCCESS)
 			return PPP_SNOOP_AUTH_SUCCESS;
 		if (from_server && code == CHAP_FAILURE) {
-			snoop_text(st, &body);
+			(void)bcur_get_printable(&body, st->fail_text,
+			    sizeof st->fail_text);
 			return PPP_SNOOP_AUTH_FAILURE;
 		}
 		return PPP_SNOOP_NONE;
