@@ -20,10 +20,10 @@
 #include "crypto/ms_funcs.h"
 #include "ppp/eap_peer.h"
 #include "ppp/ppp_cp.h"
+#include "ppp/proto.h"
 
 #define EAP_HDR_LEN		4
 #define MS_HDR_LEN		4	/* OpCode, MS-CHAPv2-ID, MS-Length */
-#define MS_RESP_VALUE_LEN	49	/* RFC 2759 4: Response value */
 #define MS_TEXT_MAX		160	/* Success/Failure text we keep */
 
 /* Copy the credentials into the peer; see eap_peer.h. */
@@ -206,7 +206,7 @@ peer_ms_response(struct eap_peer *p, const uint8_t auth_ch[MS_CHALLENGE_LEN])
 static void
 peer_put_ms_value(struct eap_peer *p, struct wbuf *w)
 {
-	wbuf_put_u8(w, MS_RESP_VALUE_LEN);
+	wbuf_put_u8(w, MSCHAPV2_VALUE_LEN);
 	wbuf_put_bytes(w, p->peer_ch, sizeof p->peer_ch);
 	wbuf_put_zero(w, 8);				/* Reserved */
 	wbuf_put_bytes(w, p->nt_resp, sizeof p->nt_resp);
@@ -260,7 +260,7 @@ peer_eap_mschapv2(struct eap_peer *p, uint8_t id, struct bcur td,
 		wbuf_put_u8(out, MSCHAPV2_OP_RESPONSE);
 		wbuf_put_u8(out, ms_id);
 		wbuf_put_be16(out, (uint16_t)(MS_HDR_LEN + 1 +
-		    MS_RESP_VALUE_LEN + strlen(p->user)));
+		    MSCHAPV2_VALUE_LEN + strlen(p->user)));
 		peer_put_ms_value(p, out);
 		ppp_cp_end(out, start);
 		p->state = EAP_PEER_RESPONSE_SENT;

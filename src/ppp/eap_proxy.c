@@ -33,6 +33,7 @@
 #include "ppp/lcp_mediate.h"
 #include "ppp/mppe.h"
 #include "ppp/ppp_cp.h"
+#include "ppp/proto.h"
 
 #define PX_NAK_WAIT_MS		2000	/* server's time to follow our Nak */
 #define PX_FRAME_BUF		(PPP_FRAME_MAX + 16)

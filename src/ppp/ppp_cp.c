@@ -11,6 +11,7 @@
 #include "util/buf.h"
 #include "util/nelem.h"
 #include "ppp/ppp_cp.h"
+#include "ppp/proto.h"
 
 /* RFC 1661 6, RFC 1570, RFC 1990, RFC 2153. */
 static const struct ppp_opt_desc lcp_opts[] = {

@@ -42,6 +42,7 @@
 #include "link/pppd/pppd_spawn.h"
 #include "ppp/eap_proxy.h"
 #include "ppp/ppp_snoop.h"
+#include "ppp/proto.h"
 #include "util/buf.h"
 #include "util/clock.h"
 #include "util/log.h"
