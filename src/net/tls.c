@@ -59,20 +59,6 @@ tls_error_string(char *buf, size_t len)
 		ERR_error_string_n(last, buf, len);
 }
 
-int
-tls_parse_version(const char *s)
-{
-	if (strcmp(s, "1.0") == 0)
-		return TLS1_VERSION;
-	if (strcmp(s, "1.1") == 0)
-		return TLS1_1_VERSION;
-	if (strcmp(s, "1.2") == 0)
-		return TLS1_2_VERSION;
-	if (strcmp(s, "1.3") == 0)
-		return TLS1_3_VERSION;
-	return -1;
-}
-
 /* Does dir hold OpenSSL hash links ("1a2b3c4d.0")? */
 static bool
 tls_dir_is_hashed(const char *dir)
