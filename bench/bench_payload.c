@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "bench_payload.h"
+#include "ppp/proto.h"
 #include "util/buf.h"
 
 /* xorshift64: the fixed pseudo-random stream both ends regenerate. */
@@ -47,7 +48,7 @@ bp_frame(const struct bp_pool *p, uint32_t seq, uint8_t *out)
 	wbuf_init(&w, out, BP_FRAME_LEN);
 	wbuf_put_u8(&w, 0xff);
 	wbuf_put_u8(&w, 0x03);
-	wbuf_put_be16(&w, BP_PROTO_IP);
+	wbuf_put_be16(&w, PPP_PROTO_IP);
 	wbuf_put_be32(&w, seq);
 	wbuf_put_be32(&w, ~seq);
 	wbuf_put_bytes(&w, p->blk[seq % BP_NBLOCKS], BP_BLOCK_LEN);
@@ -70,7 +71,7 @@ bp_check(const struct bp_pool *p, const uint8_t *f, size_t len, uint32_t *seq)
 	uint16_t proto;
 
 	*seq = UINT32_MAX;
-	if (bp_proto(&c, &proto) < 0 || proto != BP_PROTO_IP)
+	if (bp_proto(&c, &proto) < 0 || proto != PPP_PROTO_IP)
 		return BP_OTHER;
 	if (bcur_get_be32(&c, &s) < 0 || bcur_get_be32(&c, &ns) < 0 ||
 	    ns != ~s)
@@ -90,7 +91,7 @@ bp_lcp(uint8_t code, uint8_t id, uint8_t out[8])
 	wbuf_init(&w, out, 8);
 	wbuf_put_u8(&w, 0xff);
 	wbuf_put_u8(&w, 0x03);
-	wbuf_put_be16(&w, BP_PROTO_LCP);
+	wbuf_put_be16(&w, PPP_PROTO_LCP);
 	wbuf_put_u8(&w, code);
 	wbuf_put_u8(&w, id);
 	wbuf_put_be16(&w, 4);
@@ -103,7 +104,7 @@ bp_is_lcp(const uint8_t *f, size_t len, uint8_t code)
 	uint16_t proto;
 	uint8_t k;
 
-	return bp_proto(&c, &proto) == 0 && proto == BP_PROTO_LCP &&
+	return bp_proto(&c, &proto) == 0 && proto == PPP_PROTO_LCP &&
 	    bcur_get_u8(&c, &k) == 0 && k == code;
 }
 

@@ -26,8 +26,6 @@
 #define BP_FRAME_LEN	(BP_PPP_HDR + BP_PAYLOAD)
 #define BP_NBLOCKS	64
 #define BP_BLOCK_LEN	(BP_PAYLOAD - 8)
-#define BP_PROTO_IP	0x0021
-#define BP_PROTO_LCP	0xc021
 
 /* The generated blocks.  About 90 KB: allocate it. */
 struct bp_pool {

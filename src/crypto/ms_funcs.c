@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "util/buf.h"
+#include "util/ctype.h"
 #include "crypto/crypto.h"
 #include "crypto/legacy_crypto.h"
 #include "crypto/ms_funcs.h"
@@ -316,19 +317,6 @@ ms_generate_authenticator_response(const char *password,
 	return r;
 }
 
-/* Value of one hex digit of either case, or -1. */
-static int
-ms_hexval(uint8_t ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	return -1;
-}
-
 /*
  * Parse "S=<40 hex>" optionally followed by " ..." (RFC 2759 section 5,
  * 8.8) into 20 octets.  Returns 0 or -EBADMSG.
@@ -347,7 +335,7 @@ ms_parse_auth_response(const uint8_t *msg, size_t msg_len,
 		return -EBADMSG;
 	for (i = 0; i < CRYPTO_SHA1_LEN; i++) {
 		if (bcur_get_u8(&c, &hi) != 0 || bcur_get_u8(&c, &lo) != 0 ||
-		    (h = ms_hexval(hi)) < 0 || (l = ms_hexval(lo)) < 0)
+		    (h = hex_val(hi)) < 0 || (l = hex_val(lo)) < 0)
 			return -EBADMSG;
 		got[i] = (uint8_t)(h << 4 | l);
 	}

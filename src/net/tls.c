@@ -22,7 +22,6 @@
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -34,6 +33,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "util/ctype.h"
 #include "util/log.h"
 #include "net/tls.h"
 
@@ -59,20 +59,6 @@ tls_error_string(char *buf, size_t len)
 		ERR_error_string_n(last, buf, len);
 }
 
-int
-tls_parse_version(const char *s)
-{
-	if (strcmp(s, "1.0") == 0)
-		return TLS1_VERSION;
-	if (strcmp(s, "1.1") == 0)
-		return TLS1_1_VERSION;
-	if (strcmp(s, "1.2") == 0)
-		return TLS1_2_VERSION;
-	if (strcmp(s, "1.3") == 0)
-		return TLS1_3_VERSION;
-	return -1;
-}
-
 /* Does dir hold OpenSSL hash links ("1a2b3c4d.0")? */
 static bool
 tls_dir_is_hashed(const char *dir)
@@ -86,10 +72,10 @@ tls_dir_is_hashed(const char *dir)
 	if (d == NULL)
 		return false;
 	while (!found && (e = readdir(d)) != NULL) {
-		for (i = 0; i < 8 && isxdigit((unsigned char)e->d_name[i]); i++)
+		for (i = 0; i < 8 && hex_val((uint8_t)e->d_name[i]) >= 0; i++)
 			;
 		found = i == 8 && e->d_name[8] == '.' &&
-		    isdigit((unsigned char)e->d_name[9]);
+		    is_digit((uint8_t)e->d_name[9]);
 	}
 	closedir(d);
 	return found;

@@ -46,8 +46,6 @@ SSL	*tls_ssl_new(SSL_CTX *, const struct tls_conf *, int fd, char *err,
  */
 int	tls_check_peer(SSL *, const struct tls_conf *, struct tls_peer *,
 	    char *err, size_t errlen);
-/* Parse "1.0".."1.3" into an OpenSSL version constant, or -1. */
-int	tls_parse_version(const char *);
 /* One-line description of the most recent OpenSSL error (drains the queue). */
 void	tls_error_string(char *buf, size_t len);
 

@@ -15,6 +15,7 @@
 #include "ppp/ccp.h"
 #include "ppp/mppe.h"
 #include "ppp/ppp_cp.h"
+#include "ppp/proto.h"
 
 #define FRAME_BUF	(PPP_FRAME_MAX + 8)
 

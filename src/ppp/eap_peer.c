@@ -20,10 +20,10 @@
 #include "crypto/ms_funcs.h"
 #include "ppp/eap_peer.h"
 #include "ppp/ppp_cp.h"
+#include "ppp/proto.h"
 
 #define EAP_HDR_LEN		4
 #define MS_HDR_LEN		4	/* OpCode, MS-CHAPv2-ID, MS-Length */
-#define MS_RESP_VALUE_LEN	49	/* RFC 2759 4: Response value */
 #define MS_TEXT_MAX		160	/* Success/Failure text we keep */
 
 /* Copy the credentials into the peer; see eap_peer.h. */
@@ -111,18 +111,6 @@ eap_peer_type_name(uint8_t type)
 	}
 }
 
-/* Printable copy of an untrusted message (non-printables become '?'). */
-static void
-peer_text(struct bcur c, char *out, size_t outsz)
-{
-	size_t n = 0;
-	uint8_t b;
-
-	while (n + 1 < outsz && bcur_get_u8(&c, &b) == 0)
-		out[n++] = b >= 0x20 && b < 0x7f ? (char)b : '?';
-	out[n] = '\0';
-}
-
 /* Record a failure reason once. */
 static int
 peer_fail(struct eap_peer *p, const char *fmt, ...)
@@ -152,7 +140,7 @@ peer_failure_words(struct eap_peer *p, struct bcur msg, const char *how)
 	char text[MS_TEXT_MAX], *e, *m;
 	unsigned long code = 0;
 
-	peer_text(msg, text, sizeof text);
+	(void)bcur_get_printable(&msg, text, sizeof text);
 	e = strstr(text, "E=");
 	if (e != NULL)
 		code = strtoul(e + 2, NULL, 10);
@@ -218,7 +206,7 @@ peer_ms_response(struct eap_peer *p, const uint8_t auth_ch[MS_CHALLENGE_LEN])
 static void
 peer_put_ms_value(struct eap_peer *p, struct wbuf *w)
 {
-	wbuf_put_u8(w, MS_RESP_VALUE_LEN);
+	wbuf_put_u8(w, MSCHAPV2_VALUE_LEN);
 	wbuf_put_bytes(w, p->peer_ch, sizeof p->peer_ch);
 	wbuf_put_zero(w, 8);				/* Reserved */
 	wbuf_put_bytes(w, p->nt_resp, sizeof p->nt_resp);
@@ -272,7 +260,7 @@ peer_eap_mschapv2(struct eap_peer *p, uint8_t id, struct bcur td,
 		wbuf_put_u8(out, MSCHAPV2_OP_RESPONSE);
 		wbuf_put_u8(out, ms_id);
 		wbuf_put_be16(out, (uint16_t)(MS_HDR_LEN + 1 +
-		    MS_RESP_VALUE_LEN + strlen(p->user)));
+		    MSCHAPV2_VALUE_LEN + strlen(p->user)));
 		peer_put_ms_value(p, out);
 		ppp_cp_end(out, start);
 		p->state = EAP_PEER_RESPONSE_SENT;
@@ -363,7 +351,7 @@ eap_peer_eap_input(struct eap_peer *p, struct bcur info, struct wbuf *out)
 		return wbuf_error(out) == 0 ? EAP_PEER_SEND : -ENOSPC;
 	case EAP_TYPE_NOTIFICATION:
 		/* RFC 3748 5.2: show it, answer with an empty Response. */
-		peer_text(body, text, sizeof text);
+		(void)bcur_get_printable(&body, text, sizeof text);
 		log_info("EAP notification from the server: %s", text);
 		start = peer_eap_begin(out, id, EAP_TYPE_NOTIFICATION);
 		ppp_cp_end(out, start);

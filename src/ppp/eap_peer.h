@@ -19,26 +19,7 @@
 
 #include "util/buf.h"
 #include "crypto/ms_funcs.h"
-
-#define EAP_CODE_REQUEST	1
-#define EAP_CODE_RESPONSE	2
-#define EAP_CODE_SUCCESS	3
-#define EAP_CODE_FAILURE	4
-#define EAP_TYPE_IDENTITY	1
-#define EAP_TYPE_NOTIFICATION	2
-#define EAP_TYPE_NAK		3
-#define EAP_TYPE_MD5		4
-#define EAP_TYPE_TLS		13
-#define EAP_TYPE_PEAP		25
-#define EAP_TYPE_MSCHAPV2	26
-#define MSCHAPV2_OP_CHALLENGE	1
-#define MSCHAPV2_OP_RESPONSE	2
-#define MSCHAPV2_OP_SUCCESS	3
-#define MSCHAPV2_OP_FAILURE	4
-#define CHAP_CODE_CHALLENGE	1
-#define CHAP_CODE_RESPONSE	2
-#define CHAP_CODE_SUCCESS	3
-#define CHAP_CODE_FAILURE	4
+#include "ppp/proto.h"
 
 #define EAP_PEER_USER_MAX	255	/* CHAP Name / EAP identity, octets */
 #define EAP_PEER_PASS_MAX	1024	/* UTF-8 octets incl. NUL */

@@ -23,7 +23,6 @@
 #include <string.h>
 
 #include "util/buf.h"
-#include "sstpc/cmdline.h"
 #include "crypto/crypto.h"
 #include "ppp/eap_proxy.h"
 #include "util/log.h"
@@ -33,6 +32,7 @@
 #include "ppp/lcp_mediate.h"
 #include "ppp/mppe.h"
 #include "ppp/ppp_cp.h"
+#include "ppp/proto.h"
 
 #define PX_NAK_WAIT_MS		2000	/* server's time to follow our Nak */
 #define PX_FRAME_BUF		(PPP_FRAME_MAX + 16)
@@ -108,11 +108,11 @@ static const struct lcp_med_ops px_lcp_ops = {
 
 /* Give up: LCP Terminate toward the server, then tell the owner. */
 static void
-px_fail(struct eap_proxy *p, int code, const char *fmt, ...)
+px_fail(struct eap_proxy *p, enum eap_proxy_fail why, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 static void
-px_fail(struct eap_proxy *p, int code, const char *fmt, ...)
+px_fail(struct eap_proxy *p, enum eap_proxy_fail why, const char *fmt, ...)
 {
 	char msg[300];
 	va_list ap;
@@ -125,9 +125,9 @@ px_fail(struct eap_proxy *p, int code, const char *fmt, ...)
 	p->phase = PX_FAILED;
 	p->nak_deadline = UINT64_MAX;
 	log_err("%s", msg);
-	lcp_med_terminate(&p->lcp, code == SSTPC_EXIT_AUTH ?
+	lcp_med_terminate(&p->lcp, why == EAP_PROXY_FAIL_AUTH ?
 	    "Authentication failed" : "Giving up");
-	p->ops->fail(p->arg, code, msg);
+	p->ops->fail(p->arg, why, msg);
 }
 
 /* Authentication done: keys to the owner, release what pppd sent. */
@@ -157,8 +157,8 @@ px_auth_ok(struct eap_proxy *p, const char *how)
 		r = eap_peer_mppe_keys(&p->peer, k.send, k.recv);
 		if (r != 0) {
 			ppp_auth_keys_clear(&k);
-			px_fail(p, SSTPC_EXIT_FAILURE, "cannot derive the "
-			    "MPPE keys: %s", strerror(-r));
+			px_fail(p, EAP_PROXY_FAIL_INTERNAL, "cannot derive "
+			    "the MPPE keys: %s", strerror(-r));
 			return;
 		}
 		k.send_len = k.recv_len = 16;
@@ -196,7 +196,7 @@ px_peer_result(struct eap_proxy *p, uint64_t now, int r, struct wbuf *w,
 	if (r & EAP_PEER_NAKED)
 		p->nak_deadline = now + PX_NAK_WAIT_MS;
 	if (r & EAP_PEER_FAIL) {
-		px_fail(p, SSTPC_EXIT_AUTH, "authentication failed: %s",
+		px_fail(p, EAP_PROXY_FAIL_AUTH, "authentication failed: %s",
 		    eap_peer_reason(&p->peer));
 		return;
 	}
@@ -213,15 +213,12 @@ px_server_terminate(struct eap_proxy *p, struct bcur info)
 {
 	struct ppp_cp_pkt pkt;
 	char text[100];
-	size_t n = 0;
-	uint8_t b;
+	size_t n;
 
 	if (p->auth_ok || ppp_cp_parse(info, &pkt) < 0)
 		return;
-	while (n + 1 < sizeof text && bcur_get_u8(&pkt.data, &b) == 0)
-		text[n++] = b >= 0x20 && b < 0x7f ? (char)b : '?';
-	text[n] = '\0';
-	px_fail(p, SSTPC_EXIT_AUTH, "the server ended PPP before "
+	n = bcur_get_printable(&pkt.data, text, sizeof text);
+	px_fail(p, EAP_PROXY_FAIL_AUTH, "the server ended PPP before "
 	    "authentication completed%s%s", n > 0 ? ": " : "", text);
 }
 
@@ -233,7 +230,7 @@ px_lcp_events(struct eap_proxy *p, uint64_t now, int ev)
 	if (p->phase == PX_FAILED)
 		return;
 	if (ev & LCP_MED_FAIL) {
-		px_fail(p, SSTPC_EXIT_AUTH, "%s", lcp_med_reason(&p->lcp));
+		px_fail(p, EAP_PROXY_FAIL_AUTH, "%s", lcp_med_reason(&p->lcp));
 		return;
 	}
 	if (ev & LCP_MED_PROTREJ) {
@@ -248,8 +245,8 @@ px_lcp_events(struct eap_proxy *p, uint64_t now, int ev)
 		} else if (p->lcp.rejected_proto == PPP_PROTO_CCP) {
 			log_info("the server rejected CCP: no MPPE");
 		} else if (!p->auth_ok) {
-			px_fail(p, SSTPC_EXIT_AUTH, "the server rejected the "
-			    "authentication protocol it asked for");
+			px_fail(p, EAP_PROXY_FAIL_AUTH, "the server rejected "
+			    "the authentication protocol it asked for");
 			return;
 		}
 	}
@@ -291,7 +288,7 @@ px_mppe_up(struct eap_proxy *p)
 	explicit_bzero(send, sizeof send);
 	explicit_bzero(recv, sizeof recv);
 	if (r != 0) {
-		px_fail(p, SSTPC_EXIT_FAILURE, "cannot set up MPPE: %s",
+		px_fail(p, EAP_PROXY_FAIL_INTERNAL, "cannot set up MPPE: %s",
 		    strerror(-r));
 		return;
 	}
@@ -318,7 +315,7 @@ px_ccp_events(struct eap_proxy *p, int ev)
 		px_mppe_down(p);
 	if (ev & CCP_EV_FAIL) {
 		px_mppe_down(p);
-		px_fail(p, SSTPC_EXIT_FAILURE, "MPPE: %s",
+		px_fail(p, EAP_PROXY_FAIL_INTERNAL, "MPPE: %s",
 		    ccp_reason(&p->ccp));
 		return;
 	}
@@ -622,8 +619,8 @@ eap_proxy_timer(struct eap_proxy *p, uint64_t now)
 			log_info("the server did not go on after sstpc's EAP "
 			    "Nak: renegotiating LCP for MS-CHAPv2");
 			if (lcp_med_renegotiate(&p->lcp, now, true) < 0) {
-				px_fail(p, SSTPC_EXIT_AUTH, "the server offers "
-				    "no EAP method sstpc can do");
+				px_fail(p, EAP_PROXY_FAIL_AUTH, "the server "
+				    "offers no EAP method sstpc can do");
 				return;
 			}
 			p->phase = PX_ESTABLISH;

@@ -23,6 +23,12 @@
 
 struct eap_proxy;
 
+/* Why the proxy gave up; the owner maps it onto its exit status. */
+enum eap_proxy_fail {
+	EAP_PROXY_FAIL_AUTH = 1,	/* refused, or no method both accept */
+	EAP_PROXY_FAIL_INTERNAL		/* key derivation or MPPE failed */
+};
+
 struct eap_proxy_ops {
 	/* Send one raw PPP frame (FF 03 + protocol + information) on. */
 	void	(*to_server)(void *arg, const uint8_t *frame, size_t len);
@@ -32,11 +38,8 @@ struct eap_proxy_ops {
 	 * asked for no authentication) for the crypto binding.
 	 */
 	void	(*auth_done)(void *arg, const struct ppp_auth_keys *keys);
-	/*
-	 * Authentication failed or cannot proceed: a one-line reason and
-	 * an exit status of cmdline.h (SSTPC_EXIT_AUTH usually).
-	 */
-	void	(*fail)(void *arg, int exit_code, const char *msg);
+	/* Authentication failed or cannot proceed: the class and a line. */
+	void	(*fail)(void *arg, enum eap_proxy_fail why, const char *msg);
 };
 
 /*

@@ -16,6 +16,7 @@
 #include "util/log.h"
 #include "ppp/lcp_mediate.h"
 #include "ppp/ppp_cp.h"
+#include "ppp/proto.h"
 
 #define FRAME_BUF	(PPP_FRAME_MAX + 8)
 

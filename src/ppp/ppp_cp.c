@@ -9,9 +9,9 @@
 #include <string.h>
 
 #include "util/buf.h"
+#include "util/nelem.h"
 #include "ppp/ppp_cp.h"
-
-#define NELEM(a)	(sizeof (a) / sizeof (a)[0])
+#include "ppp/proto.h"
 
 /* RFC 1661 6, RFC 1570, RFC 1990, RFC 2153. */
 static const struct ppp_opt_desc lcp_opts[] = {

@@ -17,37 +17,13 @@
 #include <stdint.h>
 
 #include "util/buf.h"
-#include "ppp/ppp_snoop.h"		/* PPP_PROTO_LCP, _EAP, _CCP ... */
-
-#define PPP_PROTO_IP		0x0021
-#define PPP_PROTO_IPV6		0x0057
-#define PPP_PROTO_MPPE		0x00fd	/* compressed/encrypted datagram */
-#define PPP_PROTO_CCP_INNER	0x00fb	/* individual-link compressed (RFC 1962) */
-#define PPP_PROTO_IPV6CP	0x8057
-#define PPP_PROTO_LQR		0xc025	/* Link Quality Report (RFC 1989) */
+#include "ppp/proto.h"
 
 #define PPP_HDR_LEN		4	/* FF 03 + 2-byte protocol */
 #define PPP_CP_HDR_LEN		4	/* Code, Identifier, Length */
 #define PPP_OPT_HDR_LEN		2	/* Type, Length */
 #define PPP_MAX_INFO		4087	/* SSTP 4095 - 4 - FF 03 - protocol */
 #define PPP_FRAME_MAX		(PPP_HDR_LEN + PPP_MAX_INFO)
-
-/* Control packet codes (RFC 1661 5; RFC 1962 2 for 14/15). */
-enum ppp_code {
-	PPP_CONF_REQ = 1,
-	PPP_CONF_ACK = 2,
-	PPP_CONF_NAK = 3,
-	PPP_CONF_REJ = 4,
-	PPP_TERM_REQ = 5,
-	PPP_TERM_ACK = 6,
-	PPP_CODE_REJ = 7,
-	PPP_PROTO_REJ = 8,	/* LCP only */
-	PPP_ECHO_REQ = 9,
-	PPP_ECHO_REP = 10,
-	PPP_DISCARD_REQ = 11,
-	PPP_RESET_REQ = 14,	/* CCP only */
-	PPP_RESET_ACK = 15
-};
 
 /* LCP option types (RFC 1661 6, RFC 1570, RFC 1990). */
 #define LCP_OPT_MRU		1
@@ -63,8 +39,6 @@ enum ppp_code {
 #define LCP_OPT_EPDISC		19
 /* CCP option used by MPPE (RFC 3078 2). */
 #define CCP_OPT_MPPE		18
-/* CHAP algorithm of MS-CHAPv2 (RFC 2759 2). */
-#define CHAP_ALG_MSCHAPV2	0x81
 
 /* One parsed frame: protocol and a view of the Information field. */
 struct ppp_frame {

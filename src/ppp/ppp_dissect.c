@@ -11,6 +11,7 @@
 
 #include "util/buf.h"
 #include "ppp/ppp_cp.h"
+#include "ppp/proto.h"
 
 /* EAP (RFC 3748 4, 5) and EAP-MSCHAPv2 opcode names. */
 static const char *

@@ -11,19 +11,7 @@
 
 #include "util/buf.h"
 #include "ppp/ppp_snoop.h"
-
-#define CHAP_RESPONSE		2
-#define CHAP_SUCCESS		3
-#define CHAP_FAILURE		4
-#define PAP_AUTH_ACK		2
-#define PAP_AUTH_NAK		3
-#define EAP_RESPONSE		2
-#define EAP_SUCCESS		3
-#define EAP_FAILURE		4
-#define EAP_TYPE_MSCHAPV2	26
-#define MSCHAPV2_OP_RESPONSE	2
-#define MSCHAPV2_VALUE_SIZE	49	/* RFC 2759 4: Response value */
-#define LCP_TERM_REQ		5
+#include "ppp/proto.h"
 
 /* Skip FF 03 and read the protocol (ACFC/PFC forms accepted). */
 static int
@@ -45,26 +33,14 @@ snoop_proto(struct bcur *c, uint16_t *proto)
 	return 0;
 }
 
-/* Copy printable bytes of a Failure message for the log. */
-static void
-snoop_text(struct ppp_snoop *st, struct bcur *c)
-{
-	size_t n = 0;
-	uint8_t b;
-
-	while (n < sizeof st->fail_text - 1 && bcur_get_u8(c, &b) == 0)
-		st->fail_text[n++] = b >= 0x20 && b < 0x7f ? (char)b : '?';
-	st->fail_text[n] = '\0';
-}
-
 /* Keep the 24-byte NT-Response of a 49-byte MS-CHAPv2 Response value. */
 static bool
 snoop_value(struct ppp_snoop *st, struct bcur *c)
 {
 	uint8_t vsize;
 
-	if (bcur_get_u8(c, &vsize) < 0 || vsize != MSCHAPV2_VALUE_SIZE ||
-	    bcur_left(c) < MSCHAPV2_VALUE_SIZE)
+	if (bcur_get_u8(c, &vsize) < 0 || vsize != MSCHAPV2_VALUE_LEN ||
+	    bcur_left(c) < MSCHAPV2_VALUE_LEN)
 		return false;
 	/* Peer-Challenge(16) Reserved(8) NT-Response(24) Flags(1) */
 	if (bcur_skip(c, 24) < 0 ||
@@ -97,23 +73,24 @@ ppp_snoop_frame(struct ppp_snoop *st, const uint8_t *frame, size_t len,
 
 	switch (proto) {
 	case PPP_PROTO_LCP:
-		return code == LCP_TERM_REQ ? PPP_SNOOP_LCP_TERMINATE :
+		return code == PPP_TERM_REQ ? PPP_SNOOP_LCP_TERMINATE :
 		    PPP_SNOOP_NONE;
 	case PPP_PROTO_PAP:
 		if (!from_server)
 			return PPP_SNOOP_NONE;
-		if (code == PAP_AUTH_ACK) {
+		if (code == PAP_CODE_AUTH_ACK) {
 			st->method = PPP_AUTH_PAP;
 			return PPP_SNOOP_AUTH_SUCCESS;
 		}
-		if (code == PAP_AUTH_NAK) {
+		if (code == PAP_CODE_AUTH_NAK) {
 			st->method = PPP_AUTH_PAP;
-			snoop_text(st, &body);
+			(void)bcur_get_printable(&body, st->fail_text,
+			    sizeof st->fail_text);
 			return PPP_SNOOP_AUTH_FAILURE;
 		}
 		return PPP_SNOOP_NONE;
 	case PPP_PROTO_CHAP:
-		if (!from_server && code == CHAP_RESPONSE) {
+		if (!from_server && code == CHAP_CODE_RESPONSE) {
 			if (snoop_value(st, &body)) {
 				st->method = PPP_AUTH_MSCHAPV2;
 				return PPP_SNOOP_MSCHAPV2_RESPONSE;
@@ -121,19 +98,20 @@ ppp_snoop_frame(struct ppp_snoop *st, const uint8_t *frame, size_t len,
 			st->method = PPP_AUTH_CHAP_OTHER;
 			return PPP_SNOOP_NONE;
 		}
-		if (from_server && code == CHAP_SUCCESS)
+		if (from_server && code == CHAP_CODE_SUCCESS)
 			return PPP_SNOOP_AUTH_SUCCESS;
-		if (from_server && code == CHAP_FAILURE) {
-			snoop_text(st, &body);
+		if (from_server && code == CHAP_CODE_FAILURE) {
+			(void)bcur_get_printable(&body, st->fail_text,
+			    sizeof st->fail_text);
 			return PPP_SNOOP_AUTH_FAILURE;
 		}
 		return PPP_SNOOP_NONE;
 	case PPP_PROTO_EAP:
-		if (from_server && code == EAP_SUCCESS)
+		if (from_server && code == EAP_CODE_SUCCESS)
 			return PPP_SNOOP_AUTH_SUCCESS;
-		if (from_server && code == EAP_FAILURE)
+		if (from_server && code == EAP_CODE_FAILURE)
 			return PPP_SNOOP_AUTH_FAILURE;
-		if (from_server || code != EAP_RESPONSE ||
+		if (from_server || code != EAP_CODE_RESPONSE ||
 		    bcur_get_u8(&body, &type) < 0)
 			return PPP_SNOOP_NONE;
 		if (type != EAP_TYPE_MSCHAPV2) {

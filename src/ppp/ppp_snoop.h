@@ -11,13 +11,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PPP_PROTO_LCP		0xc021
-#define PPP_PROTO_PAP		0xc023
-#define PPP_PROTO_CHAP		0xc223
-#define PPP_PROTO_EAP		0xc227
-#define PPP_PROTO_IPCP		0x8021
-#define PPP_PROTO_CCP		0x80fd
-
 enum ppp_snoop_event {
 	PPP_SNOOP_NONE = 0,
 	PPP_SNOOP_MSCHAPV2_RESPONSE,	/* client -> server, NT-Response kept */

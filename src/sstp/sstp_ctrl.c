@@ -16,6 +16,7 @@
 
 #include "util/buf.h"
 #include "util/log.h"
+#include "util/nelem.h"
 #include "crypto/sstp_bind.h"
 #include "sstp/sstp_ctrl.h"
 #include "wire/sstp_wire.h"
@@ -714,10 +715,10 @@ row_find(enum sstp_cstate st, enum ctrl_event ev)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof ctrl_table / sizeof ctrl_table[0]; i++)
+	for (i = 0; i < NELEM(ctrl_table); i++)
 		if (ctrl_table[i].state == st && ctrl_table[i].ev == ev)
 			return &ctrl_table[i];
-	for (i = 0; i < sizeof ctrl_table / sizeof ctrl_table[0]; i++)
+	for (i = 0; i < NELEM(ctrl_table); i++)
 		if (ctrl_table[i].state == ANY_STATE && ctrl_table[i].ev == ev)
 			return &ctrl_table[i];
 	return NULL;

@@ -2,6 +2,12 @@
  * cmdline.c - option table, re-entrant argv parser, generated --help
  * (see cmdline.h for the argument rules).
  *
+ * Each option is a row {name, argument kind, parser, config field, help}.
+ * Generic parsers (a string, a switch, seconds, an absolute path, ...)
+ * store into the field the row names; only options with effects beyond
+ * their own field have a parser of their own.  A new switch is one row
+ * (and its entry in doc/sstpc.8, which tests/check-manpage.sh checks).
+ *
  * getopt_long is not used: its state is global (optind, optarg, and glibc's
  * hidden permutation state), the parser must run many times in one process
  * (tests), and pppd arguments after the server must keep their order while
@@ -24,158 +30,16 @@
 
 #include "sstpc/cmdline.h"
 #include "wire/http.h"
+#include "util/ctype.h"
 #include "util/log.h"
+#include "util/nelem.h"
 #include "wire/url.h"
-
-enum opt_id {
-	O_CA_CERT = 1, O_CA_PATH, O_CRL_FILE, O_CRL_PATH, O_CERT_WARN,
-	O_PIN, O_HOST, O_SNI, O_NO_SNI, O_TLS_EXT, O_TLS_MIN, O_TLS_MAX,
-	O_REQUIRE_SHA256,
-	O_PROXY, O_PROXY_ENV, O_CONNECT_TIMEOUT, O_HANDSHAKE_TIMEOUT,
-	O_HELLO_INTERVAL, O_SAVE_ROUTE, O_UUID,
-	O_USER, O_PASSWORD, O_PASSWORD_FD, O_PASSWORD_FILE, O_EAP_AUTH,
-	O_NOLAUNCHPPPD, O_PPPD, O_IPPARAM,
-	O_PRIV_USER, O_PRIV_GROUP, O_PRIV_DIR,
-	O_LOG_LEVEL, O_LOG_SYSLOG, O_LOG_STDERR, O_LOG_STDOUT, O_LOG_FILE,
-	O_LOG_IDENT, O_LOG_TOKEN, O_LOG_LINENO, O_DEBUG, O_DEBUG_KEYS,
-	O_HELP, O_VERSION
-};
 
 enum arg_kind {
 	ARG_NONE = 0,
 	ARG_REQ,
 	ARG_OPT			/* "=value", or a next path argument */
 };
-
-enum opt_group {
-	G_TLS = 0, G_CONN, G_AUTH, G_PPPD, G_PRIV, G_LOG, G_MISC, G_COUNT
-};
-
-static const char *const group_title[G_COUNT] = {
-	[G_TLS] = "Server certificate and TLS",
-	[G_CONN] = "Connection",
-	[G_AUTH] = "Authentication",
-	[G_PPPD] = "pppd",
-	[G_PRIV] = "Privileges (after the session is up, when run as root)",
-	[G_LOG] = "Logging",
-	[G_MISC] = "Other",
-};
-
-struct opt_def {
-	const char	*name;
-	enum opt_id	 id;
-	enum arg_kind	 arg;
-	enum opt_group	 group;
-	const char	*argname;
-	const char	*help;		/* '\n' starts an indented line */
-	bool		 secret;	/* the argument is scrubbed from argv */
-};
-
-/* The option table: parser, --help and the man page check all use it. */
-static const struct opt_def opt_table[] = {
-	{ "ca-cert", O_CA_CERT, ARG_REQ, G_TLS, "FILE",
-	    "also trust the CA certificates in FILE (PEM)", false },
-	{ "ca-path", O_CA_PATH, ARG_REQ, G_TLS, "DIR",
-	    "also trust the hashed CA directory DIR", false },
-	{ "crl-file", O_CRL_FILE, ARG_REQ, G_TLS, "FILE",
-	    "check revocation against the CRLs in FILE (PEM)", false },
-	{ "crl-path", O_CRL_PATH, ARG_REQ, G_TLS, "DIR",
-	    "check revocation against the hashed CRL directory", false },
-	{ "cert-warn", O_CERT_WARN, ARG_NONE, G_TLS, NULL,
-	    "only warn when the chain or name check fails\n"
-	    "(insecure; prefer --server-cert-sha256)", false },
-	{ "server-cert-sha256", O_PIN, ARG_REQ, G_TLS, "HEX",
-	    "accept only a server certificate with this SHA-256\n"
-	    "(64 hex digits, colons allowed)", false },
-	{ "host", O_HOST, ARG_REQ, G_TLS, "NAME",
-	    "name for Host:, SNI and the certificate check\n"
-	    "(default: the server's host)", false },
-	{ "sni", O_SNI, ARG_REQ, G_TLS, "NAME",
-	    "send NAME as TLS server name (SNI)", false },
-	{ "no-sni", O_NO_SNI, ARG_NONE, G_TLS, NULL,
-	    "send no SNI (default: the server's host name)", false },
-	{ "tls-ext", O_TLS_EXT, ARG_NONE, G_TLS, NULL,
-	    "send SNI (accepted for compatibility: the default)", false },
-	{ "tls-min", O_TLS_MIN, ARG_REQ, G_TLS, "VER",
-	    "lowest TLS version: 1.0, 1.1, 1.2, 1.3 (default 1.2)", false },
-	{ "tls-max", O_TLS_MAX, ARG_REQ, G_TLS, "VER",
-	    "highest TLS version (default: highest supported)", false },
-	{ "require-sha256", O_REQUIRE_SHA256, ARG_NONE, G_TLS, NULL,
-	    "refuse servers offering only SHA-1 crypto binding", false },
-
-	{ "proxy", O_PROXY, ARG_REQ, G_CONN, "URL",
-	    "HTTP proxy http://[user[:pass]@]host[:port]\n"
-	    "(default port 80)", true },
-	{ "proxy-env", O_PROXY_ENV, ARG_NONE, G_CONN, NULL,
-	    "use $https_proxy or $http_proxy, and $no_proxy", false },
-	{ "connect-timeout", O_CONNECT_TIMEOUT, ARG_REQ, G_CONN, "SEC",
-	    "TCP connect timeout (default 10)", false },
-	{ "handshake-timeout", O_HANDSHAKE_TIMEOUT, ARG_REQ, G_CONN, "SEC",
-	    "TLS and HTTP handshake timeout (default 60)", false },
-	{ "hello-interval", O_HELLO_INTERVAL, ARG_REQ, G_CONN, "SEC",
-	    "SSTP echo after SEC idle seconds (default 60)", false },
-	{ "save-server-route", O_SAVE_ROUTE, ARG_NONE, G_CONN, NULL,
-	    "keep a host route to the server (root only)", false },
-	{ "uuid", O_UUID, ARG_REQ, G_CONN, "ID",
-	    "SSTP correlation ID (default: a random GUID)", false },
-
-	{ "user", O_USER, ARG_REQ, G_AUTH, "NAME",
-	    "PPP user name (passed to pppd as 'user NAME')", false },
-	{ "password", O_PASSWORD, ARG_REQ, G_AUTH, "PASS",
-	    "PPP password (discouraged: visible to other local\n"
-	    "users until scrubbed; use --password-fd)", true },
-	{ "password-fd", O_PASSWORD_FD, ARG_REQ, G_AUTH, "N",
-	    "read the password from file descriptor N", false },
-	{ "password-file", O_PASSWORD_FILE, ARG_REQ, G_AUTH, "FILE",
-	    "read the password from the first line of FILE", false },
-	{ "eap-auth", O_EAP_AUTH, ARG_NONE, G_AUTH, NULL,
-	    "EAP-MSCHAPv2 inside sstpc (not implemented yet)", false },
-
-	{ "nolaunchpppd", O_NOLAUNCHPPPD, ARG_NONE, G_PPPD, NULL,
-	    "do not start pppd: stdin/stdout is pppd's pty", false },
-	{ "pppd", O_PPPD, ARG_REQ, G_PPPD, "PATH",
-	    "pppd to launch (default " SSTPC_PPPD_PATH ")", false },
-	{ "ipparam", O_IPPARAM, ARG_REQ, G_PPPD, "NAME",
-	    "plugin socket " SSTPC_RUNTIME_DIR "/sstpc-NAME", false },
-
-	{ "priv-user", O_PRIV_USER, ARG_REQ, G_PRIV, "USER",
-	    "switch to USER (default " SSTPC_PRIV_USER ")", false },
-	{ "priv-group", O_PRIV_GROUP, ARG_REQ, G_PRIV, "GROUP",
-	    "switch to GROUP (default " SSTPC_PRIV_GROUP ")", false },
-	{ "priv-dir", O_PRIV_DIR, ARG_REQ, G_PRIV, "DIR",
-	    "chroot to DIR (default " SSTPC_RUNTIME_DIR ")", false },
-
-	{ "log-level", O_LOG_LEVEL, ARG_REQ, G_LOG, "N",
-	    "0 error, 1 warn, 2 info, 3 debug, 4 packets,\n"
-	    "5 trace, 6 hex dump (default 0)", false },
-	{ "log-syslog", O_LOG_SYSLOG, ARG_OPT, G_LOG, "SOCK",
-	    "log to syslog (default), via socket SOCK if given", false },
-	{ "log-stderr", O_LOG_STDERR, ARG_NONE, G_LOG, NULL,
-	    "log to standard error", false },
-	{ "log-stdout", O_LOG_STDOUT, ARG_NONE, G_LOG, NULL,
-	    "log to standard output", false },
-	{ "log-file", O_LOG_FILE, ARG_OPT, G_LOG, "PATH",
-	    "log to PATH (default " CFG_LOG_FILE_DEFAULT ")", false },
-	{ "log-ident", O_LOG_IDENT, ARG_REQ, G_LOG, "NAME",
-	    "syslog ident (default: the program name)", false },
-	{ "log-token", O_LOG_TOKEN, ARG_REQ, G_LOG, "LIST",
-	    "log only from these comma-separated source files", false },
-	{ "log-filter", O_LOG_TOKEN, ARG_REQ, G_LOG, "LIST",
-	    "same as --log-token", false },
-	{ "log-lineno", O_LOG_LINENO, ARG_NONE, G_LOG, NULL,
-	    "add file:line to each message", false },
-	{ "debug", O_DEBUG, ARG_NONE, G_LOG, NULL,
-	    "log at level 3 (debug) or above", false },
-	{ "debug-keys", O_DEBUG_KEYS, ARG_NONE, G_LOG, NULL,
-	    "allow key material in logs (debugging only)", false },
-
-	{ "help", O_HELP, ARG_NONE, G_MISC, NULL,
-	    "print this help and exit", false },
-	{ "version", O_VERSION, ARG_NONE, G_MISC, NULL,
-	    "print the version and exit", false },
-};
-
-#define N_OPTS	(sizeof opt_table / sizeof opt_table[0])
 
 /* Parser state for one cmdline_parse() call. */
 struct pstate {
@@ -188,6 +52,198 @@ struct pstate {
 	bool		 name_is_ip;
 	const char	*syslog_path;
 	const char	*file_path;
+};
+
+struct opt_def;
+
+/*
+ * An option's parser: checks the argument (NULL for ARG_NONE, and for
+ * ARG_OPT when none was given) and stores it, or records one error with
+ * perr().  An ARG_REQ argument is never empty here.
+ */
+typedef void opt_fn(struct pstate *, const struct opt_def *, char *val);
+
+/* One option: a row of the table. */
+struct opt_def {
+	const char	*name;		/* long name, without "--" */
+	char		 short_name;	/* also "-c" (ARG_NONE only), or 0 */
+	enum arg_kind	 arg;
+	const char	*argname;	/* the argument in --help */
+	opt_fn		*set;		/* parser/validator, stores the value */
+	size_t		 field;		/* what set stores: CFG(member) */
+	size_t		 given;		/* opt_str_given: bool "was given" */
+	int		 val;		/* set's constant: max, sink, result */
+	bool		 secret;	/* the argument is scrubbed from argv */
+	const char	*help;		/* '\n' starts an indented line */
+};
+
+/* A titled group of options in --help. */
+struct opt_section {
+	const char		*title;
+	const struct opt_def	*opts;
+	size_t			 n;
+};
+
+/* Row helpers: the field, and the name with the kind of argument. */
+#define CFG(f)		offsetof(struct sstpc_config, f)
+#define FLAG(n)		.name = (n), .arg = ARG_NONE
+#define REQ(n, a)	.name = (n), .arg = ARG_REQ, .argname = (a)
+#define OPT(n, a)	.name = (n), .arg = ARG_OPT, .argname = (a)
+
+/* The parsers (below the table): generic ones, then the special options. */
+static opt_fn opt_str, opt_str_given, opt_abs_path, opt_true, opt_seconds,
+    opt_int, opt_tls_version, opt_log_sink, opt_result;
+static opt_fn opt_pin, opt_host, opt_sni, opt_tls_ext, opt_proxy, opt_uuid,
+    opt_user, opt_password, opt_password_fd, opt_password_file, opt_ipparam;
+
+/*
+ * The option table, by --help section: the parser, --help, the man page
+ * check (tests/check-manpage.sh) and the tests all use it.  Every option
+ * name of sstp-client 1.0.18 is here (REFERENCE-CLIENT.md 2).
+ */
+static const struct opt_def tls_opts[] = {
+	{ REQ("ca-cert", "FILE"), .set = opt_str, .field = CFG(ca_cert),
+	  .help = "also trust the CA certificates in FILE (PEM)" },
+	{ REQ("ca-path", "DIR"), .set = opt_str, .field = CFG(ca_path),
+	  .help = "also trust the hashed CA directory DIR" },
+	{ REQ("crl-file", "FILE"), .set = opt_str, .field = CFG(crl_file),
+	  .help = "check revocation against the CRLs in FILE (PEM)" },
+	{ REQ("crl-path", "DIR"), .set = opt_str, .field = CFG(crl_path),
+	  .help = "check revocation against the hashed CRL directory" },
+	{ FLAG("cert-warn"), .set = opt_true, .field = CFG(cert_warn),
+	  .help = "only warn when the chain or name check fails\n"
+	    "(insecure; prefer --server-cert-sha256)" },
+	{ REQ("server-cert-sha256", "HEX"),
+	  .set = opt_pin, .field = CFG(pin_sha256),
+	  .help = "accept only a server certificate with this SHA-256\n"
+	    "(64 hex digits, colons allowed)" },
+	{ REQ("host", "NAME"), .set = opt_host, .field = CFG(host_override),
+	  .help = "name for Host:, SNI and the certificate check\n"
+	    "(default: the server's host)" },
+	{ REQ("sni", "NAME"), .set = opt_sni, .field = CFG(sni_arg),
+	  .help = "send NAME as TLS server name (SNI)" },
+	{ FLAG("no-sni"), .set = opt_true, .field = CFG(no_sni),
+	  .help = "send no SNI (default: the server's host name)" },
+	{ FLAG("tls-ext"), .set = opt_tls_ext, .field = CFG(tls_ext),
+	  .help = "send SNI (accepted for compatibility: the default)" },
+	{ REQ("tls-min", "VER"), .set = opt_tls_version, .field = CFG(tls_min),
+	  .help = "lowest TLS version: 1.0, 1.1, 1.2, 1.3 (default 1.2)" },
+	{ REQ("tls-max", "VER"), .set = opt_tls_version, .field = CFG(tls_max),
+	  .help = "highest TLS version (default: highest supported)" },
+	{ FLAG("require-sha256"), .set = opt_true, .field = CFG(require_sha256),
+	  .help = "refuse servers offering only SHA-1 crypto binding" },
+};
+
+static const struct opt_def conn_opts[] = {
+	{ REQ("proxy", "URL"),
+	  .set = opt_proxy, .field = CFG(proxy), .secret = true,
+	  .help = "HTTP proxy http://[user[:pass]@]host[:port]\n"
+	    "(default port 80)" },
+	{ FLAG("proxy-env"), .set = opt_true, .field = CFG(proxy_env),
+	  .help = "use $https_proxy or $http_proxy, and $no_proxy" },
+	{ REQ("connect-timeout", "SEC"),
+	  .set = opt_seconds, .field = CFG(connect_timeout),
+	  .help = "TCP connect timeout (default 10)" },
+	{ REQ("handshake-timeout", "SEC"),
+	  .set = opt_seconds, .field = CFG(handshake_timeout),
+	  .help = "TLS and HTTP handshake timeout (default 60)" },
+	{ REQ("hello-interval", "SEC"),
+	  .set = opt_seconds, .field = CFG(hello_interval),
+	  .help = "SSTP echo after SEC idle seconds (default 60)" },
+	{ FLAG("save-server-route"),
+	  .set = opt_true, .field = CFG(save_server_route),
+	  .help = "keep a host route to the server (root only)" },
+	{ REQ("uuid", "ID"), .set = opt_uuid, .field = CFG(uuid),
+	  .help = "SSTP correlation ID (default: a random GUID)" },
+};
+
+static const struct opt_def auth_opts[] = {
+	{ REQ("user", "NAME"), .set = opt_user, .field = CFG(user),
+	  .help = "PPP user name (passed to pppd as 'user NAME')" },
+	{ REQ("password", "PASS"),
+	  .set = opt_password, .field = CFG(password), .secret = true,
+	  .help = "PPP password (discouraged: visible to other local\n"
+	    "users until scrubbed; use --password-fd)" },
+	{ REQ("password-fd", "N"),
+	  .set = opt_password_fd, .field = CFG(password_fd),
+	  .help = "read the password from file descriptor N" },
+	{ REQ("password-file", "FILE"),
+	  .set = opt_password_file, .field = CFG(password_file),
+	  .help = "read the password from the first line of FILE" },
+	{ FLAG("eap-auth"), .set = opt_true, .field = CFG(eap_auth),
+	  .help = "EAP-MSCHAPv2 inside sstpc (not implemented yet)" },
+};
+
+static const struct opt_def pppd_opts[] = {
+	{ FLAG("nolaunchpppd"), .set = opt_true, .field = CFG(nolaunchpppd),
+	  .help = "do not start pppd: stdin/stdout is pppd's pty" },
+	{ REQ("pppd", "PATH"), .set = opt_abs_path, .field = CFG(pppd_path),
+	  .help = "pppd to launch (default " SSTPC_PPPD_PATH ")" },
+	{ REQ("ipparam", "NAME"), .set = opt_ipparam, .field = CFG(ipparam),
+	  .help = "plugin socket " SSTPC_RUNTIME_DIR "/sstpc-NAME" },
+};
+
+static const struct opt_def priv_opts[] = {
+	{ REQ("priv-user", "USER"),
+	  .set = opt_str_given, .field = CFG(priv_user),
+	  .given = CFG(priv_user_given),
+	  .help = "switch to USER (default " SSTPC_PRIV_USER ")" },
+	{ REQ("priv-group", "GROUP"),
+	  .set = opt_str_given, .field = CFG(priv_group),
+	  .given = CFG(priv_group_given),
+	  .help = "switch to GROUP (default " SSTPC_PRIV_GROUP ")" },
+	{ REQ("priv-dir", "DIR"), .set = opt_abs_path, .field = CFG(priv_dir),
+	  .help = "chroot to DIR (default " SSTPC_RUNTIME_DIR ")" },
+};
+
+static const struct opt_def log_opts[] = {
+	{ REQ("log-level", "N"),
+	  .set = opt_int, .field = CFG(log.level), .val = LOG_LVL_MAX,
+	  .help = "0 error, 1 warn, 2 info, 3 debug, 4 packets,\n"
+	    "5 trace, 6 hex dump (default 0)" },
+	{ OPT("log-syslog", "SOCK"),
+	  .set = opt_log_sink, .field = CFG(log.sink), .val = LOG_SINK_SYSLOG,
+	  .help = "log to syslog (default), via socket SOCK if given" },
+	{ FLAG("log-stderr"),
+	  .set = opt_log_sink, .field = CFG(log.sink), .val = LOG_SINK_STDERR,
+	  .help = "log to standard error" },
+	{ FLAG("log-stdout"),
+	  .set = opt_log_sink, .field = CFG(log.sink), .val = LOG_SINK_STDOUT,
+	  .help = "log to standard output" },
+	{ OPT("log-file", "PATH"),
+	  .set = opt_log_sink, .field = CFG(log.sink), .val = LOG_SINK_FILE,
+	  .help = "log to PATH (default " CFG_LOG_FILE_DEFAULT ")" },
+	{ REQ("log-ident", "NAME"), .set = opt_str, .field = CFG(log.ident),
+	  .help = "syslog ident (default: the program name)" },
+	{ REQ("log-token", "LIST"), .set = opt_str, .field = CFG(log.filter),
+	  .help = "log only from these comma-separated source files" },
+	{ REQ("log-filter", "LIST"), .set = opt_str, .field = CFG(log.filter),
+	  .help = "same as --log-token" },
+	{ FLAG("log-lineno"), .set = opt_true, .field = CFG(log.lineno),
+	  .help = "add file:line to each message" },
+	{ FLAG("debug"), .set = opt_true, .field = CFG(debug),
+	  .help = "log at level 3 (debug) or above" },
+	{ FLAG("debug-keys"), .set = opt_true, .field = CFG(log.debug_keys),
+	  .help = "allow key material in logs (debugging only)" },
+};
+
+static const struct opt_def misc_opts[] = {
+	{ FLAG("help"), .set = opt_result, .val = CMDLINE_HELP,
+	  .help = "print this help and exit" },
+	{ FLAG("version"), .short_name = 'v',
+	  .set = opt_result, .val = CMDLINE_VERSION,
+	  .help = "print the version and exit" },
+};
+
+static const struct opt_section opt_sections[] = {
+	{ "Server certificate and TLS", tls_opts, NELEM(tls_opts) },
+	{ "Connection", conn_opts, NELEM(conn_opts) },
+	{ "Authentication", auth_opts, NELEM(auth_opts) },
+	{ "pppd", pppd_opts, NELEM(pppd_opts) },
+	{ "Privileges (after the session is up, when run as root)",
+	  priv_opts, NELEM(priv_opts) },
+	{ "Logging", log_opts, NELEM(log_opts) },
+	{ "Other", misc_opts, NELEM(misc_opts) },
 };
 
 /* Record the first error only. */
@@ -206,22 +262,12 @@ perr(struct pstate *ps, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Wipe an argument (a secret) in place. */
 static void
 scrub(char *s)
 {
 	if (s != NULL)
 		explicit_bzero(s, strlen(s));
-}
-
-static bool
-has_ctl(const char *s)
-{
-	size_t i;
-
-	for (i = 0; s[i] != '\0'; i++)
-		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] == 0x7f)
-			return true;
-	return false;
 }
 
 /* Decimal lo..hi; -1 if not a number or out of range. */
@@ -235,7 +281,7 @@ parse_num(const char *s, unsigned long lo, unsigned long hi,
 	if (s[0] == '\0')
 		return -1;
 	for (i = 0; s[i] != '\0'; i++) {
-		if (s[i] < '0' || s[i] > '9')
+		if (!is_digit((uint8_t)s[i]))
 			return -1;
 		d = (unsigned long)(s[i] - '0');
 		if (v > hi / 10 || v * 10 + d > hi)
@@ -246,18 +292,6 @@ parse_num(const char *s, unsigned long lo, unsigned long hi,
 		return -1;
 	*out = v;
 	return 0;
-}
-
-static int
-hex_nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* 64 hex digits, optionally with colons between bytes. */
@@ -273,7 +307,7 @@ parse_pin(const char *s, uint8_t out[CFG_PIN_LEN])
 				return -1;
 			continue;
 		}
-		if ((v = hex_nibble(s[i])) < 0)
+		if ((v = hex_val((uint8_t)s[i])) < 0)
 			return -1;
 		if (hi < 0) {
 			hi = v;
@@ -287,6 +321,7 @@ parse_pin(const char *s, uint8_t out[CFG_PIN_LEN])
 	return n == CFG_PIN_LEN && hi < 0 && s[i - 1] != ':' ? 0 : -1;
 }
 
+/* "1.0".."1.3" as CFG_TLS_x, or -1. */
 static int
 parse_tls_version(const char *s)
 {
@@ -301,6 +336,7 @@ parse_tls_version(const char *s)
 	return -1;
 }
 
+/* CFG_TLS_x as "1.0".."1.3". */
 static const char *
 tls_version_name(int v)
 {
@@ -330,10 +366,64 @@ parse_bare_host(const char *s, struct url *u)
 	return 0;
 }
 
-static void
-set_timeout(struct pstate *ps, const struct opt_def *o, const char *val,
-    unsigned *dst)
+/*
+ * The parsers of the table.  Generic ones store into the row's field; the
+ * options that really are special (secrets, cross-field effects,
+ * validation with their own message) have their own, after them.
+ */
+
+/* The config field at offset off. */
+static void *
+opt_field(struct pstate *ps, size_t off)
 {
+	return (char *)ps->cfg + off;
+}
+
+/* A string (it points into argv, which outlives the run). */
+static void
+opt_str(struct pstate *ps, const struct opt_def *o, char *val)
+{
+	const char **dst = opt_field(ps, o->field);
+
+	*dst = val;
+}
+
+/* A string that overrides a configured default: also set o->given. */
+static void
+opt_str_given(struct pstate *ps, const struct opt_def *o, char *val)
+{
+	bool *given = opt_field(ps, o->given);
+
+	opt_str(ps, o, val);
+	*given = true;
+}
+
+/* An absolute path. */
+static void
+opt_abs_path(struct pstate *ps, const struct opt_def *o, char *val)
+{
+	if (val[0] != '/') {
+		perr(ps, "--%s needs an absolute path, not '%s'", o->name,
+		    val);
+		return;
+	}
+	opt_str(ps, o, val);
+}
+
+/* A switch: the bool field becomes true. */
+static void
+opt_true(struct pstate *ps, const struct opt_def *o, char *val)
+{
+	bool *dst = opt_field(ps, o->field);
+
+	*dst = true;
+}
+
+/* Seconds, 1 to CFG_TIMEOUT_MAX, into an unsigned field. */
+static void
+opt_seconds(struct pstate *ps, const struct opt_def *o, char *val)
+{
+	unsigned *dst = opt_field(ps, o->field);
 	unsigned long v;
 
 	if (parse_num(val, 1, CFG_TIMEOUT_MAX, &v) != 0) {
@@ -344,9 +434,154 @@ set_timeout(struct pstate *ps, const struct opt_def *o, const char *val,
 	*dst = (unsigned)v;
 }
 
-/* Store a password given on the command line and wipe it from argv. */
+/* A number from 0 to o->val into an int field. */
 static void
-take_password(struct pstate *ps, char *val)
+opt_int(struct pstate *ps, const struct opt_def *o, char *val)
+{
+	int *dst = opt_field(ps, o->field);
+	unsigned long v;
+
+	if (parse_num(val, 0, (unsigned long)o->val, &v) != 0) {
+		perr(ps, "--%s needs a number from 0 to %d, not '%s'",
+		    o->name, o->val, val);
+		return;
+	}
+	*dst = (int)v;
+}
+
+/* A TLS version into an int field (CFG_TLS_x). */
+static void
+opt_tls_version(struct pstate *ps, const struct opt_def *o, char *val)
+{
+	int *dst = opt_field(ps, o->field);
+	int v;
+
+	if ((v = parse_tls_version(val)) < 0) {
+		perr(ps, "--%s needs 1.0, 1.1, 1.2 or 1.3, not '%s'", o->name,
+		    val);
+		return;
+	}
+	*dst = v;
+}
+
+/* The log sink o->val; syslog and file keep their optional path. */
+static void
+opt_log_sink(struct pstate *ps, const struct opt_def *o, char *val)
+{
+	enum log_sink *dst = opt_field(ps, o->field);
+
+	*dst = (enum log_sink)o->val;
+	if (o->val == LOG_SINK_SYSLOG)
+		ps->syslog_path = val;
+	else if (o->val == LOG_SINK_FILE)
+		ps->file_path = val;
+}
+
+/* --help, --version: what cmdline_parse() returns (the first one wins). */
+static void
+opt_result(struct pstate *ps, const struct opt_def *o, char *val)
+{
+	if (ps->result == 0)
+		ps->result = o->val;
+}
+
+/* --server-cert-sha256: the leaf certificate's SHA-256. */
+static void
+opt_pin(struct pstate *ps, const struct opt_def *o, char *val)
+{
+	struct sstpc_config *cfg = ps->cfg;
+
+	cfg->has_pin = parse_pin(val, cfg->pin_sha256) == 0;
+	if (!cfg->has_pin) {
+		explicit_bzero(cfg->pin_sha256, sizeof cfg->pin_sha256);
+		perr(ps, "--%s needs 64 hex digits (colons between bytes "
+		    "allowed)", o->name);
+	}
+}
+
+/* --host: also the name for Host:, SNI and the certificate check. */
+static void
+opt_host(struct pstate *ps, const struct opt_def *o, char *val)
+{
+	struct sstpc_config *cfg = ps->cfg;
+	struct url tmp;
+
+	if (parse_bare_host(val, &tmp) != 0) {
+		perr(ps, "bad --%s name '%s'", o->name, val);
+		return;
+	}
+	opt_str(ps, o, val);
+	(void)snprintf(cfg->name, sizeof cfg->name, "%s", tmp.host);
+	ps->name_is_ip = tmp.host_type != URL_HOST_NAME;
+	url_clear(&tmp);
+}
+
+/* --sni: a DNS name (RFC 6066 section 3); undoes --no-sni. */
+static void
+opt_sni(struct pstate *ps, const struct opt_def *o, char *val)
+{
+	struct url tmp;
+
+	if (parse_bare_host(val, &tmp) != 0 ||
+	    tmp.host_type != URL_HOST_NAME) {
+		perr(ps, "--%s needs a DNS name, not '%s'", o->name, val);
+		return;
+	}
+	url_clear(&tmp);
+	opt_str(ps, o, val);
+	ps->cfg->no_sni = false;
+}
+
+/* --tls-ext: XX: 1.0.18 sent SNI only with it; now the default. */
+static void
+opt_tls_ext(struct pstate *ps, const struct opt_def *o, char *val)
+{
+	opt_true(ps, o, val);
+	ps->cfg->no_sni = false;
+}
+
+/* --proxy: parsed now, and wiped from argv when it may hold credentials. */
+static void
+opt_proxy(struct pstate *ps, const struct opt_def *o, char *val)
+{
+	struct sstpc_config *cfg = ps->cfg;
+	const char *why = NULL;
+
+	cfg->has_proxy = url_parse(&cfg->proxy, val, URL_PROXY, &why) == 0;
+	if (strchr(val, '@') != NULL)
+		scrub(val);
+	if (!cfg->has_proxy)
+		perr(ps, "bad --%s URL: %s", o->name, why);
+}
+
+/* --uuid: goes into an HTTP header, so no spaces, quotes or controls. */
+static void
+opt_uuid(struct pstate *ps, const struct opt_def *o, char *val)
+{
+	if (strlen(val) > HTTP_CORRELATION_MAX ||
+	    val[strcspn(val, " \t\r\n\"")] != '\0' || str_has_ctl(val)) {
+		perr(ps, "bad --%s (at most %d printable characters, "
+		    "no spaces)", o->name, HTTP_CORRELATION_MAX);
+		return;
+	}
+	opt_str(ps, o, val);
+}
+
+/* --user: goes to pppd's options and the EAP identity. */
+static void
+opt_user(struct pstate *ps, const struct opt_def *o, char *val)
+{
+	if (strlen(val) >= CFG_USER_MAX || str_has_ctl(val)) {
+		perr(ps, "bad --%s (at most %d bytes, no control characters)",
+		    o->name, CFG_USER_MAX - 1);
+		return;
+	}
+	opt_str(ps, o, val);
+}
+
+/* --password: copied into the config and wiped from argv at once. */
+static void
+opt_password(struct pstate *ps, const struct opt_def *o, char *val)
 {
 	struct sstpc_config *cfg = ps->cfg;
 	size_t n = strlen(val);
@@ -354,7 +589,7 @@ take_password(struct pstate *ps, char *val)
 	explicit_bzero(cfg->password, sizeof cfg->password);
 	cfg->has_password = false;
 	if (n >= sizeof cfg->password)
-		perr(ps, "--password is too long (at most %zu bytes)",
+		perr(ps, "--%s is too long (at most %zu bytes)", o->name,
 		    sizeof cfg->password - 1);
 	else {
 		memcpy(cfg->password, val, n);
@@ -365,252 +600,81 @@ take_password(struct pstate *ps, char *val)
 	scrub(val);
 }
 
-/* Store --proxy and wipe it from argv when it may hold credentials. */
+/* --password-fd: a descriptor number. */
 static void
-take_proxy(struct pstate *ps, char *val)
+opt_password_fd(struct pstate *ps, const struct opt_def *o, char *val)
 {
-	struct sstpc_config *cfg = ps->cfg;
-	const char *why = NULL;
+	int *dst = opt_field(ps, o->field);
+	unsigned long v;
 
-	cfg->has_proxy = url_parse(&cfg->proxy, val, URL_PROXY, &why) == 0;
-	if (strchr(val, '@') != NULL)
-		scrub(val);
-	if (!cfg->has_proxy)
-		perr(ps, "bad --proxy URL: %s", why);
+	if (parse_num(val, 0, 65535, &v) != 0) {
+		perr(ps, "--%s needs a descriptor number (0 or more), "
+		    "not '%s'", o->name, val);
+		return;
+	}
+	*dst = (int)v;
+	ps->pw_fd = true;
 }
 
+/* --password-file: a path, read later by cmdline_load_password(). */
+static void
+opt_password_file(struct pstate *ps, const struct opt_def *o, char *val)
+{
+	opt_str(ps, o, val);
+	ps->pw_file = true;
+}
+
+/* --ipparam: names a socket, RUNDIR/sstpc-NAME must fit sun_path. */
+static void
+opt_ipparam(struct pstate *ps, const struct opt_def *o, char *val)
+{
+	size_t maxlen = 107 - strlen(SSTPC_RUNTIME_DIR "/sstpc-");
+
+	if (strlen(val) > maxlen || strchr(val, '/') != NULL ||
+	    str_has_ctl(val)) {
+		perr(ps, "bad --%s (at most %zu characters, no '/')", o->name,
+		    maxlen);
+		return;
+	}
+	opt_str(ps, o, val);
+}
+
+/* Option i of the table, counted across the sections, or NULL. */
+static const struct opt_def *
+opt_at(size_t i)
+{
+	size_t s;
+
+	for (s = 0; s < NELEM(opt_sections); s++) {
+		if (i < opt_sections[s].n)
+			return &opt_sections[s].opts[i];
+		i -= opt_sections[s].n;
+	}
+	return NULL;
+}
+
+/* The option with this short name, or NULL. */
+static const struct opt_def *
+opt_short(char c)
+{
+	const struct opt_def *o;
+	size_t k;
+
+	for (k = 0; (o = opt_at(k)) != NULL; k++)
+		if (c != '\0' && o->short_name == c)
+			return o;
+	return NULL;
+}
+
+/* Run the option's parser on its argument. */
 static void
 apply_option(struct pstate *ps, const struct opt_def *o, char *val)
 {
-	struct sstpc_config *cfg = ps->cfg;
-	struct url tmp;
-	unsigned long v;
-	size_t maxlen;
-	int t;
-
-	if (o->arg == ARG_REQ && val[0] == '\0') {
+	if (o->arg == ARG_REQ && (val == NULL || val[0] == '\0')) {
 		perr(ps, "empty argument for --%s", o->name);
 		return;
 	}
-	switch (o->id) {
-	case O_CA_CERT:
-		cfg->ca_cert = val;
-		break;
-	case O_CA_PATH:
-		cfg->ca_path = val;
-		break;
-	case O_CRL_FILE:
-		cfg->crl_file = val;
-		break;
-	case O_CRL_PATH:
-		cfg->crl_path = val;
-		break;
-	case O_CERT_WARN:
-		cfg->cert_warn = true;
-		break;
-	case O_PIN:
-		if (parse_pin(val, cfg->pin_sha256) != 0) {
-			explicit_bzero(cfg->pin_sha256,
-			    sizeof cfg->pin_sha256);
-			cfg->has_pin = false;
-			perr(ps, "--server-cert-sha256 needs 64 hex digits "
-			    "(colons between bytes allowed)");
-		} else
-			cfg->has_pin = true;
-		break;
-	case O_HOST:
-		if (parse_bare_host(val, &tmp) != 0) {
-			perr(ps, "bad --host name '%s'", val);
-			break;
-		}
-		cfg->host_override = val;
-		(void)snprintf(cfg->name, sizeof cfg->name, "%s", tmp.host);
-		ps->name_is_ip = tmp.host_type != URL_HOST_NAME;
-		url_clear(&tmp);
-		break;
-	case O_SNI:
-		if (parse_bare_host(val, &tmp) != 0 ||
-		    tmp.host_type != URL_HOST_NAME) {
-			perr(ps, "--sni needs a DNS name, not '%s'", val);
-			break;
-		}
-		url_clear(&tmp);
-		cfg->sni_arg = val;
-		cfg->no_sni = false;
-		break;
-	case O_NO_SNI:
-		cfg->no_sni = true;
-		break;
-	case O_TLS_EXT:
-		/* XX: 1.0.18 sent SNI only with --tls-ext; now the default. */
-		cfg->tls_ext = true;
-		cfg->no_sni = false;
-		break;
-	case O_TLS_MIN:
-	case O_TLS_MAX:
-		if ((t = parse_tls_version(val)) < 0) {
-			perr(ps, "--%s needs 1.0, 1.1, 1.2 or 1.3, not '%s'",
-			    o->name, val);
-			break;
-		}
-		if (o->id == O_TLS_MIN)
-			cfg->tls_min = t;
-		else
-			cfg->tls_max = t;
-		break;
-	case O_REQUIRE_SHA256:
-		cfg->require_sha256 = true;
-		break;
-	case O_PROXY:
-		take_proxy(ps, val);
-		break;
-	case O_PROXY_ENV:
-		cfg->proxy_env = true;
-		break;
-	case O_CONNECT_TIMEOUT:
-		set_timeout(ps, o, val, &cfg->connect_timeout);
-		break;
-	case O_HANDSHAKE_TIMEOUT:
-		set_timeout(ps, o, val, &cfg->handshake_timeout);
-		break;
-	case O_HELLO_INTERVAL:
-		set_timeout(ps, o, val, &cfg->hello_interval);
-		break;
-	case O_SAVE_ROUTE:
-		cfg->save_server_route = true;
-		break;
-	case O_UUID:
-		maxlen = strcspn(val, " \t\r\n\"");
-		if (strlen(val) > HTTP_CORRELATION_MAX || val[maxlen] != '\0' ||
-		    has_ctl(val)) {
-			perr(ps, "bad --uuid (at most %d printable characters, "
-			    "no spaces)", HTTP_CORRELATION_MAX);
-			break;
-		}
-		cfg->uuid = val;
-		break;
-	case O_USER:
-		if (strlen(val) >= CFG_USER_MAX || has_ctl(val)) {
-			perr(ps, "bad --user (at most %d bytes, no control "
-			    "characters)", CFG_USER_MAX - 1);
-			break;
-		}
-		cfg->user = val;
-		break;
-	case O_PASSWORD:
-		take_password(ps, val);
-		break;
-	case O_PASSWORD_FD:
-		if (parse_num(val, 0, 65535, &v) != 0) {
-			perr(ps, "--password-fd needs a descriptor number "
-			    "(0 or more), not '%s'", val);
-			break;
-		}
-		cfg->password_fd = (int)v;
-		ps->pw_fd = true;
-		break;
-	case O_PASSWORD_FILE:
-		cfg->password_file = val;
-		ps->pw_file = true;
-		break;
-	case O_EAP_AUTH:
-		cfg->eap_auth = true;
-		break;
-	case O_NOLAUNCHPPPD:
-		cfg->nolaunchpppd = true;
-		break;
-	case O_PPPD:
-		if (val[0] != '/') {
-			perr(ps, "--pppd needs an absolute path, not '%s'",
-			    val);
-			break;
-		}
-		cfg->pppd_path = val;
-		break;
-	case O_IPPARAM:
-		/* It names a socket: RUNDIR/sstpc-NAME must fit sun_path. */
-		maxlen = 107 - strlen(SSTPC_RUNTIME_DIR "/sstpc-");
-		if (strlen(val) > maxlen || strchr(val, '/') != NULL ||
-		    has_ctl(val)) {
-			perr(ps, "bad --ipparam (at most %zu characters, "
-			    "no '/')", maxlen);
-			break;
-		}
-		cfg->ipparam = val;
-		break;
-	case O_PRIV_USER:
-		cfg->priv_user = val;
-		cfg->priv_user_given = true;
-		break;
-	case O_PRIV_GROUP:
-		cfg->priv_group = val;
-		cfg->priv_group_given = true;
-		break;
-	case O_PRIV_DIR:
-		if (val[0] != '/') {
-			perr(ps, "--priv-dir needs an absolute path, not '%s'",
-			    val);
-			break;
-		}
-		cfg->priv_dir = val;
-		break;
-	case O_LOG_LEVEL:
-		if (parse_num(val, 0, LOG_LVL_MAX, &v) != 0) {
-			perr(ps, "--log-level needs a number from 0 to %d, "
-			    "not '%s'", LOG_LVL_MAX, val);
-			break;
-		}
-		cfg->log.level = (int)v;
-		break;
-	case O_LOG_SYSLOG:
-		cfg->log.sink = LOG_SINK_SYSLOG;
-		ps->syslog_path = val;
-		break;
-	case O_LOG_STDERR:
-		cfg->log.sink = LOG_SINK_STDERR;
-		break;
-	case O_LOG_STDOUT:
-		cfg->log.sink = LOG_SINK_STDOUT;
-		break;
-	case O_LOG_FILE:
-		cfg->log.sink = LOG_SINK_FILE;
-		ps->file_path = val;
-		break;
-	case O_LOG_IDENT:
-		cfg->log.ident = val;
-		break;
-	case O_LOG_TOKEN:
-		cfg->log.filter = val;
-		break;
-	case O_LOG_LINENO:
-		cfg->log.lineno = true;
-		break;
-	case O_DEBUG:
-		cfg->debug = true;
-		break;
-	case O_DEBUG_KEYS:
-		cfg->log.debug_keys = true;
-		break;
-	case O_HELP:
-		if (ps->result == 0)
-			ps->result = CMDLINE_HELP;
-		break;
-	case O_VERSION:
-		if (ps->result == 0)
-			ps->result = CMDLINE_VERSION;
-		break;
-	}
-}
-
-static const struct opt_def *
-find_id(enum opt_id id)
-{
-	size_t i;
-
-	for (i = 0; i < N_OPTS; i++)
-		if (opt_table[i].id == id)
-			return &opt_table[i];
-	return NULL;
+	o->set(ps, o, val);
 }
 
 /*
@@ -619,14 +683,14 @@ find_id(enum opt_id id)
 static int
 do_option(struct pstate *ps, int argc, char **argv, int i)
 {
-	const struct opt_def *o = NULL;
+	const struct opt_def *o = NULL, *t;
 	char *a = argv[i], *name, *val = NULL;
 	size_t k, nlen, nmatch = 0;
 	bool has_eq, any_req = false, any_secret = false;
 
 	if (a[1] != '-') {
-		if (strcmp(a, "-v") == 0)
-			apply_option(ps, find_id(O_VERSION), NULL);
+		if (a[2] == '\0' && (o = opt_short(a[1])) != NULL)
+			apply_option(ps, o, NULL);
 		else
 			perr(ps, "unknown option '%s'%s", a,
 			    ps->cfg->server_arg != NULL ?
@@ -637,18 +701,17 @@ do_option(struct pstate *ps, int argc, char **argv, int i)
 	name = a + 2;
 	nlen = strcspn(name, "=");
 	has_eq = name[nlen] == '=';
-	for (k = 0; k < N_OPTS && nlen > 0; k++) {
-		if (strncmp(opt_table[k].name, name, nlen) != 0)
+	for (k = 0; nlen > 0 && (t = opt_at(k)) != NULL; k++) {
+		if (strncmp(t->name, name, nlen) != 0)
 			continue;
-		if (opt_table[k].name[nlen] == '\0') {
-			o = &opt_table[k];	/* exact match wins */
-			nmatch = 1;
+		o = t;
+		if (t->name[nlen] == '\0') {
+			nmatch = 1;		/* exact match wins */
 			break;
 		}
-		o = &opt_table[k];
 		nmatch++;
-		any_req |= opt_table[k].arg == ARG_REQ;
-		any_secret |= opt_table[k].secret;
+		any_req |= t->arg == ARG_REQ;
+		any_secret |= t->secret;
 	}
 	if (nmatch != 1) {
 		if (nmatch == 0)
@@ -873,23 +936,25 @@ cmdline_free(struct sstpc_config *cfg)
 	explicit_bzero(cfg, sizeof *cfg);
 }
 
+/* One option's lines of --help. */
 static void
 print_option(FILE *fp, const struct opt_def *o)
 {
-	char left[64];
+	char left[64], shortopt[8] = "";
 	const char *h;
 	size_t n;
 
-	if (o->id == O_VERSION)
-		(void)snprintf(left, sizeof left, "-v, --%s", o->name);
-	else if (o->arg == ARG_NONE)
-		(void)snprintf(left, sizeof left, "--%s", o->name);
+	if (o->short_name != '\0')
+		(void)snprintf(shortopt, sizeof shortopt, "-%c, ",
+		    o->short_name);
+	if (o->arg == ARG_NONE)
+		(void)snprintf(left, sizeof left, "%s--%s", shortopt, o->name);
 	else if (o->arg == ARG_REQ)
-		(void)snprintf(left, sizeof left, "--%s %s", o->name,
-		    o->argname);
+		(void)snprintf(left, sizeof left, "%s--%s %s", shortopt,
+		    o->name, o->argname);
 	else
-		(void)snprintf(left, sizeof left, "--%s [%s]", o->name,
-		    o->argname);
+		(void)snprintf(left, sizeof left, "%s--%s [%s]", shortopt,
+		    o->name, o->argname);
 	if (strlen(left) > 25)
 		fprintf(fp, "  %s\n%28s", left, "");
 	else
@@ -904,11 +969,12 @@ print_option(FILE *fp, const struct opt_def *o)
 	}
 }
 
-/* The --help text, grouped, from the option table. */
+/* The --help text, by section, from the option table. */
 void
 cmdline_usage(FILE *fp)
 {
-	size_t g, k;
+	const struct opt_section *sec;
+	size_t k;
 
 	fprintf(fp,
 	    "Usage: sstpc [options] <server>[:port] [[--] pppd-options]\n"
@@ -918,11 +984,11 @@ cmdline_usage(FILE *fp)
 	    "\n(default port 443).  Options may also follow the server; "
 	    "other arguments\nafter it, and all after '--', go to pppd "
 	    "in order.\n");
-	for (g = 0; g < G_COUNT; g++) {
-		fprintf(fp, "\n%s:\n", group_title[g]);
-		for (k = 0; k < N_OPTS; k++)
-			if (opt_table[k].group == g)
-				print_option(fp, &opt_table[k]);
+	for (sec = opt_sections; sec < opt_sections + NELEM(opt_sections);
+	    sec++) {
+		fprintf(fp, "\n%s:\n", sec->title);
+		for (k = 0; k < sec->n; k++)
+			print_option(fp, &sec->opts[k]);
 	}
 	fprintf(fp, "\nSee sstpc(8) for details and exit statuses.\n");
 }
@@ -938,14 +1004,20 @@ cmdline_version(FILE *fp)
 size_t
 cmdline_option_count(void)
 {
-	return N_OPTS;
+	size_t s, n = 0;
+
+	for (s = 0; s < NELEM(opt_sections); s++)
+		n += opt_sections[s].n;
+	return n;
 }
 
 /* Long name of table entry i, or NULL. */
 const char *
 cmdline_option_name(size_t i)
 {
-	return i < N_OPTS ? opt_table[i].name : NULL;
+	const struct opt_def *o = opt_at(i);
+
+	return o != NULL ? o->name : NULL;
 }
 
 /* Read one line (up to LF or EOF) of at most cap - 1 bytes from fd. */
@@ -1110,7 +1182,7 @@ cmdline_exit_text(int status)
 		[SSTPC_EXIT_SIGNAL] = "terminated by a signal",
 	};
 
-	if (status < 0 || (size_t)status >= sizeof text / sizeof text[0])
+	if (status < 0 || (size_t)status >= NELEM(text))
 		return "unknown";
 	return text[status];
 }

@@ -1,7 +1,7 @@
 /*
  * cmdline.h - sstpc's command line: the option table, a pure re-entrant
- * parser into struct sstpc_config, the generated --help text, and the
- * documented exit statuses.
+ * parser into struct sstpc_config, and the generated --help text.  The
+ * exit statuses are in exit_status.h (a usage error is SSTPC_EXIT_USAGE).
  *
  * Usage:	sstpc [options] <server>[:port] [[--] pppd-options]
  *		pppd pty "sstpc --nolaunchpppd [options] <server>[:port]"
@@ -32,26 +32,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "sstpc/exit_status.h"
 #include "util/log.h"
 #include "wire/url.h"
-
-/*
- * Exit statuses of sstpc (documented in sstpc(8), EXIT STATUS).  main maps
- * the session's single quit reason onto one of these.
- */
-enum sstpc_exit {
-	SSTPC_EXIT_OK = 0,	/* clean disconnect (either side) */
-	SSTPC_EXIT_FAILURE = 1,	/* generic/internal failure */
-	SSTPC_EXIT_USAGE = 2,	/* bad command line or configuration */
-	SSTPC_EXIT_CONNECT = 3,	/* resolve/connect, or proxy refused */
-	SSTPC_EXIT_TLS = 4,	/* TLS handshake or certificate check */
-	SSTPC_EXIT_HTTP = 5,	/* SSTP_DUPLEX_POST not answered with 200 */
-	SSTPC_EXIT_SSTP = 6,	/* SSTP negotiation: NAK, timeout, abort */
-	SSTPC_EXIT_AUTH = 7,	/* PPP auth or crypto binding refused */
-	SSTPC_EXIT_PEER = 8,	/* peer disconnected or went silent */
-	SSTPC_EXIT_PPPD = 9,	/* pppd failed to start or exited in error */
-	SSTPC_EXIT_SIGNAL = 10	/* SIGTERM/SIGINT/SIGHUP: clean shutdown */
-};
 
 /* cmdline_parse() results besides 0 (run) and -1 (error). */
 #define CMDLINE_HELP	1
@@ -190,7 +173,7 @@ int	cmdline_proxy_from_env(struct sstpc_config *cfg,
 	    const char *https_proxy, const char *http_proxy,
 	    const char *no_proxy, char *err, size_t errlen);
 
-/* Short description of an exit status, for logs ("TLS failure"). */
+/* Short description of an exit status of exit_status.h, for logs. */
 const char *cmdline_exit_text(int status);
 
 #endif /* SSTPC_CMDLINE_H */

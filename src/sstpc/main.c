@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "sstpc/cmdline.h"
+#include "sstpc/exit_status.h"
 #include "util/log.h"
 #include "sstpc/sstpc.h"
 

@@ -36,6 +36,7 @@
 #include "sys/priv.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/nelem.h"
 #include "wire/sstp_wire.h"
 
 static const char *const session_phase_name[] = {
@@ -865,7 +866,7 @@ session_run(struct sstpc *s, const struct sstpc_config *cfg)
 			evdns_base_load_hosts(s->dns, NULL);
 	}
 	s->phase_timer = evtimer_new(s->base, session_phase_timer_cb, s);
-	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+	for (i = 0; i < NELEM(sigs); i++) {
 		s->sig_ev[i] = evsignal_new(s->base, sigs[i], session_signal_cb,
 		    s);
 		if (s->sig_ev[i] != NULL)
@@ -927,7 +928,7 @@ out:
 		event_free(s->ctrl_timer);
 	if (s->phase_timer != NULL)
 		event_free(s->phase_timer);
-	for (i = 0; i < sizeof s->sig_ev / sizeof s->sig_ev[0]; i++)
+	for (i = 0; i < NELEM(s->sig_ev); i++)
 		if (s->sig_ev[i] != NULL)
 			event_free(s->sig_ev[i]);
 	if (s->ssl_ctx != NULL)

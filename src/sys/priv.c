@@ -23,6 +23,7 @@
 #include <sys/types.h>
 #include <linux/capability.h>
 
+#include "util/ctype.h"
 #include "util/log.h"
 #include "sys/priv.h"
 
@@ -43,7 +44,7 @@ priv_numeric(const char *s, unsigned long *out)
 {
 	char *end;
 
-	if (s[0] < '0' || s[0] > '9')
+	if (!is_digit((uint8_t)s[0]))
 		return false;
 	errno = 0;
 	*out = strtoul(s, &end, 10);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "util/buf.h"
+#include "util/ctype.h"
 
 /* Take n bytes from the cursor or fail without consuming. */
 static const uint8_t *
@@ -154,6 +155,20 @@ bool
 bcur_starts_with(const struct bcur *c, const void *mem, size_t n)
 {
 	return c->len >= n && memcmp(c->p, mem, n) == 0;
+}
+
+size_t
+bcur_get_printable(struct bcur *c, char *out, size_t cap)
+{
+	size_t n = 0;
+	uint8_t b;
+
+	if (cap == 0)
+		return 0;
+	while (n + 1 < cap && bcur_get_u8(c, &b) == 0)
+		out[n++] = is_print(b) ? (char)b : '?';
+	out[n] = '\0';
+	return n;
 }
 
 uint8_t *

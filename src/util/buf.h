@@ -74,6 +74,12 @@ int	bcur_sub_tlv(struct bcur *, size_t tlv_len, size_t hdr, struct bcur *child);
 long	bcur_find(const struct bcur *, uint8_t b);
 /* Compare the next n bytes with mem (no consume): true if equal. */
 bool	bcur_starts_with(const struct bcur *, const void *mem, size_t n);
+/*
+ * Copy untrusted text for a log line into the NUL-terminated out (capacity
+ * cap > 0): bytes outside 0x20..0x7E become '?', and at most cap - 1 bytes
+ * are taken.  Consumes what it copied; returns the length of out.
+ */
+size_t	bcur_get_printable(struct bcur *, char *out, size_t cap);
 
 /* Writer into caller storage with a sticky error. */
 struct wbuf {

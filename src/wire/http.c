@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "util/buf.h"
+#include "util/ctype.h"
 #include "wire/http.h"
 #include "wire/url.h"
 
@@ -28,24 +29,11 @@ enum {
 	CONT_SERVER = -3	/* 0..HTTP_AUTH_MAX-1: proxy_auth[i] */
 };
 
-/* ASCII helpers (the C library's follow the locale). */
-static bool
-is_digit(uint8_t b)
-{
-	return b >= '0' && b <= '9';
-}
-
-static uint8_t
-to_lower(uint8_t b)
-{
-	return (b >= 'A' && b <= 'Z') ? (uint8_t)(b | 0x20) : b;
-}
-
 /* RFC 9110 section 5.6.2 tchar. */
 bool
 http_is_tchar(uint8_t b)
 {
-	if ((b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || is_digit(b))
+	if (is_alpha(b) || is_digit(b))
 		return true;
 	return b != '\0' && strchr("!#$%&'*+-.^_`|~", b) != NULL;
 }
@@ -178,7 +166,7 @@ view_append(struct bcur v, char *out, size_t cap)
 	while (n + 1 < cap && bcur_get_u8(&v, &b) == 0) {
 		if (b == '\t')
 			b = ' ';
-		else if (b < 0x20 || b == 0x7f)
+		else if (is_ctl(b))
 			b = '?';
 		out[n++] = (char)b;
 	}

@@ -14,6 +14,7 @@
 
 #include "crypto/crypto.h"
 #include "util/buf.h"
+#include "util/ctype.h"
 #include "wire/http.h"
 #include "wire/http_auth.h"
 #include "wire/url.h"
@@ -374,18 +375,6 @@ put_quoted(struct wbuf *w, const char *s)
 	wbuf_put_u8(w, '"');
 }
 
-/* True if s has no control characters (CR/LF injection). */
-static bool
-no_ctl(const char *s)
-{
-	size_t i;
-
-	for (i = 0; s[i] != '\0'; i++)
-		if ((uint8_t)s[i] < 0x20 || (uint8_t)s[i] == 0x7f)
-			return false;
-	return true;
-}
-
 /* "Basic base64(user:pass)" (RFC 7617 section 2). */
 static int
 put_basic(struct wbuf *w, const struct http_cred *cred)
@@ -428,7 +417,7 @@ put_digest(struct wbuf *w, const struct http_challenge *ch,
 	char resp[2 * CRYPTO_MD_MAX + 1];
 	int r;
 
-	if (!no_ctl(cred->user) || cred->user[0] == '\0' ||
+	if (str_has_ctl(cred->user) || cred->user[0] == '\0' ||
 	    !http_header_safe(uri, false) || strchr(uri, '"') != NULL ||
 	    (cred->cnonce != NULL && (!http_header_safe(cred->cnonce, false) ||
 	    strchr(cred->cnonce, '"') != NULL)))

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "util/buf.h"
+#include "util/nelem.h"
 #include "wire/sstp_wire.h"
 
 #define BIT(id)		(1U << (id))
@@ -88,7 +89,7 @@ static const char *const status_names[] = {
 const char *
 sstp_msg_name(uint16_t type)
 {
-	if (type < sizeof msg_names / sizeof msg_names[0] &&
+	if (type < NELEM(msg_names) &&
 	    msg_names[type] != NULL)
 		return msg_names[type];
 	return "UNKNOWN";
@@ -98,7 +99,7 @@ sstp_msg_name(uint16_t type)
 const char *
 sstp_attr_name(uint8_t id)
 {
-	if (id < sizeof attr_names / sizeof attr_names[0])
+	if (id < NELEM(attr_names))
 		return attr_names[id];
 	return "UNKNOWN";
 }
@@ -107,7 +108,7 @@ sstp_attr_name(uint8_t id)
 const char *
 sstp_status_name(uint32_t status)
 {
-	if (status < sizeof status_names / sizeof status_names[0])
+	if (status < NELEM(status_names))
 		return status_names[status];
 	return "UNKNOWN";
 }
@@ -177,7 +178,7 @@ rule_find(uint16_t type)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof msg_rules / sizeof msg_rules[0]; i++)
+	for (i = 0; i < NELEM(msg_rules); i++)
 		if (msg_rules[i].type == type)
 			return &msg_rules[i];
 	return NULL;

@@ -17,39 +17,15 @@
 #include <string.h>
 
 #include "util/buf.h"
+#include "util/ctype.h"
 #include "wire/url.h"
 
 #define URL_DNS_MAX	253	/* RFC 1035 section 2.3.4, without the dot */
-
-/* ASCII-only classification: the C library's is*() follow the locale. */
-static bool
-is_digit(uint8_t b)
-{
-	return b >= '0' && b <= '9';
-}
-
-static bool
-is_alpha(uint8_t b)
-{
-	return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z');
-}
 
 static bool
 is_host_char(uint8_t b)
 {
 	return is_alpha(b) || is_digit(b) || b == '-' || b == '.' || b == '_';
-}
-
-static int
-hex_val(uint8_t b)
-{
-	if (is_digit(b))
-		return b - '0';
-	if (b >= 'a' && b <= 'f')
-		return b - 'a' + 10;
-	if (b >= 'A' && b <= 'F')
-		return b - 'A' + 10;
-	return -1;
 }
 
 /* Offset of the first byte of c that is in set, or -1. */
@@ -145,7 +121,7 @@ pct_decode(struct bcur v, char *out, size_t cap, bool allow_ctl)
 			if (b == 0)
 				return -EINVAL;
 		}
-		if (!allow_ctl && (b < 0x20 || b == 0x7f))
+		if (!allow_ctl && is_ctl(b))
 			return -EINVAL;
 		if (n + 1 >= cap)
 			return -ENAMETOOLONG;
@@ -268,7 +244,7 @@ parse_scheme(struct bcur *c, struct url *u, enum url_kind kind,
 			*why = "malformed scheme";
 			return -EINVAL;
 		}
-		u->scheme[i] = (char)(is_alpha(b) ? (b | 0x20) : b);
+		u->scheme[i] = (char)to_lower(b);
 	}
 	u->scheme[i] = '\0';
 	if (kind == URL_SERVER && strcmp(u->scheme, "https") != 0) {

@@ -39,8 +39,8 @@
  * MS-CHAPv2 one with a 49-octet value and the user name; auth_done runs
  * at most once, with the HLAK MasterSendKey | MasterReceiveKey of the
  * NT-Response sstpc last sent (PROTOCOL.md 4.1), or zero when the server
- * asked for no authentication; fail runs at most once, with a known exit
- * status and a printable one-line reason; after fail, nothing but LCP is
+ * asked for no authentication; fail runs at most once, with a known
+ * failure class and a printable one-line reason; after fail, nothing but LCP is
  * sent and no callback runs; the deadline after the timers is none or in
  * the future, none after fail; eap_proxy_free() sends nothing.
  */
@@ -51,7 +51,6 @@
 #include <string.h>
 
 #include "util/buf.h"
-#include "sstpc/cmdline.h"
 #include "ppp/eap_proxy.h"
 #include "fuzz.h"
 #include "crypto/ms_funcs.h"
@@ -290,15 +289,15 @@ px_auth_done_cb(void *arg, const struct ppp_auth_keys *keys)
 }
 
 static void
-px_fail_cb(void *arg, int exit_code, const char *msg)
+px_fail_cb(void *arg, enum eap_proxy_fail why, const char *msg)
 {
 	struct px *x = arg;
 
 	FUZZ_CHECK(!x->freeing);
 	FUZZ_CHECK(x->n_fail == 0);
 	x->n_fail++;
-	FUZZ_CHECK(exit_code == SSTPC_EXIT_AUTH ||
-	    exit_code == SSTPC_EXIT_FAILURE);
+	FUZZ_CHECK(why == EAP_PROXY_FAIL_AUTH ||
+	    why == EAP_PROXY_FAIL_INTERNAL);
 	FUZZ_CHECK(msg != NULL && msg[0] != '\0');
 	FUZZ_CHECK(fuzz_str_ok(msg, strlen(msg) + 1, 1));
 }

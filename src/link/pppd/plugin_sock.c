@@ -28,6 +28,7 @@
 #include "link/pppd/plugin_sock.h"
 #include "sstpc-plugin.h"
 #include "util/buf.h"
+#include "util/ctype.h"
 #include "util/log.h"
 
 #define PLUGIN_MAX_CLIENTS	4
@@ -226,8 +227,7 @@ plugin_name_ok(const char *n)
 	if (n[0] == '\0' || n[0] == '.')
 		return false;
 	for (i = 0; n[i] != '\0'; i++)
-		if (!((n[i] >= 'a' && n[i] <= 'z') || (n[i] >= 'A' &&
-		    n[i] <= 'Z') || (n[i] >= '0' && n[i] <= '9') ||
+		if (!(is_alpha((uint8_t)n[i]) || is_digit((uint8_t)n[i]) ||
 		    n[i] == '-' || n[i] == '_' || n[i] == '.'))
 			return false;
 	return true;

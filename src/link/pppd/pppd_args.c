@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "util/buf.h"
+#include "util/ctype.h"
 #include "link/pppd/pppd_args.h"
 
 #ifndef SSTPC_PPPD_PATH
@@ -216,7 +217,7 @@ pppd_password_line(struct wbuf *w, const char *pw, size_t len)
 		if (c == '\\' || c == '"') {
 			wbuf_put_u8(w, '\\');
 			wbuf_put_u8(w, c);
-		} else if (c < 0x20 || c == 0x7f) {
+		} else if (is_ctl(c)) {
 			wbuf_put_u8(w, '\\');
 			wbuf_put_u8(w, (uint8_t)('0' + (c >> 6)));
 			wbuf_put_u8(w, (uint8_t)('0' + ((c >> 3) & 7)));

@@ -43,10 +43,10 @@
 #include "link/pppd/pppd_spawn.h"
 #include "ppp/eap_proxy.h"
 #include "ppp/ppp_snoop.h"
+#include "ppp/proto.h"
 #include "util/buf.h"
 #include "util/clock.h"
 #include "util/log.h"
-#include "sstpc/cmdline.h"	/* XXX: SSTPC_EXIT_AUTH until eap_proxy has its own failure class */
 #include "wire/hdlc.h"
 
 #define BRIDGE_RX_SIZE		(64 * 1024)
@@ -427,11 +427,11 @@ bridge_eap_auth_done(void *arg, const struct ppp_auth_keys *k)
 }
 
 static void
-bridge_eap_fail(void *arg, int exit_code, const char *msg)
+bridge_eap_fail(void *arg, enum eap_proxy_fail why, const char *msg)
 {
 	struct bridge *b = arg;
 
-	UP(b)->fail(UPARG(b), exit_code == SSTPC_EXIT_AUTH ? LINK_END_AUTH :
+	UP(b)->fail(UPARG(b), why == EAP_PROXY_FAIL_AUTH ? LINK_END_AUTH :
 	    LINK_END_INTERNAL, msg);
 }
 

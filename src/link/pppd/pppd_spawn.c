@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 
 #include "link/pppd/pppd_spawn.h"
+#include "util/nelem.h"
 
 #define PPPD_GATE_GO	'G'	/* the byte that lets the child exec */
 
@@ -217,7 +218,7 @@ pppd_exit_string(int status, char *buf, size_t len)
 			    "executed)");
 		else
 			snprintf(buf, len, "exit status %d (%s)", c,
-			    c >= 0 && c < (int)(sizeof names / sizeof names[0])
+			    c >= 0 && c < (int)NELEM(names)
 			    && names[c] != NULL ? names[c] : "unknown");
 	} else if (WIFSIGNALED(status))
 		snprintf(buf, len, "killed by signal %d (%s)", WTERMSIG(status),

@@ -41,7 +41,7 @@
 #include "link/pppd/plugin_sock.h"
 #include "link/pppd/pppd_link.h"
 #include "link/pppd/pppd_spawn.h"
-#include "ppp/ppp_snoop.h"
+#include "ppp/proto.h"
 #include "util/buf.h"
 #include "util/clock.h"
 #include "wire/hdlc.h"

@@ -5,7 +5,7 @@
  * server side computed here from ms_funcs (S= over the random Peer
  * Challenge), the HLAK handed over, stateless MPPE-128 negotiated with the
  * server and applied both ways, CCP refused toward pppd, a wrong S=
- * failing with the auth exit status, and the EAP-stall fallback.
+ * failing with the authentication failure class, and the EAP-stall fallback.
  */
 #include "config.h"
 
@@ -14,7 +14,6 @@
 #include <string.h>
 
 #include "util/buf.h"
-#include "sstpc/cmdline.h"
 #include "ppp/eap_proxy.h"
 #include "crypto/ms_funcs.h"
 #include "crypto/sstp_bind.h"
@@ -41,10 +40,10 @@ cb_done(void *arg, const struct ppp_auth_keys *k)
 }
 
 static void
-cb_fail(void *arg, int code, const char *msg)
+cb_fail(void *arg, enum eap_proxy_fail why, const char *msg)
 {
 	fail_calls++;
-	fail_code = code;
+	fail_code = (int)why;
 	snprintf(fail_msg, sizeof fail_msg, "%s", msg);
 }
 
@@ -278,7 +277,7 @@ test_bad_s(void)
 	lcp_up(p);
 	eap_server(p, true, nt);
 	ASSERT_INT_EQ(fail_calls, 1);
-	ASSERT_INT_EQ(fail_code, SSTPC_EXIT_AUTH);
+	ASSERT_INT_EQ(fail_code, EAP_PROXY_FAIL_AUTH);
 	ASSERT_TRUE(strstr(fail_msg, "S=") != NULL);
 	ASSERT_INT_EQ(auth_done_calls, 0);
 	n = to_srv.n;
@@ -336,7 +335,7 @@ test_stall_fallback(void)
 	/* E=691: the auth-failure status, in words. */
 	from_srv(p, 2700, "FF 03 C2 23 04 09 00 0D 45 3D 36 39 31 20 52 3D 30");
 	ASSERT_INT_EQ(fail_calls, 1);
-	ASSERT_INT_EQ(fail_code, SSTPC_EXIT_AUTH);
+	ASSERT_INT_EQ(fail_code, EAP_PROXY_FAIL_AUTH);
 	ASSERT_TRUE(strstr(fail_msg, "691") != NULL);
 	ASSERT_TRUE(strstr(fail_msg, "password") != NULL);
 	eap_proxy_free(p);

@@ -1157,6 +1157,86 @@ test_exit_codes(void)
 	TEST_DONE();
 }
 
+/*
+ * Effects of table rows beyond their own field, and the short option:
+ * cases the tests above do not pin down.
+ */
+static void
+test_table_effects(void)
+{
+	struct sstpc_config cfg;
+	struct av a;
+	char err[256];
+
+	TEST_START("cmdline: side effects of the table's rows");
+	/* --priv-user / --priv-group say that the default was overridden. */
+	av_make(&a, "h", NULL);
+	ASSERT_INT_EQ(parse(&cfg, &a, err, sizeof err), 0);
+	ASSERT_FALSE(cfg.priv_user_given);
+	ASSERT_FALSE(cfg.priv_group_given);
+	cmdline_free(&cfg);
+	av_free(&a);
+	av_make(&a, "--priv-user", "vpn", "h", NULL);
+	ASSERT_INT_EQ(parse(&cfg, &a, err, sizeof err), 0);
+	ASSERT_STR_EQ(cfg.priv_user, "vpn");
+	ASSERT_TRUE(cfg.priv_user_given);
+	ASSERT_FALSE(cfg.priv_group_given);
+	cmdline_free(&cfg);
+	av_free(&a);
+	av_make(&a, "--priv-group=vpn", "h", NULL);
+	ASSERT_INT_EQ(parse(&cfg, &a, err, sizeof err), 0);
+	ASSERT_STR_EQ(cfg.priv_group, "vpn");
+	ASSERT_FALSE(cfg.priv_user_given);
+	ASSERT_TRUE(cfg.priv_group_given);
+	cmdline_free(&cfg);
+	av_free(&a);
+
+	/* The password descriptor's range ends at 65535. */
+	av_make(&a, "--password-fd", "65535", "h", NULL);
+	ASSERT_INT_EQ(parse(&cfg, &a, err, sizeof err), 0);
+	ASSERT_INT_EQ(cfg.password_fd, 65535);
+	ASSERT_INT_EQ(cfg.pw_source, CFG_PW_FD);
+	cmdline_free(&cfg);
+	av_free(&a);
+	av_make(&a, "--password-fd", "65536", "h", NULL);
+	ASSERT_INT_EQ(parse(&cfg, &a, err, sizeof err), -1);
+	ASSERT_STR_EQ(err, "--password-fd needs a descriptor number (0 or "
+	    "more), not '65536'");
+	cmdline_free(&cfg);
+	av_free(&a);
+
+	/* -v is the only short option, and only alone. */
+	av_make(&a, "-vv", "h", NULL);
+	ASSERT_INT_EQ(parse(&cfg, &a, err, sizeof err), -1);
+	ASSERT_STR_EQ(err, "unknown option '-vv'");
+	cmdline_free(&cfg);
+	av_free(&a);
+	av_make(&a, "-h", NULL);
+	ASSERT_INT_EQ(parse(&cfg, &a, err, sizeof err), -1);
+	ASSERT_STR_EQ(err, "unknown option '-h'");
+	cmdline_free(&cfg);
+	av_free(&a);
+	av_make(&a, "h", "-v", NULL);
+	ASSERT_INT_EQ(parse(&cfg, &a, err, sizeof err), CMDLINE_VERSION);
+	cmdline_free(&cfg);
+	av_free(&a);
+
+	/* The last sink given wins; a switch takes no "=value". */
+	av_make(&a, "--log-file=/tmp/x.log", "--log-stderr", "--log-syslog",
+	    "h", NULL);
+	ASSERT_INT_EQ(parse(&cfg, &a, err, sizeof err), 0);
+	ASSERT_INT_EQ(cfg.log.sink, LOG_SINK_SYSLOG);
+	ASSERT_PTR_NULL(cfg.log.path);
+	cmdline_free(&cfg);
+	av_free(&a);
+	av_make(&a, "--log-stderr=1", "h", NULL);
+	ASSERT_INT_EQ(parse(&cfg, &a, err, sizeof err), -1);
+	ASSERT_STR_EQ(err, "option '--log-stderr' does not take an argument");
+	cmdline_free(&cfg);
+	av_free(&a);
+	TEST_DONE();
+}
+
 int
 main(void)
 {
@@ -1176,5 +1256,6 @@ main(void)
 	test_password_sources();
 	test_proxy_env();
 	test_exit_codes();
+	test_table_effects();
 	return test_exit();
 }

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <string.h>
 
 #include "util/buf.h"
 #include "harness.h"
@@ -100,11 +101,41 @@ test_writer(void)
 	TEST_DONE();
 }
 
+static void
+test_printable(void)
+{
+	static const uint8_t b[] = { 'E', '=', '6', ' ', 0x00, 0x1f, 0x7f,
+	    0x80, 0xff, '~', 'M' };
+	struct bcur c = bcur_make(b, sizeof b);
+	char out[8];
+
+	TEST_START("printable copy of untrusted text for the log");
+	memset(out, 'z', sizeof out);
+	ASSERT_INT_EQ(bcur_get_printable(&c, out, sizeof out), 7);
+	ASSERT_STR_EQ(out, "E=6 ???");
+	ASSERT_INT_EQ(bcur_left(&c), 4);	/* consumed what it copied */
+	ASSERT_INT_EQ(bcur_get_printable(&c, out, sizeof out), 4);
+	ASSERT_STR_EQ(out, "??~M");
+	ASSERT_INT_EQ(bcur_left(&c), 0);
+	ASSERT_INT_EQ(bcur_get_printable(&c, out, sizeof out), 0);
+	ASSERT_STR_EQ(out, "");
+	/* One byte of room holds the NUL only; none is left alone. */
+	c = bcur_make(b, sizeof b);
+	ASSERT_INT_EQ(bcur_get_printable(&c, out, 1), 0);
+	ASSERT_STR_EQ(out, "");
+	out[0] = 'z';
+	ASSERT_INT_EQ(bcur_get_printable(&c, out, 0), 0);
+	ASSERT_INT_EQ(out[0], 'z');
+	ASSERT_INT_EQ(bcur_left(&c), sizeof b);
+	TEST_DONE();
+}
+
 int
 main(void)
 {
 	test_getters();
 	test_tlv();
 	test_writer();
+	test_printable();
 	return test_exit();
 }
