@@ -985,6 +985,23 @@ read_secret_line(int fd, char *out, size_t cap)
 	return (int)n;
 }
 
+/* Close a password source; stdin/stdout/stderr are pointed at /dev/null. */
+static void
+close_secret_fd(int fd)
+{
+	int nul;
+
+	if (fd > STDERR_FILENO) {
+		(void)close(fd);
+		return;
+	}
+	nul = open("/dev/null", O_RDWR | O_NOCTTY);
+	if (nul < 0 || dup2(nul, fd) < 0)
+		(void)close(fd);
+	if (nul > STDERR_FILENO)
+		(void)close(nul);
+}
+
 /* Read the password from --password-fd / --password-file. */
 int
 cmdline_load_password(struct sstpc_config *cfg, char *err, size_t errlen)
@@ -1015,8 +1032,13 @@ cmdline_load_password(struct sstpc_config *cfg, char *err, size_t errlen)
 		return 0;
 
 	r = read_secret_line(fd, cfg->password, sizeof cfg->password);
-	if (cfg->pw_source == CFG_PW_FILE)
-		(void)close(fd);
+	/*
+	 * Close the source once read, --password-fd too: a descriptor left
+	 * open would let the unprivileged, network-facing process read the
+	 * (root-only) file behind it again after the drop.  0-2 become
+	 * /dev/null rather than free numbers a later open() would reuse.
+	 */
+	close_secret_fd(fd);
 	cfg->has_password = r > 0;
 	if (r > 0)
 		return 0;

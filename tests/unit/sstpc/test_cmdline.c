@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "sstpc/cmdline.h"
 #include "harness.h"
@@ -1012,24 +1013,58 @@ test_password_sources(void)
 	ASSERT_INT_EQ(cmdline_load_password(&cfg, err, sizeof err), 0);
 	ASSERT_STR_EQ(cfg.password, "s3cret");
 	ASSERT_TRUE(cfg.has_password);
-	cmdline_free(&cfg);
-	av_free(&a);
-
-	/* The next read gets the next line; then EOF gives "empty". */
-	av_make(&a, "--password-fd", fdarg, "vpn", NULL);
-	ASSERT_INT_EQ(parse(&cfg, &a, err, sizeof err), 0);
-	ASSERT_INT_EQ(cmdline_load_password(&cfg, err, sizeof err), 0);
-	ASSERT_STR_EQ(cfg.password, "next line");
+	/*
+	 * Closed once read: after the privilege drop nothing may read the
+	 * rest of what is behind it (here "next line").
+	 */
+	errno = 0;
+	ASSERT_INT_EQ(fcntl(p[0], F_GETFD), -1);
+	ASSERT_INT_EQ(errno, EBADF);
 	close(p[1]);
-	ASSERT_INT_EQ(cmdline_load_password(&cfg, err, sizeof err), -1);
-	ASSERT_STR_EQ(err, "empty password from --password-fd");
-	ASSERT_FALSE(cfg.has_password);
-	close(p[0]);
-	/* A closed descriptor. */
+	/* So a second read finds a closed descriptor. */
 	ASSERT_INT_EQ(cmdline_load_password(&cfg, err, sizeof err), -1);
 	ASSERT_STR_EQ(err, "cannot read the password: Bad file descriptor");
 	cmdline_free(&cfg);
 	av_free(&a);
+
+	/* EOF gives "empty", and the descriptor is closed as well. */
+	ASSERT_INT_EQ(pipe(p), 0);
+	(void)snprintf(fdarg, sizeof fdarg, "%d", p[0]);
+	close(p[1]);
+	av_make(&a, "--password-fd", fdarg, "vpn", NULL);
+	ASSERT_INT_EQ(parse(&cfg, &a, err, sizeof err), 0);
+	ASSERT_INT_EQ(cmdline_load_password(&cfg, err, sizeof err), -1);
+	ASSERT_STR_EQ(err, "empty password from --password-fd");
+	ASSERT_FALSE(cfg.has_password);
+	errno = 0;
+	ASSERT_INT_EQ(fcntl(p[0], F_GETFD), -1);
+	ASSERT_INT_EQ(errno, EBADF);
+	cmdline_free(&cfg);
+	av_free(&a);
+
+	/* --password-fd 0: stdin becomes /dev/null, not a free number. */
+	{
+		struct stat st, nul;
+		int saved = dup(STDIN_FILENO);
+
+		ASSERT_INT_GE(saved, 0);
+		ASSERT_INT_EQ(pipe(p), 0);
+		ASSERT_INT_EQ(write(p[1], "on-stdin\nrest\n", 14), 14);
+		close(p[1]);
+		ASSERT_INT_EQ(dup2(p[0], STDIN_FILENO), STDIN_FILENO);
+		close(p[0]);
+		av_make(&a, "--password-fd", "0", "vpn", NULL);
+		ASSERT_INT_EQ(parse(&cfg, &a, err, sizeof err), 0);
+		ASSERT_INT_EQ(cmdline_load_password(&cfg, err, sizeof err), 0);
+		ASSERT_STR_EQ(cfg.password, "on-stdin");
+		ASSERT_INT_EQ(fstat(STDIN_FILENO, &st), 0);
+		ASSERT_INT_EQ(stat("/dev/null", &nul), 0);
+		ASSERT_TRUE(S_ISCHR(st.st_mode) && st.st_rdev == nul.st_rdev);
+		ASSERT_INT_EQ(dup2(saved, STDIN_FILENO), STDIN_FILENO);
+		close(saved);
+		cmdline_free(&cfg);
+		av_free(&a);
+	}
 
 	/* File, no trailing newline; too long; NUL byte. */
 	fd = mkstemp(path);
