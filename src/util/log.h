@@ -44,7 +44,12 @@ struct log_conf {
 	bool		 debug_keys;	/* allow log_key() output */
 };
 
-/* Install the sink (again to switch sinks).  Returns 0 or -errno. */
+/*
+ * Install the sink (again to switch sinks).  Returns 0 or -errno.  A log
+ * file is created 0600; a symbolic link (-ELOOP), a regular file with more
+ * than one name or a block device (-EINVAL) is refused, and stderr is used
+ * instead.
+ */
 int	log_open(const struct log_conf *);
 void	log_close(void);
 /* True if a message at this level from this file would be written. */
