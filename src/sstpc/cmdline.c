@@ -35,7 +35,7 @@ enum opt_id {
 	O_HELLO_INTERVAL, O_SAVE_ROUTE, O_UUID,
 	O_USER, O_PASSWORD, O_PASSWORD_FD, O_PASSWORD_FILE, O_EAP_AUTH,
 	O_NOLAUNCHPPPD, O_PPPD, O_IPPARAM,
-	O_PRIV_USER, O_PRIV_GROUP, O_PRIV_DIR,
+	O_PRIV_USER, O_PRIV_GROUP, O_PRIV_DIR, O_ALLOW_ROOT,
 	O_LOG_LEVEL, O_LOG_SYSLOG, O_LOG_STDERR, O_LOG_STDOUT, O_LOG_FILE,
 	O_LOG_IDENT, O_LOG_TOKEN, O_LOG_LINENO, O_DEBUG, O_DEBUG_KEYS,
 	O_HELP, O_VERSION
@@ -144,6 +144,9 @@ static const struct opt_def opt_table[] = {
 	    "switch to GROUP (default " SSTPC_PRIV_GROUP ")", false },
 	{ "priv-dir", O_PRIV_DIR, ARG_REQ, G_PRIV, "DIR",
 	    "chroot to DIR (default " SSTPC_RUNTIME_DIR ")", false },
+	{ "allow-root", O_ALLOW_ROOT, ARG_NONE, G_PRIV, NULL,
+	    "keep running as root when neither the default user\n"
+	    "nor nobody exists (else sstpc refuses to run)", false },
 
 	{ "log-level", O_LOG_LEVEL, ARG_REQ, G_LOG, "N",
 	    "0 error, 1 warn, 2 info, 3 debug, 4 packets,\n"
@@ -553,6 +556,9 @@ apply_option(struct pstate *ps, const struct opt_def *o, char *val)
 			break;
 		}
 		cfg->priv_dir = val;
+		break;
+	case O_ALLOW_ROOT:
+		cfg->allow_root = true;
 		break;
 	case O_LOG_LEVEL:
 		if (parse_num(val, 0, LOG_LVL_MAX, &v) != 0) {

@@ -140,6 +140,7 @@ struct sstpc_config {
 	const char	*priv_dir;
 	bool		 priv_user_given;	/* else the configured default */
 	bool		 priv_group_given;
+	bool		 allow_root;	/* no user to drop to: stay root */
 
 	/* Logging: log.path is the file or syslog socket of log.sink. */
 	struct log_conf	 log;

@@ -936,6 +936,8 @@ session_drop_privileges(struct sstpc *s)
 		flags |= PRIV_USER_IS_DEFAULT;
 	if (!c->priv_group_given)
 		flags |= PRIV_GROUP_IS_DEFAULT;
+	if (c->allow_root)
+		flags |= PRIV_ALLOW_ROOT;
 	r = priv_drop(c->priv_user, c->priv_group, c->priv_dir, flags, err,
 	    sizeof err);
 	if (r < 0) {

@@ -17,7 +17,8 @@
 #  priv-*        priv_drop() in forked children: ids, groups, capabilities,
 #                setuid(0) fails, a root-only action fails, CAP_NET_ADMIN
 #                kept on request, unknown explicit user fails closed, absent
-#                default user falls back to nobody.
+#                default user falls back to nobody, neither it nor nobody
+#                (a private mount namespace): refused unless --allow-root.
 #  route-*       tests/unit/sys/test_route.c in its own network namespace.
 #
 # Environment: BUILD (a configured build dir; default: configure one under
@@ -578,6 +579,57 @@ else
 		pass "priv-not-root (nothing to do)"
 	else
 		fail priv-not-root "$out"
+	fi
+	# Neither the default user nor nobody: a private mount namespace
+	# whose /etc/passwd has root only, and files-only NSS (nss-systemd
+	# would make up a nobody).
+	printf 'root:x:0:0:root:/root:/bin/sh\n' >"$work/passwd.min"
+	printf 'root:x:0:\n' >"$work/group.min"
+	printf 'passwd: files\ngroup: files\nshadow: files\n' >"$work/nss.min"
+	nouser() {	# command...: run without any user to drop to
+		unshare -m bash -c 'mount --bind "$1" /etc/passwd &&
+			mount --bind "$2" /etc/group &&
+			mount --bind "$3" /etc/nsswitch.conf && shift 3 &&
+			exec "$@"' nouser "$work/passwd.min" "$work/group.min" \
+			"$work/nss.min" "$@"
+	}
+	out=$(nouser "$work/privtest" no-such-default-x no-such-default-x "" 6 2>&1)
+	if echo "$out" | grep -Eq "^r=-2 uid=0 .*err=\[neither the default user 'no-such-default-x' nor 'nobody' exists: refusing to run as root"; then
+		pass "priv-no-user-at-all (fails closed)"
+	else
+		fail priv-no-user-at-all "$out"
+	fi
+	out=$(nouser "$work/privtest" no-such-default-x no-such-default-x "" 14 2>&1)
+	if echo "$out" | grep -Eq "^r=2 uid=0 " && echo "$out" | grep -q "STILL RUNNING AS ROOT"; then
+		pass "priv-no-user-allow-root (PRIV_ALLOW_ROOT keeps root, loudly)"
+	else
+		fail priv-no-user-allow-root "$out"
+	fi
+	# sstpc itself: exit 1 with one line before any connect; with
+	# --allow-root it goes on (and meets the refused port: exit 3).  pty
+	# mode on pipes, the plugin socket named after this run.
+	if make -C "$build" sstpc >"$work/make-sstpc.out" 2>&1; then
+		sstpc_nouser() {	# extra args...
+			nouser bash -c 'sleep 5 | "$@" 2>&1 >/dev/null | cat
+				exit "${PIPESTATUS[1]}"' sh "$build/sstpc" \
+				--nolaunchpppd --log-stderr --log-level 2 \
+				--ipparam "pt-nouser-$$" "$@" 127.0.0.1:1
+		}
+		out=$(sstpc_nouser); rc=$?
+		if [ $rc = 1 ] && echo "$out" | grep -q "cannot drop privileges: neither the default user .* refusing to run as root" &&
+		    ! echo "$out" | grep -q "connecting to"; then
+			pass "priv-no-user-sstpc (exit 1, nothing dialled)"
+		else
+			fail priv-no-user-sstpc "exit $rc: $out"
+		fi
+		out=$(sstpc_nouser --allow-root); rc=$?
+		if [ $rc = 3 ] && echo "$out" | grep -q "STILL RUNNING AS ROOT (--allow-root)"; then
+			pass "priv-no-user-sstpc-allow-root (goes on as root)"
+		else
+			fail priv-no-user-sstpc-allow-root "exit $rc: $out"
+		fi
+	else
+		tail -20 "$work/make-sstpc.out"; fail priv-no-user-sstpc "make sstpc"
 	fi
 fi
 

@@ -131,6 +131,7 @@ test_defaults(void)
 	ASSERT_PTR_NULL(cfg.ca_path);
 	ASSERT_FALSE(cfg.cert_warn);
 	ASSERT_FALSE(cfg.has_pin);
+	ASSERT_FALSE(cfg.allow_root);
 	ASSERT_INT_EQ(cfg.tls_min, CFG_TLS_1_2);
 	ASSERT_INT_EQ(cfg.tls_max, 0);
 	ASSERT_FALSE(cfg.require_sha256);
@@ -348,10 +349,11 @@ test_new_options(void)
 	    "--tls-min", "1.0", "--tls-max", "1.3", "--require-sha256",
 	    "--connect-timeout", "5", "--handshake-timeout", "7",
 	    "--hello-interval", "9", "--debug-keys", "--proxy-env",
-	    "--eap-auth", "--user", "bob", "https://vpn.example.com:4443/",
-	    NULL);
+	    "--eap-auth", "--user", "bob", "--allow-root",
+	    "https://vpn.example.com:4443/", NULL);
 	ASSERT_INT_EQ(parse(&cfg, &a, err, sizeof err), 0);
 	ASSERT_STR_EQ(err, "");
+	ASSERT_TRUE(cfg.allow_root);
 	ASSERT_INT_EQ(cfg.pw_source, CFG_PW_FD);
 	ASSERT_INT_EQ(cfg.password_fd, 3);
 	ASSERT_STR_EQ(cfg.pppd_path, "/opt/ppp/sbin/pppd");
