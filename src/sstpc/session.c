@@ -912,10 +912,11 @@ session_tls_conf(struct sstpc *s)
 }
 
 /*
- * As root: start the privileged monitor (route, pppd signals, cleanup on
- * any exit) and drop to the unprivileged user before the first network
- * byte is parsed (STYLE.md 8.24).  Fails closed: an explicitly named user
- * that does not exist is an error.
+ * As root: hand the privileged monitor (started first thing) what it may
+ * act on — the plugin socket, pppd, the name dialled for the route — and
+ * drop to the unprivileged user before the first network byte is parsed
+ * (STYLE.md 8.24).  Fails closed: an explicitly named user that does not
+ * exist is an error.
  */
 static int
 session_drop_privileges(struct sstpc *s)
@@ -927,8 +928,11 @@ session_drop_privileges(struct sstpc *s)
 
 	if (geteuid() != 0)
 		return 0;
-	if (monitor_start(&s->mon, s->api != NULL ? api_srv_path(s->api) :
-	    NULL, s->br != NULL ? bridge_pid(s->br) : 0, err, sizeof err) < 0) {
+	r = monitor_handover(&s->mon, s->api != NULL ? api_srv_path(s->api) :
+	    NULL, s->br != NULL ? bridge_pid(s->br) : 0, !c->save_server_route ?
+	    NULL : c->has_proxy ? c->proxy.host : c->server.host, err,
+	    sizeof err);
+	if (r < 0) {
 		session_set_reason(s, SSTPC_EXIT_FAILURE, "%s", err);
 		return -1;
 	}
@@ -961,6 +965,15 @@ session_run(struct sstpc *s, const struct sstpc_config *cfg)
 	s->t_start = session_now();
 	s->exit_code = SSTPC_EXIT_OK;
 	signal(SIGPIPE, SIG_IGN);
+	/*
+	 * The monitor first, before libevent and OpenSSL set up: what is on
+	 * the heap at the fork is shared copy-on-write with it, and every
+	 * page written later is copied (bench/README.md, memory).
+	 */
+	if (geteuid() == 0 && monitor_start(&s->mon, err, sizeof err) < 0) {
+		session_set_reason(s, SSTPC_EXIT_FAILURE, "%s", err);
+		return s->exit_code;
+	}
 	s->base = event_base_new();
 	if (s->base == NULL) {
 		session_set_reason(s, SSTPC_EXIT_FAILURE, "cannot create the "

@@ -121,6 +121,16 @@ log_close(void)
 }
 
 int
+log_atfork_child(void)
+{
+	if (log_state.syslog_open) {
+		closelog();
+		openlog(log_state.ident, LOG_PID, LOG_DAEMON);
+	}
+	return log_state.fd;
+}
+
+int
 log_get_level(void)
 {
 	return log_state.level;

@@ -52,6 +52,12 @@ struct log_conf {
  */
 int	log_open(const struct log_conf *);
 void	log_close(void);
+/*
+ * In a child just forked that is about to close descriptors: the sink's
+ * descriptor to keep (-1 if none).  syslog(3)'s own socket is dropped and
+ * reopened at the next message, so a closed number cannot be reused.
+ */
+int	log_atfork_child(void);
 /* True if a message at this level from this file would be written. */
 bool	log_enabled(int level);
 int	log_get_level(void);
