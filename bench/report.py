@@ -390,14 +390,21 @@ def main():
     ap.add_argument("--frames", type=int, default=50000)
     ap.add_argument("--conn-reps", type=int, default=10)
     ap.add_argument("--no-netns", action="store_true")
+    ap.add_argument("--mem-only", action="store_true",
+                    help="only the memory pass and its table")
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
     if a.quick:
         a.reps, a.frames, a.conn_reps, a.no_netns = 1, 2000, 2, True
+    if a.mem_only:
+        a.reps, a.conn_reps, a.no_netns = 0, 0, True
     bench = Bench(a)
     names = [c[0] for c in bench.clients]
     lines = []
-    say = lambda s="": (print(s), lines.append(s), sys.stdout.flush())
+    # With --mem-only every table but the memory one is left out (muted).
+    mute = [False]
+    say = lambda s="": mute[0] or (print(s), lines.append(s),
+                                   sys.stdout.flush())
     t_start = time.time()
 
     # 1. pty data path, interleaved A/B.
@@ -448,7 +455,7 @@ def main():
             bench.netns_down()
 
     # 4. codecs alone.
-    codecs = codec_rows(a.build, a.quick)
+    codecs = {} if a.mem_only else codec_rows(a.build, a.quick)
 
     # --- the table ----------------------------------------------------------
     say("sstpc vs sstp-client 1.0.18 (%s), %s" %
@@ -463,6 +470,7 @@ def main():
         pass
     say("machine: %s, %d CPUs, kernel %s; load average at start %.1f" %
         (cpu, os.cpu_count(), platform.release(), os.getloadavg()[0]))
+    mute[0] = a.mem_only
     say("pty data path: %d reps x %d frames of %d-byte payload (%.0f MB), "
         "TLS 1.3 on loopback, interleaved A/B" %
         (a.reps, a.frames, PAYLOAD, a.frames * PAYLOAD / 1e6))
@@ -475,7 +483,7 @@ def main():
     summary = {}
     for mode, ascii in variants:
         for name in names:
-            rs = data[(mode, ascii, name)]
+            rs = data.get((mode, ascii, name), [])
             ms = [bench.data_metrics(r) for r in rs if r["connected"]]
             if not ms:
                 say("%-11s %-7s   no run reached Call Connected" % (
@@ -515,6 +523,7 @@ def main():
                 f(o["cpu_gb"], r["cpu_gb"]), f(o["mbps"], r["mbps"]),
                 f(o["rss"], r["rss"])))
 
+    mute[0] = False
     say()
     say("memory, one more run each way (random payload) per client, "
         "/proc/PID/smaps_rollup sampled every 20 ms (KiB)")
@@ -549,6 +558,7 @@ def main():
                 say("  %-4s anon sstpc / 1.0.18 = %.2f, RSS %.2f" % (
                     mode, o["anon"] / r["anon"], o["rss"] / r["rss"]))
 
+    mute[0] = a.mem_only
     say()
     say("connect latency, process start -> Call Connected (ms, median and "
         "min-max; n per client)")
@@ -606,10 +616,11 @@ def main():
         for l in r["text"].rstrip().splitlines():
             say("  " + l)
 
+    mute[0] = False
     # --- verdict for the quick (CI) run -----------------------------------
     ours = names[0]
     bad = []
-    for mode, ascii in variants:
+    for mode, ascii in [] if a.mem_only else variants:
         row = summary[(mode, ascii, ours)]
         if row is None:
             bad.append("%s %s: never connected" % (mode, ascii))

@@ -11,6 +11,7 @@
 #                           delivered every frame intact
 #
 # Options: --reps N, --frames N, --no-netns, --no-ref (sstpc alone),
+# --mem-only (only the memory pass and its table, about a minute),
 # --out FILE (results JSON; a .txt with the table is written next to it).
 # Environment: BUILD=DIR uses an existing build (else one is made in
 # /tmp/sstpc-bench-build), SSTPC_REF=PATH another reference binary.
@@ -28,9 +29,10 @@ while [ $# -gt 0 ]; do
 	--quick) quick=1; args+=(--quick) ;;
 	--no-ref) use_ref=0 ;;
 	--no-netns) args+=(--no-netns) ;;
+	--mem-only) args+=(--mem-only) ;;
 	--reps|--frames) args+=("$1" "$2"); shift ;;
 	--out) out=$2; shift ;;
-	-h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,18p' "$0"; exit 0 ;;
 	*) echo "unknown option $1" >&2; exit 2 ;;
 	esac
 	shift

@@ -252,6 +252,22 @@ tls_eku_ok(X509 *leaf)
 	return (xku & (XKU_SSL_SERVER | XKU_ANYEKU)) != 0;
 }
 
+/*
+ * The leaf's name against name, as the handshake's check does (RFC 6125
+ * with no partial wildcards, CN only without a DNS SAN, IP literals against
+ * IP SANs).  True when there is no name to check.
+ */
+static bool
+tls_name_ok(X509 *leaf, const char *name)
+{
+	if (name == NULL)
+		return true;
+	if (tls_is_ip_literal(name))
+		return X509_check_ip_asc(leaf, name, 0) == 1;
+	return X509_check_host(leaf, name, 0,
+	    X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS, NULL) == 1;
+}
+
 int
 tls_check_peer(SSL *ssl, const struct tls_conf *conf, struct tls_peer *peer,
     char *err, size_t errlen)
@@ -308,9 +324,19 @@ tls_check_peer(SSL *ssl, const struct tls_conf *conf, struct tls_peer *peer,
 		    conf->verify_name : "?", peer->subject);
 		why = whybuf;
 	} else if (vr != X509_V_OK && vr != X509_V_ERR_INVALID_PURPOSE) {
+		/*
+		 * OpenSSL stops at the first error, and the chain is checked
+		 * before the name: check the name here too, so that
+		 * --cert-warn (and the error) names both failures.
+		 */
+		bool name_ok = tls_name_ok(leaf, conf->verify_name);
+
 		snprintf(whybuf, sizeof whybuf, "certificate verification "
-		    "failed: %s (subject %s)", X509_verify_cert_error_string(vr),
-		    peer->subject);
+		    "failed: %s (subject %s)%s%s%s",
+		    X509_verify_cert_error_string(vr), peer->subject,
+		    name_ok ? "" : "; and the certificate name does not "
+		    "match '", name_ok ? "" : conf->verify_name,
+		    name_ok ? "" : "'");
 		why = whybuf;
 	}
 	X509_free(leaf);

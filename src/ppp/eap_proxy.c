@@ -466,7 +466,7 @@ eap_proxy_from_pppd(struct eap_proxy *p, uint64_t now, const uint8_t *f,
 
 /* An MPPE packet from the server: decrypt and pass on. */
 static void
-px_server_mppe(struct eap_proxy *p, const struct ppp_frame *fr)
+px_server_mppe(struct eap_proxy *p, uint64_t now, const struct ppp_frame *fr)
 {
 	struct ppp_frame inner;
 	struct wbuf w;
@@ -479,7 +479,7 @@ px_server_mppe(struct eap_proxy *p, const struct ppp_frame *fr)
 	wbuf_init(&w, p->buf, sizeof p->buf);
 	wbuf_put_u8(&w, 0xff);
 	wbuf_put_u8(&w, 0x03);
-	r = mppe_decrypt(&p->rx, fr->info, &w);
+	r = mppe_decrypt(&p->rx, now, fr->info, &w);
 	if (r == MPPE_LOST) {
 		log_debug("MPPE: packets lost, sending CCP Reset-Request");
 		ccp_send_reset_request(&p->ccp);
@@ -568,7 +568,7 @@ eap_proxy_from_server(struct eap_proxy *p, uint64_t now, const uint8_t *f,
 		px_ccp_events(p, ccp_from_server(&p->ccp, now, fr.info));
 		return;
 	case PPP_PROTO_MPPE:
-		px_server_mppe(p, &fr);
+		px_server_mppe(p, now, &fr);
 		return;
 	default:
 		if (p->mppe_up && fr.proto < 0x4000) {

@@ -142,13 +142,45 @@ mppe_flags_between(uint16_t from, uint16_t to)
 	return n;
 }
 
+/*
+ * Stateless catch-up (RFC 3078 8.1): may a packet steps counts ahead be
+ * decrypted at now?  *fresh tells whether a new budget window begins.
+ *
+ * Each count step is one key change (SHA-1 and an RC4 key set-up, about
+ * 2 us), and RFC 3078 puts no limit on the gap: a server jumping 2048
+ * counts per packet made every 6-octet packet cost 2048 key changes, and
+ * about 10 KB/s kept a core busy.  SSTP carries PPP over TLS, so between
+ * the server's MPPE and ours nothing is lost; a gap is packets the server
+ * dropped after encrypting them.  So: at most MPPE_CATCHUP_PACKET steps
+ * per packet and MPPE_CATCHUP_SECOND key changes beyond the one every
+ * packet costs per MPPE_CATCHUP_WINDOW_MS, i.e. at most ~2 ms of key
+ * changes a second whatever the server sends.  Over the bound the packet
+ * is dropped and nothing changes: a later packet catches up once the
+ * window allows.
+ */
+static bool
+mppe_catchup_ok(const struct mppe_ctx *m, uint64_t now, unsigned steps,
+    bool *fresh)
+{
+	unsigned used;
+
+	if (steps > MPPE_CATCHUP_PACKET)
+		return false;
+	*fresh = now < m->catchup_start ||
+	    now - m->catchup_start >= MPPE_CATCHUP_WINDOW_MS;
+	used = *fresh ? 0 : m->catchup_used;
+	return steps - 1 <= MPPE_CATCHUP_SECOND - used;
+}
+
 /* Decrypt one packet (RFC 3078 3, 7, 8). */
 int
-mppe_decrypt(struct mppe_ctx *m, struct bcur info, struct wbuf *out)
+mppe_decrypt(struct mppe_ctx *m, uint64_t now_ms, struct bcur info,
+    struct wbuf *out)
 {
 	uint16_t hdr, count, steps, next;
 	unsigned rekeys = 0, i;
 	uint8_t flags, *p;
+	bool fresh = false;
 	size_t n;
 	int r;
 
@@ -171,14 +203,16 @@ mppe_decrypt(struct mppe_ctx *m, struct bcur info, struct wbuf *out)
 		 * repeated: drop it rather than turn the key 4095 times.
 		 */
 		steps = (count - m->ccount) & MPPE_CCOUNT_MASK;
-		if (steps == 0 || steps > MPPE_CCOUNT_SPACE / 2)
+		if (steps == 0 || steps > MPPE_CCOUNT_SPACE / 2 ||
+		    !mppe_catchup_ok(m, now_ms, steps, &fresh))
 			return -EBADMSG;
 		rekeys = steps;
 	} else if (m->discard || count != next) {
 		/*
 		 * RFC 3078 8.2: after a loss, drop everything until a
 		 * flushed packet; then catch up with the flag packets missed
-		 * and the change the flushed packet itself carries.
+		 * and the change the flushed packet itself carries (at most
+		 * 4096 / 256 + 1 = 17 key changes: no bound needed).
 		 */
 		if ((flags & MPPE_BIT_A) == 0) {
 			if (m->discard)
@@ -194,6 +228,13 @@ mppe_decrypt(struct mppe_ctx *m, struct bcur info, struct wbuf *out)
 	for (i = 0; i < rekeys; i++)
 		if ((r = mppe_rekey(m)) != 0)
 			return r;
+	if (m->stateless && rekeys > 1) {
+		if (fresh) {
+			m->catchup_start = now_ms;
+			m->catchup_used = 0;
+		}
+		m->catchup_used += rekeys - 1;
+	}
 	m->ccount = count;
 	p = wbuf_reserve(out, n);
 	if (p == NULL)

@@ -39,6 +39,15 @@
 #define MPPE_OPT_C		0x00000001u	/* MPPC compression */
 #define MPPE_OPT_STRENGTHS	(MPPE_OPT_S | MPPE_OPT_M | MPPE_OPT_L)
 
+/*
+ * Stateless catch-up bound (see mppe_decrypt()): at most this many count
+ * steps in one packet (up to 255 packets lost in a row), and at most this
+ * many key changes per second beyond the one every packet costs.
+ */
+#define MPPE_CATCHUP_PACKET	256
+#define MPPE_CATCHUP_SECOND	1024
+#define MPPE_CATCHUP_WINDOW_MS	1000
+
 /* Results of mppe_decrypt() besides 0. */
 #define MPPE_LOST		1	/* lost sync: send Reset-Request */
 #define MPPE_DISCARD		2	/* still waiting for an A packet */
@@ -55,6 +64,8 @@ struct mppe_ctx {
 	bool			 discard;	/* rx: waiting for A */
 	uint64_t		 packets;
 	uint64_t		 rekeys;
+	uint64_t		 catchup_start;	/* rx: this window began (ms) */
+	unsigned		 catchup_used;	/* rx: extra key changes in it */
 };
 
 /*
@@ -77,14 +88,19 @@ int	mppe_encrypt(struct mppe_ctx *, uint16_t proto, const uint8_t *payload,
 	    size_t len, struct wbuf *out);
 
 /*
- * mppe_decrypt - decrypt the Information field of one 0x00FD packet.
+ * mppe_decrypt - decrypt the Information field of one 0x00FD packet that
+ * arrived at @now_ms (a monotonic clock in milliseconds).
  * @out receives the inner protocol (2 octets) and payload.
  * Returns 0 on success; MPPE_LOST when a stateful stream lost packets
  * (answer with a CCP Reset-Request, the packet is dropped); MPPE_DISCARD
  * while waiting for the flushed packet; -EBADMSG for a malformed, repeated
- * or compressed packet (dropped); -ENOSPC if @out is too small.
+ * or compressed packet, or a stateless packet whose catch-up would exceed
+ * MPPE_CATCHUP_PACKET steps or the MPPE_CATCHUP_SECOND budget of the
+ * current MPPE_CATCHUP_WINDOW_MS window (dropped, nothing changed); -ENOSPC
+ * if @out is too small.
  */
-int	mppe_decrypt(struct mppe_ctx *, struct bcur info, struct wbuf *out);
+int	mppe_decrypt(struct mppe_ctx *, uint64_t now_ms, struct bcur info,
+	    struct wbuf *out);
 
 /* A CCP Reset-Request arrived: the next packet sent rekeys and sets A. */
 void	mppe_reset_request(struct mppe_ctx *);

@@ -194,6 +194,9 @@ static const struct opt_def priv_opts[] = {
 	  .help = "switch to GROUP (default " SSTPC_PRIV_GROUP ")" },
 	{ REQ("priv-dir", "DIR"), .set = opt_abs_path, .field = CFG(priv_dir),
 	  .help = "chroot to DIR (default " SSTPC_RUNTIME_DIR ")" },
+	{ FLAG("allow-root"), .set = opt_true, .field = CFG(allow_root),
+	  .help = "keep running as root when neither the default user\n"
+	    "nor nobody exists (else sstpc refuses to run)" },
 };
 
 static const struct opt_def log_opts[] = {
@@ -1057,6 +1060,23 @@ read_secret_line(int fd, char *out, size_t cap)
 	return (int)n;
 }
 
+/* Close a password source; stdin/stdout/stderr are pointed at /dev/null. */
+static void
+close_secret_fd(int fd)
+{
+	int nul;
+
+	if (fd > STDERR_FILENO) {
+		(void)close(fd);
+		return;
+	}
+	nul = open("/dev/null", O_RDWR | O_NOCTTY);
+	if (nul < 0 || dup2(nul, fd) < 0)
+		(void)close(fd);
+	if (nul > STDERR_FILENO)
+		(void)close(nul);
+}
+
 /* Read the password from --password-fd / --password-file. */
 int
 cmdline_load_password(struct sstpc_config *cfg, char *err, size_t errlen)
@@ -1087,8 +1107,13 @@ cmdline_load_password(struct sstpc_config *cfg, char *err, size_t errlen)
 		return 0;
 
 	r = read_secret_line(fd, cfg->password, sizeof cfg->password);
-	if (cfg->pw_source == CFG_PW_FILE)
-		(void)close(fd);
+	/*
+	 * Close the source once read, --password-fd too: a descriptor left
+	 * open would let the unprivileged, network-facing process read the
+	 * (root-only) file behind it again after the drop.  0-2 become
+	 * /dev/null rather than free numbers a later open() would reuse.
+	 */
+	close_secret_fd(fd);
 	cfg->has_password = r > 0;
 	if (r > 0)
 		return 0;

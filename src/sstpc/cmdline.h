@@ -123,6 +123,7 @@ struct sstpc_config {
 	const char	*priv_dir;
 	bool		 priv_user_given;	/* else the configured default */
 	bool		 priv_group_given;
+	bool		 allow_root;	/* no user to drop to: stay root */
 
 	/* Logging: log.path is the file or syslog socket of log.sink. */
 	struct log_conf	 log;
@@ -157,7 +158,10 @@ const char *cmdline_option_name(size_t i);
 /*
  * Read the password from --password-fd or --password-file into
  * cfg->password (up to the first newline, CR LF stripped, at most
- * CFG_PASS_MAX - 1 bytes).  The descriptor is left open.  Returns 0 (also
+ * CFG_PASS_MAX - 1 bytes).  The descriptor is closed afterwards, read or
+ * not (0-2 are pointed at /dev/null): the process that keeps running after
+ * the privilege drop must not be able to read the rest of a root-only file
+ * behind it.  Returns 0 (also
  * when no such source was given) or -1 with a message in err.
  */
 int	cmdline_load_password(struct sstpc_config *cfg, char *err,

@@ -777,10 +777,11 @@ session_tls_conf(struct sstpc *s)
 }
 
 /*
- * As root: start the privileged monitor (route, pppd signals, cleanup on
- * any exit) and drop to the unprivileged user before the first network
- * byte is parsed (STYLE.md 8.24).  Fails closed: an explicitly named user
- * that does not exist is an error.
+ * As root: hand the privileged monitor (started first thing) what it may
+ * act on — the plugin socket, pppd, the name dialled for the route — and
+ * drop to the unprivileged user before the first network byte is parsed
+ * (STYLE.md 8.24).  Fails closed: an explicitly named user that does not
+ * exist is an error.
  */
 static int
 session_drop_privileges(struct sstpc *s)
@@ -792,8 +793,10 @@ session_drop_privileges(struct sstpc *s)
 
 	if (geteuid() != 0)
 		return 0;
-	if (monitor_start(&s->mon, link_sock_path(s->link),
-	    link_child_pid(s->link), err, sizeof err) < 0) {
+	r = monitor_handover(&s->mon, link_sock_path(s->link),
+	    link_child_pid(s->link), !c->save_server_route ? NULL :
+	    c->has_proxy ? c->proxy.host : c->server.host, err, sizeof err);
+	if (r < 0) {
 		session_set_reason(s, SSTPC_EXIT_FAILURE, "%s", err);
 		return -1;
 	}
@@ -801,6 +804,8 @@ session_drop_privileges(struct sstpc *s)
 		flags |= PRIV_USER_IS_DEFAULT;
 	if (!c->priv_group_given)
 		flags |= PRIV_GROUP_IS_DEFAULT;
+	if (c->allow_root)
+		flags |= PRIV_ALLOW_ROOT;
 	r = priv_drop(c->priv_user, c->priv_group, c->priv_dir, flags, err,
 	    sizeof err);
 	if (r < 0) {
@@ -851,6 +856,15 @@ session_run(struct sstpc *s, const struct sstpc_config *cfg)
 	s->t_start = clock_now_ms();
 	s->exit_code = SSTPC_EXIT_OK;
 	signal(SIGPIPE, SIG_IGN);
+	/*
+	 * The monitor first, before libevent and OpenSSL set up: what is on
+	 * the heap at the fork is shared copy-on-write with it, and every
+	 * page written later is copied (bench/README.md, memory).
+	 */
+	if (geteuid() == 0 && monitor_start(&s->mon, err, sizeof err) < 0) {
+		session_set_reason(s, SSTPC_EXIT_FAILURE, "%s", err);
+		return s->exit_code;
+	}
 	s->base = event_base_new();
 	if (s->base == NULL) {
 		session_set_reason(s, SSTPC_EXIT_FAILURE, "cannot create the "

@@ -3,21 +3,42 @@
  *
  * Requests are one datagram each: a type octet and a body, parsed with the
  * bounded cursor even though the peer is our own child of a moment ago —
- * it is the process that parses network bytes, so it is the one to distrust.
- * Replies: a status octet (0 ok, 1 nothing done, 2 error) and a message.
+ * after the seal it is the process that parses network bytes, so it is the
+ * one to distrust.  Replies: a status octet (0 ok, 1 nothing done, 2
+ * refused or failed) and a message.
+ *
+ * pppd is signalled through a pidfd (pidfd_open(2), pidfd_send_signal(2),
+ * Linux 5.3) that sstpc opens while pppd is its unreaped child: a pidfd
+ * stays bound to that process, so once pppd is reaped the signal fails
+ * with ESRCH instead of reaching whoever got the pid next.
+ *
+ * Without pidfd_open() (Linux < 5.3, or valgrind 3.19, which knows neither
+ * call) sstpc opens /proc/PID instead, which is bound to the process the
+ * same way: pidfd_send_signal() takes it from Linux 5.1; else the monitor
+ * signals with kill() only while a file can still be opened through that
+ * directory (the process is alive or a zombie: its pid cannot have been
+ * given to another).  That last fallback leaves the microseconds between
+ * the check and kill(), in which pppd would have to be reaped and the
+ * whole pid space wrap around.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <netdb.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 
 #include "util/buf.h"
@@ -25,10 +46,33 @@
 #include "sys/monitor.h"
 #include "sys/route.h"
 
-#define MON_REQ_ROUTE		'R'
-#define MON_REQ_SIGNAL		'K'
-#define MON_MSG_MAX		512
+/* The numbers are the same on every architecture (Linux 5.1 onwards). */
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open		434
+#endif
+#ifndef SYS_pidfd_send_signal
+#define SYS_pidfd_send_signal	424
+#endif
+
+#define MON_REPLY_OK		0
+#define MON_REPLY_NOTHING	1
+#define MON_REPLY_NO		2
 #define MON_REPLY_TIMEOUT_MS	5000
+#define MON_HOST_MAX		256
+#define MON_PATH_MAX		sizeof(((struct sockaddr_un *)0)->sun_path)
+
+/* What the monitor was given before the seal, and what it did since. */
+struct monitor_state {
+	int			 pidfd;		/* pppd, -1 if none */
+	bool			 procdir;	/* pidfd is /proc/<pid> */
+	pid_t			 pid;		/* then pppd's pid */
+	char			 sock_path[MON_PATH_MAX];
+	char			 host[MON_HOST_MAX];	/* "" if no route */
+	bool			 have_pidfd, have_path, have_host;
+	bool			 sealed;
+	bool			 route_done;	/* the one route request */
+	struct route_saved	 rs;
+};
 
 /* Answer one request. */
 static void
@@ -43,110 +87,359 @@ monitor_reply(int fd, int status, const char *msg)
 		    sizeof out - 1, MSG_NOSIGNAL);
 }
 
-/* The monitor's life: serve requests until EOF, then clean up and exit. */
-static void __attribute__((noreturn))
-monitor_main(int fd, const char *sock_path, pid_t pppd_pid)
+/* The body as a string: printable, 1..cap-1 octets. */
+static bool
+monitor_body_str(struct bcur *c, char *out, size_t cap)
 {
-	struct route_saved rs;
+	size_t n = bcur_left(c), i;
+	const uint8_t *p = bcur_ptr(c);
+
+	if (n == 0 || n >= cap)
+		return false;
+	for (i = 0; i < n; i++)
+		if (p[i] < 0x21 || p[i] > 0x7e)
+			return false;
+	memcpy(out, p, n);
+	out[n] = '\0';
+	return true;
+}
+
+/* An address of the same family and value (a v4-mapped v6 is v4). */
+static bool
+monitor_same_addr(const struct sockaddr *a, const struct sockaddr *b)
+{
+	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	    0xff, 0xff };
+	const uint8_t *pa, *pb;
+	size_t la, lb;
+
+	pa = a->sa_family == AF_INET ? (const uint8_t *)
+	    &((const struct sockaddr_in *)a)->sin_addr :
+	    (const uint8_t *)&((const struct sockaddr_in6 *)a)->sin6_addr;
+	la = a->sa_family == AF_INET ? 4 : 16;
+	pb = b->sa_family == AF_INET ? (const uint8_t *)
+	    &((const struct sockaddr_in *)b)->sin_addr :
+	    (const uint8_t *)&((const struct sockaddr_in6 *)b)->sin6_addr;
+	lb = b->sa_family == AF_INET ? 4 : 16;
+	if (la == 16 && lb == 4 && memcmp(pa, mapped, 12) == 0) {
+		pa += 12;
+		la = 4;
+	}
+	if (lb == 16 && la == 4 && memcmp(pb, mapped, 12) == 0) {
+		pb += 12;
+		lb = 4;
+	}
+	return la == lb && memcmp(pa, pb, la) == 0;
+}
+
+/*
+ * Is sa an address of host, by our own lookup?  The unprivileged side
+ * chooses the address it asks a route for; only one sstpc could have
+ * dialled is accepted (a numeric host resolves to itself).
+ */
+static bool
+monitor_addr_of(const char *host, const struct sockaddr *sa)
+{
+	struct addrinfo hints, *res = NULL, *ai;
+	bool ok = false;
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	if (getaddrinfo(host, NULL, &hints, &res) != 0)
+		return false;
+	for (ai = res; ai != NULL && !ok; ai = ai->ai_next)
+		if ((ai->ai_family == AF_INET || ai->ai_family == AF_INET6) &&
+		    monitor_same_addr(ai->ai_addr, sa))
+			ok = true;
+	freeaddrinfo(res);
+	return ok;
+}
+
+/* 'R': the route to the server, once, and only to the server. */
+static void
+monitor_route(int fd, struct monitor_state *ms, struct bcur *c)
+{
 	struct sockaddr_storage ss;
-	uint8_t buf[MON_MSG_MAX], type, sig;
-	char err[256];
-	struct bcur c;
-	ssize_t n;
-	size_t sl;
+	char err[256], a[INET6_ADDRSTRLEN];
+	size_t sl = bcur_left(c);
 	int r;
 
-	memset(&rs, 0, sizeof rs);
+	if (!ms->have_host || ms->route_done) {
+		monitor_reply(fd, MON_REPLY_NO, ms->have_host ?
+		    "route request refused: already answered" :
+		    "route request refused: no route was allowed");
+		return;
+	}
+	ms->route_done = true;		/* whatever comes of it */
+	memset(&ss, 0, sizeof ss);
+	if (sl > sizeof ss || bcur_get_bytes(c, &ss, sl) < 0 ||
+	    !((ss.ss_family == AF_INET && sl >= sizeof(struct sockaddr_in)) ||
+	    (ss.ss_family == AF_INET6 &&
+	    sl >= sizeof(struct sockaddr_in6)))) {
+		monitor_reply(fd, MON_REPLY_NO, "route request refused: not "
+		    "an IP address");
+		return;
+	}
+	if (!monitor_addr_of(ms->host, (struct sockaddr *)&ss)) {
+		if (inet_ntop(ss.ss_family, ss.ss_family == AF_INET ?
+		    (void *)&((struct sockaddr_in *)&ss)->sin_addr :
+		    (void *)&((struct sockaddr_in6 *)&ss)->sin6_addr, a,
+		    sizeof a) == NULL)
+			snprintf(a, sizeof a, "?");
+		snprintf(err, sizeof err, "route request refused: %s is not "
+		    "an address of '%s'", a, ms->host);
+		log_warn("monitor: %s", err);
+		monitor_reply(fd, MON_REPLY_NO, err);
+		return;
+	}
+	r = route_save((struct sockaddr *)&ss, (socklen_t)sl, &ms->rs, err,
+	    sizeof err);
+	monitor_reply(fd, r < 0 ? MON_REPLY_NO : r == 0 ? MON_REPLY_OK :
+	    MON_REPLY_NOTHING, r < 0 ? err : ms->rs.desc);
+}
+
+/* Signal the process /proc/<pid> (procfd) stands for: see the top. */
+static int
+monitor_kill_procdir(int procfd, pid_t pid, int sig)
+{
+	int sfd;
+
+	sfd = openat(procfd, "stat", O_RDONLY | O_CLOEXEC);
+	if (sfd < 0)
+		return -ESRCH;		/* reaped: the pid may be another's */
+	close(sfd);
+	return kill(pid, sig) < 0 ? -errno : 0;
+}
+
+/* 'K': signal pppd through its pidfd. */
+static void
+monitor_signal(int fd, struct monitor_state *ms, struct bcur *c)
+{
+	uint8_t sig;
+	int r;
+
+	if (bcur_get_u8(c, &sig) < 0 || ms->pidfd < 0 ||
+	    (sig != SIGTERM && sig != SIGHUP && sig != SIGKILL)) {
+		monitor_reply(fd, MON_REPLY_NO, "signal request refused");
+		return;
+	}
+	r = syscall(SYS_pidfd_send_signal, ms->pidfd, (int)sig, NULL, 0) < 0 ?
+	    -errno : 0;
+	if (r == -ENOSYS && ms->procdir)
+		r = monitor_kill_procdir(ms->pidfd, ms->pid, sig);
+	if (r < 0)
+		monitor_reply(fd, MON_REPLY_NO, strerror(-r));
+	else
+		monitor_reply(fd, MON_REPLY_OK, "");
+}
+
+/*
+ * 'P', 'S', 'H', 'D': what may be handed over before the seal, each once.
+ * *rfd is a descriptor that came with the request (-1 if none); it is
+ * taken (set to -1) only as pppd's pidfd.
+ */
+static void
+monitor_setup(int fd, struct monitor_state *ms, uint8_t type,
+    struct bcur *c, int *rfd)
+{
+	bool ok = !ms->sealed;
+	uint32_t pid = 0;
+
+	switch (type) {
+	case MON_REQ_PIDFD:
+		/* A pidfd, or /proc/<pid> with the pid (no pidfd_open()). */
+		ok = ok && !ms->have_pidfd && *rfd >= 0 &&
+		    (bcur_left(c) == 0 || (bcur_get_be32(c, &pid) == 0 &&
+		    bcur_left(c) == 0 && pid > 0 && pid <= INT32_MAX));
+		if (ok) {
+			ms->pidfd = *rfd;
+			*rfd = -1;
+			ms->procdir = pid != 0;
+			ms->pid = (pid_t)pid;
+			ms->have_pidfd = true;
+		}
+		break;
+	case MON_REQ_SOCKET:
+		ok = ok && !ms->have_path && monitor_body_str(c, ms->sock_path,
+		    sizeof ms->sock_path) && ms->sock_path[0] == '/';
+		if (ok)
+			ms->have_path = true;
+		else if (!ms->have_path)
+			ms->sock_path[0] = '\0';
+		break;
+	case MON_REQ_HOST:
+		ok = ok && !ms->have_host && monitor_body_str(c, ms->host,
+		    sizeof ms->host);
+		if (ok)
+			ms->have_host = true;
+		else if (!ms->have_host)
+			ms->host[0] = '\0';
+		break;
+	default:	/* MON_REQ_SEAL */
+		if (ok)
+			ms->sealed = true;
+		break;
+	}
+	if (!ok)
+		log_warn("monitor: refused a '%c' hand-over%s", type,
+		    ms->sealed ? " after the seal" : "");
+	monitor_reply(fd, ok ? MON_REPLY_OK : MON_REPLY_NO, ok ? "" :
+	    "refused");
+}
+
+/*
+ * Receive one request and the descriptor that may come with it (*rfd, -1
+ * if none).  Returns its length, 0 at EOF, -1 on error; *bad when it was
+ * truncated or carried more than one descriptor (all closed then).
+ */
+static ssize_t
+monitor_recv(int fd, uint8_t *buf, size_t len, int *rfd, bool *bad)
+{
+	union {
+		struct cmsghdr	hdr;
+		char		buf[CMSG_SPACE(sizeof(int))];
+	} cm;
+	struct iovec iov = { .iov_base = buf, .iov_len = len };
+	struct msghdr mh;
+	struct cmsghdr *h;
+	ssize_t n;
+
+	*rfd = -1;
+	*bad = false;
+	memset(&mh, 0, sizeof mh);
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = cm.buf;
+	mh.msg_controllen = sizeof cm.buf;
+	n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
+	if (n < 0)
+		return n;
+	for (h = CMSG_FIRSTHDR(&mh); h != NULL; h = CMSG_NXTHDR(&mh, h))
+		if (h->cmsg_level == SOL_SOCKET &&
+		    h->cmsg_type == SCM_RIGHTS &&
+		    h->cmsg_len == CMSG_LEN(sizeof(int)) && *rfd < 0)
+			memcpy(rfd, CMSG_DATA(h), sizeof(int));
+	if ((mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) != 0) {
+		/*
+		 * Too long, or more descriptors than one (the kernel closed
+		 * those that did not fit): refuse it all.
+		 */
+		if (*rfd >= 0)
+			close(*rfd);
+		*rfd = -1;
+		*bad = true;
+	}
+	return n;
+}
+
+/* The monitor's life: serve requests until EOF, then clean up and exit. */
+static void __attribute__((noreturn))
+monitor_main(int fd)
+{
+	struct monitor_state ms;
+	uint8_t buf[MON_MSG_MAX], type;
+	struct bcur c;
+	ssize_t n;
+	bool bad;
+	int rfd;
+
+	memset(&ms, 0, sizeof ms);
+	ms.pidfd = -1;
 	for (;;) {
-		n = recv(fd, buf, sizeof buf, 0);
+		n = monitor_recv(fd, buf, sizeof buf, &rfd, &bad);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
-			break;
+		if (n <= 0) {
+			if (rfd >= 0)
+				close(rfd);
+			break;		/* EOF: sstpc is gone */
+		}
 		c = bcur_make(buf, (size_t)n);
-		if (bcur_get_u8(&c, &type) < 0)
-			continue;
+		if (bad || bcur_get_u8(&c, &type) < 0)
+			type = 0;
 		switch (type) {
+		case MON_REQ_PIDFD:
+		case MON_REQ_SOCKET:
+		case MON_REQ_HOST:
+		case MON_REQ_SEAL:
+			monitor_setup(fd, &ms, type, &c, &rfd);
+			break;
 		case MON_REQ_ROUTE:
-			sl = bcur_left(&c);
-			if (rs.installed || sl < sizeof(sa_family_t) ||
-			    sl > sizeof ss) {
-				monitor_reply(fd, 2, "route request refused");
-				break;
-			}
-			memset(&ss, 0, sizeof ss);
-			(void)bcur_get_bytes(&c, &ss, sl);
-			r = route_save((struct sockaddr *)&ss, (socklen_t)sl,
-			    &rs, err, sizeof err);
-			monitor_reply(fd, r < 0 ? 2 : r == 0 ? 0 : 1,
-			    r < 0 ? err : rs.desc);
+			monitor_route(fd, &ms, &c);
 			break;
 		case MON_REQ_SIGNAL:
-			if (bcur_get_u8(&c, &sig) < 0 || pppd_pid <= 0 ||
-			    (sig != SIGTERM && sig != SIGHUP && sig != SIGKILL)) {
-				monitor_reply(fd, 2, "signal request refused");
-				break;
-			}
-			r = kill(pppd_pid, sig);
-			monitor_reply(fd, r == 0 ? 0 : 2, r == 0 ? "" :
-			    strerror(errno));
+			monitor_signal(fd, &ms, &c);
 			break;
 		default:
-			monitor_reply(fd, 2, "unknown request");
+			monitor_reply(fd, MON_REPLY_NO, "unknown request");
 			break;
 		}
+		if (rfd >= 0)
+			close(rfd);
 	}
 	/* sstpc is gone, however it went: undo what it left. */
-	if (rs.installed)
-		route_restore(&rs);
-	if (sock_path != NULL && sock_path[0] != '\0')
-		(void)unlink(sock_path);
+	if (ms.rs.installed)
+		route_restore(&ms.rs);
+	if (ms.have_path)
+		(void)unlink(ms.sock_path);
 	_exit(0);
 }
 
-int
-monitor_start(struct monitor *m, const char *sock_path, pid_t pppd_pid,
-    char *err, size_t errlen)
+/* In the child: close every descriptor but 0-2, the pair and the log's. */
+static void
+monitor_close_fds(int pair, int logfd)
 {
-	char path[256];
-	int sv[2], fd;
+	int fd, top = pair > logfd ? pair : logfd;
+
+	for (fd = 3; fd < top; fd++)
+		if (fd != pair && fd != logfd)
+			close(fd);
+#ifdef HAVE_CLOSEFROM
+	closefrom(top + 1);
+#else
+	for (fd = top + 1; fd < 1024; fd++)
+		close(fd);
+#endif
+}
+
+int
+monitor_start(struct monitor *m, char *err, size_t errlen)
+{
+	int sv[2], e;
 	pid_t pid;
 
 	m->pid = 0;
 	m->fd = -1;
-	snprintf(path, sizeof path, "%s", sock_path != NULL ? sock_path : "");
+	m->route_asked = false;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
-		snprintf(err, errlen, "socketpair: %s", strerror(errno));
-		return -errno;
+		e = errno;
+		snprintf(err, errlen, "socketpair: %s", strerror(e));
+		return -e;
 	}
 	pid = fork();
 	if (pid < 0) {
-		snprintf(err, errlen, "fork: %s", strerror(errno));
+		e = errno;
+		snprintf(err, errlen, "fork: %s", strerror(e));
 		close(sv[0]);
 		close(sv[1]);
-		return -errno;
+		return -e;
 	}
 	if (pid == 0) {
 		/*
-		 * Keep nothing but the pair: not the TLS socket, not the
-		 * pty.  Ignore terminal signals (a Ctrl-C reaches the whole
-		 * process group) so the cleanup always runs.
+		 * Keep nothing but the pair and the log: not the password
+		 * source, not the pty.  Ignore terminal signals (a Ctrl-C
+		 * reaches the whole process group) so the cleanup always
+		 * runs.
 		 */
-		fd = dup2(sv[1], 3);
-		if (fd < 0)
-			_exit(1);
-#ifdef HAVE_CLOSEFROM
-		closefrom(4);
-#else
-		for (fd = 4; fd < 1024; fd++)
-			close(fd);
-#endif
+		close(sv[0]);
+		monitor_close_fds(sv[1], log_atfork_child());
 		signal(SIGINT, SIG_IGN);
 		signal(SIGTERM, SIG_IGN);
 		signal(SIGHUP, SIG_IGN);
 		signal(SIGPIPE, SIG_IGN);
 		(void)prctl(PR_SET_NAME, "sstpc-monitor", 0, 0, 0);
-		monitor_main(3, path, pppd_pid);
+		monitor_main(sv[1]);
 	}
 	close(sv[1]);
 	m->pid = pid;
@@ -155,18 +448,41 @@ monitor_start(struct monitor *m, const char *sock_path, pid_t pppd_pid,
 	return 0;
 }
 
-/* Send a request and wait (bounded) for the status octet and message. */
-static int
-monitor_call(struct monitor *m, const void *req, size_t len, char *msg,
-    size_t msglen)
+/* Send a request (fd >= 0 as SCM_RIGHTS) and wait for the reply. */
+int
+monitor_call(struct monitor *m, const void *req, size_t len, int fd,
+    char *msg, size_t msglen)
 {
+	union {
+		struct cmsghdr	hdr;
+		char		buf[CMSG_SPACE(sizeof(int))];
+	} cm;
 	struct pollfd p = { .fd = m->fd, .events = POLLIN };
+	struct iovec iov = { .iov_base = (void *)(uintptr_t)req,
+	    .iov_len = len };
+	struct msghdr mh;
+	struct cmsghdr *h;
 	char in[MON_MSG_MAX];
 	ssize_t n;
 
+	if (msg != NULL && msglen > 0)
+		msg[0] = '\0';
 	if (m->fd < 0)
 		return -ENOTCONN;
-	if (send(m->fd, req, len, MSG_NOSIGNAL) != (ssize_t)len)
+	memset(&mh, 0, sizeof mh);
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	if (fd >= 0) {
+		memset(&cm, 0, sizeof cm);
+		mh.msg_control = cm.buf;
+		mh.msg_controllen = sizeof cm.buf;
+		h = CMSG_FIRSTHDR(&mh);
+		h->cmsg_level = SOL_SOCKET;
+		h->cmsg_type = SCM_RIGHTS;
+		h->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(h), &fd, sizeof(int));
+	}
+	if (sendmsg(m->fd, &mh, MSG_NOSIGNAL) != (ssize_t)len)
 		return -errno;
 	if (poll(&p, 1, MON_REPLY_TIMEOUT_MS) <= 0)
 		return -ETIMEDOUT;
@@ -176,7 +492,81 @@ monitor_call(struct monitor *m, const void *req, size_t len, char *msg,
 	in[n] = '\0';
 	if (msg != NULL)
 		snprintf(msg, msglen, "%s", in + 1);
-	return in[0] == 0 ? 0 : in[0] == 1 ? 1 : -EPERM;
+	return in[0] == MON_REPLY_OK ? 0 : in[0] == MON_REPLY_NOTHING ? 1 :
+	    -EPERM;
+}
+
+/* One string hand-over ('S', 'H'). */
+static int
+monitor_give_str(struct monitor *m, uint8_t type, const char *s)
+{
+	uint8_t req[MON_MSG_MAX];
+	size_t n = strlen(s);
+
+	if (n == 0 || n >= sizeof req - 1)
+		return -EINVAL;
+	req[0] = type;
+	memcpy(req + 1, s, n);
+	return monitor_call(m, req, 1 + n, -1, NULL, 0);
+}
+
+/*
+ * pppd (our child, not reaped yet: the pid is still pppd's) as a pidfd, or
+ * as /proc/<pid> and its pid where pidfd_open() is missing (see the top).
+ */
+static int
+monitor_give_pppd(struct monitor *m, pid_t pppd)
+{
+	uint8_t req[5];
+	struct wbuf w;
+	char path[32];
+	int r, fd;
+
+	wbuf_init(&w, req, sizeof req);
+	wbuf_put_u8(&w, MON_REQ_PIDFD);
+	fd = (int)syscall(SYS_pidfd_open, pppd, 0);
+	if (fd < 0 && errno == ENOSYS) {
+		snprintf(path, sizeof path, "/proc/%ld", (long)pppd);
+		fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		wbuf_put_be32(&w, (uint32_t)pppd);
+		log_debug("no pidfd_open(): pppd handed over as %s", path);
+	}
+	if (fd < 0)
+		return -errno;
+	r = monitor_call(m, req, w.len, fd, NULL, 0);
+	close(fd);
+	return r == 0 ? 0 : r < 0 ? r : -EPROTO;
+}
+
+int
+monitor_handover(struct monitor *m, const char *sock_path, pid_t pppd,
+    const char *route_host, char *err, size_t errlen)
+{
+	uint8_t req = MON_REQ_SEAL;
+	int r;
+
+	if (sock_path != NULL && sock_path[0] != '\0' &&
+	    (r = monitor_give_str(m, MON_REQ_SOCKET, sock_path)) != 0) {
+		snprintf(err, errlen, "monitor: cannot hand over the plugin "
+		    "socket: %s", strerror(-r));
+		return r < 0 ? r : -EPROTO;
+	}
+	if (pppd > 0 && (r = monitor_give_pppd(m, pppd)) != 0) {
+		snprintf(err, errlen, "monitor: cannot hand over pppd: %s",
+		    strerror(-r));
+		return r;
+	}
+	if (route_host != NULL && route_host[0] != '\0' &&
+	    (r = monitor_give_str(m, MON_REQ_HOST, route_host)) != 0) {
+		snprintf(err, errlen, "monitor: cannot hand over the server "
+		    "name: %s", strerror(-r));
+		return r < 0 ? r : -EPROTO;
+	}
+	if ((r = monitor_call(m, &req, 1, -1, NULL, 0)) != 0) {
+		snprintf(err, errlen, "monitor: cannot seal: %s", strerror(-r));
+		return r < 0 ? r : -EPROTO;
+	}
+	return 0;
 }
 
 int
@@ -185,11 +575,17 @@ monitor_route_add(struct monitor *m, const struct sockaddr *sa,
 {
 	uint8_t req[1 + sizeof(struct sockaddr_storage)];
 
+	if (m->route_asked) {
+		snprintf(err, errlen, "the route was asked for the first "
+		    "connection already");
+		return 1;
+	}
 	if (salen > sizeof(struct sockaddr_storage))
 		return -EINVAL;
+	m->route_asked = true;
 	req[0] = MON_REQ_ROUTE;
 	memcpy(req + 1, sa, salen);
-	return monitor_call(m, req, 1 + (size_t)salen, err, errlen);
+	return monitor_call(m, req, 1 + (size_t)salen, -1, err, errlen);
 }
 
 int
@@ -197,7 +593,7 @@ monitor_signal_pppd(struct monitor *m, int sig)
 {
 	uint8_t req[2] = { MON_REQ_SIGNAL, (uint8_t)sig };
 
-	return monitor_call(m, req, sizeof req, NULL, 0);
+	return monitor_call(m, req, sizeof req, -1, NULL, 0);
 }
 
 void

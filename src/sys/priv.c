@@ -123,6 +123,8 @@ priv_resolve(const char *user, const char *group, unsigned int flags,
 	}
 	r = priv_lookup_user(user, &ids->uid, &ids->gid, &has_gid);
 	if (r == -ENOENT && (flags & PRIV_USER_IS_DEFAULT)) {
+		const char *dflt = user;
+
 		log_warn("privileges: default user '%s' does not exist; using "
 		    "'%s' (create '%s' or give --priv-user)", user,
 		    PRIV_FALLBACK_USER, user);
@@ -130,11 +132,19 @@ priv_resolve(const char *user, const char *group, unsigned int flags,
 		if ((flags & PRIV_GROUP_IS_DEFAULT))
 			group = NULL;	/* nobody's own group */
 		r = priv_lookup_user(user, &ids->uid, &ids->gid, &has_gid);
-		if (r == -ENOENT) {
+		if (r == -ENOENT && (flags & PRIV_ALLOW_ROOT)) {
 			log_err("privileges: neither the default user nor "
-			    "'%s' exists: STILL RUNNING AS ROOT",
-			    PRIV_FALLBACK_USER);
+			    "'%s' exists: STILL RUNNING AS ROOT "
+			    "(--allow-root)", PRIV_FALLBACK_USER);
 			return PRIV_KEPT_ROOT;
+		}
+		if (r == -ENOENT) {
+			/* Fail closed: never parse network input as root. */
+			snprintf(err, errlen, "neither the default user '%s' "
+			    "nor '%s' exists: refusing to run as root (create "
+			    "'%s', give --priv-user, or --allow-root)", dflt,
+			    PRIV_FALLBACK_USER, dflt);
+			return -ENOENT;
 		}
 	}
 	if (r != 0) {

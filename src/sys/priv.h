@@ -13,9 +13,10 @@
  * - An explicitly given user or group that does not exist is an error.  The
  *   configure-time DEFAULT user (PRIV_USER_IS_DEFAULT: no --priv-user given)
  *   may be missing on a system that never created it: then sstpc falls back
- *   to "nobody" (and the "nogroup"/"nobody" group) with a warning, and only
- *   if that is missing too keeps running as root with a loud warning
- *   (PRIV_KEPT_ROOT).  A default GROUP that does not exist is replaced by
+ *   to "nobody" (and the "nogroup"/"nobody" group) with a warning; if that
+ *   is missing too, sstpc refuses to run (-ENOENT: it would parse network
+ *   input as root), unless PRIV_ALLOW_ROOT (--allow-root) says to keep
+ *   running as root with a loud warning (PRIV_KEPT_ROOT).  A default GROUP that does not exist is replaced by
  *   the user's primary group.  Resolving to uid 0 or gid 0 is an error.
  *   Names that are all digits are used as numeric ids when no such name
  *   exists (containers without the account).
@@ -44,16 +45,18 @@
 #define PRIV_KEEP_NET_ADMIN	0x01	/* keep CAP_NET_ADMIN (route cleanup) */
 #define PRIV_USER_IS_DEFAULT	0x02	/* user is the configured default */
 #define PRIV_GROUP_IS_DEFAULT	0x04	/* group is the configured default */
+#define PRIV_ALLOW_ROOT		0x08	/* no default user, no nobody: stay */
 
 /* priv_drop() results besides 0 (dropped) and negative errno. */
 #define PRIV_NOT_ROOT		1	/* not root: nothing to do */
-#define PRIV_KEPT_ROOT		2	/* default user and nobody missing */
+#define PRIV_KEPT_ROOT		2	/* no user to switch to, allowed */
 
 /*
  * Drop root to user (and group; NULL: the user's primary group), chdir to
  * dir (NULL: "/").  flags: PRIV_*.  Returns 0 when dropped, PRIV_NOT_ROOT,
- * PRIV_KEPT_ROOT (warned), or a negative errno with a message in err:
- * -ENOENT unknown user/group, -EINVAL a name resolving to uid/gid 0,
+ * PRIV_KEPT_ROOT (only with PRIV_ALLOW_ROOT; warned), or a negative errno
+ * with a message in err: -ENOENT unknown user/group (or neither the default
+ * user nor nobody exists, without PRIV_ALLOW_ROOT), -EINVAL a name resolving to uid/gid 0,
  * -EPERM a set*id/capability call failed or root could be regained.  After
  * a negative return the process state is unknown: the caller must exit.
  */

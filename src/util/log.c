@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 
 #include "util/log.h"
@@ -41,6 +42,7 @@ static const int log_syslog_prio[] = {
 int
 log_open(const struct log_conf *conf)
 {
+	struct stat st;
 	int fd;
 
 	log_close();
@@ -56,11 +58,24 @@ log_open(const struct log_conf *conf)
 
 	switch (conf->sink) {
 	case LOG_SINK_FILE:
+		/*
+		 * Opened as root, possibly in a directory others can write
+		 * to: never through a symbolic link (O_NOFOLLOW), never into
+		 * a second name of another file (a hard link to
+		 * /etc/shadow) nor a block device.  /dev/null, a terminal
+		 * or a FIFO stay possible.
+		 */
 		fd = open(conf->path, O_WRONLY | O_CREAT | O_APPEND |
-		    O_CLOEXEC | O_NOCTTY, 0600);
+		    O_CLOEXEC | O_NOCTTY | O_NOFOLLOW, 0600);
 		if (fd < 0) {
 			log_state.sink = LOG_SINK_STDERR;
 			return -errno;
+		}
+		if (fstat(fd, &st) < 0 || S_ISBLK(st.st_mode) ||
+		    (S_ISREG(st.st_mode) && st.st_nlink != 1)) {
+			close(fd);
+			log_state.sink = LOG_SINK_STDERR;
+			return -EINVAL;
 		}
 		log_state.fd = fd;
 		break;
@@ -103,6 +118,16 @@ log_close(void)
 	if (log_state.syslog_open)
 		closelog();
 	log_state.syslog_open = false;
+}
+
+int
+log_atfork_child(void)
+{
+	if (log_state.syslog_open) {
+		closelog();
+		openlog(log_state.ident, LOG_PID, LOG_DAEMON);
+	}
+	return log_state.fd;
 }
 
 int

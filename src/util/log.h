@@ -44,9 +44,20 @@ struct log_conf {
 	bool		 debug_keys;	/* allow log_key() output */
 };
 
-/* Install the sink (again to switch sinks).  Returns 0 or -errno. */
+/*
+ * Install the sink (again to switch sinks).  Returns 0 or -errno.  A log
+ * file is created 0600; a symbolic link (-ELOOP), a regular file with more
+ * than one name or a block device (-EINVAL) is refused, and stderr is used
+ * instead.
+ */
 int	log_open(const struct log_conf *);
 void	log_close(void);
+/*
+ * In a child just forked that is about to close descriptors: the sink's
+ * descriptor to keep (-1 if none).  syslog(3)'s own socket is dropped and
+ * reopened at the next message, so a closed number cannot be reused.
+ */
+int	log_atfork_child(void);
 /* True if a message at this level from this file would be written. */
 bool	log_enabled(int level);
 int	log_get_level(void);

@@ -34,9 +34,11 @@
  * leaves the sender's context untouched; every packet sent has D set,
  * C clear, the next coherency count, and A exactly when stateless, on a
  * flag packet (count ending in 0xFF) or after a Reset-Request; stateless:
- * a packet at most 2048 counts ahead of the last one received decrypts
- * to the protocol and payload sent, one further away or repeated is
- * -EBADMSG; stateful: with nothing lost, and for every flushed (A)
+ * a packet at most MPPE_CATCHUP_PACKET counts ahead of the last one
+ * received, whose extra key changes fit the MPPE_CATCHUP_SECOND budget
+ * of its window, decrypts to the protocol and payload sent; one further
+ * away, over the budget or repeated is -EBADMSG (the clock advances
+ * MP_TICK_MS per record, so windows begin and end); stateful: with nothing lost, and for every flushed (A)
  * packet after a loss, the payload comes back; otherwise the first
  * packet after a loss is MPPE_LOST and the next ones MPPE_DISCARD until
  * an A packet; mppe_clear() wipes the context.
@@ -62,6 +64,7 @@ enum mp_op {
 };
 
 #define MP_PKT_MAX	(MPPE_HDR_LEN + 2 + PPP_MAX_INFO)
+#define MP_TICK_MS	100	/* the clock per record */
 #define MP_CANARY	0xa5
 
 struct mp_link {
@@ -79,12 +82,15 @@ struct mp_link {
 	unsigned	 gap;		/* sent since the last received */
 	size_t		 last_len;
 	uint8_t		 last[MP_PKT_MAX];
+	uint64_t	 now;		/* ms */
+	uint64_t	 win_start;	/* the receiver's catch-up window */
+	unsigned	 win_used;
 };
 
 /* Decrypt with the checks that hold for any input. */
 static int
-mp_decrypt(struct mppe_ctx *m, const uint8_t *pkt, size_t len, uint8_t *out,
-    size_t cap, size_t *outlen)
+mp_decrypt(struct mppe_ctx *m, uint64_t now, const uint8_t *pkt, size_t len,
+    uint8_t *out, size_t cap, size_t *outlen)
 {
 	struct mppe_ctx before;
 	struct wbuf w;
@@ -93,7 +99,7 @@ mp_decrypt(struct mppe_ctx *m, const uint8_t *pkt, size_t len, uint8_t *out,
 	memcpy(&before, m, sizeof before);
 	memset(out, MP_CANARY, cap + 1);
 	wbuf_init(&w, out, cap);
-	r = mppe_decrypt(m, bcur_make(pkt, len), &w);
+	r = mppe_decrypt(m, now, bcur_make(pkt, len), &w);
 	FUZZ_CHECK(r == 0 || r == MPPE_LOST || r == MPPE_DISCARD ||
 	    r == -EBADMSG || r == -ENOSPC);
 	FUZZ_CHECK(out[cap] == MP_CANARY);
@@ -152,6 +158,30 @@ mp_send(struct mp_link *lk, uint16_t proto, const uint8_t *pl, size_t len,
 }
 
 /*
+ * Stateless: may the receiver catch up steps counts now (mppe.h's bound)?
+ * If so, book the extra key changes in the model's window.
+ */
+static bool
+mp_catchup(struct mp_link *lk, unsigned steps)
+{
+	bool fresh = lk->now < lk->win_start ||
+	    lk->now - lk->win_start >= MPPE_CATCHUP_WINDOW_MS;
+	unsigned used = fresh ? 0 : lk->win_used;
+
+	if (steps > MPPE_CATCHUP_PACKET || steps - 1 + used >
+	    MPPE_CATCHUP_SECOND)
+		return false;
+	if (steps > 1) {
+		if (fresh) {
+			lk->win_start = lk->now;
+			lk->win_used = 0;
+		}
+		lk->win_used += steps - 1;
+	}
+	return true;
+}
+
+/*
  * The receiver gets the last packet sent; check the verdict.  Beyond
  * 4095 counts since the last packet received the 12-bit count cannot
  * tell how far the sender went (RFC 3078 3): the link is marked out of
@@ -169,7 +199,8 @@ mp_receive(struct mp_link *lk, uint16_t proto, const uint8_t *pl, size_t len)
 	hdr = load_be16(lk->last);
 	count = hdr & MPPE_CCOUNT_MASK;
 	a = (hdr & (MPPE_BIT_A << 8)) != 0;
-	r = mp_decrypt(&lk->rx, lk->last, lk->last_len, out, MP_PKT_MAX, &n);
+	r = mp_decrypt(&lk->rx, lk->now, lk->last, lk->last_len, out,
+	    MP_PKT_MAX, &n);
 	if (lk->gap >= MPPE_CCOUNT_MASK + 1)
 		lk->desync = true;
 	if (lk->desync)
@@ -177,7 +208,7 @@ mp_receive(struct mp_link *lk, uint16_t proto, const uint8_t *pl, size_t len)
 	if (lk->stateless) {
 		steps = (count - lk->last_rx) & MPPE_CCOUNT_MASK;
 		FUZZ_CHECK(steps == lk->gap);
-		if (steps > 2048) {
+		if (!mp_catchup(lk, steps)) {
 			FUZZ_CHECK(r == -EBADMSG);
 			return;
 		}
@@ -204,7 +235,8 @@ mp_replay(struct mp_link *lk)
 	size_t n;
 	int r;
 
-	r = mp_decrypt(&lk->rx, lk->last, lk->last_len, out, MP_PKT_MAX, &n);
+	r = mp_decrypt(&lk->rx, lk->now, lk->last, lk->last_len, out,
+	    MP_PKT_MAX, &n);
 	FUZZ_CHECK(r == -EBADMSG);
 }
 
@@ -257,6 +289,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	while (bcur_left(&in) > 0) {
 		rec = fuzz_record(&in, &op);
+		lk.now += MP_TICK_MS;
 		switch (op % MP_OP_COUNT) {
 		case MP_RAW:
 			cap = MP_PKT_MAX;
@@ -265,8 +298,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			len = bcur_left(&rec);
 			if (len > MP_PKT_MAX)
 				len = MP_PKT_MAX;
-			(void)mp_decrypt(&lk.raw, bcur_ptr(&rec), len, out, cap,
-			    &olen);
+			(void)mp_decrypt(&lk.raw, lk.now, bcur_ptr(&rec), len,
+			    out, cap, &olen);
 			break;
 		case MP_TRIP:
 			proto = fuzz_be16(&rec);

@@ -17,7 +17,11 @@
 #  priv-*        priv_drop() in forked children: ids, groups, capabilities,
 #                setuid(0) fails, a root-only action fails, CAP_NET_ADMIN
 #                kept on request, unknown explicit user fails closed, absent
-#                default user falls back to nobody.
+#                default user falls back to nobody, neither it nor nobody
+#                (a private mount namespace): refused unless --allow-root.
+#  rtdir-*       the plugin socket's runtime directory (owner, mode, no
+#                symlink), the socket's mode without chmod(), a client
+#                whose credentials cannot be read (private namespaces).
 #  route-*       tests/unit/sys/test_route.c in its own network namespace.
 #
 # Environment: BUILD (a configured build dir; default: configure one under
@@ -578,6 +582,182 @@ else
 		pass "priv-not-root (nothing to do)"
 	else
 		fail priv-not-root "$out"
+	fi
+	# Neither the default user nor nobody: a private mount namespace
+	# whose /etc/passwd has root only, and files-only NSS (nss-systemd
+	# would make up a nobody).
+	printf 'root:x:0:0:root:/root:/bin/sh\n' >"$work/passwd.min"
+	printf 'root:x:0:\n' >"$work/group.min"
+	printf 'passwd: files\ngroup: files\nshadow: files\n' >"$work/nss.min"
+	nouser() {	# command...: run without any user to drop to
+		unshare -m bash -c 'mount --bind "$1" /etc/passwd &&
+			mount --bind "$2" /etc/group &&
+			mount --bind "$3" /etc/nsswitch.conf && shift 3 &&
+			exec "$@"' nouser "$work/passwd.min" "$work/group.min" \
+			"$work/nss.min" "$@"
+	}
+	out=$(nouser "$work/privtest" no-such-default-x no-such-default-x "" 6 2>&1)
+	if echo "$out" | grep -Eq "^r=-2 uid=0 .*err=\[neither the default user 'no-such-default-x' nor 'nobody' exists: refusing to run as root"; then
+		pass "priv-no-user-at-all (fails closed)"
+	else
+		fail priv-no-user-at-all "$out"
+	fi
+	out=$(nouser "$work/privtest" no-such-default-x no-such-default-x "" 14 2>&1)
+	if echo "$out" | grep -Eq "^r=2 uid=0 " && echo "$out" | grep -q "STILL RUNNING AS ROOT"; then
+		pass "priv-no-user-allow-root (PRIV_ALLOW_ROOT keeps root, loudly)"
+	else
+		fail priv-no-user-allow-root "$out"
+	fi
+	# sstpc itself: exit 1 with one line before any connect; with
+	# --allow-root it goes on (and meets the refused port: exit 3).  pty
+	# mode on pipes, the plugin socket named after this run.
+	if make -C "$build" sstpc >"$work/make-sstpc.out" 2>&1; then
+		sstpc_nouser() {	# extra args...
+			nouser bash -c 'sleep 5 | "$@" 2>&1 >/dev/null | cat
+				exit "${PIPESTATUS[1]}"' sh "$build/sstpc" \
+				--nolaunchpppd --log-stderr --log-level 2 \
+				--ipparam "pt-nouser-$$" "$@" 127.0.0.1:1
+		}
+		out=$(sstpc_nouser); rc=$?
+		if [ $rc = 1 ] && echo "$out" | grep -q "cannot drop privileges: neither the default user .* refusing to run as root" &&
+		    ! echo "$out" | grep -q "connecting to"; then
+			pass "priv-no-user-sstpc (exit 1, nothing dialled)"
+		else
+			fail priv-no-user-sstpc "exit $rc: $out"
+		fi
+		out=$(sstpc_nouser --allow-root); rc=$?
+		if [ $rc = 3 ] && echo "$out" | grep -q "STILL RUNNING AS ROOT (--allow-root)"; then
+			pass "priv-no-user-sstpc-allow-root (goes on as root)"
+		else
+			fail priv-no-user-sstpc-allow-root "exit $rc: $out"
+		fi
+	else
+		tail -20 "$work/make-sstpc.out"; fail priv-no-user-sstpc "make sstpc"
+	fi
+fi
+
+# --- the plugin socket's runtime directory ------------------------------------------
+# In private mount and network namespaces: the runtime directory's parent is
+# a fresh tmpfs, the directory is set up per case, and sstpc (pty mode on a
+# socketpair) dials a listener that never answers, so it stays up.
+#   rtdir-*     world-writable, foreign-owned or symlinked directory: exit 1
+#   rtdir-ok    the socket is 0600 from bind() on, no chmod() by name
+#               (strace), and a client whose credentials cannot be read
+#               (getsockopt shim) is refused naming that, not a made-up uid
+cat >"$work/rtdir.py" <<'EOF'
+import os, socket, stat, subprocess, sys, time
+kind, rundir, ipparam, log = sys.argv[1:5]
+cmd = sys.argv[5:]
+subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
+parent = os.path.dirname(rundir)
+subprocess.run(["mount", "-t", "tmpfs", "-o", "mode=0755", "rt", parent],
+               check=True)
+if kind == "ww":
+    os.mkdir(rundir)
+    os.chmod(rundir, 0o777)
+elif kind == "owner":
+    os.mkdir(rundir, 0o755)
+    os.chown(rundir, 65534, -1)
+elif kind == "link":
+    os.mkdir(os.path.join(parent, "elsewhere"), 0o755)
+    os.symlink(os.path.join(parent, "elsewhere"), rundir)
+else:
+    os.mkdir(rundir, 0o755)
+lsn = socket.socket()
+lsn.bind(("127.0.0.1", 4433))
+lsn.listen()
+a, b = socket.socketpair()
+p = subprocess.Popen(cmd + ["--nolaunchpppd", "--log-stderr",
+                            "--log-level", "3", "--ipparam", ipparam,
+                            "127.0.0.1:4433"],
+                     stdin=b, stdout=b, stderr=open(log, "w"))
+b.close()
+if kind == "ok":
+    path = os.path.join(rundir, "sstpc-" + ipparam)
+    t = time.time()
+    while not os.path.exists(path) and time.time() - t < 5:
+        time.sleep(0.05)
+    try:
+        print("mode=%o" % stat.S_IMODE(os.lstat(path).st_mode))
+        c = socket.socket(socket.AF_UNIX)
+        c.connect(path)
+        time.sleep(0.5)
+        c.close()
+    except OSError as e:
+        print("socket: %s" % e)
+    p.terminate()
+try:
+    p.wait(5)
+except subprocess.TimeoutExpired:
+    p.kill()
+    p.wait()
+print("rc=%d" % p.returncode)
+EOF
+cat >"$work/nopeercred.c" <<'EOF'
+/* LD_PRELOAD shim: SO_PEERCRED cannot be read (every other option can). */
+#define _GNU_SOURCE 1
+#include <dlfcn.h>
+#include <errno.h>
+#include <stddef.h>
+#include <sys/socket.h>
+
+int
+getsockopt(int fd, int level, int name, void *val, socklen_t *len)
+{
+	static int (*real)(int, int, int, void *, socklen_t *);
+
+	if (level == SOL_SOCKET && name == SO_PEERCRED) {
+		errno = ENOPROTOOPT;
+		return -1;
+	}
+	if (real == NULL)
+		real = (int (*)(int, int, int, void *, socklen_t *))
+		    dlsym(RTLD_NEXT, "getsockopt");
+	return real(fd, level, name, val, len);
+}
+EOF
+rundir=$(sed -n 's/^#define SSTPC_RUNTIME_DIR "\(.*\)"$/\1/p' "$build/config.h")
+if [ "$(id -u)" != 0 ]; then
+	skip rtdir "needs root"
+elif ! make -C "$build" sstpc >"$work/make-rt.out" 2>&1 ||
+    ! cc -shared -fPIC -o "$work/nopeercred.so" "$work/nopeercred.c" -ldl \
+    2>"$work/shim.err"; then
+	cat "$work/shim.err"; fail rtdir-build "sstpc or the shim does not build"
+else
+	rt_case() {	# kind [command prefix...]
+		local kind=$1
+		shift
+		unshare -m -n python3 "$work/rtdir.py" "$kind" "$rundir" \
+			"rt$kind$$" "$work/rt-$kind.log" "$@" "$build/sstpc"
+	}
+	rt_refused() {	# kind regex
+		local out
+		out=$(rt_case "$1" 2>&1)
+		if [ "$out" = rc=1 ] && grep -Eq -- "$2" "$work/rt-$1.log"; then
+			pass "rtdir-$1 (refused: $2)"
+		else
+			fail "rtdir-$1" "$out; $(tail -2 "$work/rt-$1.log")"
+		fi
+	}
+	rt_refused ww "runtime directory $rundir is writable by group or others"
+	rt_refused owner "runtime directory $rundir is owned by uid 65534"
+	rt_refused link "runtime directory $rundir is not a directory"
+	out=$(rt_case ok strace -f -qq -e trace=chmod,fchmodat \
+		-o "$work/rt-ok.strace" env LD_PRELOAD="$work/nopeercred.so" 2>&1)
+	if echo "$out" | grep -q '^mode=600$'; then
+		pass "rtdir-ok-mode (socket 0600)"
+	else
+		fail rtdir-ok-mode "$out"
+	fi
+	if [ -f "$work/rt-ok.strace" ] && ! [ -s "$work/rt-ok.strace" ]; then
+		pass "rtdir-ok-nochmod (no chmod() by name)"
+	else
+		fail rtdir-ok-nochmod "$(head -3 "$work/rt-ok.strace" 2>&1)"
+	fi
+	if grep -q "refusing a client whose credentials cannot be read" "$work/rt-ok.log"; then
+		pass "rtdir-ok-peercred (a getsockopt failure is named, no uid made up)"
+	else
+		fail rtdir-ok-peercred "$(grep -i 'sstp-api' "$work/rt-ok.log" | head -3)"
 	fi
 fi
 

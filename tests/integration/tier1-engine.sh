@@ -133,6 +133,16 @@ case_cert_warn() {
 	expect 'log_has "self.signed"' "no warning naming the cause"
 	verdict "cert: --cert-warn with self-signed proceeds with a warning"
 }
+# A self-signed certificate for another name: OpenSSL reports only the chain
+# error (it stops at the first); the name mismatch must be named as well.
+case_cert_warn_name() {
+	new_case cert-warn-name
+	sess 15 1 selfsigned -- --cert-warn --host other.invalid
+	ok_session
+	expect 'log_has "self.signed.*name does not match .other.invalid"' \
+		"the warning does not name both the chain and the name failure"
+	verdict "cert: --cert-warn names a name mismatch behind a chain failure"
+}
 leaf_sha256() {
 	openssl x509 -in "$PKI/$1.pem" -outform DER | sha256sum | cut -d' ' -f1
 }
@@ -637,7 +647,7 @@ case_keys_debug() { keys_case debug yes; }
 
 ALL_CASES="no_connect_reply cert_wrongname cert_expired cert_notyet cert_selfsigned
 cert_unknownca cert_clientauth cert_cnonly cert_cnonly_ip cert_cnonly_other cert_wildcard cert_revoked
-cert_iponly cert_chain cert_warn cert_pin cert_pin_colons cert_pin_wrong
+cert_iponly cert_chain cert_warn cert_warn_name cert_pin cert_pin_colons cert_pin_wrong
 cert_pin_wrong_valid sni_default sni_none sni_other tls12_only tls10_only
 http_404 http_301 http_503 http_noreason http_10 http_lfonly http_chunked
 http_huge http_garbage http_noresponse http_sstpinhttp http_droppipelined

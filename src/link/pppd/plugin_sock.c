@@ -190,8 +190,13 @@ plugin_accept_cb(evutil_socket_t lfd, short what, void *arg)
 	fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (fd < 0)
 		return;
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &crlen) < 0 ||
-	    (cr.uid != 0 && cr.uid != geteuid())) {
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &crlen) < 0) {
+		log_warn("sstp-api: refusing a client whose credentials "
+		    "cannot be read: %s", strerror(errno));
+		close(fd);
+		return;
+	}
+	if (cr.uid != 0 && cr.uid != geteuid()) {
 		log_warn("sstp-api: refusing a client with uid %ld",
 		    (long)cr.uid);
 		close(fd);
@@ -218,6 +223,40 @@ plugin_accept_cb(evutil_socket_t lfd, short what, void *arg)
 	log_debug("sstp-api: plugin connected (pid %ld)", (long)cr.pid);
 }
 
+/*
+ * The runtime directory must be ours: a real directory (not a symbolic
+ * link) owned by root or by us, writable by nobody else, or another user
+ * could swap the socket for a link while we set it up, or remove it.
+ */
+static int
+plugin_dir_check(const char *dir, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (lstat(dir, &st) < 0) {
+		snprintf(err, errlen, "cannot use %s: %s", dir,
+		    strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "runtime directory %s is not a "
+		    "directory (a symbolic link?)", dir);
+		return -1;
+	}
+	if (st.st_uid != 0 && st.st_uid != geteuid()) {
+		snprintf(err, errlen, "runtime directory %s is owned by uid "
+		    "%ld, not by root", dir, (long)st.st_uid);
+		return -1;
+	}
+	if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+		snprintf(err, errlen, "runtime directory %s is writable by "
+		    "group or others (mode %04o)", dir,
+		    (unsigned)(st.st_mode & 07777));
+		return -1;
+	}
+	return 0;
+}
+
 /* Only names that cannot escape the runtime directory. */
 static bool
 plugin_name_ok(const char *n)
@@ -241,7 +280,6 @@ plugin_sock_new(struct event_base *base, const char *name,
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	struct plugin_sock *a;
 	struct stat st;
-	mode_t old;
 
 	if (!plugin_name_ok(name)) {
 		snprintf(err, errlen, "--ipparam '%s' cannot name a socket "
@@ -253,6 +291,8 @@ plugin_sock_new(struct event_base *base, const char *name,
 		    strerror(errno));
 		return NULL;
 	}
+	if (plugin_dir_check(dir, err, errlen) < 0)
+		return NULL;
 	a = calloc(1, sizeof *a);
 	if (a == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -280,10 +320,15 @@ plugin_sock_new(struct event_base *base, const char *name,
 	}
 	memcpy(sun.sun_path, a->path, strlen(a->path) + 1);
 	a->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	old = umask(077);
-	if (a->fd < 0 || bind(a->fd, (struct sockaddr *)&sun, sizeof sun) < 0 ||
+	/*
+	 * Mode 0600 from the start: on Linux the mode of an AF_UNIX socket
+	 * before bind() is the mode bind() gives the new file (less the
+	 * umask), so there is no chmod() by name, which would follow a
+	 * symbolic link swapped in after bind().
+	 */
+	if (a->fd < 0 || fchmod(a->fd, 0600) < 0 ||
+	    bind(a->fd, (struct sockaddr *)&sun, sizeof sun) < 0 ||
 	    listen(a->fd, 4) < 0) {
-		umask(old);
 		snprintf(err, errlen, "cannot listen on %s: %s", a->path,
 		    strerror(errno));
 		if (a->fd >= 0)
@@ -291,8 +336,6 @@ plugin_sock_new(struct event_base *base, const char *name,
 		free(a);
 		return NULL;
 	}
-	umask(old);
-	chmod(a->path, 0600);
 	a->ev = event_new(base, a->fd, EV_READ | EV_PERSIST, plugin_accept_cb,
 	    a);
 	if (a->ev == NULL) {

@@ -242,7 +242,7 @@ test_mppe_flow(void)
 		    to_srv.len[8 + i], &fr), 0);
 		ASSERT_INT_EQ(fr.proto, PPP_PROTO_MPPE);
 		wbuf_init(&w, out, sizeof out);
-		ASSERT_INT_EQ(mppe_decrypt(&srv_rx, fr.info, &w), 0);
+		ASSERT_INT_EQ(mppe_decrypt(&srv_rx, 600, fr.info, &w), 0);
 		pn = th_unhex(ping, plain, sizeof plain);
 		ASSERT_INT_EQ(w.len, pn - 2);
 		ASSERT_MEM_EQ(out, plain + 2, pn - 2);

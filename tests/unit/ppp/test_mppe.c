@@ -62,7 +62,7 @@ check_dec(struct mppe_ctx *m, const char *hex, int r, uint16_t proto,
 	size_t n = th_unhex(hex, in, sizeof in), pn = payload(i, pl);
 
 	wbuf_init(&w, out, sizeof out);
-	ASSERT_INT_EQ(mppe_decrypt(m, bcur_make(in, n), &w), r);
+	ASSERT_INT_EQ(mppe_decrypt(m, 0, bcur_make(in, n), &w), r);
 	if (r != 0)
 		return;
 	ASSERT_INT_EQ(w.len, 2 + pn);
@@ -144,6 +144,84 @@ test_stateless(void)
 	TEST_DONE();
 }
 
+/* A stateless stream: packet k carries count k and the payload octet k. */
+#define CU_PKTS		2048
+static uint8_t cu_enc[CU_PKTS][MPPE_OVERHEAD + 1];
+
+/* Receive stream packet k at time now; expect r (0: the payload back). */
+static void
+cu_recv(struct mppe_ctx *rx, unsigned k, uint64_t now, int r)
+{
+	uint8_t out[16];
+	struct wbuf w;
+
+	wbuf_init(&w, out, sizeof out);
+	ASSERT_INT_EQ(mppe_decrypt(rx, now, bcur_make(cu_enc[k],
+	    sizeof cu_enc[k]), &w), r);
+	if (r == 0) {
+		ASSERT_INT_EQ(w.len, 3);
+		ASSERT_INT_EQ(load_be16(out), 0x0021);
+		ASSERT_INT_EQ(out[2], (uint8_t)k);
+	}
+}
+
+/*
+ * RFC 3078 8.1: a stateless receiver changes the key once per count step,
+ * so a count jump is paid in key changes.  Bounded per packet
+ * (MPPE_CATCHUP_PACKET) and per second (MPPE_CATCHUP_SECOND); a packet over
+ * either bound is dropped with nothing changed.
+ */
+static void
+test_stateless_catchup(void)
+{
+	struct mppe_ctx tx, rx;
+	uint8_t key[16], pl;
+	struct wbuf w;
+	uint64_t rk;
+	unsigned k;
+
+	TEST_START("stateless catch-up bounded per packet and per second");
+	th_unhex(send_key_hex, key, sizeof key);
+	ASSERT_INT_EQ(mppe_init(&tx, key, MS_MPPE_128, true), 0);
+	for (k = 0; k < CU_PKTS; k++) {
+		pl = (uint8_t)k;
+		wbuf_init(&w, cu_enc[k], sizeof cu_enc[k]);
+		ASSERT_INT_EQ(mppe_encrypt(&tx, 0x0021, &pl, 1, &w), 0);
+	}
+	mppe_clear(&tx);
+
+	/* The attack: a 2047-count jump would cost 2047 key changes. */
+	ASSERT_INT_EQ(mppe_init(&rx, key, MS_MPPE_128, true), 0);
+	cu_recv(&rx, 2046, 5000, -EBADMSG);
+	ASSERT_INT_EQ(rx.rekeys, 0);
+	/* Per packet: 256 steps pass, 257 do not, even in a new window. */
+	cu_recv(&rx, 256, 5000, -EBADMSG);
+	cu_recv(&rx, 255, 5000, 0);
+	ASSERT_INT_EQ(rx.rekeys, 256);
+	mppe_clear(&rx);
+
+	/* Per second: 1024 key changes beyond one a packet, then no more. */
+	ASSERT_INT_EQ(mppe_init(&rx, key, MS_MPPE_128, true), 0);
+	cu_recv(&rx, 255, 10000, 0);		/* 256 steps: 255 extra */
+	cu_recv(&rx, 256, 10000, 0);		/* in sequence: none */
+	cu_recv(&rx, 511, 10100, 0);		/* 254 more: 509 */
+	cu_recv(&rx, 766, 10200, 0);		/* 763 */
+	cu_recv(&rx, 1021, 10300, 0);		/* 1017 */
+	cu_recv(&rx, 1029, 10400, 0);		/* 1024: the whole budget */
+	rk = rx.rekeys;
+	ASSERT_INT_EQ(rk, 1030);
+	cu_recv(&rx, 1031, 10500, -EBADMSG);	/* one more: over */
+	ASSERT_INT_EQ(rx.rekeys, rk);
+	cu_recv(&rx, 1030, 10500, 0);		/* in sequence still passes */
+	cu_recv(&rx, 1031, 10600, 0);
+	cu_recv(&rx, 1033, 10999, -EBADMSG);	/* same window */
+	cu_recv(&rx, 1033, 11000, 0);		/* a new window */
+	cu_recv(&rx, 1288, 11001, 0);		/* 254 + 1 of the new 1024 */
+	ASSERT_INT_EQ(rx.rekeys, 1289);
+	mppe_clear(&rx);
+	TEST_DONE();
+}
+
 /* Python: 300 stateful 128-bit packets; then reset(); packets 300, 301. */
 static const struct {
 	unsigned i;
@@ -190,8 +268,8 @@ test_stateful(void)
 	for (i = 0; i < 300; i++) {
 		n = payload(i, pl);
 		wbuf_init(&w, out, sizeof out);
-		ASSERT_INT_EQ(mppe_decrypt(&rx, bcur_make(enc[i], enc_len[i]),
-		    &w), 0);
+		ASSERT_INT_EQ(mppe_decrypt(&rx, 0, bcur_make(enc[i],
+		    enc_len[i]), &w), 0);
 		ASSERT_INT_EQ(w.len, n + 2);
 		ASSERT_MEM_EQ(out + 2, pl, n);
 	}
@@ -291,6 +369,7 @@ main(void)
 {
 	test_rfc3079_keys();
 	test_stateless();
+	test_stateless_catchup();
 	test_stateful();
 	test_stateful_small();
 	test_ccp_choose();

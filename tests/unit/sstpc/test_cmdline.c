@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "sstpc/cmdline.h"
 #include "harness.h"
@@ -130,6 +131,7 @@ test_defaults(void)
 	ASSERT_PTR_NULL(cfg.ca_path);
 	ASSERT_FALSE(cfg.cert_warn);
 	ASSERT_FALSE(cfg.has_pin);
+	ASSERT_FALSE(cfg.allow_root);
 	ASSERT_INT_EQ(cfg.tls_min, CFG_TLS_1_2);
 	ASSERT_INT_EQ(cfg.tls_max, 0);
 	ASSERT_FALSE(cfg.require_sha256);
@@ -347,10 +349,11 @@ test_new_options(void)
 	    "--tls-min", "1.0", "--tls-max", "1.3", "--require-sha256",
 	    "--connect-timeout", "5", "--handshake-timeout", "7",
 	    "--hello-interval", "9", "--debug-keys", "--proxy-env",
-	    "--eap-auth", "--user", "bob", "https://vpn.example.com:4443/",
-	    NULL);
+	    "--eap-auth", "--user", "bob", "--allow-root",
+	    "https://vpn.example.com:4443/", NULL);
 	ASSERT_INT_EQ(parse(&cfg, &a, err, sizeof err), 0);
 	ASSERT_STR_EQ(err, "");
+	ASSERT_TRUE(cfg.allow_root);
 	ASSERT_INT_EQ(cfg.pw_source, CFG_PW_FD);
 	ASSERT_INT_EQ(cfg.password_fd, 3);
 	ASSERT_STR_EQ(cfg.pppd_path, "/opt/ppp/sbin/pppd");
@@ -1012,24 +1015,58 @@ test_password_sources(void)
 	ASSERT_INT_EQ(cmdline_load_password(&cfg, err, sizeof err), 0);
 	ASSERT_STR_EQ(cfg.password, "s3cret");
 	ASSERT_TRUE(cfg.has_password);
-	cmdline_free(&cfg);
-	av_free(&a);
-
-	/* The next read gets the next line; then EOF gives "empty". */
-	av_make(&a, "--password-fd", fdarg, "vpn", NULL);
-	ASSERT_INT_EQ(parse(&cfg, &a, err, sizeof err), 0);
-	ASSERT_INT_EQ(cmdline_load_password(&cfg, err, sizeof err), 0);
-	ASSERT_STR_EQ(cfg.password, "next line");
+	/*
+	 * Closed once read: after the privilege drop nothing may read the
+	 * rest of what is behind it (here "next line").
+	 */
+	errno = 0;
+	ASSERT_INT_EQ(fcntl(p[0], F_GETFD), -1);
+	ASSERT_INT_EQ(errno, EBADF);
 	close(p[1]);
-	ASSERT_INT_EQ(cmdline_load_password(&cfg, err, sizeof err), -1);
-	ASSERT_STR_EQ(err, "empty password from --password-fd");
-	ASSERT_FALSE(cfg.has_password);
-	close(p[0]);
-	/* A closed descriptor. */
+	/* So a second read finds a closed descriptor. */
 	ASSERT_INT_EQ(cmdline_load_password(&cfg, err, sizeof err), -1);
 	ASSERT_STR_EQ(err, "cannot read the password: Bad file descriptor");
 	cmdline_free(&cfg);
 	av_free(&a);
+
+	/* EOF gives "empty", and the descriptor is closed as well. */
+	ASSERT_INT_EQ(pipe(p), 0);
+	(void)snprintf(fdarg, sizeof fdarg, "%d", p[0]);
+	close(p[1]);
+	av_make(&a, "--password-fd", fdarg, "vpn", NULL);
+	ASSERT_INT_EQ(parse(&cfg, &a, err, sizeof err), 0);
+	ASSERT_INT_EQ(cmdline_load_password(&cfg, err, sizeof err), -1);
+	ASSERT_STR_EQ(err, "empty password from --password-fd");
+	ASSERT_FALSE(cfg.has_password);
+	errno = 0;
+	ASSERT_INT_EQ(fcntl(p[0], F_GETFD), -1);
+	ASSERT_INT_EQ(errno, EBADF);
+	cmdline_free(&cfg);
+	av_free(&a);
+
+	/* --password-fd 0: stdin becomes /dev/null, not a free number. */
+	{
+		struct stat st, nul;
+		int saved = dup(STDIN_FILENO);
+
+		ASSERT_INT_GE(saved, 0);
+		ASSERT_INT_EQ(pipe(p), 0);
+		ASSERT_INT_EQ(write(p[1], "on-stdin\nrest\n", 14), 14);
+		close(p[1]);
+		ASSERT_INT_EQ(dup2(p[0], STDIN_FILENO), STDIN_FILENO);
+		close(p[0]);
+		av_make(&a, "--password-fd", "0", "vpn", NULL);
+		ASSERT_INT_EQ(parse(&cfg, &a, err, sizeof err), 0);
+		ASSERT_INT_EQ(cmdline_load_password(&cfg, err, sizeof err), 0);
+		ASSERT_STR_EQ(cfg.password, "on-stdin");
+		ASSERT_INT_EQ(fstat(STDIN_FILENO, &st), 0);
+		ASSERT_INT_EQ(stat("/dev/null", &nul), 0);
+		ASSERT_TRUE(S_ISCHR(st.st_mode) && st.st_rdev == nul.st_rdev);
+		ASSERT_INT_EQ(dup2(saved, STDIN_FILENO), STDIN_FILENO);
+		close(saved);
+		cmdline_free(&cfg);
+		av_free(&a);
+	}
 
 	/* File, no trailing newline; too long; NUL byte. */
 	fd = mkstemp(path);

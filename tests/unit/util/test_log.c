@@ -1,0 +1,93 @@
+/*
+ * test_log.c - the log sink (src/util/log.c): the file sink is opened as
+ * root, so it must not follow a symbolic link planted at its path, nor
+ * append to a second name (hard link) of another file.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "util/log.h"
+#include "harness.h"
+
+/* Size of the file at path, or -1. */
+static long
+file_size(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? (long)st.st_size : -1;
+}
+
+static void
+test_log_file(void)
+{
+	char dir[] = "/tmp/test_log.XXXXXX", victim[128], slink[128];
+	char plain[128], hard[128];
+	struct log_conf c = { .level = LOG_LVL_INFO, .sink = LOG_SINK_FILE };
+	struct stat st;
+	int fd;
+
+	TEST_START("log: the file sink refuses symbolic and hard links");
+	ASSERT_TRUE(mkdtemp(dir) != NULL);
+	snprintf(victim, sizeof victim, "%s/victim", dir);
+	snprintf(slink, sizeof slink, "%s/link.log", dir);
+	snprintf(plain, sizeof plain, "%s/plain.log", dir);
+	snprintf(hard, sizeof hard, "%s/hard.log", dir);
+	fd = open(victim, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	ASSERT_INT_GE(fd, 0);
+	close(fd);
+
+	/* A symbolic link planted where the log goes. */
+	ASSERT_INT_EQ(symlink(victim, slink), 0);
+	c.path = slink;
+	ASSERT_INT_EQ(log_open(&c), -ELOOP);
+	log_info("must not reach the victim");
+	ASSERT_INT_EQ(file_size(victim), 0);
+
+	/* A hard link to another file. */
+	ASSERT_INT_EQ(link(victim, hard), 0);
+	c.path = hard;
+	ASSERT_INT_EQ(log_open(&c), -EINVAL);
+	log_info("must not reach the victim");
+	ASSERT_INT_EQ(file_size(victim), 0);
+
+	/* /dev/null stays possible (a character device). */
+	c.path = "/dev/null";
+	ASSERT_INT_EQ(log_open(&c), 0);
+	log_close();
+
+	/* A new file: created 0600, written. */
+	c.path = plain;
+	ASSERT_INT_EQ(log_open(&c), 0);
+	log_info("hello");
+	log_close();
+	ASSERT_INT_EQ(stat(plain, &st), 0);
+	ASSERT_INT_EQ(st.st_mode & 07777, 0600);
+	ASSERT_INT_LT(5, st.st_size);
+	/* An existing regular file: appended to. */
+	ASSERT_INT_EQ(log_open(&c), 0);
+	log_info("again");
+	log_close();
+	ASSERT_INT_LT(st.st_size, file_size(plain));
+
+	unlink(slink);
+	unlink(hard);
+	unlink(plain);
+	unlink(victim);
+	rmdir(dir);
+	TEST_DONE();
+}
+
+int
+main(void)
+{
+	test_log_file();
+	return test_exit();
+}
