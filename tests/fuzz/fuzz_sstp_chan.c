@@ -225,7 +225,13 @@ ch_parse_keys(struct bcur *rec, struct ppp_auth_keys *k)
 
 /* --- what the channel wrote --------------------------------------------- */
 
-/* Check the reservation not checked yet: one whole, valid packet. */
+/*
+ * Check the reservation not checked yet: one whole, valid packet.  The
+ * channel fills a reservation before anything else runs, so this runs at
+ * the next reservation and at the entry of every callback, while the facts
+ * it checks against (ppp_start seen, keys) are those of the moment it
+ * was written.
+ */
 static void
 ch_out_check(struct ch *h)
 {
@@ -318,6 +324,7 @@ io_pause_input(void *arg, bool pause)
 {
 	struct ch *h = arg;
 
+	ch_out_check(h);
 	/* The channel keeps the one flag: its calls alternate. */
 	FUZZ_CHECK(pause != h->io_paused);
 	FUZZ_CHECK(h->begun && !h->lowered);
@@ -442,6 +449,7 @@ fl_ppp_start(struct link *l)
 	struct ch *h = CH(l);
 	size_t i;
 
+	ch_out_check(h);
 	FUZZ_CHECK(!h->ppp_started);
 	FUZZ_CHECK(h->n_closed == 0);
 	FUZZ_CHECK(sstp_chan_state(&h->chan) == SSTP_CS_ACK_RECEIVED);
@@ -486,6 +494,7 @@ fl_from_server(struct link *l, const uint8_t *f, size_t len)
 	enum sstp_cstate st = sstp_chan_state(&h->chan);
 	int ctl;
 
+	ch_out_check(h);
 	FUZZ_CHECK(h->in_input);
 	FUZZ_CHECK(f != NULL && len > 0);
 	ctl = sstp_wire_ppp_classify(f, len, NULL, NULL);
@@ -527,6 +536,7 @@ fl_stop(struct link *l, enum link_stop how)
 	struct ch *h = CH(l);
 
 	(void)how;
+	ch_out_check(h);
 	if ((h->react & CH_R_GONE_STOP) != 0)
 		ch_gone(h, LINK_END_OK, "fuzz: stopped");
 }
@@ -627,6 +637,7 @@ ow_timer_changed(void *arg)
 {
 	struct ch *h = arg;
 
+	ch_out_check(h);
 	h->armed = sstp_chan_deadline(&h->chan);
 }
 
@@ -636,6 +647,7 @@ ow_link_gone(void *arg, enum link_end end, const char *why)
 {
 	struct ch *h = arg;
 
+	ch_out_check(h);
 	FUZZ_CHECK(end == h->want_end && why == h->want_why);
 	h->n_gone++;
 	if (!h->dead)
@@ -648,6 +660,7 @@ ow_link_fail(void *arg, enum link_end end, const char *msg)
 {
 	struct ch *h = arg;
 
+	ch_out_check(h);
 	FUZZ_CHECK(end == h->want_end && msg == h->want_why);
 	h->n_fail++;
 	if (!h->gone_reported)

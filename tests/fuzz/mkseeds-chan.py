@@ -206,6 +206,17 @@ def hand_seeds():
     big = data(b"\x00\x21" + bytes(4089))
     s["big-packets"] = (connected() + rec(PEER, big * 3) + rec(PAUSE, b"\x01")
                         + rec(PEER, big) + rec(RESUME))
+    # A Nak (the Request goes again) and the Ack in one batch.
+    s["nak-ack-one-batch"] = (b"\x43" + rec(PEER, ms.NAK_ACCEL + ms.ACK_SPEC
+                                             + data(LCP_SERVER))
+                              + rec(SEND, LCP_CLIENT))
+    # The link asks twice (one flag, one call); a frame too big for SSTP.
+    s["pause-twice"] = (connected() + rec(PAUSE) + rec(PAUSE)
+                        + rec(PEER, data(IP_IN)) + rec(RESUME) + rec(RESUME))
+    s["too-big"] = connected() + rec(SEND, IP_OUT + bytes(4080))
+    # The stream breaks before the SSTP phase.
+    s["lower-before-begin"] = (b"\x0b" + rec(LOWER_DOWN) + rec(BEGIN)
+                               + rec(PEER, ms.ACK_SPEC) + rec(DISCONNECT))
     return s
 
 
