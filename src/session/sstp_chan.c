@@ -56,6 +56,12 @@ chan_ctrl_send(void *arg, const uint8_t *pkt, size_t len)
 		log_warn("cannot queue an SSTP control packet");
 }
 
+/*
+ * The Ack came: PPP may start.  Only recorded: the link is told once the
+ * machine has returned (chan_ppp_start), since what a link may do from
+ * ppp_start (report its keys, fail, end: Call Connected or Call
+ * Disconnect) would be a re-entrant call the machine refuses (sstp_ctrl.h).
+ */
 static void
 chan_ctrl_ppp_start(void *arg)
 {
@@ -63,6 +69,16 @@ chan_ctrl_ppp_start(void *arg)
 
 	log_info("SSTP call connect acknowledged; crypto binding hash %s",
 	    sstp_hash_name((uint8_t)sstp_ctrl_hash(&c->ctrl)));
+	c->ppp_start_due = true;
+}
+
+/* Tell the link PPP may flow (out of the machine's dispatch). */
+static void
+chan_ppp_start(struct sstp_chan *c)
+{
+	if (!c->ppp_start_due)
+		return;
+	c->ppp_start_due = false;
 	if (c->link != NULL)
 		link_ppp_start(c->link);
 }
@@ -321,6 +337,7 @@ sstp_chan_input(struct sstp_chan *c, uint64_t now, const uint8_t *buf,
 			log_hex("SSTP in", buf + off, fr.len);
 			sstp_ctrl_input(&c->ctrl, now, buf + off, fr.len);
 			c->ops->timer_changed(c->arg);
+			chan_ppp_start(c);	/* after an Ack */
 		} else
 			chan_data(c, buf + off, fr.len);
 		off += fr.len;

@@ -67,6 +67,7 @@ struct sstp_chan {
 	struct sstp_ctrl	 ctrl;
 	bool			 begun;
 	bool			 paused;	/* the peer stream's one flag */
+	bool			 ppp_start_due;	/* Ack in: link_ppp_start next */
 	bool			 auth_sent;	/* Call Connected sent */
 	bool			 data_rx;	/* an IP frame came in */
 	uint64_t		 t_auth;	/* when Call Connected went */

@@ -35,7 +35,7 @@ work=${FUZZ_WORKDIR:-$build/fuzz-work}
 jobs=${FUZZ_JOBS:-2}
 cc=${CC:-clang}
 
-all="sstp_wire sstp_conv http_resp hdlc sstp_api url cmdline ppp_snoop sstp_bind
+all="sstp_wire sstp_conv sstp_chan http_resp hdlc sstp_api url cmdline ppp_snoop sstp_bind
     ppp_cp eap_proxy mppe ccp compat_api"
 targets=${*:-$all}
 
@@ -71,7 +71,7 @@ fi
 maxlen() {
 	case $1 in
 	http_resp) echo 10000 ;;
-	sstp_wire|sstp_conv|hdlc|eap_proxy) echo 8192 ;;
+	sstp_wire|sstp_conv|sstp_chan|hdlc|eap_proxy) echo 8192 ;;
 	*) echo 4096 ;;
 	esac
 }
