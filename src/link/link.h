@@ -19,7 +19,9 @@
  * byte), then ppp_start once the Call Connect Ack arrived (PPP may flow),
  * from_server for every gated PPP frame, stop when the session winds down,
  * free at the end.  A link reports its end exactly once through up->gone;
- * after stop(LINK_STOP_HANGUP) it may do so before stop returns.
+ * after stop(LINK_STOP_HANGUP) it may do so before stop returns.  A link may
+ * make any up-call from inside any down-call (ppp_start included): the
+ * session is ready for it.
  */
 #ifndef SSTPC_LINK_H
 #define SSTPC_LINK_H
