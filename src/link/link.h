@@ -93,8 +93,13 @@ struct link_up {
 
 struct link_ops {
 	const char *name;
-	/* Set up the PPP side (fork pppd, open sockets).  0 or -1 + err. */
-	int	(*start)(struct link *, char *err, size_t errlen);
+	/*
+	 * Set up the PPP side (fork pppd, open sockets).  LINK_END_OK, or
+	 * the class of the failure with a message in err: LINK_END_PPP when
+	 * the PPP side cannot run (pppd, its pty), LINK_END_INTERNAL for a
+	 * local resource (the plugin socket, memory).
+	 */
+	enum link_end (*start)(struct link *, char *err, size_t errlen);
 	/* The SSTP call is acknowledged: PPP may flow now. */
 	void	(*ppp_start)(struct link *);
 	/* A gated PPP frame from the server.  0 or -errno. */
@@ -121,7 +126,7 @@ struct link {
 	void			*up_arg;
 };
 
-static inline int
+static inline enum link_end
 link_start(struct link *l, char *err, size_t errlen)
 {
 	return l->ops->start(l, err, errlen);

@@ -848,6 +848,7 @@ int
 session_run(struct sstpc *s, const struct sstpc_config *cfg)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	enum link_end end;
 	char err[512];
 	size_t i;
 
@@ -913,8 +914,10 @@ session_run(struct sstpc *s, const struct sstpc_config *cfg)
 		session_set_reason(s, SSTPC_EXIT_FAILURE, "out of memory");
 		goto out;
 	}
-	if (link_start(s->link, err, sizeof err) < 0) {
-		session_set_reason(s, SSTPC_EXIT_PPPD, "%s", err);
+	end = link_start(s->link, err, sizeof err);
+	if (end != LINK_END_OK) {
+		/* pppd cannot run: 9; the plugin socket or memory: 1. */
+		session_set_reason(s, session_link_exit(end), "%s", err);
 		goto out;
 	}
 

@@ -434,13 +434,13 @@ ch_fail(struct ch *h, enum link_end end, const char *msg)
 
 /* --- the fake link (struct link_ops) ------------------------------------ */
 
-static int
+static enum link_end
 fl_start(struct link *l, char *err, size_t errlen)
 {
 	(void)l;
 	(void)err;
 	(void)errlen;
-	return 0;
+	return LINK_END_OK;
 }
 
 static void

@@ -9,7 +9,8 @@
 # Environment:
 #   FUZZ_BUILDDIR  build directory (default /tmp/sstpc-fuzz-build); it is
 #                  configured with CC=clang --enable-fuzzing when it holds
-#                  no Makefile yet
+#                  no Makefile yet, or one made for another source tree
+#                  (another clone would build its own sources, not ours)
 #   FUZZ_WORKDIR   corpora and crash artifacts (default $FUZZ_BUILDDIR/fuzz-work)
 #   FUZZ_JOBS      targets run at the same time (default 2)
 #   CC             compiler for a fresh build directory (default clang)
@@ -44,6 +45,11 @@ if ! command -v "$cc" >/dev/null 2>&1; then
 	exit 77
 fi
 
+if [ -f "$build/Makefile" ] &&
+    ! grep -qxF "abs_top_srcdir = $srcdir" "$build/Makefile"; then
+	echo "run-fuzz: $build was configured for another tree: starting anew"
+	rm -rf "$build"
+fi
 mkdir -p "$build" "$work" || exit 1
 if [ ! -f "$build/Makefile" ]; then
 	echo "run-fuzz: configuring $build (CC=$cc --enable-fuzzing)"

@@ -610,10 +610,11 @@ else
 	fi
 	# sstpc itself: exit 1 with one line before any connect; with
 	# --allow-root it goes on (and meets the refused port: exit 3).  pty
-	# mode on pipes, the plugin socket named after this run.
+	# mode on pipes (stdout too: pty mode refuses what it cannot poll),
+	# the plugin socket named after this run.
 	if make -C "$build" sstpc >"$work/make-sstpc.out" 2>&1; then
 		sstpc_nouser() {	# extra args...
-			nouser bash -c 'sleep 5 | "$@" 2>&1 >/dev/null | cat
+			nouser bash -c 'sleep 5 | "$@" 2>&1 | cat
 				exit "${PIPESTATUS[1]}"' sh "$build/sstpc" \
 				--nolaunchpppd --log-stderr --log-level 2 \
 				--ipparam "pt-nouser-$$" "$@" 127.0.0.1:1

@@ -989,20 +989,22 @@ bridge_attach_stdio(struct bridge *b, char *err, size_t errlen)
  * keys: no password for sstpc, or pty mode where NetworkManager's plugin
  * asks for the server address), then pppd or the stdio pty.
  */
-static int
+static enum link_end
 bridge_start(struct link *l, char *err, size_t errlen)
 {
 	struct bridge *b = BRIDGE(l);
+	int r;
 
 	if (b->conf.password == NULL || !b->launch) {
 		b->plugin = plugin_sock_new(b->base, b->conf.ipparam != NULL ?
 		    b->conf.ipparam : "uds-sock", &bridge_plugin_ops, b, err,
 		    errlen);
 		if (b->plugin == NULL)
-			return -1;
+			return LINK_END_INTERNAL;
 	}
-	return b->launch ? bridge_launch(b, err, errlen) :
+	r = b->launch ? bridge_launch(b, err, errlen) :
 	    bridge_attach_stdio(b, err, errlen);
+	return r < 0 ? LINK_END_PPP : LINK_END_OK;
 }
 
 /* link_ops.stats */

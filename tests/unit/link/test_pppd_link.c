@@ -341,7 +341,7 @@ rig_open(struct rig *r, const struct pppd_link_conf *conf)
 	if (r->l == NULL)
 		return -1;
 	err[0] = '\0';
-	if (link_start(r->l, err, sizeof err) < 0) {
+	if (link_start(r->l, err, sizeof err) != LINK_END_OK) {
 		TH_CHECK(0, "link_start: %s", err);
 		return -1;
 	}
@@ -1017,7 +1017,7 @@ test_plugin_keys(void)
 	ASSERT_PTR_NOT_NULL(l);
 	if (l != NULL) {
 		err[0] = '\0';
-		ASSERT_INT_EQ(link_start(l, err, sizeof err), -1);
+		ASSERT_INT_EQ(link_start(l, err, sizeof err), LINK_END_INTERNAL);
 		ASSERT_STR_EQ(err, "fake plugin socket refused");
 		link_free(l);
 	}
