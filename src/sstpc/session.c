@@ -37,7 +37,6 @@
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/nelem.h"
-#include "wire/sstp_wire.h"
 
 static const char *const session_phase_name[] = {
 	"start", "connect", "proxy", "tls", "http", "sstp", "done"
