@@ -300,6 +300,21 @@ net_kick_cb(evutil_socket_t fd, short what, void *arg)
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_protocol = IPPROTO_TCP;
 	snprintf(service, sizeof service, "%u", nc->port);
+	if (nc->dns == NULL) {
+		/*
+		 * An address literal: nothing to look up, and no evdns base
+		 * was made for it (its code and tables stay out of memory,
+		 * bench/README.md, memory).
+		 */
+		struct evutil_addrinfo *res = NULL;
+		int rc;
+
+		hints.ai_flags = EVUTIL_AI_NUMERICHOST |
+		    EVUTIL_AI_NUMERICSERV;
+		rc = evutil_getaddrinfo(nc->host, service, &hints, &res);
+		net_resolved_cb(rc, res, nc);
+		return;
+	}
 	/*
 	 * NULL means the answer came at once and net_resolved_cb() already
 	 * ran (and may have freed nc): touch nothing then.
@@ -308,6 +323,17 @@ net_kick_cb(evutil_socket_t fd, short what, void *arg)
 	    net_resolved_cb, nc);
 	if (r != NULL)
 		nc->req = r;
+}
+
+/* True when host is an IPv4 or IPv6 address literal (no resolver needed). */
+bool
+net_host_is_literal(const char *host)
+{
+	struct in6_addr a6;
+	struct in_addr a4;
+
+	return inet_pton(AF_INET, host, &a4) == 1 ||
+	    inet_pton(AF_INET6, host, &a6) == 1;
 }
 
 struct net_connect *

@@ -6,6 +6,7 @@
 #define SSTPC_NET_H
 
 #include <stdint.h>
+#include <stdbool.h>
 #include <sys/socket.h>
 
 struct event_base;
@@ -19,11 +20,15 @@ struct net_connect;
 typedef void	(*net_connect_cb)(int fd, int err, const char *msg,
 		    const struct sockaddr *sa, socklen_t salen, void *arg);
 
+/* True when host is an IPv4 or IPv6 address literal. */
+bool	net_host_is_literal(const char *host);
+
 /*
  * Resolve host (names, IPv4 and IPv6 literals) and connect to port, trying
  * every address: families interleaved, a new attempt started every 250 ms
  * while earlier ones are pending, the first success wins.  timeout_ms
- * bounds the whole operation.  Returns NULL on immediate failure.
+ * bounds the whole operation.  dns may be NULL when host is a literal.
+ * Returns NULL on immediate failure.
  */
 struct net_connect *net_connect_start(struct event_base *, struct evdns_base *,
 	    const char *host, uint16_t port, unsigned int timeout_ms,

@@ -849,6 +849,7 @@ session_run(struct sstpc *s, const struct sstpc_config *cfg)
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
 	enum link_end end;
 	char err[512];
+	const char *dns_host;
 	size_t i;
 
 	s->cfg = cfg;
@@ -871,9 +872,14 @@ session_run(struct sstpc *s, const struct sstpc_config *cfg)
 		    "event loop");
 		return s->exit_code;
 	}
-	s->dns = evdns_base_new(s->base, EVDNS_BASE_INITIALIZE_NAMESERVERS |
-	    EVDNS_BASE_DISABLE_WHEN_INACTIVE);
-	if (s->dns == NULL) {
+	/* A literal needs no resolver (and its memory stays unused). */
+	dns_host = s->cfg->has_proxy ? s->cfg->proxy.host :
+	    s->cfg->server.host;
+	if (!net_host_is_literal(dns_host))
+		s->dns = evdns_base_new(s->base,
+		    EVDNS_BASE_INITIALIZE_NAMESERVERS |
+		    EVDNS_BASE_DISABLE_WHEN_INACTIVE);
+	if (s->dns == NULL && !net_host_is_literal(dns_host)) {
 		/* No resolv.conf: names from /etc/hosts and literals only. */
 		s->dns = evdns_base_new(s->base, 0);
 		if (s->dns != NULL)
@@ -889,7 +895,8 @@ session_run(struct sstpc *s, const struct sstpc_config *cfg)
 	s->sig_ev[i] = evsignal_new(s->base, SIGUSR1, session_stats_cb, s);
 	if (s->sig_ev[i] != NULL)
 		evsignal_add(s->sig_ev[i], NULL);
-	if (s->dns == NULL || s->phase_timer == NULL) {
+	if ((s->dns == NULL && !net_host_is_literal(dns_host)) ||
+	    s->phase_timer == NULL) {
 		session_set_reason(s, SSTPC_EXIT_FAILURE, "cannot set up the "
 		    "resolver");
 		goto out;

@@ -29,6 +29,18 @@
 
 #define PRIV_FALLBACK_USER	"nobody"
 #define PRIV_PWBUF		16384
+/*
+ * getpw*_r/getgr*_r write the buffer; zeroing 16 KiB of stack first
+ * (-ftrivial-auto-var-init=zero) would only make it resident.
+ */
+#if defined(__has_attribute)
+#if __has_attribute(uninitialized)
+#define PRIV_NO_AUTO_INIT	__attribute__((uninitialized))
+#endif
+#endif
+#ifndef PRIV_NO_AUTO_INIT
+#define PRIV_NO_AUTO_INIT
+#endif
 
 /* The ids to switch to and where they came from (for messages). */
 struct priv_ids {
@@ -58,7 +70,7 @@ priv_numeric(const char *s, unsigned long *out)
 static int
 priv_lookup_user(const char *user, uid_t *uid, gid_t *gid, bool *has_gid)
 {
-	char buf[PRIV_PWBUF];
+	char buf[PRIV_PWBUF] PRIV_NO_AUTO_INIT;
 	struct passwd pw, *res = NULL;
 	unsigned long n;
 	int r;
@@ -91,7 +103,7 @@ priv_lookup_user(const char *user, uid_t *uid, gid_t *gid, bool *has_gid)
 static int
 priv_lookup_group(const char *group, gid_t *gid)
 {
-	char buf[PRIV_PWBUF];
+	char buf[PRIV_PWBUF] PRIV_NO_AUTO_INIT;
 	struct group gr, *res = NULL;
 	unsigned long n;
 	int r;

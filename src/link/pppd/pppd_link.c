@@ -770,7 +770,11 @@ pppd_link_new(struct event_base *base, const struct pppd_link_conf *conf,
 	b->fd_in = b->fd_out = b->gate = -1;
 	b->rx = malloc(BRIDGE_RX_SIZE);
 	bq_init(&b->tx, 16 * 1024, BRIDGE_TX_CAP);
-	b->held = calloc(BRIDGE_HOLD_MAX, sizeof *b->held);
+	/*
+	 * malloc, not calloc: only the slots written are ever read, and a
+	 * zeroed 66 KiB would be resident for a few held frames.
+	 */
+	b->held = malloc(BRIDGE_HOLD_MAX * sizeof *b->held);
 	b->key_timer = evtimer_new(base, bridge_key_timer_cb, b);
 	b->kill_timer = evtimer_new(base, bridge_kill_cb, b);
 	b->grace_timer = evtimer_new(base, bridge_grace_cb, b);
