@@ -9,7 +9,9 @@
 #include <stdint.h>
 
 #include "crypto/ms_funcs.h"
-#include "ppp/ppp_auth.h"
+
+/* ppp/ppp_auth.h (not included: ppp_auth.c includes this file). */
+struct ppp_auth_client;
 
 /*
  * ppp_auth_client_fix_peer_challenge - MS-CHAPv2 and EAP-MSCHAPv2 use
