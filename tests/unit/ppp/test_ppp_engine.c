@@ -361,9 +361,207 @@ test_conversation(void)
 	TEST_DONE();
 }
 
+/* Our own request fed back: Nak with new magics, then give up (6.4). */
+static void
+test_loopback(void)
+{
+	struct ppp_engine_conf conf = base_conf();
+	struct ppp_engine *e;
+	uint8_t req[PPP_FRAME_MAX];
+	size_t n;
+	int i;
+
+	TEST_START("engine: magic-number loop-back detection");
+	memset(&C, 0, sizeof C);
+	e = ppp_engine_new(&conf, &ops, NULL);
+	ppp_engine_start(e, 0);
+	for (i = 0; i < 5; i++) {
+		/* Our latest request (the last ConfReq we sent). */
+		if (last_code(PPP_PROTO_LCP) != PPP_CONF_REQ)
+			ppp_engine_tick(e, ppp_engine_next_timer(e));
+		n = C.len[C.n - 1];
+		memcpy(req, C.f[C.n - 1], n);
+		ASSERT_INT_EQ(req[2], PPP_CONF_REQ);
+		ASSERT_INT_EQ(ppp_engine_input(e, 10, req, n),
+		    i < 4 ? 0 : -EBADMSG);
+		if (i < 4) {
+			/* A Nak of the magic with another value. */
+			ASSERT_INT_EQ(last_code(PPP_PROTO_LCP), PPP_CONF_NAK);
+			ASSERT_INT_EQ(C.f[C.n - 1][6], LCP_OPT_MAGIC);
+			ASSERT_TRUE(memcmp(C.f[C.n - 1] + 8, req + 12, 4) != 0);
+			/* And our next request carries a new magic. */
+			ppp_engine_tick(e, ppp_engine_next_timer(e));
+			ASSERT_INT_EQ(last_code(PPP_PROTO_LCP), PPP_CONF_REQ);
+			ASSERT_TRUE(memcmp(C.f[C.n - 1] + 12, req + 12, 4) != 0);
+		}
+	}
+	/* Terminate-Requests go unanswered: Max-Terminate, then ended. */
+	for (i = 0; i < 5 && C.ended == 0; i++)
+		ppp_engine_tick(e, ppp_engine_next_timer(e));
+	ASSERT_INT_EQ(C.ended, 1);
+	ASSERT_INT_EQ(C.end, PPP_END_NEGOTIATION);
+	ppp_engine_free(e);
+	TEST_DONE();
+}
+
+/* Open LCP with PAP-less "no auth" and return the engine. */
+static struct ppp_engine *
+open_lcp(struct ppp_engine_conf *conf)
+{
+	struct ppp_engine *e;
+
+	memset(&C, 0, sizeof C);
+	e = ppp_engine_new(conf, &ops, NULL);
+	ppp_engine_start(e, 0);
+	ASSERT_INT_EQ(reply_last(e, 1, PPP_CONF_ACK), 0);
+	ASSERT_INT_EQ(srv(e, 2, "C0 21 01 01 00 0A 05 06 11 22 33 44"), 0);
+	ASSERT_INT_EQ(C.auth_done, 1);
+	return e;
+}
+
+static void
+test_ipv6cp(void)
+{
+	struct ppp_engine_conf conf = base_conf();
+	struct ppp_engine *e;
+	uint8_t ours[8];
+
+	TEST_START("engine: IPV6CP identifiers (RFC 5072 4.1)");
+	conf.auth_allow = PPP_AUTH_ALLOW_NONE;
+	conf.ipv4 = false;
+	conf.ipv6 = true;
+	e = open_lcp(&conf);
+	ASSERT_INT_EQ(last_code(PPP_PROTO_IPV6CP), PPP_CONF_REQ);
+	ASSERT_INT_EQ(C.f[C.n - 1][6], 1);
+	ASSERT_INT_EQ(C.f[C.n - 1][7], 10);
+	memcpy(ours, C.f[C.n - 1] + 8, 8);
+	ASSERT_TRUE(memcmp(ours, "\0\0\0\0\0\0\0\0", 8) != 0);
+	/* The server Naks with a suggestion: taken. */
+	{
+		uint8_t nak[] = { 0x80, 0x57, 3, C.f[C.n - 1][3], 0, 14, 1, 10,
+		    0x02, 0, 0, 0, 0, 0, 0, 0x99 };
+
+		ASSERT_INT_EQ(ppp_engine_input(e, 3, nak, sizeof nak), 0);
+	}
+	ASSERT_INT_EQ(last_code(PPP_PROTO_IPV6CP), PPP_CONF_REQ);
+	ASSERT_MEM_EQ(C.f[C.n - 1] + 8, "\x02\0\0\0\0\0\0\x99", 8);
+	/* Its own identifier: zero -> Nak; equal to ours -> Nak. */
+	ASSERT_INT_EQ(srv(e, 4, "80 57 01 05 00 0E 01 0A 00 00 00 00 00 00 "
+	    "00 00"), 0);
+	ASSERT_INT_EQ(last_code(PPP_PROTO_IPV6CP), PPP_CONF_NAK);
+	ASSERT_TRUE(memcmp(C.f[C.n - 1] + 8, "\0\0\0\0\0\0\0\0", 8) != 0);
+	ASSERT_INT_EQ(srv(e, 5, "80 57 01 06 00 0E 01 0A 02 00 00 00 00 00 "
+	    "00 99"), 0);
+	ASSERT_INT_EQ(last_code(PPP_PROTO_IPV6CP), PPP_CONF_NAK);
+	ASSERT_TRUE(memcmp(C.f[C.n - 1] + 8, "\x02\0\0\0\0\0\0\x99", 8) !=
+	    0);
+	/* Compression refused. */
+	ASSERT_INT_EQ(srv(e, 6, "80 57 01 07 00 14 01 0A 02 00 00 00 00 00 "
+	    "00 01 02 06 00 4F 00 00"), 0);
+	EXPECT_LAST("80 57 04 07 00 0A 02 06 00 4F 00 00");
+	ASSERT_INT_EQ(srv(e, 7, "80 57 01 08 00 0E 01 0A 02 00 00 00 00 00 "
+	    "00 01"), 0);
+	ASSERT_INT_EQ(last_code(PPP_PROTO_IPV6CP), PPP_CONF_ACK);
+	ASSERT_INT_EQ(C.net_up, 0);
+	{
+		uint8_t req[PPP_FRAME_MAX];
+		size_t i;
+
+		/* Find our last request and Ack it. */
+		for (i = (size_t)C.n; i-- > 0;)
+			if (load_be16(C.f[i]) == PPP_PROTO_IPV6CP &&
+			    C.f[i][2] == PPP_CONF_REQ)
+				break;
+		memcpy(req, C.f[i], C.len[i]);
+		req[2] = PPP_CONF_ACK;
+		ASSERT_INT_EQ(ppp_engine_input(e, 8, req, C.len[i]), 0);
+	}
+	ASSERT_INT_EQ(C.net_up, 1);
+	ASSERT_TRUE(C.info.have_ip6);
+	ASSERT_FALSE(C.info.have_ip4);
+	ASSERT_MEM_EQ(C.info.local_ifid, "\x02\0\0\0\0\0\0\x99", 8);
+	ASSERT_MEM_EQ(C.info.peer_ifid, "\x02\0\0\0\0\0\0\x01", 8);
+	ASSERT_TRUE(ppp_engine_ip_open(e, PPP_PROTO_IPV6));
+	ASSERT_FALSE(ppp_engine_ip_open(e, PPP_PROTO_IP));
+	/* An IPv4 packet is not for this link. */
+	{
+		uint8_t pkt[PPP_ENGINE_HEADROOM + 40];
+		size_t flen;
+
+		mk_ip4(pkt + PPP_ENGINE_HEADROOM, 40);
+		ASSERT_PTR_NULL(ppp_engine_wrap_ip(e, pkt +
+		    PPP_ENGINE_HEADROOM, 40, &flen));
+		memset(pkt + PPP_ENGINE_HEADROOM, 0, 40);
+		pkt[PPP_ENGINE_HEADROOM] = 0x60;
+		ASSERT_PTR_NOT_NULL(ppp_engine_wrap_ip(e, pkt +
+		    PPP_ENGINE_HEADROOM, 40, &flen));
+		ASSERT_INT_EQ(flen, 42);
+	}
+	/* The server goes away: net_down and ended, once. */
+	ppp_engine_lower_down(e, 9);
+	ASSERT_INT_EQ(C.net_down, 1);
+	ASSERT_INT_EQ(C.ended, 1);
+	ppp_engine_free(e);
+	TEST_DONE();
+}
+
+static void
+test_dead_peer(void)
+{
+	struct ppp_engine_conf conf = base_conf();
+	struct ppp_engine *e;
+	int i, echoes = 0;
+
+	TEST_START("engine: LCP Echo dead-peer detection");
+	conf.auth_allow = PPP_AUTH_ALLOW_NONE;
+	conf.echo_interval = 5;
+	conf.echo_failure = 3;
+	e = open_lcp(&conf);
+	ASSERT_INT_EQ(ppp_engine_next_timer(e) <= 3000 + 2, 1);
+	for (i = 0; i < 40 && C.ended == 0; i++) {
+		ppp_engine_tick(e, ppp_engine_next_timer(e));
+		if (last_code(PPP_PROTO_LCP) == PPP_ECHO_REQ) {
+			echoes++;
+			/* The first one is answered: the count restarts. */
+			if (echoes == 1) {
+				uint8_t rep[] = { 0xc0, 0x21, PPP_ECHO_REP,
+				    C.f[C.n - 1][3], 0, 8, 0x11, 0x22, 0x33,
+				    0x44 };
+
+				/* Our own magic back is no answer (6.4). */
+				ASSERT_INT_EQ(reply_last(e, 0, PPP_ECHO_REP),
+				    0);
+				ASSERT_INT_EQ(ppp_engine_input(e, 0, rep,
+				    sizeof rep), 0);
+			}
+		}
+	}
+	ASSERT_INT_EQ(echoes, 4);
+	ASSERT_INT_EQ(C.ended, 1);
+	ASSERT_INT_EQ(C.end, PPP_END_DEAD_PEER);
+	ppp_engine_free(e);
+	TEST_DONE();
+
+	TEST_START("engine: LCP Max-Configure without an answer");
+	memset(&C, 0, sizeof C);
+	conf = base_conf();
+	e = ppp_engine_new(&conf, &ops, NULL);
+	ppp_engine_start(e, 0);
+	for (i = 0; i < 40 && C.ended == 0; i++)
+		ppp_engine_tick(e, ppp_engine_next_timer(e));
+	ASSERT_INT_EQ(C.n, 10);
+	ASSERT_INT_EQ(C.ended, 1);
+	ASSERT_INT_EQ(C.end, PPP_END_NEGOTIATION);
+	ppp_engine_free(e);
+	TEST_DONE();
+}
+
 int
 main(void)
 {
 	test_conversation();
+	test_loopback();
+	test_ipv6cp();
+	test_dead_peer();
 	return test_exit();
 }
