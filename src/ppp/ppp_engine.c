@@ -16,6 +16,7 @@
 #include "util/buf.h"
 #include "util/log.h"
 #include "crypto/crypto.h"
+#include "ppp/ppp_engine.h"
 #include "ppp/ppp_engine_int.h"
 #include "ppp/proto.h"
 
@@ -97,6 +98,19 @@ engine_end(struct ppp_engine *e)
 		e->ops->ended(e->arg, e->end_code, e->end_why);
 }
 
+static const struct ppp_engine_glue engine_glue = {
+	.rand = ppp_engine_rand,
+	.output = ppp_engine_output,
+	.fail = ppp_engine_fail,
+	.lcp_up = ppp_engine_lcp_up,
+	.lcp_down = ppp_engine_lcp_down,
+	.lcp_finished = ppp_engine_lcp_finished,
+	.ncp_up = ppp_engine_ncp_up,
+	.ncp_down = ppp_engine_ncp_down,
+	.ncp_finished = ppp_engine_ncp_finished,
+	.proto_rejected = ppp_engine_proto_rejected,
+};
+
 /* Set up a new engine; see ppp_engine.h. */
 struct ppp_engine *
 ppp_engine_new(const struct ppp_engine_conf *conf,
@@ -107,6 +121,7 @@ ppp_engine_new(const struct ppp_engine_conf *conf,
 
 	if ((e = calloc(1, sizeof *e)) == NULL)
 		return NULL;
+	e->g = &engine_glue;
 	e->conf = *conf;
 	e->user = strdup(conf->user != NULL ? conf->user : "");
 	e->password = strdup(conf->password != NULL ? conf->password : "");

@@ -5,6 +5,9 @@
  * (IPCP and IPV6CP options, client role).  Each control protocol is a
  * struct ppp_fsm (ppp_fsm.h) whose arg is the engine; the option judges
  * are the per-role part (the server role brings its own ops tables).
+ * Include ppp/ppp_engine.h before this file: it does not include it
+ * itself, so that ppp_engine.[ch] and this header form no include cycle
+ * (support/check-layers.sh).
  */
 #ifndef SSTPC_PPP_ENGINE_INT_H
 #define SSTPC_PPP_ENGINE_INT_H
@@ -15,7 +18,6 @@
 #include "ppp/ccp.h"
 #include "ppp/mppe.h"
 #include "ppp/ppp_auth.h"
-#include "ppp/ppp_engine.h"
 #include "ppp/ppp_fsm.h"
 
 enum ppp_phase {
@@ -37,7 +39,28 @@ enum ppp_phase {
 #define IPCP_W_NBNS1		0x08
 #define IPCP_W_NBNS2		0x10
 
+struct ppp_engine;
+
+/*
+ * What the protocol files call back in ppp_engine.c: through pointers, so
+ * that the files of ppp/ form no symbol cycle (support/check-layers.sh).
+ */
+struct ppp_engine_glue {
+	void	(*rand)(struct ppp_engine *, void *, size_t);
+	void	(*output)(struct ppp_engine *, const uint8_t *, size_t);
+	void	(*fail)(struct ppp_engine *, enum ppp_end, const char *fmt,
+		    ...) __attribute__((format(printf, 3, 4)));
+	void	(*lcp_up)(struct ppp_engine *);
+	void	(*lcp_down)(struct ppp_engine *);
+	void	(*lcp_finished)(struct ppp_engine *);
+	void	(*ncp_up)(struct ppp_engine *, struct ppp_fsm *);
+	void	(*ncp_down)(struct ppp_engine *, struct ppp_fsm *);
+	void	(*ncp_finished)(struct ppp_engine *, struct ppp_fsm *);
+	void	(*proto_rejected)(struct ppp_engine *, uint16_t proto);
+};
+
 struct ppp_engine {
+	const struct ppp_engine_glue	*g;
 	struct ppp_engine_conf		 conf;
 	char				*user;
 	char				*password;
@@ -121,7 +144,5 @@ void	ppp_lcp_protocol_reject(struct ppp_engine *, uint16_t proto,
 	    const uint8_t *info, size_t len);
 /* ppp_ipcp.c: fresh identifiers for a new IPV6CP negotiation. */
 void	ppp_ipv6cp_reset(struct ppp_engine *);
-/* Send through the FSM's owner (shared by the protocol files). */
-void	ppp_cp_fsm_send(struct ppp_fsm *, const uint8_t *, size_t);
 
 #endif /* SSTPC_PPP_ENGINE_INT_H */

@@ -13,8 +13,11 @@
 
 #include "util/buf.h"
 #include "util/log.h"
+#include "ppp/ppp_engine.h"
 #include "ppp/ppp_engine_int.h"
 #include "ppp/proto.h"
+
+#define ENG(f)	((struct ppp_engine *)(f)->arg)
 
 #define IPCP_OPT_ADDRS		1	/* RFC 1332 (deprecated) */
 #define IPCP_OPT_COMP		2
@@ -147,22 +150,29 @@ ipcp_reqci(struct ppp_fsm *f, struct bcur opts, struct wbuf *reply,
 	return PPP_CONF_ACK;
 }
 
+/* Through the engine's output. */
+static void
+ncp_send(struct ppp_fsm *f, const uint8_t *frame, size_t len)
+{
+	ENG(f)->g->output(ENG(f), frame, len);
+}
+
 static void
 ncp_up(struct ppp_fsm *f)
 {
-	ppp_engine_ncp_up(f->arg, f);
+	ENG(f)->g->ncp_up(ENG(f), f);
 }
 
 static void
 ncp_down(struct ppp_fsm *f)
 {
-	ppp_engine_ncp_down(f->arg, f);
+	ENG(f)->g->ncp_down(ENG(f), f);
 }
 
 static void
 ncp_finished(struct ppp_fsm *f)
 {
-	ppp_engine_ncp_finished(f->arg, f);
+	ENG(f)->g->ncp_finished(ENG(f), f);
 }
 
 const struct ppp_fsm_ops ppp_ipcp_client_ops = {
@@ -172,7 +182,7 @@ const struct ppp_fsm_ops ppp_ipcp_client_ops = {
 	.up = ncp_up,
 	.down = ncp_down,
 	.finished = ncp_finished,
-	.send = ppp_cp_fsm_send,
+	.send = ncp_send,
 };
 
 /* A random identifier, non-zero and unlike @avoid (RFC 5072 4.1). */
@@ -183,7 +193,7 @@ ipv6cp_new_ifid(struct ppp_engine *e, uint8_t id[8], const uint8_t *avoid)
 	int i;
 
 	for (i = 0; i < 16; i++) {
-		ppp_engine_rand(e, id, 8);
+		e->g->rand(e, id, 8);
 		if (memcmp(id, zero, 8) != 0 &&
 		    (avoid == NULL || memcmp(id, avoid, 8) != 0))
 			return;
@@ -291,7 +301,7 @@ const struct ppp_fsm_ops ppp_ipv6cp_client_ops = {
 	.up = ncp_up,
 	.down = ncp_down,
 	.finished = ncp_finished,
-	.send = ppp_cp_fsm_send,
+	.send = ncp_send,
 };
 
 /* Reset IPV6CP's identifiers. */

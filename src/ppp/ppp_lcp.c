@@ -14,8 +14,11 @@
 
 #include "util/buf.h"
 #include "util/log.h"
+#include "ppp/ppp_engine.h"
 #include "ppp/ppp_engine_int.h"
 #include "ppp/proto.h"
+
+#define ENG(f)	((struct ppp_engine *)(f)->arg)
 
 /* Fresh non-zero magic number (RFC 1661 6.4). */
 static uint32_t
@@ -25,7 +28,7 @@ lcp_new_magic(struct ppp_engine *e, uint32_t avoid)
 	int i;
 
 	for (i = 0; i < 16 && (m == 0 || m == avoid); i++)
-		ppp_engine_rand(e, &m, sizeof m);
+		e->g->rand(e, &m, sizeof m);
 	if (m == 0 || m == avoid)
 		m = avoid + 0x9e3779b9u ? avoid + 0x9e3779b9u : 1;
 	return m;
@@ -167,7 +170,7 @@ lcp_reqci(struct ppp_fsm *f, struct bcur opts, struct wbuf *reply,
 				break;
 			}
 			if (v32 != 0 && ++e->loops >= f->max_failure) {
-				ppp_engine_fail(e, PPP_END_NEGOTIATION, "LCP: "
+				e->g->fail(e, PPP_END_NEGOTIATION, "LCP: "
 				    "the link is looped back (our own magic "
 				    "number came back %u times)", e->loops);
 				return -EBADMSG;
@@ -266,7 +269,7 @@ lcp_extcode(struct ppp_fsm *f, uint8_t code, uint8_t id, struct bcur data)
 		if (proto == PPP_PROTO_LCP)
 			return PPP_EV_RXJ_MINUS;
 		if (f->state == PPP_ST_OPENED)
-			ppp_engine_proto_rejected(e, proto);
+			e->g->proto_rejected(e, proto);
 		return PPP_EV_RXJ_PLUS;
 	case PPP_ECHO_REQ:
 	case PPP_DISCARD_REQ:
@@ -341,26 +344,26 @@ ppp_lcp_protocol_reject(struct ppp_engine *e, uint16_t proto,
 static void
 lcp_up(struct ppp_fsm *f)
 {
-	ppp_engine_lcp_up(f->arg);
+	ENG(f)->g->lcp_up(ENG(f));
 }
 
 static void
 lcp_down(struct ppp_fsm *f)
 {
-	ppp_engine_lcp_down(f->arg);
+	ENG(f)->g->lcp_down(ENG(f));
 }
 
 static void
 lcp_finished(struct ppp_fsm *f)
 {
-	ppp_engine_lcp_finished(f->arg);
+	ENG(f)->g->lcp_finished(ENG(f));
 }
 
 /* Through the engine's output. */
-void
-ppp_cp_fsm_send(struct ppp_fsm *f, const uint8_t *frame, size_t len)
+static void
+lcp_send(struct ppp_fsm *f, const uint8_t *frame, size_t len)
 {
-	ppp_engine_output(f->arg, frame, len);
+	ENG(f)->g->output(ENG(f), frame, len);
 }
 
 const struct ppp_fsm_ops ppp_lcp_client_ops = {
@@ -372,5 +375,5 @@ const struct ppp_fsm_ops ppp_lcp_client_ops = {
 	.finished = lcp_finished,
 	.extcode = lcp_extcode,
 	.echo_reply = lcp_echo_reply,
-	.send = ppp_cp_fsm_send,
+	.send = lcp_send,
 };
