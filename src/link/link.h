@@ -33,6 +33,7 @@
 #include <sys/types.h>
 
 #include "ppp/auth_keys.h"
+#include "ppp/ppp_engine.h"
 
 struct link;
 
@@ -42,6 +43,13 @@ enum link_end {
 	LINK_END_AUTH,		/* PPP authentication refused */
 	LINK_END_PPP,		/* the PPP side failed (pppd error, ...) */
 	LINK_END_INTERNAL	/* a local failure (allocation, keys, ...) */
+};
+
+/* What a built-in link's Network phase gave (link_up.net_up). */
+struct link_net {
+	char			ifname[16];	/* IFNAMSIZ */
+	int			ifindex;
+	struct ppp_ip_info	ip;
 };
 
 /* How the session asks a link to stop. */
@@ -89,6 +97,14 @@ struct link_up {
 	 */
 	int	(*server_addr)(void *arg, const char **name,
 		    const struct sockaddr **sa, socklen_t *salen);
+	/*
+	 * Built-in links only (NULL-safe for the pppd link, which leaves the
+	 * host to pppd): the Network phase is up, or what it gave changed;
+	 * the session configures the host (addresses, routes, the script)
+	 * through the monitor.  net_down undoes it.
+	 */
+	void	(*net_up)(void *arg, const struct link_net *);
+	void	(*net_down)(void *arg, const struct link_net *);
 };
 
 struct link_ops {

@@ -117,6 +117,35 @@ struct sstpc_config {
 	char		**pppd_args;	/* NULL-terminated, in order */
 	size_t		 n_pppd_args;
 
+	/*
+	 * Built-in PPP on a TUN device (--tun, issue 12).  Names and meanings
+	 * follow pppd's options where pppd has one.
+	 */
+	bool		 tun;		/* --tun[=NAME] or --tun-fd: built-in */
+	const char	*tun_name;	/* NULL: the kernel picks sstpN */
+	int		 tun_fd;	/* --tun-fd N, -1 if none */
+	unsigned	 mtu;		/* --mtu, 0: from the peer's MRU */
+	unsigned	 mru;		/* --mru, 0: 1500 */
+	bool		 defaultroute;	/* --defaultroute */
+	bool		 usepeerdns;	/* --usepeerdns */
+	bool		 noip;		/* --noip: IPv6 only */
+	bool		 noipv6;	/* --noipv6: IPv4 only */
+	unsigned	 lcp_echo_interval;	/* s, 0: off */
+	unsigned	 lcp_echo_failure;	/* 0: never */
+	bool		 persist;	/* --persist: reconnect in process */
+	unsigned	 maxfail;	/* --maxfail, 0: no limit */
+	unsigned	 holdoff;	/* --holdoff s */
+	unsigned	 auth_allow;	/* PPP_AUTH_ALLOW_* after --refuse-* */
+	bool		 require_mppe;	/* --require-mppe */
+	bool		 nomppe;	/* --nomppe */
+	struct cfg_route {
+		uint8_t	 family;	/* AF_INET or AF_INET6 */
+		uint8_t	 prefixlen;
+		uint8_t	 addr[16];
+	}		*routes;	/* --route CIDR, repeatable */
+	size_t		 n_routes;
+	const char	*script;	/* --script PATH (vpnc-script) */
+
 	/* Privileges */
 	const char	*priv_user;
 	const char	*priv_group;

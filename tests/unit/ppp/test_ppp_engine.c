@@ -1,0 +1,567 @@
+/*
+ * test_ppp_engine.c - the PPP engine (src/ppp/ppp_engine.c, ppp_lcp.c,
+ * ppp_ipcp.c) against a scripted server: the Windows Server 2016 LCP set
+ * (PROTOCOL.md 7.4: MRU 4091, EAP, Callback, MRRU, Endpoint
+ * Discriminator) Rejected and Nak'ed to PAP, PAP (the real ppp_auth.c),
+ * IPCP with VJ refused, the Reject and Nak loop of address/DNS/NBNS,
+ * data both ways (deliver without a copy, wrap_ip in place with its
+ * checks), Echo, Protocol-Reject, Code-Reject, Terminate; then magic
+ * loop-back, IPV6CP identifiers, dead-peer detection and Max-Configure.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "util/buf.h"
+#include "ppp/ppp_engine.h"
+#include "ppp/ppp_cp.h"
+#include "ppp/proto.h"
+#include "harness.h"
+
+#define NF	64
+
+struct capt {
+	int		n;
+	size_t		len[NF];
+	uint8_t		f[NF][PPP_FRAME_MAX];
+	int		delivered;
+	const uint8_t	*dptr;
+	size_t		dlen;
+	uint16_t	dproto;
+	int		auth_done, net_up, net_down, ended;
+	enum ppp_end	end;
+	struct ppp_ip_info info;
+	size_t		keylen;
+};
+
+static struct capt C;
+static uint8_t rnd_next = 0x40;
+
+static void
+c_output(void *a, const uint8_t *f, size_t len)
+{
+	(void)a;
+	if (C.n < NF && len <= PPP_FRAME_MAX) {
+		memcpy(C.f[C.n], f, len);
+		C.len[C.n] = len;
+	}
+	C.n++;
+}
+
+static void
+c_deliver(void *a, uint16_t proto, const uint8_t *p, size_t len)
+{
+	(void)a;
+	C.delivered++;
+	C.dptr = p;
+	C.dlen = len;
+	C.dproto = proto;
+}
+
+static void
+c_auth(void *a, const struct ppp_auth_keys *k, const char *how)
+{
+	(void)a; (void)how;
+	C.auth_done++;
+	C.keylen = k->send_len;
+}
+
+static void
+c_net_up(void *a, const struct ppp_ip_info *i)
+{
+	(void)a;
+	C.net_up++;
+	C.info = *i;
+}
+
+static void c_net_down(void *a) { (void)a; C.net_down++; }
+
+static void
+c_ended(void *a, enum ppp_end e, const char *why)
+{
+	(void)a; (void)why;
+	C.ended++;
+	C.end = e;
+}
+
+static void
+rnd(void *buf, size_t len)
+{
+	uint8_t *p = buf;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		p[i] = rnd_next++;
+}
+
+static const struct ppp_engine_ops ops = {
+	c_output, c_deliver, c_auth, c_net_up, c_net_down, c_ended,
+};
+
+static struct ppp_engine_conf
+base_conf(void)
+{
+	struct ppp_engine_conf c;
+
+	memset(&c, 0, sizeof c);
+	c.user = "alice";
+	c.password = "pw";
+	c.auth_allow = PPP_AUTH_ALLOW_PAP;
+	c.ipv4 = true;
+	c.usepeerdns = true;
+	c.rand_hook = rnd;
+	return c;
+}
+
+/* Feed a frame given in hex. */
+static int
+srv(struct ppp_engine *e, uint64_t now, const char *hex)
+{
+	uint8_t f[PPP_FRAME_MAX];
+	size_t n = th_unhex(hex, f, sizeof f);
+
+	return ppp_engine_input(e, now, f, n);
+}
+
+/* The last frame's protocol and code. */
+static int
+last_code(uint16_t proto)
+{
+	if (C.n == 0 || C.len[C.n - 1] < 4 ||
+	    load_be16(C.f[C.n - 1]) != proto)
+		return -1;
+	return C.f[C.n - 1][2];
+}
+
+/* Answer the last frame with the same data but another code. */
+static int
+reply_last(struct ppp_engine *e, uint64_t now, uint8_t code)
+{
+	uint8_t f[PPP_FRAME_MAX];
+	size_t n = C.len[C.n - 1];
+
+	memcpy(f, C.f[C.n - 1], n);
+	f[2] = code;
+	return ppp_engine_input(e, now, f, n);
+}
+
+#define EXPECT_LAST(hex) do {						\
+	uint8_t ex_w[PPP_FRAME_MAX];					\
+	size_t ex_n = th_unhex((hex), ex_w, sizeof ex_w);		\
+	ASSERT_INT_GE(C.n, 1);						\
+	if (C.n >= 1) {							\
+		ASSERT_INT_EQ(C.len[C.n - 1], ex_n);			\
+		ASSERT_MEM_EQ(C.f[C.n - 1], ex_w, ex_n);		\
+	}								\
+} while (0)
+
+/* An IPv4 packet of @len octets (ICMP-ish) at @p. */
+static void
+mk_ip4(uint8_t *p, size_t len)
+{
+	memset(p, 0, len);
+	p[0] = 0x45;
+	store_be16(p + 2, (uint16_t)len);
+	p[8] = 64;
+	p[9] = 1;
+	p[12] = 192; p[13] = 0; p[14] = 2; p[15] = 10;
+	p[16] = 192; p[17] = 0; p[18] = 2; p[19] = 1;
+}
+
+static void
+test_conversation(void)
+{
+	struct ppp_engine_conf conf = base_conf();
+	struct ppp_engine *e;
+	uint8_t buf[128], *fr, id;
+	size_t flen;
+	uint32_t magic;
+
+	memset(&C, 0, sizeof C);
+	TEST_START("engine: LCP with the Windows 2016 option set");
+	e = ppp_engine_new(&conf, &ops, NULL);
+	ASSERT_PTR_NOT_NULL(e);
+	ppp_engine_start(e, 0);
+	/* Our request: MRU 1500 and a magic number, nothing else. */
+	ASSERT_INT_EQ(C.n, 1);
+	ASSERT_INT_EQ(C.len[0], 2 + 4 + 4 + 6);
+	ASSERT_MEM_EQ(C.f[0], "\xc0\x21\x01", 3);
+	ASSERT_MEM_EQ(C.f[0] + 4, "\x00\x0e\x01\x04\x05\xdc\x05\x06", 8);
+	magic = (uint32_t)load_be16(C.f[0] + 12) << 16 | load_be16(C.f[0] + 14);
+	ASSERT_TRUE(magic != 0);
+	/* Server 2016: MRU 4091, EAP, magic, Callback, MRRU, EPDISC. */
+	ASSERT_INT_EQ(srv(e, 10, "C0 21 01 01 00 22 01 04 0F FB 03 04 C2 27 "
+	    "05 06 AA BB CC DD 0D 03 06 11 04 06 4E 13 09 03 00 11 22 33 44 "
+	    "55"), 0);
+	EXPECT_LAST("C0 21 04 01 00 14 0D 03 06 11 04 06 4E 13 09 03 00 11 "
+	    "22 33 44 55");
+	/* Without them: EAP is not allowed here, Nak toward PAP. */
+	ASSERT_INT_EQ(srv(e, 20, "C0 21 01 02 00 12 01 04 0F FB 03 04 C2 27 "
+	    "05 06 AA BB CC DD"), 0);
+	EXPECT_LAST("C0 21 03 02 00 08 03 04 C0 23");
+	ASSERT_INT_EQ(srv(e, 30, "C0 21 01 03 00 12 01 04 0F FB 03 04 C0 23 "
+	    "05 06 AA BB CC DD"), 0);
+	EXPECT_LAST("C0 21 02 03 00 12 01 04 0F FB 03 04 C0 23 05 06 AA BB "
+	    "CC DD");
+	/* The server Naks our MRU: 1400 offered back is taken. */
+	id = C.f[0][3];
+	/* A Nak with a stale identifier is dropped (RFC 1661 5.3). */
+	buf[0] = (uint8_t)(id + 1);
+	{
+		uint8_t nak[] = { 0xc0, 0x21, 3, buf[0], 0, 8, 1, 4, 5, 0x78 };
+
+		ASSERT_INT_EQ(ppp_engine_input(e, 40, nak, sizeof nak),
+		    -EBADMSG);
+	}
+	{
+		uint8_t nak[] = { 0xc0, 0x21, 3, id, 0, 8, 1, 4, 5, 0x78 };
+
+		ASSERT_INT_EQ(ppp_engine_input(e, 50, nak, sizeof nak), 0);
+	}
+	ASSERT_INT_EQ(last_code(PPP_PROTO_LCP), PPP_CONF_REQ);
+	ASSERT_MEM_EQ(C.f[C.n - 1] + 6, "\x01\x04\x05\x78", 4);
+	ASSERT_INT_EQ(reply_last(e, 60, PPP_CONF_ACK), 0);
+	TEST_DONE();
+
+	TEST_START("engine: PAP with the real ppp_auth.c");
+	ASSERT_INT_EQ(last_code(PPP_PROTO_PAP), PAP_CODE_AUTH_REQ);
+	/* Peer-ID "alice", Password "pw" (RFC 1334 2.2.1). */
+	ASSERT_INT_EQ(C.len[C.n - 1], 2 + 4 + 1 + 5 + 1 + 2);
+	ASSERT_MEM_EQ(C.f[C.n - 1] + 6, "\x05" "alice" "\x02" "pw", 9);
+	ASSERT_FALSE(ppp_engine_ip_open(e, PPP_PROTO_IP));
+	/* IP before the Network phase is dropped. */
+	ASSERT_INT_EQ(srv(e, 70, "00 21 45 00 00 14"), -EBADMSG);
+	id = C.f[C.n - 1][3];
+	{
+		uint8_t ack[] = { 0xc0, 0x23, 2, id, 0, 5, 0 };
+
+		ASSERT_INT_EQ(ppp_engine_input(e, 80, ack, sizeof ack), 0);
+	}
+	ASSERT_INT_EQ(C.auth_done, 1);
+	ASSERT_INT_EQ(C.keylen, 0);
+	TEST_DONE();
+
+	TEST_START("engine: IPCP, VJ refused, Reject and Nak loop");
+	/* Address 0, DNS and NBNS as zeros (RFC 1332 3.3, RFC 1877). */
+	EXPECT_LAST("80 21 01 01 00 22 03 06 00 00 00 00 81 06 00 00 00 00 "
+	    "82 06 00 00 00 00 83 06 00 00 00 00 84 06 00 00 00 00");
+	ASSERT_INT_EQ(srv(e, 90, "80 21 01 07 00 10 02 06 00 2D 0F 01 03 06 "
+	    "C0 00 02 01"), 0);
+	EXPECT_LAST("80 21 04 07 00 0A 02 06 00 2D 0F 01");
+	ASSERT_INT_EQ(srv(e, 100, "80 21 01 08 00 0A 03 06 C0 00 02 01"), 0);
+	EXPECT_LAST("80 21 02 08 00 0A 03 06 C0 00 02 01");
+	/* No WINS here: Reject 130/132, then Nak the rest. */
+	ASSERT_INT_EQ(srv(e, 110, "80 21 04 01 00 10 82 06 00 00 00 00 84 06 "
+	    "00 00 00 00"), 0);
+	EXPECT_LAST("80 21 01 02 00 16 03 06 00 00 00 00 81 06 00 00 00 00 "
+	    "83 06 00 00 00 00");
+	ASSERT_INT_EQ(srv(e, 120, "80 21 03 02 00 16 03 06 C0 00 02 0A 81 06 "
+	    "C0 00 02 35 83 06 C0 00 02 36"), 0);
+	EXPECT_LAST("80 21 01 03 00 16 03 06 C0 00 02 0A 81 06 C0 00 02 35 "
+	    "83 06 C0 00 02 36");
+	ASSERT_INT_EQ(C.net_up, 0);
+	ASSERT_INT_EQ(reply_last(e, 130, PPP_CONF_ACK), 0);
+	ASSERT_INT_EQ(C.net_up, 1);
+	ASSERT_TRUE(C.info.have_ip4);
+	ASSERT_MEM_EQ(&C.info.local4, "\xc0\x00\x02\x0a", 4);
+	ASSERT_MEM_EQ(&C.info.peer4, "\xc0\x00\x02\x01", 4);
+	ASSERT_MEM_EQ(&C.info.dns4[0], "\xc0\x00\x02\x35", 4);
+	ASSERT_MEM_EQ(&C.info.dns4[1], "\xc0\x00\x02\x36", 4);
+	ASSERT_INT_EQ(C.info.nbns4[0], 0);
+	/* MTU: the server's MRU 4091 capped to SSTP's 4087. */
+	ASSERT_INT_EQ(C.info.mtu, 4087);
+	ASSERT_TRUE(ppp_engine_ip_open(e, PPP_PROTO_IP));
+	TEST_DONE();
+
+	TEST_START("engine: data both ways");
+	{
+		uint8_t f[2 + 40];
+
+		f[0] = 0x00; f[1] = 0x21;
+		mk_ip4(f + 2, 40);
+		ASSERT_INT_EQ(ppp_engine_input(e, 140, f, sizeof f), 0);
+		ASSERT_INT_EQ(C.delivered, 1);
+		ASSERT_TRUE(C.dptr == f + 2);	/* no copy */
+		ASSERT_INT_EQ(C.dlen, 40);
+		ASSERT_INT_EQ(C.dproto, PPP_PROTO_IP);
+		/* FF 03 in front is allowed on input. */
+		uint8_t g[4 + 40];
+		g[0] = 0xff; g[1] = 0x03; g[2] = 0x00; g[3] = 0x21;
+		mk_ip4(g + 4, 40);
+		ASSERT_INT_EQ(ppp_engine_input(e, 141, g, sizeof g), 0);
+		ASSERT_TRUE(C.dptr == g + 4);
+		/* IPv6 while IPV6CP is not open: dropped. */
+		ASSERT_INT_EQ(srv(e, 142, "00 57 60 00 00 00"), -EBADMSG);
+		ASSERT_INT_EQ(C.delivered, 2);
+	}
+	{
+		uint8_t pkt[PPP_ENGINE_HEADROOM + 5000];
+		uint8_t *ip = pkt + PPP_ENGINE_HEADROOM;
+
+		mk_ip4(ip, 60);
+		fr = ppp_engine_wrap_ip(e, ip, 60, &flen);
+		ASSERT_TRUE(fr == ip - 2);
+		ASSERT_INT_EQ(flen, 62);
+		ASSERT_MEM_EQ(fr, "\x00\x21\x45", 3);
+		/* Length disagreeing with the header: dropped. */
+		ASSERT_PTR_NULL(ppp_engine_wrap_ip(e, ip, 59, &flen));
+		ASSERT_INT_EQ(flen, 0);
+		store_be16(ip + 2, 61);
+		ASSERT_PTR_NULL(ppp_engine_wrap_ip(e, ip, 60, &flen));
+		/* IPv6 with IPV6CP closed, a bad version, too short. */
+		memset(ip, 0, 40);
+		ip[0] = 0x60;
+		ASSERT_PTR_NULL(ppp_engine_wrap_ip(e, ip, 40, &flen));
+		ip[0] = 0x50;
+		ASSERT_PTR_NULL(ppp_engine_wrap_ip(e, ip, 40, &flen));
+		mk_ip4(ip, 19);
+		ASSERT_PTR_NULL(ppp_engine_wrap_ip(e, ip, 19, &flen));
+		/* Over the MTU (4087). */
+		mk_ip4(ip, 4088);
+		ASSERT_PTR_NULL(ppp_engine_wrap_ip(e, ip, 4088, &flen));
+		mk_ip4(ip, 4087);
+		ASSERT_PTR_NOT_NULL(ppp_engine_wrap_ip(e, ip, 4087, &flen));
+	}
+	TEST_DONE();
+
+	TEST_START("engine: Echo, Protocol-Reject, Code-Reject");
+	ASSERT_INT_EQ(srv(e, 150, "C0 21 09 33 00 0C AA BB CC DD 01 02 03 04"),
+	    0);
+	ASSERT_INT_EQ(last_code(PPP_PROTO_LCP), PPP_ECHO_REP);
+	ASSERT_INT_EQ(C.f[C.n - 1][3], 0x33);
+	ASSERT_INT_EQ((uint32_t)load_be16(C.f[C.n - 1] + 6) << 16 |
+	    load_be16(C.f[C.n - 1] + 8), magic);
+	ASSERT_MEM_EQ(C.f[C.n - 1] + 10, "\x01\x02\x03\x04", 4);
+	ASSERT_INT_EQ(srv(e, 160, "82 99 01 02 03"), 0);
+	ASSERT_INT_EQ(last_code(PPP_PROTO_LCP), PPP_PROTO_REJ);
+	ASSERT_MEM_EQ(C.f[C.n - 1] + 6, "\x82\x99\x01\x02\x03", 5);
+	ASSERT_INT_EQ(srv(e, 170, "C0 21 20 05 00 05 EE"), 0);
+	ASSERT_INT_EQ(last_code(PPP_PROTO_LCP), PPP_CODE_REJ);
+	ASSERT_INT_EQ(C.len[C.n - 1], 11);
+	ASSERT_MEM_EQ(C.f[C.n - 1] + 4, "\x00\x09\x20\x05\x00\x05\xee", 7);
+	TEST_DONE();
+
+	TEST_START("engine: Terminate");
+	ppp_engine_close(e, 200, "user request");
+	ASSERT_INT_EQ(last_code(PPP_PROTO_LCP), PPP_TERM_REQ);
+	ASSERT_INT_EQ(C.net_down, 1);
+	ASSERT_FALSE(ppp_engine_ip_open(e, PPP_PROTO_IP));
+	ASSERT_INT_EQ(C.ended, 0);
+	ASSERT_INT_EQ(reply_last(e, 210, PPP_TERM_ACK), 0);
+	ASSERT_INT_EQ(C.ended, 1);
+	ASSERT_INT_EQ(C.end, PPP_END_OK);
+	/* Nothing more after the end; ended() stays once. */
+	ppp_engine_close(e, 220, "again");
+	ppp_engine_lower_down(e, 230);
+	ASSERT_INT_EQ(C.ended, 1);
+	ASSERT_INT_EQ(ppp_engine_next_timer(e), 0);
+	ppp_engine_free(e);
+	TEST_DONE();
+}
+
+/* Our own request fed back: Nak with new magics, then give up (6.4). */
+static void
+test_loopback(void)
+{
+	struct ppp_engine_conf conf = base_conf();
+	struct ppp_engine *e;
+	uint8_t req[PPP_FRAME_MAX];
+	size_t n;
+	int i;
+
+	TEST_START("engine: magic-number loop-back detection");
+	memset(&C, 0, sizeof C);
+	e = ppp_engine_new(&conf, &ops, NULL);
+	ppp_engine_start(e, 0);
+	for (i = 0; i < 5; i++) {
+		/* Our latest request (the last ConfReq we sent). */
+		if (last_code(PPP_PROTO_LCP) != PPP_CONF_REQ)
+			ppp_engine_tick(e, ppp_engine_next_timer(e));
+		n = C.len[C.n - 1];
+		memcpy(req, C.f[C.n - 1], n);
+		ASSERT_INT_EQ(req[2], PPP_CONF_REQ);
+		ASSERT_INT_EQ(ppp_engine_input(e, 10, req, n),
+		    i < 4 ? 0 : -EBADMSG);
+		if (i < 4) {
+			/* A Nak of the magic with another value. */
+			ASSERT_INT_EQ(last_code(PPP_PROTO_LCP), PPP_CONF_NAK);
+			ASSERT_INT_EQ(C.f[C.n - 1][6], LCP_OPT_MAGIC);
+			ASSERT_TRUE(memcmp(C.f[C.n - 1] + 8, req + 12, 4) != 0);
+			/* And our next request carries a new magic. */
+			ppp_engine_tick(e, ppp_engine_next_timer(e));
+			ASSERT_INT_EQ(last_code(PPP_PROTO_LCP), PPP_CONF_REQ);
+			ASSERT_TRUE(memcmp(C.f[C.n - 1] + 12, req + 12, 4) != 0);
+		}
+	}
+	/* Terminate-Requests go unanswered: Max-Terminate, then ended. */
+	for (i = 0; i < 5 && C.ended == 0; i++)
+		ppp_engine_tick(e, ppp_engine_next_timer(e));
+	ASSERT_INT_EQ(C.ended, 1);
+	ASSERT_INT_EQ(C.end, PPP_END_NEGOTIATION);
+	ppp_engine_free(e);
+	TEST_DONE();
+}
+
+/* Open LCP with PAP-less "no auth" and return the engine. */
+static struct ppp_engine *
+open_lcp(struct ppp_engine_conf *conf)
+{
+	struct ppp_engine *e;
+
+	memset(&C, 0, sizeof C);
+	e = ppp_engine_new(conf, &ops, NULL);
+	ppp_engine_start(e, 0);
+	ASSERT_INT_EQ(reply_last(e, 1, PPP_CONF_ACK), 0);
+	ASSERT_INT_EQ(srv(e, 2, "C0 21 01 01 00 0A 05 06 11 22 33 44"), 0);
+	ASSERT_INT_EQ(C.auth_done, 1);
+	return e;
+}
+
+static void
+test_ipv6cp(void)
+{
+	struct ppp_engine_conf conf = base_conf();
+	struct ppp_engine *e;
+	uint8_t ours[8];
+
+	TEST_START("engine: IPV6CP identifiers (RFC 5072 4.1)");
+	conf.auth_allow = PPP_AUTH_ALLOW_NONE;
+	conf.ipv4 = false;
+	conf.ipv6 = true;
+	e = open_lcp(&conf);
+	ASSERT_INT_EQ(last_code(PPP_PROTO_IPV6CP), PPP_CONF_REQ);
+	ASSERT_INT_EQ(C.f[C.n - 1][6], 1);
+	ASSERT_INT_EQ(C.f[C.n - 1][7], 10);
+	memcpy(ours, C.f[C.n - 1] + 8, 8);
+	ASSERT_TRUE(memcmp(ours, "\0\0\0\0\0\0\0\0", 8) != 0);
+	/* The server Naks with a suggestion: taken. */
+	{
+		uint8_t nak[] = { 0x80, 0x57, 3, C.f[C.n - 1][3], 0, 14, 1, 10,
+		    0x02, 0, 0, 0, 0, 0, 0, 0x99 };
+
+		ASSERT_INT_EQ(ppp_engine_input(e, 3, nak, sizeof nak), 0);
+	}
+	ASSERT_INT_EQ(last_code(PPP_PROTO_IPV6CP), PPP_CONF_REQ);
+	ASSERT_MEM_EQ(C.f[C.n - 1] + 8, "\x02\0\0\0\0\0\0\x99", 8);
+	/* Its own identifier: zero -> Nak; equal to ours -> Nak. */
+	ASSERT_INT_EQ(srv(e, 4, "80 57 01 05 00 0E 01 0A 00 00 00 00 00 00 "
+	    "00 00"), 0);
+	ASSERT_INT_EQ(last_code(PPP_PROTO_IPV6CP), PPP_CONF_NAK);
+	ASSERT_TRUE(memcmp(C.f[C.n - 1] + 8, "\0\0\0\0\0\0\0\0", 8) != 0);
+	ASSERT_INT_EQ(srv(e, 5, "80 57 01 06 00 0E 01 0A 02 00 00 00 00 00 "
+	    "00 99"), 0);
+	ASSERT_INT_EQ(last_code(PPP_PROTO_IPV6CP), PPP_CONF_NAK);
+	ASSERT_TRUE(memcmp(C.f[C.n - 1] + 8, "\x02\0\0\0\0\0\0\x99", 8) !=
+	    0);
+	/* Compression refused. */
+	ASSERT_INT_EQ(srv(e, 6, "80 57 01 07 00 14 01 0A 02 00 00 00 00 00 "
+	    "00 01 02 06 00 4F 00 00"), 0);
+	EXPECT_LAST("80 57 04 07 00 0A 02 06 00 4F 00 00");
+	ASSERT_INT_EQ(srv(e, 7, "80 57 01 08 00 0E 01 0A 02 00 00 00 00 00 "
+	    "00 01"), 0);
+	ASSERT_INT_EQ(last_code(PPP_PROTO_IPV6CP), PPP_CONF_ACK);
+	ASSERT_INT_EQ(C.net_up, 0);
+	{
+		uint8_t req[PPP_FRAME_MAX];
+		size_t i;
+
+		/* Find our last request and Ack it. */
+		for (i = (size_t)C.n; i-- > 0;)
+			if (load_be16(C.f[i]) == PPP_PROTO_IPV6CP &&
+			    C.f[i][2] == PPP_CONF_REQ)
+				break;
+		memcpy(req, C.f[i], C.len[i]);
+		req[2] = PPP_CONF_ACK;
+		ASSERT_INT_EQ(ppp_engine_input(e, 8, req, C.len[i]), 0);
+	}
+	ASSERT_INT_EQ(C.net_up, 1);
+	ASSERT_TRUE(C.info.have_ip6);
+	ASSERT_FALSE(C.info.have_ip4);
+	ASSERT_MEM_EQ(C.info.local_ifid, "\x02\0\0\0\0\0\0\x99", 8);
+	ASSERT_MEM_EQ(C.info.peer_ifid, "\x02\0\0\0\0\0\0\x01", 8);
+	ASSERT_TRUE(ppp_engine_ip_open(e, PPP_PROTO_IPV6));
+	ASSERT_FALSE(ppp_engine_ip_open(e, PPP_PROTO_IP));
+	/* An IPv4 packet is not for this link. */
+	{
+		uint8_t pkt[PPP_ENGINE_HEADROOM + 40];
+		size_t flen;
+
+		mk_ip4(pkt + PPP_ENGINE_HEADROOM, 40);
+		ASSERT_PTR_NULL(ppp_engine_wrap_ip(e, pkt +
+		    PPP_ENGINE_HEADROOM, 40, &flen));
+		memset(pkt + PPP_ENGINE_HEADROOM, 0, 40);
+		pkt[PPP_ENGINE_HEADROOM] = 0x60;
+		ASSERT_PTR_NOT_NULL(ppp_engine_wrap_ip(e, pkt +
+		    PPP_ENGINE_HEADROOM, 40, &flen));
+		ASSERT_INT_EQ(flen, 42);
+	}
+	/* The server goes away: net_down and ended, once. */
+	ppp_engine_lower_down(e, 9);
+	ASSERT_INT_EQ(C.net_down, 1);
+	ASSERT_INT_EQ(C.ended, 1);
+	ppp_engine_free(e);
+	TEST_DONE();
+}
+
+static void
+test_dead_peer(void)
+{
+	struct ppp_engine_conf conf = base_conf();
+	struct ppp_engine *e;
+	int i, echoes = 0;
+
+	TEST_START("engine: LCP Echo dead-peer detection");
+	conf.auth_allow = PPP_AUTH_ALLOW_NONE;
+	conf.echo_interval = 5;
+	conf.echo_failure = 3;
+	e = open_lcp(&conf);
+	ASSERT_INT_EQ(ppp_engine_next_timer(e) <= 3000 + 2, 1);
+	for (i = 0; i < 40 && C.ended == 0; i++) {
+		ppp_engine_tick(e, ppp_engine_next_timer(e));
+		if (last_code(PPP_PROTO_LCP) == PPP_ECHO_REQ) {
+			echoes++;
+			/* The first one is answered: the count restarts. */
+			if (echoes == 1) {
+				uint8_t rep[] = { 0xc0, 0x21, PPP_ECHO_REP,
+				    C.f[C.n - 1][3], 0, 8, 0x11, 0x22, 0x33,
+				    0x44 };
+
+				/* Our own magic back is no answer (6.4). */
+				ASSERT_INT_EQ(reply_last(e, 0, PPP_ECHO_REP),
+				    0);
+				ASSERT_INT_EQ(ppp_engine_input(e, 0, rep,
+				    sizeof rep), 0);
+			}
+		}
+	}
+	ASSERT_INT_EQ(echoes, 4);
+	ASSERT_INT_EQ(C.ended, 1);
+	ASSERT_INT_EQ(C.end, PPP_END_DEAD_PEER);
+	ppp_engine_free(e);
+	TEST_DONE();
+
+	TEST_START("engine: LCP Max-Configure without an answer");
+	memset(&C, 0, sizeof C);
+	conf = base_conf();
+	e = ppp_engine_new(&conf, &ops, NULL);
+	ppp_engine_start(e, 0);
+	for (i = 0; i < 40 && C.ended == 0; i++)
+		ppp_engine_tick(e, ppp_engine_next_timer(e));
+	ASSERT_INT_EQ(C.n, 10);
+	ASSERT_INT_EQ(C.ended, 1);
+	ASSERT_INT_EQ(C.end, PPP_END_NEGOTIATION);
+	ppp_engine_free(e);
+	TEST_DONE();
+}
+
+int
+main(void)
+{
+	test_conversation();
+	test_loopback();
+	test_ipv6cp();
+	test_dead_peer();
+	return test_exit();
+}
