@@ -91,6 +91,22 @@ auth_method(const struct ppp_auth_client *p)
 	return &auth_methods[p->proto];
 }
 
+/*
+ * auth_redact - star out the password wherever the server's text echoed
+ * it into a line meant for the log (secrets never reach the log).
+ */
+static void
+auth_redact(const struct ppp_auth_client *p, char *s)
+{
+	size_t n = strlen(p->peer.password);
+	char *hit;
+
+	if (n == 0)
+		return;
+	while ((hit = strstr(s, p->peer.password)) != NULL)
+		memset(hit, '*', n);
+}
+
 /* Record why it failed (the first reason stays) and report FAIL. */
 static int
 auth_fail(struct ppp_auth_client *p, const char *fmt, ...)
@@ -105,6 +121,7 @@ auth_fail(struct ppp_auth_client *p, const char *fmt, ...)
 		va_start(ap, fmt);
 		vsnprintf(p->reason, sizeof p->reason, fmt, ap);
 		va_end(ap);
+		auth_redact(p, p->reason);
 		p->state = AS_FAILED;
 	}
 	return PPP_AUTH_FAIL;
@@ -209,6 +226,7 @@ pap_input(struct ppp_auth_client *p, struct bcur info, struct wbuf *out)
 	if (bcur_get_view(&pkt.data, mlen, &msg) < 0)
 		msg = pkt.data;
 	auth_message(msg, text, sizeof text);
+	auth_redact(p, text);
 	if (pkt.code == PAP_CODE_AUTH_ACK) {
 		log_debug("PAP: the server accepted the login%s%s",
 		    text[0] != '\0' ? ": " : "", text);

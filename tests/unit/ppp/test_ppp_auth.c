@@ -205,6 +205,19 @@ test_pap(void)
 	    "PAP: the server refused the login: bad?pw?");
 	ASSERT_FALSE(ppp_auth_client_wants_timer(c));
 	ppp_auth_client_free(c);
+	/* A server echoing the password: starred out of the reason. */
+	c = ppp_auth_client_new(PPP_AUTHP_PAP, "alice", "s3cret");
+	ASSERT_PTR_NOT_NULL(c);
+	if (c == NULL)
+		return;
+	wbuf_init(&t.w, t.buf, sizeof t.buf);
+	ASSERT_INT_EQ(ppp_auth_client_start(c, &t.w), PPP_AUTH_SEND);
+	/* Message "pw s3cret!" */
+	ASSERT_INT_EQ(feed(c, "C0 23 03 01 00 0F 0A 70 77 20 73 33 63 72 65 74"
+	    "21", &t), PPP_AUTH_FAIL);
+	ASSERT_STR_EQ(ppp_auth_client_reason(c),
+	    "PAP: the server refused the login: pw ******!");
+	ppp_auth_client_free(c);
 	TEST_DONE();
 
 	TEST_START("PAP: a password PAP cannot carry is refused at start");
