@@ -300,6 +300,18 @@ test_chap_md5(void)
 	ASSERT_STR_EQ(ppp_auth_client_reason(c),
 	    "CHAP-MD5: the server refused the login: nope?");
 	ppp_auth_client_free(c);
+	/* The password echoed in a Failure message is starred out. */
+	c = ppp_auth_client_new(PPP_AUTHP_CHAP_MD5, "alice", "s3cret-PPP");
+	ASSERT_PTR_NOT_NULL(c);
+	if (c == NULL)
+		return;
+	ASSERT_INT_EQ(feed(c, "C2 23 01 05 00 06 01 AA", &t), PPP_AUTH_SEND);
+	/* Message "s3cret-PPP?" */
+	ASSERT_INT_EQ(feed(c, "C2 23 04 05 00 0F 73 33 63 72 65 74 2D 50 50 50"
+	    "3F", &t), PPP_AUTH_FAIL);
+	ASSERT_STR_EQ(ppp_auth_client_reason(c),
+	    "CHAP-MD5: the server refused the login: **********?");
+	ppp_auth_client_free(c);
 	c = ppp_auth_client_new(PPP_AUTHP_CHAP_MD5, "alice", "s3cret-PPP");
 	ASSERT_PTR_NOT_NULL(c);
 	if (c == NULL)
