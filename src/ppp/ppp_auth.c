@@ -51,6 +51,7 @@ struct ppp_auth_client {
 	unsigned		 pap_sends;
 	bool			 md5_sent;	/* a CHAP-MD5 Response went out */
 	uint8_t			 md5_id;	/* ... to this Identifier */
+	struct ppp_auth_keys	 keys;		/* taken when OK (secret) */
 	uint8_t			 fixed_ch[MS_CHALLENGE_LEN];	/* test hook */
 	char			 reason[AUTH_REASON_MAX];
 };
@@ -362,7 +363,18 @@ peer_input(struct ppp_auth_client *p, struct bcur info, struct wbuf *out)
 	}
 	if ((r & EAP_PEER_FAIL) != 0)
 		res |= auth_fail(p, "%s", eap_peer_reason(&p->peer));
-	if ((r & EAP_PEER_OK) != 0 && p->state != AS_FAILED) {
+	/*
+	 * OK once: the keys are those of the exchange whose S= was
+	 * verified, kept now; a later re-authentication (a new Challenge
+	 * answered) can still fail the link but changes no key.
+	 */
+	if ((r & EAP_PEER_OK) != 0 && p->state == AS_WAIT) {
+		r = eap_peer_mppe_keys(&p->peer, p->keys.send, p->keys.recv);
+		if (r < 0)
+			return res | auth_fail(p, "%s: cannot derive the MPPE "
+			    "keys: %s", auth_method(p)->name, strerror(-r));
+		p->keys.send_len = MS_MASTER_KEY_LEN;
+		p->keys.recv_len = MS_MASTER_KEY_LEN;
 		p->state = AS_OK;
 		res |= PPP_AUTH_OK;
 	}
@@ -462,24 +474,15 @@ int
 ppp_auth_client_keys(const struct ppp_auth_client *p,
     struct ppp_auth_keys *k)
 {
-	int r;
-
 	memset(k, 0, sizeof *k);
 	if (p->state != AS_OK)
 		return -EAGAIN;
-	if (p->proto != PPP_AUTHP_MSCHAPV2 && p->proto != PPP_AUTHP_EAP)
-		return 0;		/* PAP, CHAP-MD5: a zero HLAK */
 	/*
-	 * RFC 3079 3.3, 3.4 (client view); PROTOCOL.md 6.3: the
-	 * EAP-MSCHAPv2 MSK starts with the same two keys.
+	 * MS-CHAPv2, EAP: RFC 3079 3.3, 3.4 (client view), taken at OK;
+	 * the EAP-MSCHAPv2 MSK starts with the same two keys (PROTOCOL.md
+	 * 6.3).  PAP, CHAP-MD5: none (send_len 0), a zero HLAK.
 	 */
-	r = eap_peer_mppe_keys(&p->peer, k->send, k->recv);
-	if (r < 0) {
-		ppp_auth_keys_clear(k);
-		return r;
-	}
-	k->send_len = MS_MASTER_KEY_LEN;
-	k->recv_len = MS_MASTER_KEY_LEN;
+	*k = p->keys;
 	return 0;
 }
 
@@ -506,6 +509,7 @@ ppp_auth_client_free(struct ppp_auth_client *p)
 	if (p == NULL)
 		return;
 	eap_peer_clear(&p->peer);
+	ppp_auth_keys_clear(&p->keys);
 	explicit_bzero(p, sizeof *p);
 	free(p);
 }

@@ -38,9 +38,10 @@
  * after FAIL every call returns 0 and writes nothing; OK comes for
  * MS-CHAPv2 and EAP only after a SUCCESS event (a server knowing the
  * password); keys are refused before OK, and after OK they are the
- * client MasterSendKey/MasterReceiveKey (RFC 3079 3.3) of the last
- * NT-Response for MS-CHAPv2/EAP, none for PAP/CHAP-MD5; wants_timer only
- * for PAP before its verdict.
+ * client MasterSendKey/MasterReceiveKey (RFC 3079 3.3) of the
+ * NT-Response sstpc had sent when OK came (a re-authentication changes
+ * none) for MS-CHAPv2/EAP, none for PAP/CHAP-MD5; OK at most once;
+ * wants_timer only for PAP before its verdict.
  */
 #include "config.h"
 
@@ -93,6 +94,7 @@ struct af {
 	uint8_t			 auth_ch[MS_CHALLENGE_LEN];
 	uint8_t			 nt[MS_NT_RESPONSE_LEN];
 	uint8_t			 ms_id;		/* CHAP / MS-CHAPv2-ID */
+	uint8_t			 ok_nt[MS_NT_RESPONSE_LEN];	/* at OK */
 	/* The frame being fed (proto, Information). */
 	uint16_t		 in_proto;
 	struct bcur		 in;
@@ -283,7 +285,7 @@ af_check_keys(const struct af *a)
 		return;
 	}
 	FUZZ_CHECK(k.send_len == 16 && k.recv_len == 16 && a->have_ms);
-	FUZZ_CHECK(ms_chapv2_client_keys(a->pw, a->nt, s, r) == 0);
+	FUZZ_CHECK(ms_chapv2_client_keys(a->pw, a->ok_nt, s, r) == 0);
 	FUZZ_CHECK(memcmp(k.send, s, 16) == 0 && memcmp(k.recv, r, 16) == 0);
 	ppp_auth_keys_clear(&k);
 }
@@ -319,7 +321,9 @@ af_result(struct af *a, int r, bool from_timer)
 	if (r & PPP_AUTH_OK) {
 		FUZZ_CHECK(a->s_given || (a->proto != PPP_AUTHP_MSCHAPV2 &&
 		    a->proto != PPP_AUTHP_EAP));
+		FUZZ_CHECK(!a->ok);
 		a->ok = true;
+		memcpy(a->ok_nt, a->nt, sizeof a->ok_nt);
 	}
 	FUZZ_CHECK(!ppp_auth_client_wants_timer(a->c) ||
 	    (a->proto == PPP_AUTHP_PAP && !a->ok && !a->failed));

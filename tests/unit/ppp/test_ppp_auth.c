@@ -349,6 +349,11 @@ test_mschapv2(void)
 	ASSERT_INT_EQ(t.w.len, 0);
 	ASSERT_STR_EQ(ppp_auth_client_reason(c), "");
 	check_ms_keys(c);
+	/* A re-challenge (RFC 1994 2) is answered; the keys stay. */
+	ASSERT_INT_EQ(feed(c, "C2 23 01 02 00 15 10"
+	    "00 11 22 33 44 55 66 77 88 99 AA BB CC DD EE FF", &t),
+	    PPP_AUTH_SEND);
+	check_ms_keys(c);
 	ppp_auth_client_free(c);
 	TEST_DONE();
 
@@ -432,6 +437,11 @@ test_eap(void)
 	ASSERT_INT_EQ(ppp_auth_client_keys(c, &k), -EAGAIN);
 	ASSERT_INT_EQ(feed(c, "C2 27 03 04 00 04", &t), PPP_AUTH_OK);
 	ASSERT_INT_EQ(t.w.len, 0);
+	check_ms_keys(c);
+	/* Re-authentication after OK: answered, keys and OK unchanged. */
+	ASSERT_INT_EQ(feed(c, "C2 27 01 05 00 1A 1A 01 08 00 15 10"
+	    "00 11 22 33 44 55 66 77 88 99 AA BB CC DD EE FF", &t),
+	    PPP_AUTH_SEND);
 	check_ms_keys(c);
 	ppp_auth_client_free(c);
 	TEST_DONE();
