@@ -45,11 +45,11 @@ enum auth_state {
 struct ppp_auth_client {
 	enum ppp_auth_proto	 proto;
 	enum auth_state		 state;
-	struct eap_peer		 peer;		/* credentials, MS-CHAPv2, EAP */
+	struct eap_peer		 peer;		/* credentials, MS-CHAPv2/EAP */
 	const char		*bad_cred;	/* credentials unusable: why */
-	uint8_t			 pap_id;	/* of the last Authenticate-Req */
+	uint8_t			 pap_id;	/* last Authenticate-Request */
 	unsigned		 pap_sends;
-	bool			 md5_sent;	/* a CHAP-MD5 Response went out */
+	bool			 md5_sent;	/* a CHAP-MD5 Response sent */
 	uint8_t			 md5_id;	/* ... to this Identifier */
 	struct ppp_auth_keys	 keys;		/* taken when OK (secret) */
 	uint8_t			 fixed_ch[MS_CHALLENGE_LEN];	/* test hook */
@@ -322,8 +322,8 @@ md5_input(struct ppp_auth_client *p, struct bcur info, struct wbuf *out)
 		if (p->md5_sent && pkt.id != p->md5_id)
 			return auth_drop(p, "Failure for another Identifier");
 		auth_message(pkt.data, text, sizeof text);
-		return auth_fail(p, "CHAP-MD5: the server refused the login%s%s",
-		    text[0] != '\0' ? ": " : " (no message)", text);
+		return auth_fail(p, "CHAP-MD5: the server refused the "
+		    "login%s%s", text[0] != '\0' ? ": " : " (no message)", text);
 	default:
 		return auth_drop(p, "not a Challenge, Success or Failure");
 	}

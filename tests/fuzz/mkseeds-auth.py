@@ -74,7 +74,8 @@ def seeds():
         rec(OWN, cp(3, 4))
     s["eap-notification-failure"] = bytes((EAP, 1)) + \
         rec(OWN, cp(1, 1, b"\x01")) + rec(OWN, cp(1, 2, b"\x02hello")) + \
-        rec(OWN, eap_ms(1, 3, 1, 7, ch)) + rec(OWN, eap_ms(1, 4, 4, 7, e691)) + \
+        rec(OWN, eap_ms(1, 3, 1, 7, ch)) + \
+        rec(OWN, eap_ms(1, 4, 4, 7, e691)) + \
         rec(OWN, cp(4, 4))
     s["eap-early-success"] = bytes((EAP, 0)) + rec(OWN, cp(1, 1, b"\x01")) + \
         rec(OWN, cp(3, 1)) + rec(START)
