@@ -323,7 +323,8 @@ md5_input(struct ppp_auth_client *p, struct bcur info, struct wbuf *out)
 			return auth_drop(p, "Failure for another Identifier");
 		auth_message(pkt.data, text, sizeof text);
 		return auth_fail(p, "CHAP-MD5: the server refused the "
-		    "login%s%s", text[0] != '\0' ? ": " : " (no message)", text);
+		    "login%s%s", text[0] != '\0' ? ": " : " (no message)",
+		    text);
 	default:
 		return auth_drop(p, "not a Challenge, Success or Failure");
 	}
