@@ -443,6 +443,14 @@ test_eap(void)
 	    "00 11 22 33 44 55 66 77 88 99 AA BB CC DD EE FF", &t),
 	    PPP_AUTH_SEND);
 	check_ms_keys(c);
+	/* ... and carried through to EAP Success: no second OK. */
+	ASSERT_INT_EQ(feed(c, "C2 27 01 06 00 1D 1A 01 09 00 18 10"
+	    "5B 5D 7C 7D 7B 3F 2F 3E 3C 2C 60 21 32 26 26 28 73 72 76", &t),
+	    PPP_AUTH_SEND);
+	ASSERT_INT_EQ(feed(c, "C2 27 01 07 00 38 1A 03 09 00 33 "
+	    S_OK_HEX M_OK_HEX, &t), PPP_AUTH_SEND);
+	ASSERT_INT_EQ(feed(c, "C2 27 03 07 00 04", &t), 0);
+	check_ms_keys(c);
 	ppp_auth_client_free(c);
 	TEST_DONE();
 
