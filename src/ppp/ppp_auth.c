@@ -45,12 +45,13 @@ enum auth_state {
 struct ppp_auth_client {
 	enum ppp_auth_proto	 proto;
 	enum auth_state		 state;
-	struct eap_peer		 peer;		/* credentials, MS-CHAPv2, EAP */
+	struct eap_peer		 peer;		/* credentials, MS-CHAPv2/EAP */
 	const char		*bad_cred;	/* credentials unusable: why */
-	uint8_t			 pap_id;	/* of the last Authenticate-Req */
+	uint8_t			 pap_id;	/* last Authenticate-Request */
 	unsigned		 pap_sends;
-	bool			 md5_sent;	/* a CHAP-MD5 Response went out */
+	bool			 md5_sent;	/* a CHAP-MD5 Response sent */
 	uint8_t			 md5_id;	/* ... to this Identifier */
+	struct ppp_auth_keys	 keys;		/* taken when OK (secret) */
 	uint8_t			 fixed_ch[MS_CHALLENGE_LEN];	/* test hook */
 	char			 reason[AUTH_REASON_MAX];
 };
@@ -91,6 +92,22 @@ auth_method(const struct ppp_auth_client *p)
 	return &auth_methods[p->proto];
 }
 
+/*
+ * auth_redact - star out the password wherever the server's text echoed
+ * it into a line meant for the log (secrets never reach the log).
+ */
+static void
+auth_redact(const struct ppp_auth_client *p, char *s)
+{
+	size_t n = strlen(p->peer.password);
+	char *hit;
+
+	if (n == 0)
+		return;
+	while ((hit = strstr(s, p->peer.password)) != NULL)
+		memset(hit, '*', n);
+}
+
 /* Record why it failed (the first reason stays) and report FAIL. */
 static int
 auth_fail(struct ppp_auth_client *p, const char *fmt, ...)
@@ -105,6 +122,7 @@ auth_fail(struct ppp_auth_client *p, const char *fmt, ...)
 		va_start(ap, fmt);
 		vsnprintf(p->reason, sizeof p->reason, fmt, ap);
 		va_end(ap);
+		auth_redact(p, p->reason);
 		p->state = AS_FAILED;
 	}
 	return PPP_AUTH_FAIL;
@@ -209,6 +227,7 @@ pap_input(struct ppp_auth_client *p, struct bcur info, struct wbuf *out)
 	if (bcur_get_view(&pkt.data, mlen, &msg) < 0)
 		msg = pkt.data;
 	auth_message(msg, text, sizeof text);
+	auth_redact(p, text);
 	if (pkt.code == PAP_CODE_AUTH_ACK) {
 		log_debug("PAP: the server accepted the login%s%s",
 		    text[0] != '\0' ? ": " : "", text);
@@ -303,8 +322,9 @@ md5_input(struct ppp_auth_client *p, struct bcur info, struct wbuf *out)
 		if (p->md5_sent && pkt.id != p->md5_id)
 			return auth_drop(p, "Failure for another Identifier");
 		auth_message(pkt.data, text, sizeof text);
-		return auth_fail(p, "CHAP-MD5: the server refused the login%s%s",
-		    text[0] != '\0' ? ": " : " (no message)", text);
+		return auth_fail(p, "CHAP-MD5: the server refused the "
+		    "login%s%s", text[0] != '\0' ? ": " : " (no message)",
+		    text);
 	default:
 		return auth_drop(p, "not a Challenge, Success or Failure");
 	}
@@ -344,7 +364,18 @@ peer_input(struct ppp_auth_client *p, struct bcur info, struct wbuf *out)
 	}
 	if ((r & EAP_PEER_FAIL) != 0)
 		res |= auth_fail(p, "%s", eap_peer_reason(&p->peer));
-	if ((r & EAP_PEER_OK) != 0 && p->state != AS_FAILED) {
+	/*
+	 * OK once: the keys are those of the exchange whose S= was
+	 * verified, kept now; a later re-authentication (a new Challenge
+	 * answered) can still fail the link but changes no key.
+	 */
+	if ((r & EAP_PEER_OK) != 0 && p->state == AS_WAIT) {
+		r = eap_peer_mppe_keys(&p->peer, p->keys.send, p->keys.recv);
+		if (r < 0)
+			return res | auth_fail(p, "%s: cannot derive the MPPE "
+			    "keys: %s", auth_method(p)->name, strerror(-r));
+		p->keys.send_len = MS_MASTER_KEY_LEN;
+		p->keys.recv_len = MS_MASTER_KEY_LEN;
 		p->state = AS_OK;
 		res |= PPP_AUTH_OK;
 	}
@@ -444,24 +475,15 @@ int
 ppp_auth_client_keys(const struct ppp_auth_client *p,
     struct ppp_auth_keys *k)
 {
-	int r;
-
 	memset(k, 0, sizeof *k);
 	if (p->state != AS_OK)
 		return -EAGAIN;
-	if (p->proto != PPP_AUTHP_MSCHAPV2 && p->proto != PPP_AUTHP_EAP)
-		return 0;		/* PAP, CHAP-MD5: a zero HLAK */
 	/*
-	 * RFC 3079 3.3, 3.4 (client view); PROTOCOL.md 6.3: the
-	 * EAP-MSCHAPv2 MSK starts with the same two keys.
+	 * MS-CHAPv2, EAP: RFC 3079 3.3, 3.4 (client view), taken at OK;
+	 * the EAP-MSCHAPv2 MSK starts with the same two keys (PROTOCOL.md
+	 * 6.3).  PAP, CHAP-MD5: none (send_len 0), a zero HLAK.
 	 */
-	r = eap_peer_mppe_keys(&p->peer, k->send, k->recv);
-	if (r < 0) {
-		ppp_auth_keys_clear(k);
-		return r;
-	}
-	k->send_len = MS_MASTER_KEY_LEN;
-	k->recv_len = MS_MASTER_KEY_LEN;
+	*k = p->keys;
 	return 0;
 }
 
@@ -488,6 +510,7 @@ ppp_auth_client_free(struct ppp_auth_client *p)
 	if (p == NULL)
 		return;
 	eap_peer_clear(&p->peer);
+	ppp_auth_keys_clear(&p->keys);
 	explicit_bzero(p, sizeof *p);
 	free(p);
 }

@@ -205,6 +205,19 @@ test_pap(void)
 	    "PAP: the server refused the login: bad?pw?");
 	ASSERT_FALSE(ppp_auth_client_wants_timer(c));
 	ppp_auth_client_free(c);
+	/* A server echoing the password: starred out of the reason. */
+	c = ppp_auth_client_new(PPP_AUTHP_PAP, "alice", "s3cret");
+	ASSERT_PTR_NOT_NULL(c);
+	if (c == NULL)
+		return;
+	wbuf_init(&t.w, t.buf, sizeof t.buf);
+	ASSERT_INT_EQ(ppp_auth_client_start(c, &t.w), PPP_AUTH_SEND);
+	/* Message "pw s3cret!" */
+	ASSERT_INT_EQ(feed(c, "C0 23 03 01 00 0F 0A 70 77 20 73 33 63 72 65 74"
+	    "21", &t), PPP_AUTH_FAIL);
+	ASSERT_STR_EQ(ppp_auth_client_reason(c),
+	    "PAP: the server refused the login: pw ******!");
+	ppp_auth_client_free(c);
 	TEST_DONE();
 
 	TEST_START("PAP: a password PAP cannot carry is refused at start");
@@ -287,6 +300,18 @@ test_chap_md5(void)
 	ASSERT_STR_EQ(ppp_auth_client_reason(c),
 	    "CHAP-MD5: the server refused the login: nope?");
 	ppp_auth_client_free(c);
+	/* The password echoed in a Failure message is starred out. */
+	c = ppp_auth_client_new(PPP_AUTHP_CHAP_MD5, "alice", "s3cret-PPP");
+	ASSERT_PTR_NOT_NULL(c);
+	if (c == NULL)
+		return;
+	ASSERT_INT_EQ(feed(c, "C2 23 01 05 00 06 01 AA", &t), PPP_AUTH_SEND);
+	/* Message "s3cret-PPP?" */
+	ASSERT_INT_EQ(feed(c, "C2 23 04 05 00 0F 73 33 63 72 65 74 2D 50 50 50"
+	    "3F", &t), PPP_AUTH_FAIL);
+	ASSERT_STR_EQ(ppp_auth_client_reason(c),
+	    "CHAP-MD5: the server refused the login: **********?");
+	ppp_auth_client_free(c);
 	c = ppp_auth_client_new(PPP_AUTHP_CHAP_MD5, "alice", "s3cret-PPP");
 	ASSERT_PTR_NOT_NULL(c);
 	if (c == NULL)
@@ -323,6 +348,11 @@ test_mschapv2(void)
 	    PPP_AUTH_OK);
 	ASSERT_INT_EQ(t.w.len, 0);
 	ASSERT_STR_EQ(ppp_auth_client_reason(c), "");
+	check_ms_keys(c);
+	/* A re-challenge (RFC 1994 2) is answered; the keys stay. */
+	ASSERT_INT_EQ(feed(c, "C2 23 01 02 00 15 10"
+	    "00 11 22 33 44 55 66 77 88 99 AA BB CC DD EE FF", &t),
+	    PPP_AUTH_SEND);
 	check_ms_keys(c);
 	ppp_auth_client_free(c);
 	TEST_DONE();
@@ -407,6 +437,19 @@ test_eap(void)
 	ASSERT_INT_EQ(ppp_auth_client_keys(c, &k), -EAGAIN);
 	ASSERT_INT_EQ(feed(c, "C2 27 03 04 00 04", &t), PPP_AUTH_OK);
 	ASSERT_INT_EQ(t.w.len, 0);
+	check_ms_keys(c);
+	/* Re-authentication after OK: answered, keys and OK unchanged. */
+	ASSERT_INT_EQ(feed(c, "C2 27 01 05 00 1A 1A 01 08 00 15 10"
+	    "00 11 22 33 44 55 66 77 88 99 AA BB CC DD EE FF", &t),
+	    PPP_AUTH_SEND);
+	check_ms_keys(c);
+	/* ... and carried through to EAP Success: no second OK. */
+	ASSERT_INT_EQ(feed(c, "C2 27 01 06 00 1D 1A 01 09 00 18 10"
+	    "5B 5D 7C 7D 7B 3F 2F 3E 3C 2C 60 21 32 26 26 28 73 72 76", &t),
+	    PPP_AUTH_SEND);
+	ASSERT_INT_EQ(feed(c, "C2 27 01 07 00 38 1A 03 09 00 33 "
+	    S_OK_HEX M_OK_HEX, &t), PPP_AUTH_SEND);
+	ASSERT_INT_EQ(feed(c, "C2 27 03 07 00 04", &t), 0);
 	check_ms_keys(c);
 	ppp_auth_client_free(c);
 	TEST_DONE();
