@@ -18,7 +18,9 @@
 #include "config.h"
 
 #include <sys/types.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <arpa/inet.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -29,7 +31,9 @@
 #include <unistd.h>
 
 #include "sstpc/cmdline.h"
+#include "ppp/ppp_engine.h"
 #include "wire/http.h"
+#include "util/buf.h"
 #include "util/ctype.h"
 #include "util/log.h"
 #include "util/nelem.h"
@@ -38,7 +42,8 @@
 enum arg_kind {
 	ARG_NONE = 0,
 	ARG_REQ,
-	ARG_OPT			/* "=value", or a next path argument */
+	ARG_OPT,		/* "=value", or a next path argument */
+	ARG_EQ			/* "=value" only (--tun[=NAME]) */
 };
 
 /* Parser state for one cmdline_parse() call. */
@@ -52,6 +57,10 @@ struct pstate {
 	bool		 name_is_ip;
 	const char	*syslog_path;
 	const char	*file_path;
+	const char	*tun_opt;	/* first --tun-only option seen */
+	const char	*pppd_opt;	/* first pppd-only option seen */
+	unsigned	 auth_refused;	/* PPP_AUTH_ALLOW_* of --refuse-* */
+	bool		 require_mschapv2;
 };
 
 struct opt_def;
@@ -73,13 +82,18 @@ struct opt_def {
 	size_t		 field;		/* what set stores: CFG(member) */
 	size_t		 given;		/* opt_str_given: bool "was given" */
 	int		 val;		/* set's constant: max, sink, result */
+	int		 min;		/* opt_uint's lower bound */
 	bool		 secret;	/* the argument is scrubbed from argv */
+	bool		 full;		/* matches its full name only */
+	bool		 tun_only;	/* refused without --tun */
+	bool		 pppd_only;	/* refused with --tun */
 	const char	*help;		/* '\n' starts an indented line */
 };
 
 /* A titled group of options in --help. */
 struct opt_section {
 	const char		*title;
+	const char		*note;	/* lines under the title, or NULL */
 	const struct opt_def	*opts;
 	size_t			 n;
 };
@@ -89,12 +103,17 @@ struct opt_section {
 #define FLAG(n)		.name = (n), .arg = ARG_NONE
 #define REQ(n, a)	.name = (n), .arg = ARG_REQ, .argname = (a)
 #define OPT(n, a)	.name = (n), .arg = ARG_OPT, .argname = (a)
+#define EQ(n, a)	.name = (n), .arg = ARG_EQ, .argname = (a)
+/* A row of the built-in PPP group: full name only, needs --tun. */
+#define BUILTIN		.full = true, .tun_only = true
 
 /* The parsers (below the table): generic ones, then the special options. */
 static opt_fn opt_str, opt_str_given, opt_abs_path, opt_true, opt_seconds,
     opt_int, opt_tls_version, opt_log_sink, opt_result;
 static opt_fn opt_pin, opt_host, opt_sni, opt_tls_ext, opt_proxy, opt_uuid,
     opt_user, opt_password, opt_password_fd, opt_password_file, opt_ipparam;
+static opt_fn opt_uint, opt_tun, opt_tun_fd, opt_refuse, opt_require_mschapv2,
+    opt_route, opt_script;
 
 /*
  * The option table, by --help section: the parser, --help, the man page
@@ -171,16 +190,98 @@ static const struct opt_def auth_opts[] = {
 	  .set = opt_password_file, .field = CFG(password_file),
 	  .help = "read the password from the first line of FILE" },
 	{ FLAG("eap-auth"), .set = opt_true, .field = CFG(eap_auth),
+	  .pppd_only = true,
 	  .help = "EAP-MSCHAPv2 inside sstpc (not implemented yet)" },
 };
 
 static const struct opt_def pppd_opts[] = {
 	{ FLAG("nolaunchpppd"), .set = opt_true, .field = CFG(nolaunchpppd),
+	  .pppd_only = true,
 	  .help = "do not start pppd: stdin/stdout is pppd's pty" },
 	{ REQ("pppd", "PATH"), .set = opt_abs_path, .field = CFG(pppd_path),
+	  .pppd_only = true,
 	  .help = "pppd to launch (default " SSTPC_PPPD_PATH ")" },
 	{ REQ("ipparam", "NAME"), .set = opt_ipparam, .field = CFG(ipparam),
+	  .pppd_only = true,
 	  .help = "plugin socket " SSTPC_RUNTIME_DIR "/sstpc-NAME" },
+};
+
+/*
+ * The built-in PPP mode (issue 12): pppd's option names with pppd's
+ * meaning where pppd has one.  Rows are matched by full name only
+ * (cmdline.h); finish_tun() does the cross-option checks.
+ */
+static const struct opt_def tun_opts[] = {
+	{ EQ("tun", "NAME"), .full = true, .set = opt_tun,
+	  .field = CFG(tun_name),
+	  .help = "PPP in sstpc on TUN device NAME, created if absent\n"
+	    "(default: a new sstpN)" },
+	{ REQ("tun-fd", "N"), .full = true, .set = opt_tun_fd,
+	  .field = CFG(tun_fd),
+	  .help = "the TUN device open on descriptor N (3 or more,\n"
+	    "from a launcher); implies --tun" },
+	{ REQ("mtu", "N"), BUILTIN, .set = opt_uint, .field = CFG(mtu),
+	  .min = CFG_MRU_MIN, .val = CFG_MRU_MAX,
+	  .help = "largest packet to send, 128-4087\n"
+	    "(default: what the server's MRU allows)" },
+	{ REQ("mru", "N"), BUILTIN, .set = opt_uint, .field = CFG(mru),
+	  .min = CFG_MRU_MIN, .val = CFG_MRU_MAX,
+	  .help = "largest packet to receive, 128-4087 (default 1500)" },
+	{ FLAG("noip"), BUILTIN, .set = opt_true, .field = CFG(noip),
+	  .help = "no IPv4 (IPCP): IPv6 only" },
+	{ FLAG("noipv6"), BUILTIN, .set = opt_true, .field = CFG(noipv6),
+	  .help = "no IPv6 (IPV6CP): IPv4 only" },
+	{ FLAG("defaultroute"), BUILTIN, .set = opt_true,
+	  .field = CFG(defaultroute),
+	  .help = "IPv4 default route through the tunnel" },
+	{ REQ("route", "CIDR"), BUILTIN, .set = opt_route,
+	  .field = CFG(routes),
+	  .help = "route the network CIDR through the tunnel\n"
+	    "(IPv4 or IPv6, repeatable)" },
+	{ FLAG("usepeerdns"), BUILTIN, .set = opt_true,
+	  .field = CFG(usepeerdns),
+	  .help = "use the DNS servers the server names" },
+	{ REQ("script", "CMD"), BUILTIN, .set = opt_script,
+	  .field = CFG(script),
+	  .help = "configure the host with a vpnc-script: CMD, run\n"
+	    "by /bin/sh -c (default: sstpc itself, as root)" },
+	{ FLAG("refuse-pap"), BUILTIN, .set = opt_refuse,
+	  .val = PPP_AUTH_ALLOW_PAP,
+	  .help = "do not authenticate with PAP" },
+	{ FLAG("refuse-chap"), BUILTIN, .set = opt_refuse,
+	  .val = PPP_AUTH_ALLOW_CHAP_MD5,
+	  .help = "do not authenticate with CHAP-MD5" },
+	{ FLAG("refuse-mschap-v2"), BUILTIN, .set = opt_refuse,
+	  .val = PPP_AUTH_ALLOW_MSCHAPV2,
+	  .help = "do not authenticate with MS-CHAPv2" },
+	{ FLAG("refuse-eap"), BUILTIN, .set = opt_refuse,
+	  .val = PPP_AUTH_ALLOW_EAP,
+	  .help = "do not authenticate with EAP (EAP-MSCHAPv2)" },
+	{ FLAG("require-mschap-v2"), BUILTIN, .set = opt_require_mschapv2,
+	  .help = "authenticate with MS-CHAPv2 only" },
+	{ FLAG("require-mppe"), BUILTIN, .set = opt_true,
+	  .field = CFG(require_mppe),
+	  .help = "fail unless the server agrees to MPPE" },
+	{ FLAG("nomppe"), BUILTIN, .set = opt_true, .field = CFG(nomppe),
+	  .help = "refuse MPPE even when the server insists" },
+	{ REQ("lcp-echo-interval", "SEC"), BUILTIN, .set = opt_uint,
+	  .field = CFG(lcp_echo_interval), .val = CFG_TIMEOUT_MAX,
+	  .help = "LCP echo after SEC idle seconds, 0 none\n"
+	    "(default 30)" },
+	{ REQ("lcp-echo-failure", "N"), BUILTIN, .set = opt_uint,
+	  .field = CFG(lcp_echo_failure), .val = CFG_LCP_ECHO_FAILURE_MAX,
+	  .help = "the server is dead after N unanswered echoes,\n"
+	    "0 never (default 4)" },
+	{ FLAG("persist"), BUILTIN, .set = opt_true, .field = CFG(persist),
+	  .help = "reconnect when the connection is lost" },
+	{ REQ("maxfail", "N"), BUILTIN, .set = opt_uint, .field = CFG(maxfail),
+	  .val = CFG_MAXFAIL_MAX,
+	  .help = "with --persist: give up after N failed attempts\n"
+	    "in a row, 0 never (default 10)" },
+	{ REQ("holdoff", "SEC"), BUILTIN, .set = opt_seconds,
+	  .field = CFG(holdoff),
+	  .help = "with --persist: wait up to SEC seconds between\n"
+	    "attempts (1-3600, default 30)" },
 };
 
 static const struct opt_def priv_opts[] = {
@@ -239,14 +340,18 @@ static const struct opt_def misc_opts[] = {
 };
 
 static const struct opt_section opt_sections[] = {
-	{ "Server certificate and TLS", tls_opts, NELEM(tls_opts) },
-	{ "Connection", conn_opts, NELEM(conn_opts) },
-	{ "Authentication", auth_opts, NELEM(auth_opts) },
-	{ "pppd", pppd_opts, NELEM(pppd_opts) },
-	{ "Privileges (after the session is up, when run as root)",
+	{ "Server certificate and TLS", NULL, tls_opts, NELEM(tls_opts) },
+	{ "Connection", NULL, conn_opts, NELEM(conn_opts) },
+	{ "Authentication", NULL, auth_opts, NELEM(auth_opts) },
+	{ "pppd", NULL, pppd_opts, NELEM(pppd_opts) },
+	{ "Built-in PPP (--tun)",
+	  "sstpc does PPP itself on a TUN device: no pppd, no pty.  These\n"
+	  "options are written in full; all but --tun and --tun-fd need --tun.",
+	  tun_opts, NELEM(tun_opts) },
+	{ "Privileges (after the session is up, when run as root)", NULL,
 	  priv_opts, NELEM(priv_opts) },
-	{ "Logging", log_opts, NELEM(log_opts) },
-	{ "Other", misc_opts, NELEM(misc_opts) },
+	{ "Logging", NULL, log_opts, NELEM(log_opts) },
+	{ "Other", NULL, misc_opts, NELEM(misc_opts) },
 };
 
 /* Record the first error only. */
@@ -610,7 +715,7 @@ opt_password_fd(struct pstate *ps, const struct opt_def *o, char *val)
 	int *dst = opt_field(ps, o->field);
 	unsigned long v;
 
-	if (parse_num(val, 0, 65535, &v) != 0) {
+	if (parse_num(val, 0, CFG_FD_MAX, &v) != 0) {
 		perr(ps, "--%s needs a descriptor number (0 or more), "
 		    "not '%s'", o->name, val);
 		return;
@@ -637,6 +742,328 @@ opt_ipparam(struct pstate *ps, const struct opt_def *o, char *val)
 	    str_has_ctl(val)) {
 		perr(ps, "bad --%s (at most %zu characters, no '/')", o->name,
 		    maxlen);
+		return;
+	}
+	opt_str(ps, o, val);
+}
+
+/* A number from o->min to o->val into an unsigned field. */
+static void
+opt_uint(struct pstate *ps, const struct opt_def *o, char *val)
+{
+	unsigned *dst = opt_field(ps, o->field);
+	unsigned long v;
+
+	if (parse_num(val, (unsigned long)o->min, (unsigned long)o->val,
+	    &v) != 0) {
+		perr(ps, "--%s needs a number from %d to %d, not '%s'",
+		    o->name, o->min, o->val, val);
+		return;
+	}
+	*dst = (unsigned)v;
+}
+
+/*
+ * An interface name the kernel would take (dev_valid_name): 1 to
+ * IFNAMSIZ - 1 bytes, not "." or "..", no '/', ':' (alias syntax) or
+ * blanks; no control characters either, since it is logged and handed to
+ * a script.
+ */
+static bool
+tun_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n >= 1 && n <= CFG_TUN_NAME_MAX && strcmp(s, ".") != 0 &&
+	    strcmp(s, "..") != 0 && s[strcspn(s, "/: \t\n\v\f\r")] == '\0' &&
+	    !str_has_ctl(s);
+}
+
+/* --tun[=NAME]: the built-in mode; NAME or, alone, a kernel-picked name. */
+static void
+opt_tun(struct pstate *ps, const struct opt_def *o, char *val)
+{
+	struct sstpc_config *cfg = ps->cfg;
+
+	if (val != NULL && !tun_name_ok(val)) {
+		perr(ps, "bad --%s interface name '%s' (1 to %d characters, "
+		    "no '/', ':' or blanks, not '.' or '..')", o->name, val,
+		    CFG_TUN_NAME_MAX);
+		return;
+	}
+	cfg->tun = true;
+	cfg->tun_name = val;
+}
+
+/* --tun-fd N: a TUN descriptor from a launcher; implies --tun. */
+static void
+opt_tun_fd(struct pstate *ps, const struct opt_def *o, char *val)
+{
+	struct sstpc_config *cfg = ps->cfg;
+	unsigned long v;
+
+	if (parse_num(val, 3, CFG_FD_MAX, &v) != 0) {
+		perr(ps, "--%s needs a descriptor number from 3 to %d "
+		    "(0-2 are the standard streams), not '%s'", o->name,
+		    CFG_FD_MAX, val);
+		return;
+	}
+	cfg->tun_fd = (int)v;
+	cfg->tun = true;
+}
+
+/* --refuse-*: the method o->val is no longer allowed. */
+static void
+opt_refuse(struct pstate *ps, const struct opt_def *o, char *val)
+{
+	ps->auth_refused |= (unsigned)o->val;
+}
+
+/* --require-mschap-v2: MS-CHAPv2 is the only method allowed. */
+static void
+opt_require_mschapv2(struct pstate *ps, const struct opt_def *o, char *val)
+{
+	ps->require_mschapv2 = true;
+}
+
+/* One decimal number, no sign, no leading zero, at most max. */
+static int
+cur_decimal(struct bcur *c, unsigned max, unsigned *out)
+{
+	unsigned v = 0;
+	size_t n = 0;
+	uint8_t b;
+
+	while (bcur_peek_u8(c, 0, &b) == 0 && is_digit(b)) {
+		if (n > 0 && v == 0)
+			return -1;
+		v = v * 10 + (unsigned)(b - '0');
+		if (v > max)
+			return -1;
+		(void)bcur_skip(c, 1);
+		n++;
+	}
+	if (n == 0)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Dotted-quad IPv4 (RFC 791 text form: four decimals 0-255). */
+static int
+cur_ipv4(struct bcur *c, uint8_t out[4])
+{
+	unsigned v;
+	uint8_t b;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		if (i > 0 && (bcur_get_u8(c, &b) != 0 || b != '.'))
+			return -1;
+		if (cur_decimal(c, 255, &v) != 0)
+			return -1;
+		out[i] = (uint8_t)v;
+	}
+	return 0;
+}
+
+/* Number of hex digits at the cursor (not consumed). */
+static size_t
+cur_hex_run(const struct bcur *c)
+{
+	size_t n = 0;
+	uint8_t b;
+
+	while (bcur_peek_u8(c, n, &b) == 0 && hex_val(b) >= 0)
+		n++;
+	return n;
+}
+
+/*
+ * IPv6 text form (RFC 4291 section 2.2): eight groups of 1-4 hex digits,
+ * at most one "::" for one or more zero groups, optionally a dotted IPv4
+ * address as the last 32 bits.  No zone index.
+ */
+static int
+cur_ipv6(struct bcur *c, uint8_t out[16])
+{
+	uint16_t g[8];
+	size_t nd, k;
+	int n = 0, gap = -1, v;
+	uint8_t b, b2, v4[4];
+	bool need = true;	/* a group must follow */
+
+	if (bcur_peek_u8(c, 0, &b) == 0 && b == ':') {
+		if (bcur_peek_u8(c, 1, &b2) != 0 || b2 != ':')
+			return -1;
+		(void)bcur_skip(c, 2);
+		gap = 0;
+		need = false;
+	}
+	for (;;) {
+		nd = cur_hex_run(c);
+		if (nd == 0) {
+			if (need)
+				return -1;
+			break;
+		}
+		if (bcur_peek_u8(c, nd, &b) == 0 && b == '.') {
+			/* The IPv4 tail: two groups, and the end. */
+			if (n > 6 || cur_ipv4(c, v4) != 0)
+				return -1;
+			g[n++] = (uint16_t)(v4[0] << 8 | v4[1]);
+			g[n++] = (uint16_t)(v4[2] << 8 | v4[3]);
+			break;
+		}
+		if (nd > 4 || n == 8)
+			return -1;
+		for (k = 0, v = 0; k < nd; k++) {
+			(void)bcur_get_u8(c, &b);
+			v = v << 4 | hex_val(b);
+		}
+		g[n++] = (uint16_t)v;
+		if (bcur_peek_u8(c, 0, &b) != 0 || b != ':')
+			break;
+		(void)bcur_skip(c, 1);
+		need = true;
+		if (bcur_peek_u8(c, 0, &b) == 0 && b == ':') {
+			if (gap >= 0)
+				return -1;
+			(void)bcur_skip(c, 1);
+			gap = n;
+			need = false;
+		}
+	}
+	if (gap < 0 ? n != 8 : n > 7)
+		return -1;
+	memset(out, 0, 16);
+	for (k = 0; k < (size_t)n; k++) {
+		/* Groups after the gap go to the end. */
+		size_t at = gap >= 0 && (int)k >= gap ? k + (size_t)(8 - n) :
+		    k;
+
+		out[2 * at] = (uint8_t)(g[k] >> 8);
+		out[2 * at + 1] = (uint8_t)g[k];
+	}
+	return 0;
+}
+
+/*
+ * ADDRESS/PREFIXLEN, IPv4 or IPv6, the whole string (no blanks, zone or
+ * trailing bytes).  Returns 0, or -1 with *why set.
+ */
+static int
+parse_cidr(const char *s, struct cfg_route *r, const char **why)
+{
+	struct bcur c = bcur_make(s, strlen(s)), addr;
+	long slash = bcur_find(&c, '/');
+	unsigned plen, max;
+
+	memset(r, 0, sizeof *r);
+	if (slash < 0) {
+		*why = "no /PREFIXLEN";
+		return -1;
+	}
+	(void)bcur_get_view(&c, (size_t)slash, &addr);
+	(void)bcur_skip(&c, 1);
+	if (bcur_find(&addr, ':') >= 0) {
+		r->family = AF_INET6;
+		max = 128;
+		if (cur_ipv6(&addr, r->addr) != 0 || bcur_left(&addr) != 0) {
+			*why = "not an IPv6 address";
+			return -1;
+		}
+	} else {
+		r->family = AF_INET;
+		max = 32;
+		if (cur_ipv4(&addr, r->addr) != 0 || bcur_left(&addr) != 0) {
+			*why = "not an IPv4 address";
+			return -1;
+		}
+	}
+	if (cur_decimal(&c, max, &plen) != 0 || bcur_left(&c) != 0) {
+		*why = max == 32 ? "prefix length is not 0 to 32" :
+		    "prefix length is not 0 to 128";
+		return -1;
+	}
+	r->prefixlen = (uint8_t)plen;
+	return 0;
+}
+
+/* Does r have bits set beyond its prefix?  Clears them into *net. */
+static bool
+route_host_bits(const struct cfg_route *r, struct cfg_route *net)
+{
+	size_t i, len = r->family == AF_INET ? 4 : 16;
+	unsigned keep;
+	bool set = false;
+
+	*net = *r;
+	for (i = 0; i < len; i++) {
+		keep = r->prefixlen >= 8 * (i + 1) ? 8 :
+		    r->prefixlen > 8 * i ? r->prefixlen - 8 * i : 0;
+		net->addr[i] &= (uint8_t)(0xff00u >> keep);
+		set |= net->addr[i] != r->addr[i];
+	}
+	return set;
+}
+
+/* A route as "address/len" (for messages). */
+static void
+route_text(const struct cfg_route *r, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	if (inet_ntop(r->family, r->addr, a, sizeof a) == NULL)
+		(void)snprintf(a, sizeof a, "?");
+	(void)snprintf(buf, len, "%s/%u", a, r->prefixlen);
+}
+
+/* --route CIDR: repeatable; a repeated network is kept once. */
+static void
+opt_route(struct pstate *ps, const struct opt_def *o, char *val)
+{
+	struct sstpc_config *cfg = ps->cfg;
+	struct cfg_route r, net, *nr;
+	const char *why = NULL;
+	char text[INET6_ADDRSTRLEN + 8];
+	size_t i;
+
+	if (parse_cidr(val, &r, &why) != 0) {
+		perr(ps, "bad --%s '%s': %s (want ADDRESS/PREFIXLEN, IPv4 or "
+		    "IPv6)", o->name, val, why);
+		return;
+	}
+	if (route_host_bits(&r, &net)) {
+		route_text(&net, text, sizeof text);
+		perr(ps, "--%s %s has host bits set (the network is %s)",
+		    o->name, val, text);
+		return;
+	}
+	for (i = 0; i < cfg->n_routes; i++)
+		if (memcmp(&cfg->routes[i], &r, sizeof r) == 0)
+			return;
+	if (cfg->n_routes == CFG_ROUTES_MAX) {
+		perr(ps, "too many --%s (at most %d)", o->name,
+		    CFG_ROUTES_MAX);
+		return;
+	}
+	nr = realloc(cfg->routes, (cfg->n_routes + 1) * sizeof *nr);
+	if (nr == NULL) {
+		perr(ps, "out of memory");
+		return;
+	}
+	cfg->routes = nr;
+	cfg->routes[cfg->n_routes++] = r;
+}
+
+/* --script CMD: a command line for /bin/sh -c, passed on as given. */
+static void
+opt_script(struct pstate *ps, const struct opt_def *o, char *val)
+{
+	if (strlen(val) > CFG_SCRIPT_MAX || str_has_ctl(val)) {
+		perr(ps, "bad --%s (at most %d bytes, no control characters)",
+		    o->name, CFG_SCRIPT_MAX);
 		return;
 	}
 	opt_str(ps, o, val);
@@ -673,10 +1100,15 @@ opt_short(char c)
 static void
 apply_option(struct pstate *ps, const struct opt_def *o, char *val)
 {
-	if (o->arg == ARG_REQ && (val == NULL || val[0] == '\0')) {
+	if ((o->arg == ARG_REQ && (val == NULL || val[0] == '\0')) ||
+	    (o->arg == ARG_EQ && val != NULL && val[0] == '\0')) {
 		perr(ps, "empty argument for --%s", o->name);
 		return;
 	}
+	if (o->tun_only && ps->tun_opt == NULL)
+		ps->tun_opt = o->name;
+	if (o->pppd_only && ps->pppd_opt == NULL)
+		ps->pppd_opt = o->name;
 	o->set(ps, o, val);
 }
 
@@ -705,7 +1137,8 @@ do_option(struct pstate *ps, int argc, char **argv, int i)
 	nlen = strcspn(name, "=");
 	has_eq = name[nlen] == '=';
 	for (k = 0; nlen > 0 && (t = opt_at(k)) != NULL; k++) {
-		if (strncmp(t->name, name, nlen) != 0)
+		if (strncmp(t->name, name, nlen) != 0 ||
+		    (t->full && t->name[nlen] != '\0'))
 			continue;
 		o = t;
 		if (t->name[nlen] == '\0') {
@@ -757,6 +1190,10 @@ do_option(struct pstate *ps, int argc, char **argv, int i)
 		    (argv[i + 1][0] == '/' || argv[i + 1][0] == '.'))
 			val = argv[++i];
 		break;
+	case ARG_EQ:
+		if (has_eq)
+			val = name + nlen + 1;
+		break;
 	}
 	apply_option(ps, o, val);
 	return i + 1;
@@ -787,6 +1224,118 @@ take_server(struct pstate *ps, char *a)
 	}
 }
 
+/* The authentication methods left by --refuse-* / --require-mschap-v2. */
+static void
+finish_auth(struct pstate *ps)
+{
+	const unsigned methods = PPP_AUTH_ALLOW_PAP | PPP_AUTH_ALLOW_CHAP_MD5 |
+	    PPP_AUTH_ALLOW_MSCHAPV2 | PPP_AUTH_ALLOW_EAP;
+	unsigned allow = PPP_AUTH_ALLOW_ALL & ~ps->auth_refused;
+
+	if (ps->require_mschapv2) {
+		if ((ps->auth_refused & PPP_AUTH_ALLOW_MSCHAPV2) != 0) {
+			perr(ps, "--require-mschap-v2 conflicts with "
+			    "--refuse-mschap-v2");
+			return;
+		}
+		/* Also no session without authentication. */
+		allow = PPP_AUTH_ALLOW_MSCHAPV2;
+	}
+	if ((allow & methods) == 0) {
+		perr(ps, "--refuse-pap, --refuse-chap, --refuse-mschap-v2 and "
+		    "--refuse-eap together leave no authentication method");
+		return;
+	}
+	ps->cfg->auth_allow = allow;
+}
+
+/* Cross-option checks of the built-in mode (--tun). */
+static void
+finish_tun(struct pstate *ps)
+{
+	struct sstpc_config *cfg = ps->cfg;
+	char text[INET6_ADDRSTRLEN + 8];
+	size_t i;
+
+	if (!cfg->tun) {
+		if (ps->tun_opt != NULL)
+			perr(ps, "--%s needs --tun (in launch mode pppd's own "
+			    "options go after the server or '--')",
+			    ps->tun_opt);
+		return;
+	}
+	if (ps->pppd_opt != NULL) {
+		perr(ps, "--%s cannot be used with --tun (it is for pppd, and "
+		    "--tun runs no pppd)", ps->pppd_opt);
+		return;
+	}
+	if (cfg->n_pppd_args > 0) {
+		perr(ps, "--tun runs no pppd: unexpected argument '%s' after "
+		    "the server (see 'Built-in PPP' in --help)",
+		    cfg->pppd_args[0]);
+		return;
+	}
+	if (cfg->tun_name != NULL && cfg->tun_fd >= 0) {
+		perr(ps, "--tun=%s cannot be used with --tun-fd (the "
+		    "descriptor's device has its name)", cfg->tun_name);
+		return;
+	}
+	if (ps->pw_fd && cfg->password_fd == cfg->tun_fd) {
+		perr(ps, "--tun-fd and --password-fd are both descriptor %d",
+		    cfg->tun_fd);
+		return;
+	}
+	if (cfg->user == NULL) {
+		perr(ps, "--tun requires --user (sstpc authenticates itself)");
+		return;
+	}
+	if (cfg->pw_source == CFG_PW_NONE) {
+		perr(ps, "--tun requires a password (--password-fd, "
+		    "--password-file or --password)");
+		return;
+	}
+	if (cfg->noip && cfg->noipv6) {
+		perr(ps, "--noip and --noipv6 together leave no network "
+		    "protocol");
+		return;
+	}
+	if (cfg->require_mppe && cfg->nomppe) {
+		perr(ps, "--require-mppe conflicts with --nomppe");
+		return;
+	}
+	finish_auth(ps);
+	if (ps->failed)
+		return;
+	/* RFC 8200 section 5: IPv6 needs a link MTU of 1280. */
+	if (!cfg->noipv6 && cfg->mtu != 0 && cfg->mtu < CFG_IPV6_MIN_MTU) {
+		perr(ps, "--mtu %u is below IPv6's minimum of %d (add "
+		    "--noipv6)", cfg->mtu, CFG_IPV6_MIN_MTU);
+		return;
+	}
+	if (!cfg->noipv6 && cfg->mru != 0 && cfg->mru < CFG_IPV6_MIN_MTU) {
+		perr(ps, "--mru %u is below IPv6's minimum of %d (add "
+		    "--noipv6)", cfg->mru, CFG_IPV6_MIN_MTU);
+		return;
+	}
+	if (cfg->noip && cfg->defaultroute) {
+		perr(ps, "--defaultroute is IPv4's (as in pppd), but --noip "
+		    "turns IPv4 off (for IPv6 use --route ::/0)");
+		return;
+	}
+	for (i = 0; i < cfg->n_routes; i++) {
+		const struct cfg_route *r = &cfg->routes[i];
+
+		if ((r->family == AF_INET && cfg->noip) ||
+		    (r->family == AF_INET6 && cfg->noipv6)) {
+			route_text(r, text, sizeof text);
+			perr(ps, "--route %s needs %s, which %s turns off",
+			    text, r->family == AF_INET ? "IPv4" : "IPv6",
+			    r->family == AF_INET ? "--noip" : "--noipv6");
+			return;
+		}
+	}
+}
+
 /* Cross-option checks and derived settings. */
 static void
 finish(struct pstate *ps)
@@ -805,6 +1354,9 @@ finish(struct pstate *ps)
 	}
 	cfg->pw_source = ps->pw_argv ? CFG_PW_ARGV : ps->pw_fd ? CFG_PW_FD :
 	    ps->pw_file ? CFG_PW_FILE : CFG_PW_NONE;
+	finish_tun(ps);
+	if (ps->failed)
+		return;
 	if (cfg->nolaunchpppd && ps->pw_fd && cfg->password_fd <= 1) {
 		perr(ps, "--password-fd %d is pppd's pty in --nolaunchpppd "
 		    "mode", cfg->password_fd);
@@ -871,6 +1423,12 @@ cmdline_defaults(struct sstpc_config *cfg)
 	cfg->log.level = LOG_LVL_ERR;
 	cfg->log.sink = LOG_SINK_SYSLOG;
 	cfg->log.ident = PACKAGE_NAME;
+	cfg->tun_fd = -1;
+	cfg->lcp_echo_interval = CFG_LCP_ECHO_INTERVAL;
+	cfg->lcp_echo_failure = CFG_LCP_ECHO_FAILURE;
+	cfg->maxfail = CFG_MAXFAIL;
+	cfg->holdoff = CFG_HOLDOFF;
+	cfg->auth_allow = PPP_AUTH_ALLOW_ALL;
 }
 
 /* Parse the command line (rules in cmdline.h). */
@@ -934,6 +1492,7 @@ cmdline_free(struct sstpc_config *cfg)
 	if (cfg == NULL)
 		return;
 	free(cfg->pppd_args);
+	free(cfg->routes);
 	url_clear(&cfg->proxy);
 	url_clear(&cfg->server);
 	explicit_bzero(cfg, sizeof *cfg);
@@ -955,8 +1514,11 @@ print_option(FILE *fp, const struct opt_def *o)
 	else if (o->arg == ARG_REQ)
 		(void)snprintf(left, sizeof left, "%s--%s %s", shortopt,
 		    o->name, o->argname);
-	else
+	else if (o->arg == ARG_OPT)
 		(void)snprintf(left, sizeof left, "%s--%s [%s]", shortopt,
+		    o->name, o->argname);
+	else
+		(void)snprintf(left, sizeof left, "%s--%s[=%s]", shortopt,
 		    o->name, o->argname);
 	if (strlen(left) > 25)
 		fprintf(fp, "  %s\n%28s", left, "");
@@ -982,6 +1544,7 @@ cmdline_usage(FILE *fp)
 	fprintf(fp,
 	    "Usage: sstpc [options] <server>[:port] [[--] pppd-options]\n"
 	    "       pppd pty \"sstpc --nolaunchpppd [options] <server>\"\n"
+	    "       sstpc --tun[=NAME] [options] <server>[:port]\n"
 	    "\n"
 	    "Server: host, host:port, [IPv6]:port, IPv6, https://host[:port]/"
 	    "\n(default port 443).  Options may also follow the server; "
@@ -990,6 +1553,8 @@ cmdline_usage(FILE *fp)
 	for (sec = opt_sections; sec < opt_sections + NELEM(opt_sections);
 	    sec++) {
 		fprintf(fp, "\n%s:\n", sec->title);
+		if (sec->note != NULL)
+			fprintf(fp, "%s\n", sec->note);
 		for (k = 0; k < sec->n; k++)
 			print_option(fp, &sec->opts[k]);
 	}

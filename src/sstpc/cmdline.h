@@ -5,6 +5,7 @@
  *
  * Usage:	sstpc [options] <server>[:port] [[--] pppd-options]
  *		pppd pty "sstpc --nolaunchpppd [options] <server>[:port]"
+ *		sstpc --tun[=NAME] [options] <server>[:port]
  *
  * Argument rules (GNU getopt_long compatible, as in sstp-client 1.0.18):
  * - Options may come before or after the server (permutation).  The first
@@ -20,6 +21,15 @@
  *   not start with '-', which swallowed the server name in
  *   "sstpc --log-syslog vpn.example.com"; a server can never start with
  *   '/' or '.', so this rule keeps every documented use working.
+ * - The options of the built-in PPP mode (the "Built-in PPP" group of
+ *   --help, --tun and --tun-fd included) match their full name only, as
+ *   pppd's do: so no abbreviation that 1.0.18 accepted ("--us" for
+ *   --user, "--ho" for --host, "--require" for --require-sha256) changes
+ *   its meaning.  --tun takes its NAME only as "--tun=NAME", since the
+ *   next argument may be the server.  All of them except --tun and
+ *   --tun-fd are refused without --tun; with --tun, pppd's options and
+ *   sstpc's pppd-only options (--nolaunchpppd, --pppd, --ipparam,
+ *   --eap-auth) are refused.
  * - Secrets on the command line (--password, a password inside --proxy) are
  *   copied into the config and the argv bytes are zeroed at once, even when
  *   parsing fails later.
@@ -55,6 +65,27 @@
 #define CFG_HELLO_INTERVAL	60	/* s, MS-SSTP 3.1.2 Hello timer */
 #define CFG_TIMEOUT_MAX		3600
 #define CFG_LOG_FILE_DEFAULT	"/var/log/sstpc.log"
+
+/*
+ * Built-in PPP (--tun).  MRU/MTU: pppd's floor of 128, and the largest PPP
+ * information field SSTP can carry (MS-SSTP 2.2.1: a 4095-byte packet less
+ * its 4-byte header, FF 03 and the protocol field = 4087).  IPv6 needs a
+ * link MTU of 1280 at least (RFC 8200 section 5).  The echo and persist
+ * defaults are those of support/peer-sstp-example and pppd.
+ */
+#define CFG_TUN_NAME_MAX	15	/* IFNAMSIZ - 1 */
+#define CFG_MRU_MIN		128
+#define CFG_MRU_MAX		4087
+#define CFG_IPV6_MIN_MTU	1280
+#define CFG_LCP_ECHO_INTERVAL	30	/* s */
+#define CFG_LCP_ECHO_FAILURE	4
+#define CFG_LCP_ECHO_FAILURE_MAX 255
+#define CFG_MAXFAIL		10	/* as pppd */
+#define CFG_MAXFAIL_MAX		65535
+#define CFG_HOLDOFF		30	/* s, as pppd */
+#define CFG_ROUTES_MAX		256	/* --route given at most this often */
+#define CFG_SCRIPT_MAX		4095	/* bytes of --script */
+#define CFG_FD_MAX		65535	/* --password-fd, --tun-fd */
 
 enum cfg_pw_source {
 	CFG_PW_NONE = 0,
@@ -126,6 +157,7 @@ struct sstpc_config {
 	int		 tun_fd;	/* --tun-fd N, -1 if none */
 	unsigned	 mtu;		/* --mtu, 0: from the peer's MRU */
 	unsigned	 mru;		/* --mru, 0: 1500 */
+	/* defaultroute is IPv4's, as pppd's; IPv6: --route ::/0. */
 	bool		 defaultroute;	/* --defaultroute */
 	bool		 usepeerdns;	/* --usepeerdns */
 	bool		 noip;		/* --noip: IPv6 only */
@@ -144,7 +176,7 @@ struct sstpc_config {
 		uint8_t	 addr[16];
 	}		*routes;	/* --route CIDR, repeatable */
 	size_t		 n_routes;
-	const char	*script;	/* --script PATH (vpnc-script) */
+	const char	*script;	/* --script CMD (vpnc-script), sh -c */
 
 	/* Privileges */
 	const char	*priv_user;

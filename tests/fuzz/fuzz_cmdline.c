@@ -14,14 +14,22 @@
  * --password given on the command line occurs fewer times in argv after
  * the parse than before (its own argument was scrubbed); cmdline_free()
  * wipes the password.
+ * Built-in mode (--tun): no pppd arguments or pppd-only settings, MTU/MRU
+ * 0 or within 128..4087, an interface name of 1..15 bytes without '/',
+ * at least one address family and one authentication method, no MPPE
+ * conflict, and every --route a network of its family without host bits;
+ * without --tun every built-in field keeps its default.
  * cmdline_proxy_from_env() is run with the last argument as no_proxy.
  */
 #include "config.h"
+
+#include <sys/socket.h>
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ppp/ppp_engine.h"
 #include "util/buf.h"
 #include "sstpc/cmdline.h"
 #include "fuzz.h"
@@ -46,6 +54,67 @@ cmd_count(char **argv, int argc, const char *needle)
 	return n;
 }
 
+/* The built-in mode's fields (see the header comment). */
+static void
+cmd_check_tun(const struct sstpc_config *cfg)
+{
+	const unsigned methods = PPP_AUTH_ALLOW_PAP | PPP_AUTH_ALLOW_CHAP_MD5 |
+	    PPP_AUTH_ALLOW_MSCHAPV2 | PPP_AUTH_ALLOW_EAP;
+	size_t i, b, len;
+	unsigned plen;
+
+	if (!cfg->tun) {
+		FUZZ_CHECK(cfg->tun_name == NULL && cfg->tun_fd == -1);
+		FUZZ_CHECK(cfg->mtu == 0 && cfg->mru == 0);
+		FUZZ_CHECK(!cfg->defaultroute && !cfg->usepeerdns &&
+		    !cfg->noip && !cfg->noipv6 && !cfg->persist &&
+		    !cfg->require_mppe && !cfg->nomppe);
+		FUZZ_CHECK(cfg->lcp_echo_interval == CFG_LCP_ECHO_INTERVAL &&
+		    cfg->lcp_echo_failure == CFG_LCP_ECHO_FAILURE);
+		FUZZ_CHECK(cfg->maxfail == CFG_MAXFAIL &&
+		    cfg->holdoff == CFG_HOLDOFF);
+		FUZZ_CHECK(cfg->auth_allow == PPP_AUTH_ALLOW_ALL);
+		FUZZ_CHECK(cfg->routes == NULL && cfg->n_routes == 0);
+		FUZZ_CHECK(cfg->script == NULL);
+		return;
+	}
+	FUZZ_CHECK(cfg->n_pppd_args == 0 && !cfg->nolaunchpppd &&
+	    !cfg->eap_auth && cfg->ipparam == NULL);
+	FUZZ_CHECK(cfg->user != NULL && cfg->pw_source != CFG_PW_NONE);
+	if (cfg->tun_name != NULL) {
+		len = strlen(cfg->tun_name);
+		FUZZ_CHECK(len >= 1 && len <= CFG_TUN_NAME_MAX);
+		FUZZ_CHECK(strchr(cfg->tun_name, '/') == NULL);
+		FUZZ_CHECK(cfg->tun_fd == -1);
+	}
+	FUZZ_CHECK(cfg->tun_fd == -1 || (cfg->tun_fd >= 3 &&
+	    cfg->tun_fd <= CFG_FD_MAX));
+	FUZZ_CHECK(cfg->mtu == 0 || (cfg->mtu >= CFG_MRU_MIN &&
+	    cfg->mtu <= CFG_MRU_MAX));
+	FUZZ_CHECK(cfg->mru == 0 || (cfg->mru >= CFG_MRU_MIN &&
+	    cfg->mru <= CFG_MRU_MAX));
+	FUZZ_CHECK(!(cfg->noip && cfg->noipv6));
+	FUZZ_CHECK(!(cfg->require_mppe && cfg->nomppe));
+	FUZZ_CHECK((cfg->auth_allow & methods) != 0);
+	FUZZ_CHECK((cfg->auth_allow & ~PPP_AUTH_ALLOW_ALL) == 0);
+	FUZZ_CHECK(cfg->lcp_echo_interval <= CFG_TIMEOUT_MAX);
+	FUZZ_CHECK(cfg->holdoff >= 1 && cfg->holdoff <= CFG_TIMEOUT_MAX);
+	FUZZ_CHECK(cfg->n_routes <= CFG_ROUTES_MAX);
+	if (cfg->n_routes > 0)
+		FUZZ_CHECK(cfg->routes != NULL);
+	for (i = 0; i < cfg->n_routes; i++) {
+		const struct cfg_route *r = &cfg->routes[i];
+
+		FUZZ_CHECK(r->family == AF_INET || r->family == AF_INET6);
+		FUZZ_CHECK(r->family == AF_INET ? !cfg->noip : !cfg->noipv6);
+		len = r->family == AF_INET ? 4 : 16;
+		plen = r->prefixlen;
+		FUZZ_CHECK(plen <= 8 * len);
+		for (b = plen; b < 8 * len; b++)
+			FUZZ_CHECK((r->addr[b / 8] & (0x80 >> (b % 8))) == 0);
+	}
+}
+
 static void
 cmd_check_config(struct sstpc_config *cfg, char **argv, int argc,
     size_t pw_before)
@@ -68,6 +137,7 @@ cmd_check_config(struct sstpc_config *cfg, char **argv, int argc,
 			FUZZ_CHECK(cfg->pppd_args[i] != NULL);
 		FUZZ_CHECK(cfg->pppd_args[cfg->n_pppd_args] == NULL);
 	}
+	cmd_check_tun(cfg);
 	if (cfg->has_password) {
 		FUZZ_CHECK(fuzz_str_ok(cfg->password, sizeof cfg->password,
 		    0));

@@ -332,7 +332,29 @@ def fixed_seeds():
             ["--proxy-env", "--connect-timeout", "5", "--hello-interval",
              "30", "vpn.example.com", "vpn.example.com"],
             ["--pass", "secret", "--nolaunch", "h"],
-            ["--bogus", "h"])):
+            ["--bogus", "h"],
+            # the built-in PPP mode (--tun)
+            ["--tun", "--user", "u", "--password-fd", "3", "h"],
+            ["--tun=sstp0", "--user", "u", "--password", "p", "--mtu",
+             "1400", "--mru=1500", "--defaultroute", "--usepeerdns",
+             "--route", "192.0.2.0/24", "--route", "2001:db8::/32",
+             "vpn.example.com"],
+            ["--tun-fd", "5", "--user", "u", "--password-file", "/pw",
+             "--noipv6", "--mtu", "576", "--script",
+             "sudo -E /usr/share/vpnc-scripts/vpnc-script", "h"],
+            ["--tun", "--user", "u", "--password", "p", "--refuse-pap",
+             "--refuse-chap", "--refuse-eap", "--require-mschap-v2",
+             "--require-mppe", "--lcp-echo-interval", "0",
+             "--lcp-echo-failure=9", "--persist", "--maxfail", "0",
+             "--holdoff", "3", "h"],
+            ["--tun", "--user", "u", "--password", "p", "--noip",
+             "--nomppe", "--route", "::ffff:192.0.2.0/120", "--route",
+             "fe80::1/64", "h"],
+            ["--mtu", "1400", "h", "mtu", "1400"],
+            ["--tun", "--nolaunchpppd", "--eap-auth", "--ipparam", "x",
+             "h", "--", "noauth"],
+            ["--tun=..", "--tun-fd", "2", "--route", "10.0.0.1/8",
+             "--us", "u", "--pers", "h"])):
         cl["args-%02d" % i] = b"\0".join(a.encode() for a in args)
 
     # ppp_snoop: records (flags bit 0 = from server)
