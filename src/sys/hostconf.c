@@ -86,17 +86,21 @@ hc_get_link(struct nl_sock *nl, int ifindex, uint32_t *flags, uint32_t *mtu)
 	return r < 0 ? r : 0;
 }
 
-/* RTM_NEWLINK: IFF_UP on or off (change), and the MTU (0: unchanged). */
+/* RTM_NEWLINK: IFF_UP on or off, and the MTU (0: unchanged). */
 static int
-hc_set_link(struct nl_sock *nl, int ifindex, bool up, bool change_up,
-    uint32_t mtu)
+hc_set_link(struct nl_sock *nl, int ifindex, bool up, uint32_t mtu)
 {
 	uint8_t req[HC_REQ_MAX];
 	struct wbuf w;
 
+	/*
+	 * XX: always name IFF_UP in ifi_change: Linux 6.18 applies
+	 * ifi_flags even with ifi_change 0, which clears MULTICAST and
+	 * NOARP (rtnetlink(7) says 0 means "no change").
+	 */
 	wbuf_init(&w, req, sizeof req);
 	nl_begin(&w, nl, RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK);
-	hc_put_ifinfo(&w, ifindex, up ? IFF_UP : 0, change_up ? IFF_UP : 0);
+	hc_put_ifinfo(&w, ifindex, up ? IFF_UP : 0, IFF_UP);
 	if (mtu != 0)
 		nl_put_attr(&w, IFLA_MTU, &mtu, sizeof mtu);
 	return nl_call(nl, &w);
@@ -283,7 +287,7 @@ hostconf_apply(const struct hostconf_conf *conf, const struct ppp_ip_info *ip,
 	st->set_mtu = mtu != 0 && mtu != st->old_mtu;
 	st->set_up = (flags & IFF_UP) == 0;
 	if ((st->set_mtu || st->set_up) && (r = hc_set_link(&nl,
-	    conf->ifindex, true, st->set_up, st->set_mtu ? mtu : 0)) != 0) {
+	    conf->ifindex, true, st->set_mtu ? mtu : 0)) != 0) {
 		st->set_mtu = st->set_up = false;
 		snprintf(err, errlen, "host configuration: cannot set %s up "
 		    "(MTU %u): %s", conf->ifname, mtu, strerror(-r));
@@ -403,8 +407,8 @@ hostconf_undo(struct hostconf_state *st)
 		first = hc_undo_ret(hc_addr(&nl, RTM_DELADDR, AF_INET,
 		    st->ifindex, st->local4, st->peer4, 32), first);
 	if (st->set_up || st->set_mtu)
-		first = hc_undo_ret(hc_set_link(&nl, st->ifindex, false,
-		    st->set_up, st->set_mtu ? st->old_mtu : 0), first);
+		first = hc_undo_ret(hc_set_link(&nl, st->ifindex, !st->set_up,
+		    st->set_mtu ? st->old_mtu : 0), first);
 	nl_close(&nl);
 	if (first != 0)
 		log_warn("host configuration: undo: %s", strerror(-first));

@@ -30,10 +30,15 @@
 #include "sys/hostconf.h"
 #include "sys/monitor.h"
 
-/* The qdisc is the kernel's, attached at the first up: not ours. */
+/*
+ * The qdisc is the kernel's, attached at the first up, and so is the IPv6
+ * multicast route it adds once IPv6 is active on an interface that is up
+ * (gone when it goes down): not ours.
+ */
 #define SNAP_CMD "ip -o link show dev tun0 | sed 's/qdisc [^ ]* //'; " \
 	"ip -o addr show dev tun0; " \
-	"ip -4 route show table all; ip -6 route show table all"
+	"ip -4 route show table all; ip -6 route show table all | " \
+	"grep -v '^multicast ff00::/8 dev tun0 .*proto kernel'"
 
 static bool
 sh(const char *cmd)
@@ -164,6 +169,21 @@ test_direct(void)
 	run(SNAP_CMD, after, sizeof after);
 	ASSERT_SAME(after, before);
 	ASSERT_INT_EQ(hostconf_undo(&st), 0);	/* idempotent */
+	TEST_DONE();
+
+	TEST_START("a link that was up stays up, without our routes");
+	/* Another address keeps the kernel from flushing tun0's routes. */
+	ASSERT_TRUE(sh("ip link set tun0 up && "
+	    "ip addr add 198.18.9.1/32 dev tun0"));
+	run(SNAP_CMD, before, sizeof before);
+	ASSERT_INT_EQ(hostconf_apply(&c, &ip, (struct sockaddr *)&ss, sl,
+	    &st, err, sizeof err), 0);
+	ASSERT_TRUE(shows("ip -4 route", "128.0.0.0/1 dev tun0"));
+	ASSERT_INT_EQ(hostconf_undo(&st), 0);
+	run(SNAP_CMD, after, sizeof after);
+	ASSERT_SAME(after, before);
+	ASSERT_TRUE(sh("ip addr del 198.18.9.1/32 dev tun0 && "
+	    "ip link set tun0 down"));
 	TEST_DONE();
 
 	TEST_START("no peer address: local/32; a route that exists stays");
