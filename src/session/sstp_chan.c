@@ -231,6 +231,24 @@ chan_link_server_addr(void *arg, const char **name,
 	return c->ops->server_addr(c->arg, name, sa, salen);
 }
 
+static void
+chan_link_net_up(void *arg, const struct link_net *n)
+{
+	struct sstp_chan *c = arg;
+
+	if (c->ops->net_up != NULL)
+		c->ops->net_up(c->arg, n);
+}
+
+static void
+chan_link_net_down(void *arg, const struct link_net *n)
+{
+	struct sstp_chan *c = arg;
+
+	if (c->ops->net_down != NULL)
+		c->ops->net_down(c->arg, n);
+}
+
 const struct link_up sstp_chan_link_up = {
 	.to_server = chan_link_to_server,
 	.server_full = chan_link_server_full,
@@ -240,6 +258,8 @@ const struct link_up sstp_chan_link_up = {
 	.gone = chan_link_gone,
 	.signal_child = chan_link_signal_child,
 	.server_addr = chan_link_server_addr,
+	.net_up = chan_link_net_up,
+	.net_down = chan_link_net_down,
 };
 
 /* --- the owner's calls ---------------------------------------------------- */

@@ -56,6 +56,9 @@ struct sstp_chan_ops {
 	int	(*signal_child)(void *arg, pid_t pid, int sig);
 	int	(*server_addr)(void *arg, const char **name,
 		    const struct sockaddr **sa, socklen_t *salen);
+	/* A built-in link's Network phase (link.h); NULL: not wanted. */
+	void	(*net_up)(void *arg, const struct link_net *);
+	void	(*net_down)(void *arg, const struct link_net *);
 };
 
 struct sstp_chan {

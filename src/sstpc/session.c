@@ -44,10 +44,8 @@ static const char *const session_phase_name[] = {
 
 static void	session_sstp_begin(struct sstpc *);
 
-static void	session_stop(struct sstpc *);
-
 /* Record the first reason the session ends, with its exit status. */
-static void
+void
 session_set_reason(struct sstpc *s, int exit_code, const char *fmt, ...)
 {
 	va_list ap;
@@ -271,6 +269,19 @@ session_chan_server_addr(void *arg, const char **name,
 	return 0;
 }
 
+/* A built-in link's Network phase: configure the host (session_host.c). */
+static void
+session_chan_net_up(void *arg, const struct link_net *n)
+{
+	session_host_net_up(arg, n);
+}
+
+static void
+session_chan_net_down(void *arg, const struct link_net *n)
+{
+	session_host_net_down(arg, n);
+}
+
 static const struct sstp_chan_ops session_chan_ops = {
 	.now = session_chan_now,
 	.established = session_chan_established,
@@ -280,6 +291,8 @@ static const struct sstp_chan_ops session_chan_ops = {
 	.link_fail = session_chan_link_fail,
 	.signal_child = session_chan_signal_child,
 	.server_addr = session_chan_server_addr,
+	.net_up = session_chan_net_up,
+	.net_down = session_chan_net_down,
 };
 
 /* The channel's view of the TLS stream (NULL-safe: it may be gone). */
@@ -318,7 +331,7 @@ static const struct sstp_chan_io session_chan_io = {
  * Stop: the PPP side first, while the server link can still carry its LCP
  * Terminate; when it is gone, session_ppp_gone() sends Call Disconnect.
  */
-static void
+void
 session_stop(struct sstpc *s)
 {
 	bool sstp_up = s->phase == PHASE_SSTP && s->st != NULL;
@@ -792,8 +805,13 @@ session_drop_privileges(struct sstpc *s)
 
 	if (geteuid() != 0)
 		return 0;
+	if (session_host_handover(s, err, sizeof err) < 0) {
+		session_set_reason(s, SSTPC_EXIT_FAILURE, "%s", err);
+		return -1;
+	}
+	/* --tun: the server's name checks the gateway of net_up too. */
 	r = monitor_handover(&s->mon, link_sock_path(s->link),
-	    link_child_pid(s->link), !c->save_server_route ? NULL :
+	    link_child_pid(s->link), !c->save_server_route && !c->tun ? NULL :
 	    c->has_proxy ? c->proxy.host : c->server.host, err, sizeof err);
 	if (r < 0) {
 		session_set_reason(s, SSTPC_EXIT_FAILURE, "%s", err);
@@ -913,6 +931,10 @@ session_run(struct sstpc *s, const struct sstpc_config *cfg)
 	 * while we still hold the privileges for them, and before any byte
 	 * from the network is parsed (STYLE.md 8.24).
 	 */
+	if (session_host_init(s, err, sizeof err) < 0) {
+		session_set_reason(s, SSTPC_EXIT_FAILURE, "%s", err);
+		goto out;
+	}
 	sstp_chan_init(&s->chan, &session_chan_ops, s);
 	s->link = session_link_new(s);
 	sstp_chan_set_link(&s->chan, s->link);
@@ -935,6 +957,7 @@ session_run(struct sstpc *s, const struct sstpc_config *cfg)
 		event_base_dispatch(s->base);
 out:
 	session_drop_server(s, false);
+	session_host_end(s);
 	if (s->link != NULL) {
 		link_stats(s->link, &s->ppp_out, &s->ppp_in);
 		link_free(s->link);

@@ -24,7 +24,9 @@
 #include "session/sstp_chan.h"
 #include "sstpc/cmdline.h"
 #include "sys/monitor.h"
+#include "sys/hostconf.h"
 #include "sys/route.h"
+#include "sys/sdnotify.h"
 #include "wire/http.h"
 
 struct event;
@@ -33,6 +35,7 @@ struct evdns_base;
 struct net_connect;
 struct stream;
 struct link;
+struct link_net;
 struct proxy;
 
 /* Connection phases, in order. */
@@ -44,6 +47,16 @@ enum sstpc_phase {
 	PHASE_HTTP,		/* SSTP_DUPLEX_POST sent, waiting for 200 */
 	PHASE_SSTP,		/* SSTP control + data */
 	PHASE_DONE
+};
+
+/* The built-in mode's host configuration (session_host.c). */
+struct session_host {
+	struct hostconf_conf	 conf;		/* TUN, routes, flags */
+	bool			 configured;	/* net_up done, undo due */
+	bool			 ready_sent, stopping_sent, skip_logged;
+	struct ppp_ip_info	 ip;		/* the last net_up's */
+	char			 gw[46];	/* VPNGATEWAY */
+	struct sdnotify		 notify;
 };
 
 /* The session context: owns everything of one run. */
@@ -80,6 +93,7 @@ struct sstpc {
 
 	/* PPP side: only through link/link.h */
 	struct link		*link;
+	struct session_host	 host;		/* --tun: addresses, routes */
 
 	/* Shutdown */
 	struct event		*sig_ev[4];
@@ -97,5 +111,21 @@ struct sstpc {
 /* session.c */
 /* Run one session with this configuration; returns the exit status. */
 int	session_run(struct sstpc *, const struct sstpc_config *);
+/* Record the first reason the session ends, with its exit status. */
+void	session_set_reason(struct sstpc *, int exit_code, const char *fmt,
+	    ...) __attribute__((format(printf, 3, 4)));
+/* Start the orderly end (PPP first, then Call Disconnect). */
+void	session_stop(struct sstpc *);
+
+/* session_host.c (--tun) */
+/* Read the configuration (and run the script's pre-init).  0 or -1. */
+int	session_host_init(struct sstpc *, char *err, size_t errlen);
+/* As root, before the seal: hand the TUN over to the monitor. */
+int	session_host_handover(struct sstpc *, char *err, size_t errlen);
+/* The link's net_up / net_down up-calls. */
+void	session_host_net_up(struct sstpc *, const struct link_net *);
+void	session_host_net_down(struct sstpc *, const struct link_net *);
+/* Teardown: STOPPING=1 and undo what is still configured. */
+void	session_host_end(struct sstpc *);
 
 #endif /* SSTPC_SSTPC_H */

@@ -43,8 +43,10 @@
 
 #include "util/buf.h"
 #include "util/log.h"
+#include "sys/hostconf.h"
 #include "sys/monitor.h"
 #include "sys/route.h"
+#include "sys/script.h"
 
 /* The numbers are the same on every architecture (Linux 5.1 onwards). */
 #ifndef SYS_pidfd_open
@@ -58,6 +60,8 @@
 #define MON_REPLY_NOTHING	1
 #define MON_REPLY_NO		2
 #define MON_REPLY_TIMEOUT_MS	5000
+/* A request that may run the script: its bound and some. */
+#define MON_SCRIPT_REPLY_MS	(SCRIPT_TIMEOUT_MS + 3000)
 #define MON_HOST_MAX		256
 #define MON_PATH_MAX		sizeof(((struct sockaddr_un *)0)->sun_path)
 
@@ -72,6 +76,15 @@ struct monitor_state {
 	bool			 sealed;
 	bool			 route_done;	/* the one route request */
 	struct route_saved	 rs;
+	/* The built-in mode: what 'T', 'A', 'X' gave, what 'C' did. */
+	bool			 have_tun, have_script;
+	struct hostconf_conf	 hc;
+	char			 script[MON_MSG_MAX];
+	pid_t			 vpnpid;	/* sstpc, for VPNPID */
+	bool			 configured;
+	struct ppp_ip_info	 ip;		/* of the last 'C' */
+	char			 gw[INET6_ADDRSTRLEN];	/* "" if none */
+	struct hostconf_state	 hs;
 };
 
 /* Answer one request. */
@@ -161,7 +174,7 @@ static void
 monitor_route(int fd, struct monitor_state *ms, struct bcur *c)
 {
 	struct sockaddr_storage ss;
-	char err[256], a[INET6_ADDRSTRLEN];
+	char err[MON_MSG_MAX], a[INET6_ADDRSTRLEN];
 	size_t sl = bcur_left(c);
 	int r;
 
@@ -197,6 +210,263 @@ monitor_route(int fd, struct monitor_state *ms, struct bcur *c)
 	    sizeof err);
 	monitor_reply(fd, r < 0 ? MON_REPLY_NO : r == 0 ? MON_REPLY_OK :
 	    MON_REPLY_NOTHING, r < 0 ? err : ms->rs.desc);
+}
+
+/* Run the script for reason with the last 'C' (or no) addresses. */
+static int
+monitor_run_script(struct monitor_state *ms, const char *reason, char *err,
+    size_t errlen)
+{
+	struct script_env env;
+	struct script_info si = {
+		.conf = &ms->hc,
+		.ip = ms->configured ? &ms->ip : NULL,
+		.gateway = ms->gw,
+		.vpnpid = ms->vpnpid,
+		.log_level = log_get_level(),
+	};
+	char e[200];
+	int r;
+
+	if (script_env_build(&env, reason, &si) != 0) {
+		snprintf(err, errlen, "--script %s: environment too large",
+		    reason);
+		return -1;
+	}
+	r = script_run(ms->script, &env, SCRIPT_TIMEOUT_MS, e, sizeof e);
+	explicit_bzero(&env, sizeof env);
+	if (r != 0) {
+		snprintf(err, errlen, "--script %s failed: %s", reason, e);
+		log_warn("monitor: %s", err);
+	} else {
+		snprintf(err, errlen, "--script %s: exit status 0", reason);
+		log_info("%s", err);
+	}
+	return r;
+}
+
+/* Undo what 'C' did (the script's disconnect, or the netlink state). */
+static int
+monitor_unconfigure(struct monitor_state *ms, char *err, size_t errlen)
+{
+	int r = 0;
+
+	if (!ms->configured) {
+		snprintf(err, errlen, "nothing configured");
+		return 1;
+	}
+	if (ms->have_script)
+		r = monitor_run_script(ms, "disconnect", err, errlen);
+	else if ((r = hostconf_undo(&ms->hs)) != 0)
+		snprintf(err, errlen, "host configuration: undo: %s",
+		    strerror(-r));
+	else
+		err[0] = '\0';
+	ms->configured = false;
+	return r != 0 ? -1 : 0;
+}
+
+/* 'T', 'A', 'X': the built-in mode's hand-over (before the seal). */
+static void
+monitor_setup_tun(int fd, struct monitor_state *ms, uint8_t type,
+    struct bcur *c)
+{
+	struct hostconf_route rt;
+	uint32_t idx;
+	uint16_t mtu;
+	uint8_t flags, fam;
+	size_t n, alen, i;
+	const uint8_t *p;
+	bool ok = !ms->sealed;
+
+	switch (type) {
+	case MON_REQ_TUN:
+		ok = ok && !ms->have_tun && bcur_get_be32(c, &idx) == 0 &&
+		    idx > 0 && idx <= INT32_MAX && bcur_get_u8(c, &flags) == 0 &&
+		    bcur_get_be16(c, &mtu) == 0 &&
+		    monitor_body_str(c, ms->hc.ifname, sizeof ms->hc.ifname);
+		if (ok) {
+			ms->hc.ifindex = (int)idx;
+			ms->hc.defaultroute = (flags & MON_TUN_DEFAULTROUTE) !=
+			    0;
+			ms->hc.usepeerdns = (flags & MON_TUN_USEPEERDNS) != 0;
+			ms->hc.mtu = mtu;
+			ms->have_tun = true;
+		}
+		break;
+	case MON_REQ_TUN_ROUTE:
+		memset(&rt, 0, sizeof rt);
+		ok = ok && ms->hc.n_routes < HOSTCONF_ROUTES_MAX &&
+		    bcur_get_u8(c, &fam) == 0 &&
+		    (fam == AF_INET || fam == AF_INET6) &&
+		    bcur_get_u8(c, &rt.prefixlen) == 0;
+		alen = fam == AF_INET ? 4 : 16;
+		ok = ok && rt.prefixlen <= alen * 8 && bcur_left(c) == alen &&
+		    bcur_get_bytes(c, rt.addr, alen) == 0;
+		/* The network itself: no host bits (RFC 4632 3.1). */
+		for (i = rt.prefixlen; ok && i < alen * 8; i++)
+			if ((rt.addr[i / 8] & (0x80 >> (i % 8))) != 0)
+				ok = false;
+		if (ok) {
+			rt.family = fam;
+			ms->hc.routes[ms->hc.n_routes++] = rt;
+		}
+		break;
+	default:	/* MON_REQ_SCRIPT: printable, spaces allowed */
+		n = bcur_left(c);
+		p = bcur_ptr(c);
+		ok = ok && !ms->have_script && n > 0 && n < sizeof ms->script;
+		for (i = 0; ok && i < n; i++)
+			if (p[i] < 0x20 || p[i] > 0x7e)
+				ok = false;
+		if (ok) {
+			memcpy(ms->script, p, n);
+			ms->script[n] = '\0';
+			ms->have_script = true;
+		}
+		break;
+	}
+	if (!ok)
+		log_warn("monitor: refused a '%c' hand-over%s", type,
+		    ms->sealed ? " after the seal" : "");
+	monitor_reply(fd, ok ? MON_REPLY_OK : MON_REPLY_NO, ok ? "" :
+	    "refused");
+}
+
+/* The gateway of a 'C' request (family 0: none) as a sockaddr. */
+static bool
+monitor_get_gw(struct bcur *c, struct sockaddr_storage *ss, socklen_t *sl)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+	uint8_t fam;
+
+	memset(ss, 0, sizeof *ss);
+	*sl = 0;
+	if (bcur_get_u8(c, &fam) != 0)
+		return false;
+	if (fam == 0)
+		return true;
+	if (fam == 4 && bcur_get_bytes(c, &sin->sin_addr, 4) == 0) {
+		sin->sin_family = AF_INET;
+		*sl = sizeof *sin;
+		return true;
+	}
+	if (fam == 6 && bcur_get_bytes(c, &sin6->sin6_addr, 16) == 0) {
+		sin6->sin6_family = AF_INET6;
+		*sl = sizeof *sin6;
+		return true;
+	}
+	return false;
+}
+
+/* 'C': configure the TUN handed over, from the PPP side's addresses. */
+static void
+monitor_configure(int fd, struct monitor_state *ms, struct bcur *c)
+{
+	struct sockaddr_storage gw;
+	struct ppp_ip_info ip;
+	char err[MON_MSG_MAX - 2], why[200];
+	uint8_t h4, h6;
+	uint32_t idx;
+	socklen_t gwl;
+	int r;
+
+	memset(&ip, 0, sizeof ip);
+	if (!ms->have_tun || bcur_get_be32(c, &idx) != 0 ||
+	    bcur_get_u8(c, &h4) != 0 || bcur_get_bytes(c, &ip.local4, 4) ||
+	    bcur_get_bytes(c, &ip.peer4, 4) != 0 ||
+	    bcur_get_bytes(c, ip.dns4, 8) != 0 ||
+	    bcur_get_bytes(c, ip.nbns4, 8) != 0 ||
+	    bcur_get_u8(c, &h6) != 0 || bcur_get_bytes(c, ip.local_ifid, 8) ||
+	    bcur_get_bytes(c, ip.peer_ifid, 8) != 0 ||
+	    bcur_get_be16(c, &ip.mtu) != 0 || !monitor_get_gw(c, &gw, &gwl) ||
+	    bcur_left(c) != 0 || h4 > 1 || h6 > 1) {
+		monitor_reply(fd, MON_REPLY_NO, "configure refused: malformed");
+		return;
+	}
+	ip.have_ip4 = h4 == 1;
+	ip.have_ip6 = h6 == 1;
+	if (idx != (uint32_t)ms->hc.ifindex) {
+		snprintf(err, sizeof err, "configure refused: interface #%u "
+		    "is not the TUN handed over (#%d)", idx, ms->hc.ifindex);
+		log_warn("monitor: %s", err);
+		monitor_reply(fd, MON_REPLY_NO, err);
+		return;
+	}
+	if (ms->configured) {
+		monitor_reply(fd, MON_REPLY_NO, "configure refused: already "
+		    "configured (unconfigure first)");
+		return;
+	}
+	if (!hostconf_check_ip(&ip, why, sizeof why)) {
+		snprintf(err, sizeof err, "configure refused: %s", why);
+		log_warn("monitor: %s", err);
+		monitor_reply(fd, MON_REPLY_NO, err);
+		return;
+	}
+	if (gwl != 0 && (!ms->have_host ||
+	    !monitor_addr_of(ms->host, (struct sockaddr *)&gw))) {
+		monitor_reply(fd, MON_REPLY_NO, "configure refused: the "
+		    "gateway is not an address of the server");
+		return;
+	}
+	ms->gw[0] = '\0';
+	if (gwl != 0 && inet_ntop(gw.ss_family, gw.ss_family == AF_INET ?
+	    (void *)&((struct sockaddr_in *)&gw)->sin_addr :
+	    (void *)&((struct sockaddr_in6 *)&gw)->sin6_addr, ms->gw,
+	    sizeof ms->gw) == NULL)
+		ms->gw[0] = '\0';
+	ms->ip = ip;
+	if (ms->have_script) {
+		/* Configured even if it failed: disconnect undoes halves. */
+		ms->configured = true;
+		r = monitor_run_script(ms, "connect", err, sizeof err);
+	} else {
+		r = hostconf_apply(&ms->hc, &ip, gwl != 0 ?
+		    (struct sockaddr *)&gw : NULL, gwl, &ms->hs, err,
+		    sizeof err);
+		ms->configured = r == 0;
+		if (r == 0)
+			snprintf(err, sizeof err, "configured");
+	}
+	monitor_reply(fd, r == 0 ? MON_REPLY_OK : MON_REPLY_NO, err);
+}
+
+/* 'U': undo 'C'. */
+static void
+monitor_unconfigure_req(int fd, struct monitor_state *ms, struct bcur *c)
+{
+	char err[MON_MSG_MAX - 2];
+	uint32_t idx;
+	int r;
+
+	if (!ms->have_tun || bcur_get_be32(c, &idx) != 0 ||
+	    bcur_left(c) != 0 || idx != (uint32_t)ms->hc.ifindex) {
+		monitor_reply(fd, MON_REPLY_NO, "unconfigure refused");
+		return;
+	}
+	r = monitor_unconfigure(ms, err, sizeof err);
+	monitor_reply(fd, r == 0 ? MON_REPLY_OK : r == 1 ? MON_REPLY_NOTHING :
+	    MON_REPLY_NO, err);
+}
+
+/* 'E': the script for attempt-reconnect / reconnect. */
+static void
+monitor_event(int fd, struct monitor_state *ms, struct bcur *c)
+{
+	char reason[24], err[MON_MSG_MAX - 2];
+	int r;
+
+	if (!ms->have_script || !ms->have_tun ||
+	    !monitor_body_str(c, reason, sizeof reason) ||
+	    (strcmp(reason, "attempt-reconnect") != 0 &&
+	    strcmp(reason, "reconnect") != 0)) {
+		monitor_reply(fd, MON_REPLY_NO, "script event refused");
+		return;
+	}
+	r = monitor_run_script(ms, reason, err, sizeof err);
+	monitor_reply(fd, r == 0 ? MON_REPLY_OK : MON_REPLY_NO, err);
 }
 
 /* Signal the process /proc/<pid> (procfd) stands for: see the top. */
@@ -346,6 +616,7 @@ monitor_main(int fd)
 
 	memset(&ms, 0, sizeof ms);
 	ms.pidfd = -1;
+	ms.vpnpid = getppid();
 	for (;;) {
 		n = monitor_recv(fd, buf, sizeof buf, &rfd, &bad);
 		if (n < 0 && errno == EINTR)
@@ -371,6 +642,20 @@ monitor_main(int fd)
 		case MON_REQ_SIGNAL:
 			monitor_signal(fd, &ms, &c);
 			break;
+		case MON_REQ_TUN:
+		case MON_REQ_TUN_ROUTE:
+		case MON_REQ_SCRIPT:
+			monitor_setup_tun(fd, &ms, type, &c);
+			break;
+		case MON_REQ_CONFIGURE:
+			monitor_configure(fd, &ms, &c);
+			break;
+		case MON_REQ_UNCONFIGURE:
+			monitor_unconfigure_req(fd, &ms, &c);
+			break;
+		case MON_REQ_EVENT:
+			monitor_event(fd, &ms, &c);
+			break;
 		default:
 			monitor_reply(fd, MON_REPLY_NO, "unknown request");
 			break;
@@ -379,6 +664,11 @@ monitor_main(int fd)
 			close(rfd);
 	}
 	/* sstpc is gone, however it went: undo what it left. */
+	if (ms.configured) {
+		char err[MON_MSG_MAX];
+
+		(void)monitor_unconfigure(&ms, err, sizeof err);
+	}
 	if (ms.rs.installed)
 		route_restore(&ms.rs);
 	if (ms.have_path)
@@ -448,10 +738,10 @@ monitor_start(struct monitor *m, char *err, size_t errlen)
 	return 0;
 }
 
-/* Send a request (fd >= 0 as SCM_RIGHTS) and wait for the reply. */
-int
-monitor_call(struct monitor *m, const void *req, size_t len, int fd,
-    char *msg, size_t msglen)
+/* Send a request (fd >= 0 as SCM_RIGHTS), wait for the reply (ms). */
+static int
+monitor_call_ms(struct monitor *m, const void *req, size_t len, int fd,
+    char *msg, size_t msglen, int timeout_ms)
 {
 	union {
 		struct cmsghdr	hdr;
@@ -484,7 +774,7 @@ monitor_call(struct monitor *m, const void *req, size_t len, int fd,
 	}
 	if (sendmsg(m->fd, &mh, MSG_NOSIGNAL) != (ssize_t)len)
 		return -errno;
-	if (poll(&p, 1, MON_REPLY_TIMEOUT_MS) <= 0)
+	if (poll(&p, 1, timeout_ms) <= 0)
 		return -ETIMEDOUT;
 	n = recv(m->fd, in, sizeof in - 1, 0);
 	if (n <= 0)
@@ -494,6 +784,14 @@ monitor_call(struct monitor *m, const void *req, size_t len, int fd,
 		snprintf(msg, msglen, "%s", in + 1);
 	return in[0] == MON_REPLY_OK ? 0 : in[0] == MON_REPLY_NOTHING ? 1 :
 	    -EPERM;
+}
+
+int
+monitor_call(struct monitor *m, const void *req, size_t len, int fd,
+    char *msg, size_t msglen)
+{
+	return monitor_call_ms(m, req, len, fd, msg, msglen,
+	    MON_REPLY_TIMEOUT_MS);
 }
 
 /* One string hand-over ('S', 'H'). */
@@ -596,6 +894,126 @@ monitor_signal_pppd(struct monitor *m, int sig)
 	return monitor_call(m, req, sizeof req, -1, NULL, 0);
 }
 
+int
+monitor_handover_tun(struct monitor *m, const struct hostconf_conf *hc,
+    const char *script, char *err, size_t errlen)
+{
+	uint8_t req[MON_MSG_MAX];
+	const struct hostconf_route *rt;
+	size_t i, n = strlen(hc->ifname);
+	struct wbuf w;
+	int r;
+
+	wbuf_init(&w, req, sizeof req);
+	wbuf_put_u8(&w, MON_REQ_TUN);
+	wbuf_put_be32(&w, (uint32_t)hc->ifindex);
+	wbuf_put_u8(&w, (uint8_t)((hc->defaultroute ? MON_TUN_DEFAULTROUTE :
+	    0) | (hc->usepeerdns ? MON_TUN_USEPEERDNS : 0)));
+	wbuf_put_be16(&w, hc->mtu);
+	wbuf_put_bytes(&w, hc->ifname, n);
+	if (wbuf_error(&w) != 0 ||
+	    (r = monitor_call(m, req, w.len, -1, NULL, 0)) != 0) {
+		snprintf(err, errlen, "monitor: cannot hand over the TUN %s",
+		    hc->ifname);
+		return -EPROTO;
+	}
+	for (i = 0; i < hc->n_routes; i++) {
+		rt = &hc->routes[i];
+		wbuf_init(&w, req, sizeof req);
+		wbuf_put_u8(&w, MON_REQ_TUN_ROUTE);
+		wbuf_put_u8(&w, rt->family);
+		wbuf_put_u8(&w, rt->prefixlen);
+		wbuf_put_bytes(&w, rt->addr, rt->family == AF_INET ? 4 : 16);
+		if (monitor_call(m, req, w.len, -1, NULL, 0) != 0) {
+			snprintf(err, errlen, "monitor: route %zu refused "
+			    "(host bits set?)", i + 1);
+			return -EPROTO;
+		}
+	}
+	if (script != NULL && script[0] != '\0') {
+		n = strlen(script);
+		if (n >= sizeof req - 1) {
+			snprintf(err, errlen, "--script: command too long");
+			return -EINVAL;
+		}
+		req[0] = MON_REQ_SCRIPT;
+		memcpy(req + 1, script, n);
+		if (monitor_call(m, req, 1 + n, -1, NULL, 0) != 0) {
+			snprintf(err, errlen, "monitor: --script refused "
+			    "(control characters?)");
+			return -EPROTO;
+		}
+	}
+	return 0;
+}
+
+int
+monitor_net_up(struct monitor *m, int ifindex, const struct ppp_ip_info *ip,
+    const struct sockaddr *gw, socklen_t gwlen, char *err, size_t errlen)
+{
+	uint8_t req[MON_MSG_MAX];
+	struct sockaddr_in sin;
+	struct sockaddr_in6 sin6;
+	struct wbuf w;
+
+	wbuf_init(&w, req, sizeof req);
+	wbuf_put_u8(&w, MON_REQ_CONFIGURE);
+	wbuf_put_be32(&w, (uint32_t)ifindex);
+	wbuf_put_u8(&w, ip->have_ip4 ? 1 : 0);
+	wbuf_put_bytes(&w, &ip->local4, 4);
+	wbuf_put_bytes(&w, &ip->peer4, 4);
+	wbuf_put_bytes(&w, ip->dns4, 8);
+	wbuf_put_bytes(&w, ip->nbns4, 8);
+	wbuf_put_u8(&w, ip->have_ip6 ? 1 : 0);
+	wbuf_put_bytes(&w, ip->local_ifid, 8);
+	wbuf_put_bytes(&w, ip->peer_ifid, 8);
+	wbuf_put_be16(&w, ip->mtu);
+	if (gw != NULL && gw->sa_family == AF_INET &&
+	    gwlen >= (socklen_t)sizeof sin) {
+		memcpy(&sin, gw, sizeof sin);
+		wbuf_put_u8(&w, 4);
+		wbuf_put_bytes(&w, &sin.sin_addr, 4);
+	} else if (gw != NULL && gw->sa_family == AF_INET6 &&
+	    gwlen >= (socklen_t)sizeof sin6) {
+		memcpy(&sin6, gw, sizeof sin6);
+		wbuf_put_u8(&w, 6);
+		wbuf_put_bytes(&w, &sin6.sin6_addr, 16);
+	} else
+		wbuf_put_u8(&w, 0);
+	if (wbuf_error(&w) != 0)
+		return -EINVAL;
+	return monitor_call_ms(m, req, w.len, -1, err, errlen,
+	    MON_SCRIPT_REPLY_MS);
+}
+
+int
+monitor_net_down(struct monitor *m, int ifindex, char *err, size_t errlen)
+{
+	uint8_t req[5];
+	struct wbuf w;
+
+	wbuf_init(&w, req, sizeof req);
+	wbuf_put_u8(&w, MON_REQ_UNCONFIGURE);
+	wbuf_put_be32(&w, (uint32_t)ifindex);
+	return monitor_call_ms(m, req, w.len, -1, err, errlen,
+	    MON_SCRIPT_REPLY_MS);
+}
+
+int
+monitor_script_event(struct monitor *m, const char *reason, char *err,
+    size_t errlen)
+{
+	uint8_t req[32];
+	size_t n = strlen(reason);
+
+	if (n == 0 || n >= sizeof req - 1)
+		return -EINVAL;
+	req[0] = MON_REQ_EVENT;
+	memcpy(req + 1, reason, n);
+	return monitor_call_ms(m, req, 1 + n, -1, err, errlen,
+	    MON_SCRIPT_REPLY_MS);
+}
+
 void
 monitor_stop(struct monitor *m)
 {
@@ -607,10 +1025,14 @@ monitor_stop(struct monitor *m)
 	m->fd = -1;
 	if (m->pid <= 0)
 		return;
-	/* The route and socket cleanup takes milliseconds; wait ~2 s. */
-	for (i = 0; i < 100 && waitpid(m->pid, NULL, WNOHANG) == 0; i++)
+	/*
+	 * The cleanup takes milliseconds; a disconnect script left to run at
+	 * EOF up to SCRIPT_TIMEOUT_MS: wait that long at most.
+	 */
+	for (i = 0; i < MON_SCRIPT_REPLY_MS / 20 &&
+	    waitpid(m->pid, NULL, WNOHANG) == 0; i++)
 		nanosleep(&ts, NULL);
-	if (i == 100) {
+	if (i == MON_SCRIPT_REPLY_MS / 20) {
 		kill(m->pid, SIGKILL);
 		waitpid(m->pid, NULL, 0);
 	}

@@ -30,6 +30,23 @@
  *   'D'				seal (once)
  *   'R' sockaddr		route to this address, once (needs 'H')
  *   'K' signal			signal pppd (needs 'P')
+ * The built-in mode (--tun, sys/hostconf.h, sys/script.h):
+ *   'T' ifindex (be32) flags (u8) mtu (be16) ifname
+ *				the TUN (before the seal, once)
+ *   'A' family (u8) prefixlen (u8) address (4 or 16)
+ *				one --route (before the seal, up to
+ *				HOSTCONF_ROUTES_MAX)
+ *   'X' command		--script (before the seal, once)
+ *   'C' ifindex ppp_ip_info gateway
+ *				configure the TUN (needs 'T'): only the
+ *				ifindex of 'T', only host addresses, the
+ *				gateway only an address of 'H'; once, until
+ *				'U'.  Routes come from 'A' alone.
+ *   'U' ifindex		undo 'C' (so 'C' may come again)
+ *   'E' reason			run the script for "attempt-reconnect" or
+ *				"reconnect" (needs 'X')
+ * At EOF a configuration still in place is undone (the script's
+ * disconnect, or hostconf_undo()).
  */
 #ifndef SSTPC_MONITOR_H
 #define SSTPC_MONITOR_H
@@ -39,12 +56,23 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
+#include "ppp/ppp_engine.h"
+#include "sys/hostconf.h"
+
 #define MON_REQ_PIDFD		'P'
 #define MON_REQ_SOCKET		'S'
 #define MON_REQ_HOST		'H'
 #define MON_REQ_SEAL		'D'
 #define MON_REQ_ROUTE		'R'
 #define MON_REQ_SIGNAL		'K'
+#define MON_REQ_TUN		'T'
+#define MON_REQ_TUN_ROUTE	'A'
+#define MON_REQ_SCRIPT		'X'
+#define MON_REQ_CONFIGURE	'C'
+#define MON_REQ_UNCONFIGURE	'U'
+#define MON_REQ_EVENT		'E'
+#define MON_TUN_DEFAULTROUTE	0x01	/* 'T' flags */
+#define MON_TUN_USEPEERDNS	0x02
 #define MON_MSG_MAX		512
 
 struct monitor {
@@ -82,6 +110,28 @@ int	monitor_signal_pppd(struct monitor *, int sig);
  */
 int	monitor_call(struct monitor *, const void *req, size_t len, int fd,
 	    char *msg, size_t msglen);
+/*
+ * The built-in mode, before the drop (before monitor_handover(), which
+ * seals): the TUN, the routes and --script (NULL: none).  0 or -errno
+ * with a message.
+ */
+int	monitor_handover_tun(struct monitor *, const struct hostconf_conf *,
+	    const char *script, char *err, size_t errlen);
+/*
+ * Configure the TUN from ip (net_up): addresses, MTU, up, the routes
+ * handed over, --defaultroute; or, with --script, run it for "connect".
+ * gw: the address the server connection goes to.  0, or -EPERM (refused
+ * or failed) / -errno with the monitor's message in err.
+ */
+int	monitor_net_up(struct monitor *, int ifindex,
+	    const struct ppp_ip_info *ip, const struct sockaddr *gw,
+	    socklen_t gwlen, char *err, size_t errlen);
+/* Undo it (net_down, or the script's "disconnect").  0, 1 (nothing). */
+int	monitor_net_down(struct monitor *, int ifindex, char *err,
+	    size_t errlen);
+/* Run the script for "attempt-reconnect" or "reconnect". */
+int	monitor_script_event(struct monitor *, const char *reason, char *err,
+	    size_t errlen);
 /* Close the pair and wait (bounded) for the monitor's cleanup. */
 void	monitor_stop(struct monitor *);
 

@@ -17,7 +17,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -30,24 +29,12 @@
 
 #include "util/buf.h"
 #include "util/log.h"
+#include "sys/nl.h"
 #include "sys/route.h"
 
-#define ROUTE_NL_TIMEOUT_MS	2000
-#define ROUTE_NL_BUF		8192
-#define ROUTE_NLHDR_LEN		16	/* struct nlmsghdr */
-#define ROUTE_RTMSG_LEN		12	/* struct rtmsg */
-#define ROUTE_RTA_HDR_LEN	4	/* struct rtattr */
-#define ROUTE_ALIGN(n)		(((n) + 3U) & ~(size_t)3U)
 /* RTM_NEWROUTE/DELROUTE: header, rtmsg, DST, GATEWAY, OIF, TABLE. */
-#define ROUTE_REQ_MAX		(ROUTE_NLHDR_LEN + ROUTE_RTMSG_LEN + \
-	2 * (ROUTE_RTA_HDR_LEN + 16) + 2 * (ROUTE_RTA_HDR_LEN + 4))
-
-/* A netlink socket bound to the kernel, with our port id. */
-struct route_nl {
-	int		 fd;
-	uint32_t	 portid;
-	uint32_t	 seq;
-};
+#define ROUTE_REQ_MAX		(NL_HDR_LEN + NL_RTMSG_LEN + \
+	2 * (NL_ATTR_HDR_LEN + 16) + 2 * (NL_ATTR_HDR_LEN + 4))
 
 /* What the RTM_GETROUTE answer says (rtm_* and RTA_* of interest). */
 struct route_answer {
@@ -58,112 +45,6 @@ struct route_answer {
 	uint32_t	 table;
 };
 
-static int
-route_nl_open(struct route_nl *nl)
-{
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	socklen_t len = sizeof sa;
-
-	nl->seq = 1;
-	nl->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-	if (nl->fd < 0)
-		return -errno;
-	if (bind(nl->fd, (struct sockaddr *)&sa, sizeof sa) < 0 ||
-	    getsockname(nl->fd, (struct sockaddr *)&sa, &len) < 0) {
-		int r = -errno;
-
-		close(nl->fd);
-		nl->fd = -1;
-		return r;
-	}
-	nl->portid = sa.nl_pid;
-	return 0;
-}
-
-static void
-route_nl_close(struct route_nl *nl)
-{
-	if (nl->fd >= 0)
-		close(nl->fd);
-	nl->fd = -1;
-}
-
-/* Host-order fields: the writer and cursor move them as raw octets. */
-static void
-route_put_u16(struct wbuf *w, uint16_t v)
-{
-	wbuf_put_bytes(w, &v, sizeof v);
-}
-
-static void
-route_put_u32(struct wbuf *w, uint32_t v)
-{
-	wbuf_put_bytes(w, &v, sizeof v);
-}
-
-static int
-route_get_u16(struct bcur *c, uint16_t *v)
-{
-	return bcur_get_bytes(c, v, sizeof *v);
-}
-
-static int
-route_get_u32(struct bcur *c, uint32_t *v)
-{
-	return bcur_get_bytes(c, v, sizeof *v);
-}
-
-/* Append one rtattr (len octets of data, multiple of 4 here). */
-static void
-route_put_attr(struct wbuf *w, uint16_t type, const void *data, size_t len)
-{
-	route_put_u16(w, (uint16_t)(ROUTE_RTA_HDR_LEN + len));
-	route_put_u16(w, type);
-	wbuf_put_bytes(w, data, len);
-	wbuf_put_zero(w, ROUTE_ALIGN(len) - len);
-}
-
-/*
- * Append a struct nlmsghdr + struct rtmsg (RFC 3549 2.3.3.2).  total is the
- * whole message length, attributes included, which the caller computed.
- */
-static void
-route_put_hdr(struct wbuf *w, struct route_nl *nl, uint16_t type,
-    uint16_t flags, size_t total, const struct rtmsg *rtm)
-{
-	route_put_u32(w, (uint32_t)total);
-	route_put_u16(w, type);
-	route_put_u16(w, flags);
-	route_put_u32(w, ++nl->seq);
-	route_put_u32(w, nl->portid);
-	wbuf_put_u8(w, rtm->rtm_family);
-	wbuf_put_u8(w, rtm->rtm_dst_len);
-	wbuf_put_u8(w, rtm->rtm_src_len);
-	wbuf_put_u8(w, rtm->rtm_tos);
-	wbuf_put_u8(w, rtm->rtm_table);
-	wbuf_put_u8(w, rtm->rtm_protocol);
-	wbuf_put_u8(w, rtm->rtm_scope);
-	wbuf_put_u8(w, rtm->rtm_type);
-	route_put_u32(w, rtm->rtm_flags);
-}
-
-static int
-route_nl_send(struct route_nl *nl, const struct wbuf *w)
-{
-	struct sockaddr_nl kern = { .nl_family = AF_NETLINK };
-	ssize_t n;
-
-	if (wbuf_error(w) != 0)
-		return wbuf_error(w);
-	do
-		n = sendto(nl->fd, w->p, w->len, 0, (struct sockaddr *)&kern,
-		    sizeof kern);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -errno;
-	return (size_t)n == w->len ? 0 : -EIO;
-}
-
 /*
  * Parse the attributes of an RTM_NEWROUTE answer (rtnetlink(7)) from body,
  * which starts after struct rtmsg.  alen is the address length.
@@ -171,21 +52,13 @@ route_nl_send(struct route_nl *nl, const struct wbuf *w)
 static int
 route_parse_attrs(struct bcur *body, size_t alen, struct route_answer *ans)
 {
-	struct bcur t, a;
-	uint16_t rlen, rtype;
+	struct bcur a;
+	uint16_t rtype;
 	uint32_t v;
+	int r;
 
-	while (bcur_left(body) >= ROUTE_RTA_HDR_LEN) {
-		t = *body;
-		if (route_get_u16(&t, &rlen) != 0 ||
-		    bcur_sub_tlv(body, rlen, ROUTE_RTA_HDR_LEN, &a) != 0)
-			return -EBADMSG;
-		/* The last attribute may lack its padding. */
-		bcur_skip(body, ROUTE_ALIGN(rlen) - rlen <= bcur_left(body) ?
-		    ROUTE_ALIGN(rlen) - rlen : bcur_left(body));
-		if (bcur_skip(&a, 2) != 0 || route_get_u16(&a, &rtype) != 0)
-			return -EBADMSG;
-		switch (rtype & NLA_TYPE_MASK) {
+	while ((r = nl_next_attr(body, &rtype, &a)) == 0) {
+		switch (rtype) {
 		case RTA_GATEWAY:
 			if (bcur_left(&a) != alen ||
 			    bcur_get_bytes(&a, ans->gw, alen) != 0)
@@ -193,12 +66,12 @@ route_parse_attrs(struct bcur *body, size_t alen, struct route_answer *ans)
 			ans->has_gw = true;
 			break;
 		case RTA_OIF:
-			if (bcur_left(&a) != 4 || route_get_u32(&a, &v) != 0)
+			if (bcur_left(&a) != 4 || nl_get_u32(&a, &v) != 0)
 				return -EBADMSG;
 			ans->oif = (int)v;
 			break;
 		case RTA_TABLE:
-			if (bcur_left(&a) != 4 || route_get_u32(&a, &v) != 0)
+			if (bcur_left(&a) != 4 || nl_get_u32(&a, &v) != 0)
 				return -EBADMSG;
 			ans->table = v;
 			break;
@@ -209,7 +82,7 @@ route_parse_attrs(struct bcur *body, size_t alen, struct route_answer *ans)
 			break;		/* PREFSRC, PREF, CACHEINFO, UID... */
 		}
 	}
-	return 0;
+	return r < 0 ? r : 0;
 }
 
 /* Parse struct rtmsg and its attributes from an RTM_NEWROUTE payload. */
@@ -234,81 +107,6 @@ route_parse_route(struct bcur *pl, int family, struct route_answer *ans)
 	return route_parse_attrs(pl, family == AF_INET ? 4 : 16, ans);
 }
 
-/*
- * Receive the answer to request nl->seq.  With ans, wait for an
- * RTM_NEWROUTE (the RTM_GETROUTE answer); without, for the ACK.  Returns 0,
- * the kernel's negative errno, -ETIMEDOUT or -EBADMSG.
- */
-static int
-route_nl_recv(struct route_nl *nl, int family, struct route_answer *ans)
-{
-	uint8_t buf[ROUTE_NL_BUF];
-	struct sockaddr_nl from;
-	socklen_t fromlen;
-	struct pollfd pfd;
-	struct bcur c, t, m;
-	uint32_t mlen, seq, pid;
-	uint16_t type, flags;
-	int32_t nlerr;
-	ssize_t n;
-	int r;
-
-	for (;;) {
-		pfd.fd = nl->fd;
-		pfd.events = POLLIN;
-		r = poll(&pfd, 1, ROUTE_NL_TIMEOUT_MS);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -errno;
-		if (r == 0)
-			return -ETIMEDOUT;
-		fromlen = sizeof from;
-		n = recvfrom(nl->fd, buf, sizeof buf, MSG_TRUNC,
-		    (struct sockaddr *)&from, &fromlen);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if ((size_t)n > sizeof buf)
-			return -EMSGSIZE;
-		if (fromlen != sizeof from || from.nl_pid != 0)
-			continue;		/* not from the kernel */
-		c = bcur_make(buf, (size_t)n);
-		while (bcur_left(&c) >= ROUTE_NLHDR_LEN) {
-			t = c;
-			if (route_get_u32(&t, &mlen) != 0 ||
-			    bcur_sub_tlv(&c, mlen, ROUTE_NLHDR_LEN, &m) != 0)
-				return -EBADMSG;
-			bcur_skip(&c, ROUTE_ALIGN(mlen) - mlen <=
-			    bcur_left(&c) ? ROUTE_ALIGN(mlen) - mlen :
-			    bcur_left(&c));
-			if (bcur_skip(&m, 4) != 0 ||
-			    route_get_u16(&m, &type) != 0 ||
-			    route_get_u16(&m, &flags) != 0 ||
-			    route_get_u32(&m, &seq) != 0 ||
-			    route_get_u32(&m, &pid) != 0)
-				return -EBADMSG;
-			if (seq != nl->seq || pid != nl->portid)
-				continue;	/* a stale answer */
-			if (type == NLMSG_ERROR) {
-				/* struct nlmsgerr: error, then our header. */
-				if (route_get_u32(&m, (uint32_t *)&nlerr) != 0)
-					return -EBADMSG;
-				if (nlerr > 0 || nlerr < -4095)
-					return -EBADMSG;
-				if (nlerr != 0 || ans == NULL)
-					return nlerr;
-				continue;	/* an ACK we did not ask for */
-			}
-			if (type == RTM_NEWROUTE && ans != NULL)
-				return route_parse_route(&m, family, ans);
-			if (type == NLMSG_DONE)
-				return -EBADMSG;
-		}
-	}
-}
-
 /* Octets of the address in rs->family. */
 static size_t
 route_alen(int family)
@@ -318,7 +116,7 @@ route_alen(int family)
 
 /* Build and send RTM_NEWROUTE or RTM_DELROUTE for rs; wait for the ACK. */
 static int
-route_change(struct route_nl *nl, const struct route_saved *rs, uint16_t type,
+route_change(struct nl_sock *nl, const struct route_saved *rs, uint16_t type,
     uint16_t flags)
 {
 	uint8_t buf[ROUTE_REQ_MAX];
@@ -332,54 +130,47 @@ route_change(struct route_nl *nl, const struct route_saved *rs, uint16_t type,
 		.rtm_type = RTN_UNICAST,
 	};
 	uint32_t oif = (uint32_t)rs->oif;
-	size_t total;
 	struct wbuf w;
-	int r;
 
 	if (type == RTM_NEWROUTE)
 		rtm.rtm_scope = rs->has_gw ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
 	else
 		rtm.rtm_scope = RT_SCOPE_NOWHERE;	/* delete: any scope */
-	total = ROUTE_NLHDR_LEN + ROUTE_RTMSG_LEN +
-	    (ROUTE_RTA_HDR_LEN + alen) * (rs->has_gw ? 2 : 1) +
-	    (ROUTE_RTA_HDR_LEN + 4) * 2;
 	wbuf_init(&w, buf, sizeof buf);
-	route_put_hdr(&w, nl, type, (uint16_t)(NLM_F_REQUEST | NLM_F_ACK |
-	    flags), total, &rtm);
-	route_put_attr(&w, RTA_DST, rs->dst, alen);
+	nl_begin(&w, nl, type, (uint16_t)(NLM_F_REQUEST | NLM_F_ACK | flags));
+	nl_put_rtmsg(&w, &rtm);
+	nl_put_attr(&w, RTA_DST, rs->dst, alen);
 	if (rs->has_gw)
-		route_put_attr(&w, RTA_GATEWAY, rs->gw, alen);
-	route_put_attr(&w, RTA_OIF, &oif, sizeof oif);
-	route_put_attr(&w, RTA_TABLE, &rs->table, sizeof rs->table);
-	if (wbuf_error(&w) == 0 && w.len != total)
-		return -EINVAL;
-	if ((r = route_nl_send(nl, &w)) != 0)
-		return r;
-	return route_nl_recv(nl, rs->family, NULL);
+		nl_put_attr(&w, RTA_GATEWAY, rs->gw, alen);
+	nl_put_attr(&w, RTA_OIF, &oif, sizeof oif);
+	nl_put_attr(&w, RTA_TABLE, &rs->table, sizeof rs->table);
+	return nl_call(nl, &w);
 }
 
 /* Ask the kernel how it reaches rs->dst now (RTM_GETROUTE). */
 static int
-route_lookup(struct route_nl *nl, const struct route_saved *rs,
+route_lookup(struct nl_sock *nl, const struct route_saved *rs,
     struct route_answer *ans)
 {
-	uint8_t buf[ROUTE_REQ_MAX];
+	uint8_t buf[ROUTE_REQ_MAX], in[NL_BUF];
 	size_t alen = route_alen(rs->family);
 	struct rtmsg rtm = {
 		.rtm_family = (uint8_t)rs->family,
 		.rtm_dst_len = (uint8_t)(alen * 8),
 		.rtm_flags = RTM_F_LOOKUP_TABLE,
 	};
+	struct bcur pl;
 	struct wbuf w;
 	int r;
 
 	wbuf_init(&w, buf, sizeof buf);
-	route_put_hdr(&w, nl, RTM_GETROUTE, NLM_F_REQUEST,
-	    ROUTE_NLHDR_LEN + ROUTE_RTMSG_LEN + ROUTE_RTA_HDR_LEN + alen, &rtm);
-	route_put_attr(&w, RTA_DST, rs->dst, alen);
-	if ((r = route_nl_send(nl, &w)) != 0)
+	nl_begin(&w, nl, RTM_GETROUTE, NLM_F_REQUEST);
+	nl_put_rtmsg(&w, &rtm);
+	nl_put_attr(&w, RTA_DST, rs->dst, alen);
+	if ((r = nl_send(nl, &w)) != 0 ||
+	    (r = nl_recv(nl, RTM_NEWROUTE, in, &pl)) != 0)
 		return r;
-	return route_nl_recv(nl, rs->family, ans);
+	return route_parse_route(&pl, rs->family, ans);
 }
 
 /* Fill rs->family and rs->dst from sa (v4-mapped IPv6 becomes IPv4). */
@@ -442,7 +233,7 @@ int
 route_save(const struct sockaddr *sa, socklen_t salen, struct route_saved *rs,
     char *err, size_t errlen)
 {
-	struct route_nl nl = { .fd = -1 };
+	struct nl_sock nl = { .fd = -1 };
 	struct route_answer ans;
 	int r;
 
@@ -451,7 +242,7 @@ route_save(const struct sockaddr *sa, socklen_t salen, struct route_saved *rs,
 		snprintf(err, errlen, "server route: unsupported address");
 		return r;
 	}
-	if ((r = route_nl_open(&nl)) != 0) {
+	if ((r = nl_open(&nl)) != 0) {
 		snprintf(err, errlen, "server route: netlink: %s",
 		    strerror(-r));
 		return r;
@@ -495,7 +286,7 @@ route_save(const struct sockaddr *sa, socklen_t salen, struct route_saved *rs,
 		log_info("server route: added %s", rs->desc);
 	}
 out:
-	route_nl_close(&nl);
+	nl_close(&nl);
 	return r;
 }
 
@@ -503,16 +294,16 @@ out:
 int
 route_restore(struct route_saved *rs)
 {
-	struct route_nl nl = { .fd = -1 };
+	struct nl_sock nl = { .fd = -1 };
 	int r;
 
 	if (!rs->installed) {
 		memset(rs, 0, sizeof *rs);
 		return 0;
 	}
-	if ((r = route_nl_open(&nl)) == 0) {
+	if ((r = nl_open(&nl)) == 0) {
 		r = route_change(&nl, rs, RTM_DELROUTE, 0);
-		route_nl_close(&nl);
+		nl_close(&nl);
 	}
 	if (r == -ESRCH || r == -ENODEV)
 		r = 0;			/* already gone with its interface */

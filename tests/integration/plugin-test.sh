@@ -764,7 +764,8 @@ fi
 
 # --- server route in a private namespace ------------------------------------------------
 if cc $cflags -o "$work/test_route" "$top/tests/unit/sys/test_route.c" \
-    "$top/src/sys/route.c" "$build/libsstpcore.a" 2>"$work/route.err"; then
+    "$top/src/sys/route.c" "$top/src/sys/nl.c" "$build/libsstpcore.a" \
+    2>"$work/route.err"; then
 	"$work/test_route" >"$work/route.out" 2>&1
 	rc=$?
 	sed 's/^/  | /' "$work/route.out"
