@@ -20,6 +20,9 @@
 #include "ppp/ppp_engine_int.h"
 #include "ppp/proto.h"
 
+_Static_assert(PPP_ENGINE_HEADROOM == PPP_HDR_LEN + MPPE_OVERHEAD,
+    "headroom: FF 03, protocol, MPPE header, inner protocol");
+
 static void engine_end(struct ppp_engine *);
 static void engine_net_check(struct ppp_engine *);
 
@@ -33,24 +36,50 @@ ppp_engine_rand(struct ppp_engine *e, void *buf, size_t len)
 		memset(buf, 0, len);	/* callers replace zero values */
 }
 
-/* A frame for the server (counted). */
+/*
+ * A frame (protocol first) for the server, counted: FF 03 in front (RFC
+ * 1662 3.1-3.2).  We never use the permission to omit it that an Ack of
+ * the peer's ACFC gives (RFC 1661 6.6).  XX: SoftEther drops frames
+ * without FF 03 (test server scenario require-ff03).
+ */
 void
 ppp_engine_output(struct ppp_engine *e, const uint8_t *frame, size_t len)
 {
+	uint8_t buf[PPP_FRAME_MAX];
+	struct wbuf w;
+
 	if (e->ended || e->phase == PPP_PHASE_DEAD)
 		return;
-	e->out_octets += len;
-	e->ops->output(e->arg, frame, len);
+	wbuf_init(&w, buf, sizeof buf);
+	wbuf_put_u8(&w, PPP_ADDR_ALL);
+	wbuf_put_u8(&w, PPP_CTRL_UI);
+	wbuf_put_bytes(&w, frame, len);
+	if (wbuf_error(&w) != 0) {
+		log_warn("PPP: a frame of %zu octets is too large, not sent",
+		    len);
+		return;
+	}
+	e->out_octets += w.len;
+	e->ops->output(e->arg, buf, w.len);
 }
 
-/* ccp.c writes FF 03 first: SSTP carries none (MS-SSTP 2.2.1). */
-static void
-engine_ccp_send(void *arg, const uint8_t *frame, size_t len)
+/* Skip the FF 03 a frame may start with (its writer's choice). */
+static struct bcur
+engine_skip_ac(const uint8_t *frame, size_t len)
 {
 	struct bcur c = bcur_make(frame, len);
 
 	if (bcur_starts_with(&c, "\xff\x03", 2))
 		(void)bcur_skip(&c, 2);
+	return c;
+}
+
+/* ccp.c writes FF 03 itself; ppp_engine_output() is the one place. */
+static void
+engine_ccp_send(void *arg, const uint8_t *frame, size_t len)
+{
+	struct bcur c = engine_skip_ac(frame, len);
+
 	ppp_engine_output(arg, bcur_ptr(&c), bcur_left(&c));
 }
 
@@ -177,10 +206,8 @@ engine_auth_out(struct ppp_engine *e, struct wbuf *w)
 
 	if (wbuf_error(w) != 0 || w->len == 0)
 		return;
-	c = bcur_make(w->p, w->len);
 	/* ppp_auth.h: protocol first, no FF 03; accept either. */
-	if (bcur_starts_with(&c, "\xff\x03", 2))
-		(void)bcur_skip(&c, 2);
+	c = engine_skip_ac(w->p, w->len);
 	ppp_engine_output(e, bcur_ptr(&c), bcur_left(&c));
 }
 
@@ -674,21 +701,25 @@ ppp_engine_wrap_ip(struct ppp_engine *e, uint8_t *pkt, size_t len,
 	if (e->mppe_up) {
 		if (len + MPPE_OVERHEAD > max)
 			return NULL;
-		/* 00 FD, MPPE header, then the encrypted protocol (3078 3). */
-		wbuf_init(&w, pkt - 4, len + 4);
+		/*
+		 * FF 03 00 FD, MPPE header, then the encrypted protocol and
+		 * packet (RFC 3078 3), the whole headroom.
+		 */
+		wbuf_init(&w, pkt - MPPE_OVERHEAD, len + MPPE_OVERHEAD);
 		if (mppe_encrypt(&e->mtx, proto, pkt, len, &w) != 0)
 			return NULL;
-		store_be16(pkt - 6, PPP_PROTO_MPPE);
-		*framelen = len + 6;
-		e->out_octets += *framelen;
-		return pkt - 6;
-	}
-	if (e->conf.require_mppe || len > max)
+		proto = PPP_PROTO_MPPE;
+		pkt -= MPPE_OVERHEAD;
+		len += MPPE_OVERHEAD;
+	} else if (e->conf.require_mppe || len > max)
 		return NULL;
+	/* The Address and Control fields, always (see ppp_engine_output). */
+	pkt[-PPP_HDR_LEN] = PPP_ADDR_ALL;
+	pkt[-PPP_HDR_LEN + 1] = PPP_CTRL_UI;
 	store_be16(pkt - 2, proto);
-	*framelen = len + 2;
+	*framelen = len + PPP_HDR_LEN;
 	e->out_octets += *framelen;
-	return pkt - 2;
+	return pkt - PPP_HDR_LEN;
 }
 
 /* The earliest of the armed timers (0: none). */
