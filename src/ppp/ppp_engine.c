@@ -358,6 +358,13 @@ ppp_engine_lcp_down(struct ppp_engine *e)
 void
 ppp_engine_lcp_finished(struct ppp_engine *e)
 {
+	if (!e->end_set && e->lcp.rcn_gave_up) {
+		e->end_set = true;
+		e->end_code = PPP_END_NEGOTIATION;
+		snprintf(e->end_why, sizeof e->end_why, "LCP: the server %s "
+		    "every request (%u times)", e->lcp.rcn_last ==
+		    PPP_CONF_NAK ? "Naks" : "Rejects", e->lcp.rcn_run);
+	}
 	if (!e->end_set) {
 		e->end_set = true;
 		if (e->lcp.state == PPP_ST_STOPPED &&
@@ -449,7 +456,13 @@ ppp_engine_ncp_finished(struct ppp_engine *e, struct ppp_fsm *f)
 	bool v6 = e->conf.ipv6 && e->ipv6cp.state > PPP_ST_STOPPED;
 
 	log_info("%s finished", f->name);
-	if (e->phase == PPP_PHASE_NETWORK && !v4 && !v6)
+	if (e->phase != PPP_PHASE_NETWORK || v4 || v6)
+		return;
+	if (f->rcn_gave_up)
+		ppp_engine_fail(e, PPP_END_NEGOTIATION, "%s: the server %s "
+		    "every request (%u times)", f->name, f->rcn_last ==
+		    PPP_CONF_NAK ? "Naks" : "Rejects", f->rcn_run);
+	else
 		ppp_engine_fail(e, PPP_END_NEGOTIATION, "no network protocol "
 		    "could be negotiated (%s gave up last)", f->name);
 }

@@ -12,11 +12,13 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "util/buf.h"
 #include "ppp/ppp_engine.h"
 #include "ppp/ppp_cp.h"
+#include "ppp/ppp_fsm.h"
 #include "ppp/proto.h"
 #include "harness.h"
 
@@ -33,6 +35,7 @@ struct capt {
 	uint16_t	dproto;
 	int		auth_done, net_up, net_down, ended;
 	enum ppp_end	end;
+	char		why[192];
 	struct ppp_ip_info info;
 	size_t		keylen;
 };
@@ -90,9 +93,10 @@ static void c_net_down(void *a) { (void)a; C.net_down++; }
 static void
 c_ended(void *a, enum ppp_end e, const char *why)
 {
-	(void)a; (void)why;
+	(void)a;
 	C.ended++;
 	C.end = e;
+	snprintf(C.why, sizeof C.why, "%s", why);
 }
 
 static void
@@ -572,6 +576,122 @@ test_dead_peer(void)
 	TEST_DONE();
 }
 
+/* Our last Configure-Request of @proto (index into C.f), or -1. */
+static int
+last_req(uint16_t proto)
+{
+	int i;
+
+	for (i = (C.n < NF ? C.n : NF) - 1; i >= 0; i--)
+		if (load_be16(C.f[i]) == proto && C.f[i][2] == PPP_CONF_REQ)
+			return i;
+	return -1;
+}
+
+/* Nak our last IPCP request with address 192.0.2.@host. */
+static int
+nak_ipcp(struct ppp_engine *e, uint64_t now, uint8_t host)
+{
+	int i = last_req(PPP_PROTO_IPCP);
+	uint8_t nak[] = { 0x80, 0x21, PPP_CONF_NAK, 0, 0, 10, 3, 6, 192, 0,
+	    2, host };
+
+	if (i < 0)
+		return -1;
+	nak[3] = C.f[i][3];
+	return ppp_engine_input(e, now, nak, sizeof nak);
+}
+
+/*
+ * The test server's ipcp-nak-loop scenario (tests/server/sstp_server.py):
+ * every IPCP request Nak'ed with another address.  RFC 1661's RCN restarts
+ * the counter each time; the engine's bound (PPP_FSM_RCN_FACTOR x
+ * Max-Configure) ends it with a clear reason.
+ */
+static void
+test_nak_loop(void)
+{
+	const int max = PPP_FSM_RCN_FACTOR * PPP_FSM_MAX_CONFIGURE;
+	struct ppp_engine_conf conf = base_conf();
+	struct ppp_engine *e;
+	char want[96];
+	int i, r;
+
+	TEST_START("engine: IPCP Nak loop (scenario ipcp-nak-loop) ends");
+	conf.auth_allow = PPP_AUTH_ALLOW_NONE;
+	conf.usepeerdns = false;
+	e = open_lcp(&conf);
+	for (i = 0; i < 3 * max && C.ended == 0 &&
+	    last_code(PPP_PROTO_LCP) != PPP_TERM_REQ; i++) {
+		ASSERT_INT_EQ(nak_ipcp(e, 10 + (uint64_t)i,
+		    (uint8_t)(10 + i % 100)), 0);
+		/* The loop is real: each request takes the new address. */
+		r = last_req(PPP_PROTO_IPCP);
+		if (i < max - 1 && r >= 0)
+			ASSERT_INT_EQ(C.f[r][11], 10 + i % 100);
+	}
+	ASSERT_INT_EQ(i, max);
+	ASSERT_INT_EQ(C.net_up, 0);
+	/* The end is orderly: LCP Terminate, then ended(). */
+	ASSERT_INT_EQ(last_code(PPP_PROTO_LCP), PPP_TERM_REQ);
+	ASSERT_INT_EQ(reply_last(e, 1000, PPP_TERM_ACK), 0);
+	ASSERT_INT_EQ(C.ended, 1);
+	ASSERT_INT_EQ(C.end, PPP_END_NEGOTIATION);
+	snprintf(want, sizeof want, "IPCP: the server Naks every request "
+	    "(%d times)", max);
+	ASSERT_STR_EQ(C.why, want);
+	ppp_engine_free(e);
+	TEST_DONE();
+
+	TEST_START("engine: IPCP Nak'ed up to the bound, then acked: up");
+	e = open_lcp(&conf);
+	for (i = 0; i < max - 1; i++)
+		ASSERT_INT_EQ(nak_ipcp(e, 10, (uint8_t)(10 + i)), 0);
+	ASSERT_INT_EQ(srv(e, 20, "80 21 01 01 00 0A 03 06 C0 00 02 01"), 0);
+	r = last_req(PPP_PROTO_IPCP);
+	ASSERT_INT_GE(r, 0);
+	if (r >= 0) {
+		uint8_t ack[PPP_FRAME_MAX];
+
+		memcpy(ack, C.f[r], C.len[r]);
+		ack[2] = PPP_CONF_ACK;
+		ASSERT_INT_EQ(ppp_engine_input(e, 30, ack, C.len[r]), 0);
+	}
+	ASSERT_INT_EQ(C.net_up, 1);
+	ASSERT_INT_EQ(C.ended, 0);
+	ASSERT_MEM_EQ(&C.info.local4, "\xc0\x00\x02", 3);
+	ASSERT_INT_EQ(((uint8_t *)&C.info.local4)[3], 10 + max - 2);
+	ppp_engine_free(e);
+	TEST_DONE();
+
+	TEST_START("engine: LCP Nak loop ends");
+	memset(&C, 0, sizeof C);
+	conf = base_conf();
+	e = ppp_engine_new(&conf, &ops, NULL);
+	ppp_engine_start(e, 0);
+	for (i = 0; i < 3 * max && C.ended == 0; i++) {
+		r = last_req(PPP_PROTO_LCP);
+		ASSERT_INT_GE(r, 0);
+		if (r < 0)
+			break;
+		{
+			uint8_t nak[] = { 0xc0, 0x21, PPP_CONF_NAK, C.f[r][3],
+			    0, 8, 1, 4, 5, (uint8_t)(i & 1 ? 0x00 : 0x78) };
+
+			ASSERT_INT_EQ(ppp_engine_input(e, 10, nak, sizeof nak),
+			    0);
+		}
+	}
+	ASSERT_INT_EQ(i, max);
+	ASSERT_INT_EQ(C.ended, 1);
+	ASSERT_INT_EQ(C.end, PPP_END_NEGOTIATION);
+	snprintf(want, sizeof want, "LCP: the server Naks every request "
+	    "(%d times)", max);
+	ASSERT_STR_EQ(C.why, want);
+	ppp_engine_free(e);
+	TEST_DONE();
+}
+
 int
 main(void)
 {
@@ -579,5 +699,6 @@ main(void)
 	test_loopback();
 	test_ipv6cp();
 	test_dead_peer();
+	test_nak_loop();
 	return test_exit();
 }
