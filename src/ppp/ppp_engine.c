@@ -284,6 +284,7 @@ ppp_engine_lcp_up(struct ppp_engine *e)
 	struct wbuf w;
 
 	e->auth_proto = e->auth_offer;
+	e->ccp_refused = false;
 	if (e->conf.echo_interval > 0) {
 		e->echo_pending = 0;
 		e->echo_deadline = e->now + (uint64_t)e->conf.echo_interval *
@@ -377,7 +378,8 @@ ppp_engine_lcp_finished(struct ppp_engine *e)
 		} else {
 			e->end_code = PPP_END_OK;
 			snprintf(e->end_why, sizeof e->end_why, "the server "
-			    "terminated PPP");
+			    "terminated PPP%s", e->ccp_refused ? " (after "
+			    "sstpc refused CCP: does it require MPPE?)" : "");
 		}
 	}
 	engine_end(e);
@@ -456,7 +458,9 @@ ppp_engine_ncp_finished(struct ppp_engine *e, struct ppp_fsm *f)
 	bool v6 = e->conf.ipv6 && e->ipv6cp.state > PPP_ST_STOPPED;
 
 	log_info("%s finished", f->name);
-	if (e->phase != PPP_PHASE_NETWORK || v4 || v6)
+	/* Not when LCP going down took the NCPs with it (RFC 1661 3.7). */
+	if (e->phase != PPP_PHASE_NETWORK || e->lcp.state != PPP_ST_OPENED ||
+	    v4 || v6)
 		return;
 	if (f->rcn_gave_up)
 		ppp_engine_fail(e, PPP_END_NEGOTIATION, "%s: the server %s "
@@ -524,30 +528,38 @@ engine_ccp_events(struct ppp_engine *e, int ev)
 }
 
 /*
- * CCP from the server: refused (LCP Protocol-Reject) unless MPPE is
- * required or the server insists after being refused; then ccp.c.
+ * CCP from the server (RFC 1962): Protocol-Rejected the first time unless
+ * MPPE is required; negotiated through ccp.c when it is, or when the
+ * server insists (CCP again after the Protocol-Reject).  When MPPE cannot
+ * be had (refused by configuration, no keys) but is required or insisted
+ * on, PPP ends: PPP_END_NEGOTIATION.
  */
 static void
 engine_ccp_input(struct ppp_engine *e, const uint8_t *info, size_t len)
 {
 	bool keys = e->keys.send_len >= MS_MPPE_KEY_MAX &&
 	    e->keys.recv_len >= MS_MPPE_KEY_MAX;
+	const char *no = e->conf.refuse_mppe ? "it is refused by "
+	    "configuration" : !keys ? "the authentication gave no keys "
+	    "(MPPE needs MS-CHAPv2 or EAP-MSCHAPv2)" : NULL;
+	bool insists;
 
 	if (!e->ccp_on) {
-		if (e->conf.refuse_mppe || !keys || (!e->conf.require_mppe &&
-		    e->ccp_seen++ < 1)) {
-			if (e->conf.require_mppe)
-				ppp_engine_fail(e, PPP_END_NEGOTIATION,
-				    "MPPE is required but %s",
-				    keys ? "refused by configuration" :
-				    "the authentication gave no keys");
-			else
-				ppp_lcp_protocol_reject(e, PPP_PROTO_CCP, info,
-				    len);
+		/* XX: CCP again after our Protocol-Reject: it insists. */
+		insists = e->ccp_seen++ >= 1;
+		if (no != NULL && (e->conf.require_mppe || insists)) {
+			ppp_engine_fail(e, PPP_END_NEGOTIATION, "MPPE: %s, "
+			    "but %s", e->conf.require_mppe ? "required" :
+			    "the server insists on it", no);
 			return;
 		}
-		/* XX: it asks again after the Protocol-Reject: it insists. */
+		if (no != NULL || (!e->conf.require_mppe && !insists)) {
+			e->ccp_refused = true;
+			ppp_lcp_protocol_reject(e, PPP_PROTO_CCP, info, len);
+			return;
+		}
 		e->ccp_on = true;
+		e->ccp_refused = false;
 	}
 	engine_ccp_events(e, ccp_from_server(&e->ccp, e->now,
 	    bcur_make(info, len)));

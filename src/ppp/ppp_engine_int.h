@@ -106,7 +106,8 @@ struct ppp_engine {
 	/* CCP and MPPE */
 	struct ccp_neg			 ccp;
 	bool				 ccp_on;	/* negotiating via ccp.c */
-	unsigned			 ccp_seen;	/* CCP requests refused */
+	unsigned			 ccp_seen;	/* CCP frames before ccp_on */
+	bool				 ccp_refused;	/* ever Protocol-Rejected */
 	bool				 mppe_up;
 	struct mppe_ctx			 mtx, mrx;
 	uint64_t			 mppe_deadline;
