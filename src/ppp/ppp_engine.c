@@ -225,6 +225,7 @@ engine_network(struct ppp_engine *e)
 			e->ipcp_want |= IPCP_W_DNS1 | IPCP_W_DNS2 |
 			    IPCP_W_NBNS1 | IPCP_W_NBNS2;
 		e->ip_local = e->conf.want_ip4;
+		e->ip4_noaddr = false;
 		e->ip_peer = 0;
 		memset(e->dns, 0, sizeof e->dns);
 		memset(e->nbns, 0, sizeof e->nbns);
@@ -265,6 +266,7 @@ engine_auth_result(struct ppp_engine *e, int r, struct wbuf *w)
 		return;
 	e->auth_ok = true;
 	e->auth_deadline = 0;
+	e->auth_limit = 0;
 	ppp_auth_keys_clear(&e->keys);
 	if (ppp_auth_client_keys(e->auth, &e->keys) < 0)
 		ppp_auth_keys_clear(&e->keys);
@@ -306,6 +308,7 @@ ppp_engine_lcp_up(struct ppp_engine *e)
 		return;
 	}
 	ppp_auth_client_free(e->auth);
+	e->auth_limit = e->now + PPP_AUTH_LIMIT_MS;
 	e->auth = ppp_auth_client_new(e->auth_proto, e->user, e->password);
 	if (e->auth == NULL) {
 		ppp_engine_fail(e, PPP_END_INTERNAL, "out of memory");
@@ -337,14 +340,60 @@ engine_network_down(struct ppp_engine *e)
 	ccp_init(&e->ccp, engine_ccp_send, e, e->ccp.next_id);
 }
 
+/*
+ * Why LCP is leaving Opened or finishing, from the packet being handled
+ * (none: a timer or our own Close, whose reason is already set).  The
+ * classes of enum ppp_end: the server's Terminate-Request is PPP_END_OK,
+ * but during Authenticate PPP_END_AUTH (servers refuse that way too); a
+ * Code-Reject or Protocol-Reject of LCP itself is PPP_END_NEGOTIATION.
+ */
+static void
+engine_lcp_cause(struct ppp_engine *e)
+{
+	const char *code;
+
+	if (e->end_set)
+		return;
+	switch (e->lcp.rx_code) {
+	case PPP_TERM_REQ:
+		e->end_set = true;
+		if (e->phase == PPP_PHASE_AUTHENTICATE) {
+			e->end_code = PPP_END_AUTH;
+			snprintf(e->end_why, sizeof e->end_why, "the server "
+			    "terminated PPP during authentication (%s): "
+			    "refused?", ppp_auth_proto_name(e->auth_proto));
+		} else {
+			e->end_code = PPP_END_OK;
+			snprintf(e->end_why, sizeof e->end_why, "the server "
+			    "terminated PPP%s", e->ccp_refused ? " (after "
+			    "sstpc refused CCP: does it require MPPE?)" : "");
+		}
+		break;
+	case PPP_CODE_REJ:
+	case PPP_PROTO_REJ:
+		code = e->lcp.rx_code == PPP_CODE_REJ ? "Code-Reject" :
+		    "Protocol-Reject";
+		e->end_set = true;
+		e->end_code = PPP_END_NEGOTIATION;
+		snprintf(e->end_why, sizeof e->end_why, "LCP: the server "
+		    "cannot do LCP (a %s of what LCP needs)", code);
+		break;
+	default:
+		return;
+	}
+	log_info("PPP: %s", e->end_why);
+}
+
 /* LCP left Opened (renegotiation, termination). */
 void
 ppp_engine_lcp_down(struct ppp_engine *e)
 {
+	engine_lcp_cause(e);
 	engine_network_down(e);
 	ppp_auth_client_free(e->auth);
 	e->auth = NULL;
 	e->auth_deadline = 0;
+	e->auth_limit = 0;
 	e->auth_ok = false;
 	e->echo_deadline = 0;
 	if (e->phase == PPP_PHASE_DEAD)
@@ -366,22 +415,16 @@ ppp_engine_lcp_finished(struct ppp_engine *e)
 		    "every request (%u times)", e->lcp.rcn_last ==
 		    PPP_CONF_NAK ? "Naks" : "Rejects", e->lcp.rcn_run);
 	}
-	if (!e->end_set) {
+	engine_lcp_cause(e);
+	if (!e->end_set && e->phase == PPP_PHASE_ESTABLISH) {
+		/* TO- in Req-Sent, Ack-Rcvd or Ack-Sent (RFC 1661 4.6). */
 		e->end_set = true;
-		if (e->lcp.state == PPP_ST_STOPPED &&
-		    e->lcp.last_actions & PPP_A_TLF &&
-		    e->phase == PPP_PHASE_ESTABLISH) {
-			e->end_code = PPP_END_NEGOTIATION;
-			snprintf(e->end_why, sizeof e->end_why, "LCP "
-			    "negotiation failed (no agreement after %u "
-			    "requests)", e->lcp.max_configure);
-		} else {
-			e->end_code = PPP_END_OK;
-			snprintf(e->end_why, sizeof e->end_why, "the server "
-			    "terminated PPP%s", e->ccp_refused ? " (after "
-			    "sstpc refused CCP: does it require MPPE?)" : "");
-		}
+		e->end_code = PPP_END_NEGOTIATION;
+		snprintf(e->end_why, sizeof e->end_why, "LCP negotiation "
+		    "failed (no agreement after %u requests)",
+		    e->lcp.max_configure);
 	}
+	/* Else engine_end(): PPP_END_OK "PPP terminated". */
 	engine_end(e);
 }
 
@@ -427,6 +470,7 @@ ppp_engine_ncp_up(struct ppp_engine *e, struct ppp_fsm *f)
 {
 	if (f == &e->ipcp && e->ip_local == 0) {
 		log_warn("IPCP: the server gave no IPv4 address");
+		e->ip4_noaddr = true;
 		ppp_fsm_close(f, e->now);
 		return;
 	}
@@ -466,6 +510,9 @@ ppp_engine_ncp_finished(struct ppp_engine *e, struct ppp_fsm *f)
 		ppp_engine_fail(e, PPP_END_NEGOTIATION, "%s: the server %s "
 		    "every request (%u times)", f->name, f->rcn_last ==
 		    PPP_CONF_NAK ? "Naks" : "Rejects", f->rcn_run);
+	else if (f == &e->ipcp && e->ip4_noaddr)
+		ppp_engine_fail(e, PPP_END_NEGOTIATION, "IPCP: the server "
+		    "gave no IPv4 address");
 	else
 		ppp_engine_fail(e, PPP_END_NEGOTIATION, "no network protocol "
 		    "could be negotiated (%s gave up last)", f->name);
@@ -751,7 +798,7 @@ ppp_engine_wrap_ip(struct ppp_engine *e, uint8_t *pkt, size_t len,
 uint64_t
 ppp_engine_next_timer(const struct ppp_engine *e)
 {
-	uint64_t t[7], best = 0, c;
+	uint64_t t[8], best = 0, c;
 	size_t i;
 
 	if (e->ended)
@@ -764,7 +811,8 @@ ppp_engine_next_timer(const struct ppp_engine *e)
 	c = e->ccp_on ? ccp_deadline(&e->ccp) : UINT64_MAX;
 	t[5] = c == UINT64_MAX ? 0 : c;
 	t[6] = e->mppe_deadline;
-	for (i = 0; i < 7; i++)
+	t[7] = e->auth_limit;
+	for (i = 0; i < 8; i++)
 		if (t[i] != 0 && (best == 0 || t[i] < best))
 			best = t[i];
 	return best;
@@ -791,6 +839,16 @@ ppp_engine_tick(struct ppp_engine *e, uint64_t now)
 		wbuf_init(&w, buf, sizeof buf);
 		engine_auth_result(e, ppp_auth_client_timeout(e->auth, &w),
 		    &w);
+	}
+	if (e->auth_limit != 0 && now >= e->auth_limit && !e->ended) {
+		e->auth_limit = 0;
+		if (!e->auth_ok) {
+			ppp_engine_fail(e, PPP_END_AUTH, "authentication (%s) "
+			    "did not finish within %u s",
+			    ppp_auth_proto_name(e->auth_proto),
+			    PPP_AUTH_LIMIT_MS / 1000);
+			return;
+		}
 	}
 	if (e->echo_deadline != 0 && now >= e->echo_deadline &&
 	    e->lcp.state == PPP_ST_OPENED) {

@@ -53,13 +53,25 @@ struct ppp_engine;
  */
 #define PPP_ENGINE_HEADROOM	8
 
-/* How the engine's PPP ended. */
+/*
+ * How the engine's PPP ended; ended() adds one line saying why.
+ *   OK           terminated by either side: our Close, the server's
+ *                Terminate-Request, the SSTP link gone
+ *   AUTH         authentication refused or never finished (a Nak or
+ *                Failure, a bad authenticator response, no answer, the
+ *                server's Terminate-Request while authenticating)
+ *   NEGOTIATION  LCP, IPCP/IPV6CP or CCP/MPPE found no agreement
+ *                (Max-Configure, Nak loops, looped-back link, rejects of
+ *                LCP itself, no address, MPPE required but not had)
+ *   DEAD_PEER    LCP Echo-Requests went unanswered
+ *   INTERNAL     a local failure (memory, crypto)
+ */
 enum ppp_end {
-	PPP_END_OK = 0,		/* terminated by either side, cleanly */
-	PPP_END_AUTH,		/* authentication refused (either way) */
-	PPP_END_NEGOTIATION,	/* LCP/NCP failed (Max-Configure, ...) */
-	PPP_END_DEAD_PEER,	/* LCP Echo went unanswered */
-	PPP_END_INTERNAL	/* a local failure (memory, crypto) */
+	PPP_END_OK = 0,
+	PPP_END_AUTH,
+	PPP_END_NEGOTIATION,
+	PPP_END_DEAD_PEER,
+	PPP_END_INTERNAL
 };
 
 struct ppp_engine_conf {

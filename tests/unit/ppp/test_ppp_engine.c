@@ -1053,6 +1053,215 @@ test_echo_own_magic(void)
 	}
 }
 
+/* LCP opened with PAP (the server asks for it); our request sent. */
+static struct ppp_engine *
+open_pap(struct ppp_engine_conf *conf)
+{
+	struct ppp_engine *e;
+
+	memset(&C, 0, sizeof C);
+	e = ppp_engine_new(conf, &ops, NULL);
+	ppp_engine_start(e, 0);
+	ASSERT_INT_EQ(reply_last(e, 1, PPP_CONF_ACK), 0);
+	ASSERT_INT_EQ(srv(e, 2, "C0 21 01 01 00 0E 03 04 C0 23 05 06 11 22 33 "
+	    "44"), 0);
+	ASSERT_INT_EQ(last_code(PPP_PROTO_PAP), PAP_CODE_AUTH_REQ);
+	return e;
+}
+
+/*
+ * Exit classes (enum ppp_end): each way PPP ends, the class and the one
+ * line ended() gives.
+ */
+static void
+test_end_classes(void)
+{
+	static const struct {
+		const char	*name;
+		enum ppp_end	 end;
+		const char	*why;
+	} cases[] = {
+		{ "the server terminates in the Network phase", PPP_END_OK,
+		    "the server terminated PPP" },
+		{ "we close", PPP_END_OK, "user request" },
+		{ "the SSTP link goes down", PPP_END_OK,
+		    "the server link went down" },
+		{ "PAP refused", PPP_END_AUTH,
+		    "authentication failed: PAP: the server refused the login" },
+		{ "the server terminates during PAP", PPP_END_AUTH,
+		    "the server terminated PPP during authentication (PAP): "
+		    "refused?" },
+		{ "no MS-CHAPv2 Challenge ever", PPP_END_AUTH,
+		    "authentication (MS-CHAPv2) did not finish within 90 s" },
+		{ "LCP Code-Rejected", PPP_END_NEGOTIATION,
+		    "LCP: the server cannot do LCP (a Code-Reject of what LCP "
+		    "needs)" },
+		{ "LCP Protocol-Rejected", PPP_END_NEGOTIATION,
+		    "LCP: the server cannot do LCP (a Protocol-Reject of what "
+		    "LCP needs)" },
+		{ "IPCP without an address", PPP_END_NEGOTIATION,
+		    "IPCP: the server gave no IPv4 address" },
+		{ "LCP Echo unanswered", PPP_END_DEAD_PEER,
+		    "the server did not answer 2 LCP Echo-Requests" },
+	};
+	struct ppp_engine_conf conf;
+	struct ppp_engine *e;
+	uint64_t t;
+	char name[96];
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		snprintf(name, sizeof name, "engine: ends: %s", cases[i].name);
+		TEST_START(name);
+		conf = base_conf();
+		conf.usepeerdns = false;
+		conf.auth_allow = PPP_AUTH_ALLOW_NONE;
+		t = 0;
+		switch (i) {
+		case 0:
+			e = open_lcp(&conf);
+			open_ipcp(e, 3);
+			ASSERT_INT_EQ(C.net_up, 1);
+			ASSERT_INT_EQ(srv(e, 4, "C0 21 05 07 00 04"), 0);
+			EXPECT_LAST("C0 21 06 07 00 04");
+			ASSERT_INT_EQ(C.net_down, 1);
+			break;
+		case 1:
+			e = open_lcp(&conf);
+			ppp_engine_close(e, 3, "user request");
+			break;
+		case 2:
+			e = open_lcp(&conf);
+			ppp_engine_lower_down(e, 3);
+			ASSERT_INT_EQ(C.ended, 1);
+			break;
+		case 3:
+			conf.auth_allow = PPP_AUTH_ALLOW_PAP;
+			e = open_pap(&conf);
+			{
+				uint8_t nak[] = { 0xc0, 0x23, PAP_CODE_AUTH_NAK,
+				    C.f[C.n - 1][3], 0, 5, 0 };
+
+				ASSERT_INT_EQ(ppp_engine_input(e, 3, nak,
+				    sizeof nak), 0);
+			}
+			break;
+		case 4:
+			conf.auth_allow = PPP_AUTH_ALLOW_PAP;
+			e = open_pap(&conf);
+			ASSERT_INT_EQ(srv(e, 3, "C0 21 05 07 00 04"), 0);
+			break;
+		case 5:
+			conf.auth_allow = PPP_AUTH_ALLOW_MSCHAPV2;
+			memset(&C, 0, sizeof C);
+			e = ppp_engine_new(&conf, &ops, NULL);
+			ppp_engine_start(e, 0);
+			ASSERT_INT_EQ(reply_last(e, 1, PPP_CONF_ACK), 0);
+			ASSERT_INT_EQ(srv(e, 2, "C0 21 01 01 00 0F 03 05 C2 23 "
+			    "81 05 06 11 22 33 44"), 0);
+			ASSERT_INT_EQ(ppp_engine_next_timer(e), 2 + 90000);
+			break;
+		case 6:
+		case 7:
+			memset(&C, 0, sizeof C);
+			e = ppp_engine_new(&conf, &ops, NULL);
+			ppp_engine_start(e, 0);
+			/* Code-Reject of our Configure-Request (5.6). */
+			if (i == 6)
+				ASSERT_INT_EQ(srv(e, 1, "C0 21 07 09 00 08 01 "
+				    "01 00 04"), 0);
+			else {
+				ASSERT_INT_EQ(reply_last(e, 1, PPP_CONF_ACK),
+				    0);
+				ASSERT_INT_EQ(srv(e, 2, "C0 21 01 01 00 04"),
+				    0);
+				/* Protocol-Reject of LCP itself (5.7). */
+				ASSERT_INT_EQ(srv(e, 3, "C0 21 08 09 00 0A C0 "
+				    "21 01 01 00 04"), 0);
+			}
+			break;
+		case 8:
+			e = open_lcp(&conf);
+			ASSERT_INT_EQ(srv(e, 3, "80 21 01 22 00 0A 03 06 C0 00 "
+			    "02 01"), 0);
+			/* Our 0.0.0.0 acked as it is: no address. */
+			{
+				int r = last_req(PPP_PROTO_IPCP);
+				uint8_t ack[64];
+
+				ASSERT_INT_GE(r, 0);
+				if (r >= 0 && C.len[r] <= sizeof ack) {
+					memcpy(ack, C.f[r], C.len[r]);
+					ack[2] = PPP_CONF_ACK;
+					ASSERT_INT_EQ(ppp_engine_input(e, 4,
+					    ack, C.len[r]), 0);
+				}
+			}
+			ASSERT_INT_EQ(C.net_up, 0);
+			break;
+		default:
+			conf.echo_interval = 5;
+			conf.echo_failure = 2;
+			e = open_lcp(&conf);
+			open_ipcp(e, 3);
+			break;
+		}
+		if (C.ended == 0)
+			t = run_to_end(e);
+		ASSERT_INT_EQ(C.ended, 1);
+		ASSERT_INT_EQ(C.end, cases[i].end);
+		if (i == 3)
+			ASSERT_INT_EQ(strncmp(C.why, cases[i].why,
+			    strlen(cases[i].why)), 0);
+		else
+			ASSERT_STR_EQ(C.why, cases[i].why);
+		if (i == 5)
+			ASSERT_TRUE(t >= 2 + 90000 && t <= 2 + 90000 + 3000 *
+			    PPP_FSM_MAX_TERMINATE);
+		ppp_engine_free(e);
+		TEST_DONE();
+	}
+}
+
+/* The server renegotiates LCP (RFC 1661 3.2): down, then up again. */
+static void
+test_renegotiation(void)
+{
+	struct ppp_engine_conf conf = base_conf();
+	struct ppp_engine *e;
+
+	TEST_START("engine: LCP renegotiation does not end PPP");
+	conf.auth_allow = PPP_AUTH_ALLOW_NONE;
+	conf.usepeerdns = false;
+	e = open_lcp(&conf);
+	open_ipcp(e, 3);
+	ASSERT_INT_EQ(C.net_up, 1);
+	ASSERT_INT_EQ(srv(e, 10, "C0 21 01 05 00 0A 05 06 11 22 33 55"), 0);
+	ASSERT_INT_EQ(C.net_down, 1);
+	ASSERT_INT_EQ(C.ended, 0);
+	ASSERT_FALSE(ppp_engine_ip_open(e, PPP_PROTO_IP));
+	/* Our new request and the Ack of the server's. */
+	ASSERT_INT_EQ(last_code(PPP_PROTO_LCP), PPP_CONF_ACK);
+	{
+		int r = last_req(PPP_PROTO_LCP);
+		uint8_t ack[64];
+
+		ASSERT_INT_GE(r, 0);
+		if (r >= 0 && C.len[r] <= sizeof ack) {
+			memcpy(ack, C.f[r], C.len[r]);
+			ack[2] = PPP_CONF_ACK;
+			ASSERT_INT_EQ(ppp_engine_input(e, 11, ack, C.len[r]),
+			    0);
+		}
+	}
+	ASSERT_INT_EQ(C.auth_done, 2);
+	open_ipcp(e, 12);
+	ASSERT_INT_EQ(C.net_up, 2);
+	ASSERT_INT_EQ(C.ended, 0);
+	ppp_engine_free(e);
+	TEST_DONE();
+}
+
 int
 main(void)
 {
@@ -1064,5 +1273,7 @@ main(void)
 	test_mppe();
 	test_mppe_refused();
 	test_echo_own_magic();
+	test_end_classes();
+	test_renegotiation();
 	return test_exit();
 }
