@@ -20,6 +20,9 @@
 #include "ppp/ppp_engine_int.h"
 #include "ppp/proto.h"
 
+_Static_assert(PPP_ENGINE_HEADROOM == PPP_HDR_LEN + MPPE_OVERHEAD,
+    "headroom: FF 03, protocol, MPPE header, inner protocol");
+
 static void engine_end(struct ppp_engine *);
 static void engine_net_check(struct ppp_engine *);
 
@@ -33,24 +36,50 @@ ppp_engine_rand(struct ppp_engine *e, void *buf, size_t len)
 		memset(buf, 0, len);	/* callers replace zero values */
 }
 
-/* A frame for the server (counted). */
+/*
+ * A frame (protocol first) for the server, counted: FF 03 in front (RFC
+ * 1662 3.1-3.2).  We never use the permission to omit it that an Ack of
+ * the peer's ACFC gives (RFC 1661 6.6).  XX: SoftEther drops frames
+ * without FF 03 (test server scenario require-ff03).
+ */
 void
 ppp_engine_output(struct ppp_engine *e, const uint8_t *frame, size_t len)
 {
+	uint8_t buf[PPP_FRAME_MAX];
+	struct wbuf w;
+
 	if (e->ended || e->phase == PPP_PHASE_DEAD)
 		return;
-	e->out_octets += len;
-	e->ops->output(e->arg, frame, len);
+	wbuf_init(&w, buf, sizeof buf);
+	wbuf_put_u8(&w, PPP_ADDR_ALL);
+	wbuf_put_u8(&w, PPP_CTRL_UI);
+	wbuf_put_bytes(&w, frame, len);
+	if (wbuf_error(&w) != 0) {
+		log_warn("PPP: a frame of %zu octets is too large, not sent",
+		    len);
+		return;
+	}
+	e->out_octets += w.len;
+	e->ops->output(e->arg, buf, w.len);
 }
 
-/* ccp.c writes FF 03 first: SSTP carries none (MS-SSTP 2.2.1). */
-static void
-engine_ccp_send(void *arg, const uint8_t *frame, size_t len)
+/* Skip the FF 03 a frame may start with (its writer's choice). */
+static struct bcur
+engine_skip_ac(const uint8_t *frame, size_t len)
 {
 	struct bcur c = bcur_make(frame, len);
 
 	if (bcur_starts_with(&c, "\xff\x03", 2))
 		(void)bcur_skip(&c, 2);
+	return c;
+}
+
+/* ccp.c writes FF 03 itself; ppp_engine_output() is the one place. */
+static void
+engine_ccp_send(void *arg, const uint8_t *frame, size_t len)
+{
+	struct bcur c = engine_skip_ac(frame, len);
+
 	ppp_engine_output(arg, bcur_ptr(&c), bcur_left(&c));
 }
 
@@ -177,10 +206,8 @@ engine_auth_out(struct ppp_engine *e, struct wbuf *w)
 
 	if (wbuf_error(w) != 0 || w->len == 0)
 		return;
-	c = bcur_make(w->p, w->len);
 	/* ppp_auth.h: protocol first, no FF 03; accept either. */
-	if (bcur_starts_with(&c, "\xff\x03", 2))
-		(void)bcur_skip(&c, 2);
+	c = engine_skip_ac(w->p, w->len);
 	ppp_engine_output(e, bcur_ptr(&c), bcur_left(&c));
 }
 
@@ -198,6 +225,7 @@ engine_network(struct ppp_engine *e)
 			e->ipcp_want |= IPCP_W_DNS1 | IPCP_W_DNS2 |
 			    IPCP_W_NBNS1 | IPCP_W_NBNS2;
 		e->ip_local = e->conf.want_ip4;
+		e->ip4_noaddr = false;
 		e->ip_peer = 0;
 		memset(e->dns, 0, sizeof e->dns);
 		memset(e->nbns, 0, sizeof e->nbns);
@@ -238,6 +266,7 @@ engine_auth_result(struct ppp_engine *e, int r, struct wbuf *w)
 		return;
 	e->auth_ok = true;
 	e->auth_deadline = 0;
+	e->auth_limit = 0;
 	ppp_auth_keys_clear(&e->keys);
 	if (ppp_auth_client_keys(e->auth, &e->keys) < 0)
 		ppp_auth_keys_clear(&e->keys);
@@ -257,6 +286,7 @@ ppp_engine_lcp_up(struct ppp_engine *e)
 	struct wbuf w;
 
 	e->auth_proto = e->auth_offer;
+	e->ccp_refused = false;
 	if (e->conf.echo_interval > 0) {
 		e->echo_pending = 0;
 		e->echo_deadline = e->now + (uint64_t)e->conf.echo_interval *
@@ -278,6 +308,7 @@ ppp_engine_lcp_up(struct ppp_engine *e)
 		return;
 	}
 	ppp_auth_client_free(e->auth);
+	e->auth_limit = e->now + PPP_AUTH_LIMIT_MS;
 	e->auth = ppp_auth_client_new(e->auth_proto, e->user, e->password);
 	if (e->auth == NULL) {
 		ppp_engine_fail(e, PPP_END_INTERNAL, "out of memory");
@@ -309,14 +340,60 @@ engine_network_down(struct ppp_engine *e)
 	ccp_init(&e->ccp, engine_ccp_send, e, e->ccp.next_id);
 }
 
+/*
+ * Why LCP is leaving Opened or finishing, from the packet being handled
+ * (none: a timer or our own Close, whose reason is already set).  The
+ * classes of enum ppp_end: the server's Terminate-Request is PPP_END_OK,
+ * but during Authenticate PPP_END_AUTH (servers refuse that way too); a
+ * Code-Reject or Protocol-Reject of LCP itself is PPP_END_NEGOTIATION.
+ */
+static void
+engine_lcp_cause(struct ppp_engine *e)
+{
+	const char *code;
+
+	if (e->end_set)
+		return;
+	switch (e->lcp.rx_code) {
+	case PPP_TERM_REQ:
+		e->end_set = true;
+		if (e->phase == PPP_PHASE_AUTHENTICATE) {
+			e->end_code = PPP_END_AUTH;
+			snprintf(e->end_why, sizeof e->end_why, "the server "
+			    "terminated PPP during authentication (%s): "
+			    "refused?", ppp_auth_proto_name(e->auth_proto));
+		} else {
+			e->end_code = PPP_END_OK;
+			snprintf(e->end_why, sizeof e->end_why, "the server "
+			    "terminated PPP%s", e->ccp_refused ? " (after "
+			    "sstpc refused CCP: does it require MPPE?)" : "");
+		}
+		break;
+	case PPP_CODE_REJ:
+	case PPP_PROTO_REJ:
+		code = e->lcp.rx_code == PPP_CODE_REJ ? "Code-Reject" :
+		    "Protocol-Reject";
+		e->end_set = true;
+		e->end_code = PPP_END_NEGOTIATION;
+		snprintf(e->end_why, sizeof e->end_why, "LCP: the server "
+		    "cannot do LCP (a %s of what LCP needs)", code);
+		break;
+	default:
+		return;
+	}
+	log_info("PPP: %s", e->end_why);
+}
+
 /* LCP left Opened (renegotiation, termination). */
 void
 ppp_engine_lcp_down(struct ppp_engine *e)
 {
+	engine_lcp_cause(e);
 	engine_network_down(e);
 	ppp_auth_client_free(e->auth);
 	e->auth = NULL;
 	e->auth_deadline = 0;
+	e->auth_limit = 0;
 	e->auth_ok = false;
 	e->echo_deadline = 0;
 	if (e->phase == PPP_PHASE_DEAD)
@@ -331,21 +408,23 @@ ppp_engine_lcp_down(struct ppp_engine *e)
 void
 ppp_engine_lcp_finished(struct ppp_engine *e)
 {
-	if (!e->end_set) {
+	if (!e->end_set && e->lcp.rcn_gave_up) {
 		e->end_set = true;
-		if (e->lcp.state == PPP_ST_STOPPED &&
-		    e->lcp.last_actions & PPP_A_TLF &&
-		    e->phase == PPP_PHASE_ESTABLISH) {
-			e->end_code = PPP_END_NEGOTIATION;
-			snprintf(e->end_why, sizeof e->end_why, "LCP "
-			    "negotiation failed (no agreement after %u "
-			    "requests)", e->lcp.max_configure);
-		} else {
-			e->end_code = PPP_END_OK;
-			snprintf(e->end_why, sizeof e->end_why, "the server "
-			    "terminated PPP");
-		}
+		e->end_code = PPP_END_NEGOTIATION;
+		snprintf(e->end_why, sizeof e->end_why, "LCP: the server %s "
+		    "every request (%u times)", e->lcp.rcn_last ==
+		    PPP_CONF_NAK ? "Naks" : "Rejects", e->lcp.rcn_run);
 	}
+	engine_lcp_cause(e);
+	if (!e->end_set && e->phase == PPP_PHASE_ESTABLISH) {
+		/* TO- in Req-Sent, Ack-Rcvd or Ack-Sent (RFC 1661 4.6). */
+		e->end_set = true;
+		e->end_code = PPP_END_NEGOTIATION;
+		snprintf(e->end_why, sizeof e->end_why, "LCP negotiation "
+		    "failed (no agreement after %u requests)",
+		    e->lcp.max_configure);
+	}
+	/* Else engine_end(): PPP_END_OK "PPP terminated". */
 	engine_end(e);
 }
 
@@ -391,6 +470,7 @@ ppp_engine_ncp_up(struct ppp_engine *e, struct ppp_fsm *f)
 {
 	if (f == &e->ipcp && e->ip_local == 0) {
 		log_warn("IPCP: the server gave no IPv4 address");
+		e->ip4_noaddr = true;
 		ppp_fsm_close(f, e->now);
 		return;
 	}
@@ -422,7 +502,18 @@ ppp_engine_ncp_finished(struct ppp_engine *e, struct ppp_fsm *f)
 	bool v6 = e->conf.ipv6 && e->ipv6cp.state > PPP_ST_STOPPED;
 
 	log_info("%s finished", f->name);
-	if (e->phase == PPP_PHASE_NETWORK && !v4 && !v6)
+	/* Not when LCP going down took the NCPs with it (RFC 1661 3.7). */
+	if (e->phase != PPP_PHASE_NETWORK || e->lcp.state != PPP_ST_OPENED ||
+	    v4 || v6)
+		return;
+	if (f->rcn_gave_up)
+		ppp_engine_fail(e, PPP_END_NEGOTIATION, "%s: the server %s "
+		    "every request (%u times)", f->name, f->rcn_last ==
+		    PPP_CONF_NAK ? "Naks" : "Rejects", f->rcn_run);
+	else if (f == &e->ipcp && e->ip4_noaddr)
+		ppp_engine_fail(e, PPP_END_NEGOTIATION, "IPCP: the server "
+		    "gave no IPv4 address");
+	else
 		ppp_engine_fail(e, PPP_END_NEGOTIATION, "no network protocol "
 		    "could be negotiated (%s gave up last)", f->name);
 }
@@ -484,30 +575,38 @@ engine_ccp_events(struct ppp_engine *e, int ev)
 }
 
 /*
- * CCP from the server: refused (LCP Protocol-Reject) unless MPPE is
- * required or the server insists after being refused; then ccp.c.
+ * CCP from the server (RFC 1962): Protocol-Rejected the first time unless
+ * MPPE is required; negotiated through ccp.c when it is, or when the
+ * server insists (CCP again after the Protocol-Reject).  When MPPE cannot
+ * be had (refused by configuration, no keys) but is required or insisted
+ * on, PPP ends: PPP_END_NEGOTIATION.
  */
 static void
 engine_ccp_input(struct ppp_engine *e, const uint8_t *info, size_t len)
 {
 	bool keys = e->keys.send_len >= MS_MPPE_KEY_MAX &&
 	    e->keys.recv_len >= MS_MPPE_KEY_MAX;
+	const char *no = e->conf.refuse_mppe ? "it is refused by "
+	    "configuration" : !keys ? "the authentication gave no keys "
+	    "(MPPE needs MS-CHAPv2 or EAP-MSCHAPv2)" : NULL;
+	bool insists;
 
 	if (!e->ccp_on) {
-		if (e->conf.refuse_mppe || !keys || (!e->conf.require_mppe &&
-		    e->ccp_seen++ < 1)) {
-			if (e->conf.require_mppe)
-				ppp_engine_fail(e, PPP_END_NEGOTIATION,
-				    "MPPE is required but %s",
-				    keys ? "refused by configuration" :
-				    "the authentication gave no keys");
-			else
-				ppp_lcp_protocol_reject(e, PPP_PROTO_CCP, info,
-				    len);
+		/* XX: CCP again after our Protocol-Reject: it insists. */
+		insists = e->ccp_seen++ >= 1;
+		if (no != NULL && (e->conf.require_mppe || insists)) {
+			ppp_engine_fail(e, PPP_END_NEGOTIATION, "MPPE: %s, "
+			    "but %s", e->conf.require_mppe ? "required" :
+			    "the server insists on it", no);
 			return;
 		}
-		/* XX: it asks again after the Protocol-Reject: it insists. */
+		if (no != NULL || (!e->conf.require_mppe && !insists)) {
+			e->ccp_refused = true;
+			ppp_lcp_protocol_reject(e, PPP_PROTO_CCP, info, len);
+			return;
+		}
 		e->ccp_on = true;
+		e->ccp_refused = false;
 	}
 	engine_ccp_events(e, ccp_from_server(&e->ccp, e->now,
 	    bcur_make(info, len)));
@@ -674,28 +773,32 @@ ppp_engine_wrap_ip(struct ppp_engine *e, uint8_t *pkt, size_t len,
 	if (e->mppe_up) {
 		if (len + MPPE_OVERHEAD > max)
 			return NULL;
-		/* 00 FD, MPPE header, then the encrypted protocol (3078 3). */
-		wbuf_init(&w, pkt - 4, len + 4);
+		/*
+		 * FF 03 00 FD, MPPE header, then the encrypted protocol and
+		 * packet (RFC 3078 3), the whole headroom.
+		 */
+		wbuf_init(&w, pkt - MPPE_OVERHEAD, len + MPPE_OVERHEAD);
 		if (mppe_encrypt(&e->mtx, proto, pkt, len, &w) != 0)
 			return NULL;
-		store_be16(pkt - 6, PPP_PROTO_MPPE);
-		*framelen = len + 6;
-		e->out_octets += *framelen;
-		return pkt - 6;
-	}
-	if (e->conf.require_mppe || len > max)
+		proto = PPP_PROTO_MPPE;
+		pkt -= MPPE_OVERHEAD;
+		len += MPPE_OVERHEAD;
+	} else if (e->conf.require_mppe || len > max)
 		return NULL;
+	/* The Address and Control fields, always (see ppp_engine_output). */
+	pkt[-PPP_HDR_LEN] = PPP_ADDR_ALL;
+	pkt[-PPP_HDR_LEN + 1] = PPP_CTRL_UI;
 	store_be16(pkt - 2, proto);
-	*framelen = len + 2;
+	*framelen = len + PPP_HDR_LEN;
 	e->out_octets += *framelen;
-	return pkt - 2;
+	return pkt - PPP_HDR_LEN;
 }
 
 /* The earliest of the armed timers (0: none). */
 uint64_t
 ppp_engine_next_timer(const struct ppp_engine *e)
 {
-	uint64_t t[7], best = 0, c;
+	uint64_t t[8], best = 0, c;
 	size_t i;
 
 	if (e->ended)
@@ -708,7 +811,8 @@ ppp_engine_next_timer(const struct ppp_engine *e)
 	c = e->ccp_on ? ccp_deadline(&e->ccp) : UINT64_MAX;
 	t[5] = c == UINT64_MAX ? 0 : c;
 	t[6] = e->mppe_deadline;
-	for (i = 0; i < 7; i++)
+	t[7] = e->auth_limit;
+	for (i = 0; i < 8; i++)
 		if (t[i] != 0 && (best == 0 || t[i] < best))
 			best = t[i];
 	return best;
@@ -735,6 +839,16 @@ ppp_engine_tick(struct ppp_engine *e, uint64_t now)
 		wbuf_init(&w, buf, sizeof buf);
 		engine_auth_result(e, ppp_auth_client_timeout(e->auth, &w),
 		    &w);
+	}
+	if (e->auth_limit != 0 && now >= e->auth_limit && !e->ended) {
+		e->auth_limit = 0;
+		if (!e->auth_ok) {
+			ppp_engine_fail(e, PPP_END_AUTH, "authentication (%s) "
+			    "did not finish within %u s",
+			    ppp_auth_proto_name(e->auth_proto),
+			    PPP_AUTH_LIMIT_MS / 1000);
+			return;
+		}
 	}
 	if (e->echo_deadline != 0 && now >= e->echo_deadline &&
 	    e->lcp.state == PPP_ST_OPENED) {

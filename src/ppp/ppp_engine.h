@@ -2,9 +2,15 @@
  * ppp_engine.h - sstpc's own PPP (issue 12, the built-in mode): LCP,
  * authentication, IPCP, IPV6CP and CCP/MPPE in one pure engine.
  *
- * The engine speaks PPP frames (protocol field first, FF 03 optional on
- * input, never written on output: SSTP carries no HDLC, MS-SSTP 2.2.1)
- * with its peer and IP packets with its host.  It does no I/O and reads
+ * The engine speaks PPP frames with its peer and IP packets with its
+ * host.  SSTP carries no HDLC (MS-SSTP 2.2.1: no flags, no FCS, no
+ * escaping), but the Address and Control fields of RFC 1662 3.1-3.2 stay:
+ * every frame the engine writes starts with FF 03 and a 2-octet protocol.
+ * Omitting them is only a permission (RFC 1661 6.5, 6.6: granted when we
+ * Ack the peer's PFC/ACFC), never used.  XX: SoftEther drops frames
+ * without FF 03 (the Python test server's require-ff03 scenario,
+ * tests/server/sstp_server.py).  On input FF 03 may be absent and the
+ * protocol one octet (ppp_frame_parse).  It does no I/O and reads
  * no clock: the caller passes the time in milliseconds (util/clock.h) and
  * asks for the next deadline.  Everything it says goes out through the
  * up-calls of struct ppp_engine_ops.
@@ -41,16 +47,31 @@ struct ppp_engine;
 #define PPP_AUTH_ALLOW_NONE	0x10u	/* no authentication at all */
 #define PPP_AUTH_ALLOW_ALL	0x1fu
 
-/* Room the caller leaves in front of a packet for ppp_engine_wrap_ip(). */
-#define PPP_ENGINE_HEADROOM	6	/* protocol + MPPE header + protocol */
+/*
+ * Room the caller leaves in front of a packet for ppp_engine_wrap_ip():
+ * FF 03, protocol, MPPE header, the encrypted inner protocol (RFC 3078 3).
+ */
+#define PPP_ENGINE_HEADROOM	8
 
-/* How the engine's PPP ended. */
+/*
+ * How the engine's PPP ended; ended() adds one line saying why.
+ *   OK           terminated by either side: our Close, the server's
+ *                Terminate-Request, the SSTP link gone
+ *   AUTH         authentication refused or never finished (a Nak or
+ *                Failure, a bad authenticator response, no answer, the
+ *                server's Terminate-Request while authenticating)
+ *   NEGOTIATION  LCP, IPCP/IPV6CP or CCP/MPPE found no agreement
+ *                (Max-Configure, Nak loops, looped-back link, rejects of
+ *                LCP itself, no address, MPPE required but not had)
+ *   DEAD_PEER    LCP Echo-Requests went unanswered
+ *   INTERNAL     a local failure (memory, crypto)
+ */
 enum ppp_end {
-	PPP_END_OK = 0,		/* terminated by either side, cleanly */
-	PPP_END_AUTH,		/* authentication refused (either way) */
-	PPP_END_NEGOTIATION,	/* LCP/NCP failed (Max-Configure, ...) */
-	PPP_END_DEAD_PEER,	/* LCP Echo went unanswered */
-	PPP_END_INTERNAL	/* a local failure (memory, crypto) */
+	PPP_END_OK = 0,
+	PPP_END_AUTH,
+	PPP_END_NEGOTIATION,
+	PPP_END_DEAD_PEER,
+	PPP_END_INTERNAL
 };
 
 struct ppp_engine_conf {
@@ -90,7 +111,7 @@ struct ppp_ip_info {
 
 /* Up-calls; arg is the caller's.  Any of them may run inside any call. */
 struct ppp_engine_ops {
-	/* A PPP frame for the server (protocol first, no FF 03). */
+	/* A PPP frame for the server: FF 03, 2-octet protocol, info. */
 	void	(*output)(void *arg, const uint8_t *frame, size_t len);
 	/* An IPv4 (0x0021) or IPv6 (0x0057) packet for the host. */
 	void	(*deliver)(void *arg, uint16_t proto, const uint8_t *pkt,
@@ -121,10 +142,10 @@ int	ppp_engine_input(struct ppp_engine *, uint64_t now_ms,
  * ppp_engine_wrap_ip - make an IP packet from the host a PPP frame in
  * place: @pkt has PPP_ENGINE_HEADROOM writable bytes in front of it.
  * Checks the IP version against the open NCPs and the length against
- * the header's and the MTU (RFC 1332, RFC 5072), writes the protocol (and
- * MPPE header, encrypting in place, RFC 3078) and returns the frame's
- * start (inside the headroom) with its length in *framelen, or NULL when
- * the packet is to be dropped (*framelen = 0).
+ * the header's and the MTU (RFC 1332, RFC 5072), writes FF 03 and the
+ * protocol (and the MPPE header, encrypting in place, RFC 3078) and
+ * returns the frame's start (inside the headroom) with its length in
+ * *framelen, or NULL when the packet is to be dropped (*framelen = 0).
  */
 uint8_t *ppp_engine_wrap_ip(struct ppp_engine *, uint8_t *pkt, size_t len,
 	    size_t *framelen);

@@ -28,6 +28,15 @@ enum ppp_phase {
 	PPP_PHASE_TERMINATE
 };
 
+/*
+ * The whole Authenticate phase (RFC 1661 3.5) is bounded: CHAP and EAP
+ * have no timer of the peer's (RFC 1994 4.1: the authenticator resends),
+ * so a server that never sends a Challenge would leave us waiting.  90 s
+ * leaves room for a second factor approved on a phone (a RADIUS server
+ * holding the answer back).
+ */
+#define PPP_AUTH_LIMIT_MS	90000
+
 /* Smallest MRU we accept from the peer (RFC 791's 68 is too small). */
 #define PPP_MRU_MIN		128
 #define PPP_MRU_DEFAULT		1500	/* RFC 1661 6.1 */
@@ -90,7 +99,8 @@ struct ppp_engine {
 
 	/* authentication */
 	struct ppp_auth_client		*auth;
-	uint64_t			 auth_deadline;
+	uint64_t			 auth_deadline;	/* the method's */
+	uint64_t			 auth_limit;	/* the phase's */
 	bool				 auth_ok;
 	struct ppp_auth_keys		 keys;
 
@@ -98,6 +108,7 @@ struct ppp_engine {
 	unsigned			 ipcp_want;	/* IPCP_W_* still asked */
 	uint32_t			 ip_local, ip_peer;
 	uint32_t			 dns[2], nbns[2];
+	bool				 ip4_noaddr;	/* IPCP closed for it */
 	/* IPV6CP */
 	bool				 ifid_rej;
 	uint8_t				 ifid_local[8], ifid_peer[8];
@@ -106,7 +117,8 @@ struct ppp_engine {
 	/* CCP and MPPE */
 	struct ccp_neg			 ccp;
 	bool				 ccp_on;	/* negotiating via ccp.c */
-	unsigned			 ccp_seen;	/* CCP requests refused */
+	unsigned			 ccp_seen;	/* CCP frames before ccp_on */
+	bool				 ccp_refused;	/* ever Protocol-Rejected */
 	bool				 mppe_up;
 	struct mppe_ctx			 mtx, mrx;
 	uint64_t			 mppe_deadline;

@@ -152,6 +152,7 @@ ppp_fsm_limits(struct ppp_fsm *f, unsigned restart_ms, unsigned max_configure,
 	f->max_terminate = max_terminate ? max_terminate :
 	    PPP_FSM_MAX_TERMINATE;
 	f->max_failure = max_failure ? max_failure : PPP_FSM_MAX_FAILURE;
+	f->rcn_max = PPP_FSM_RCN_FACTOR * f->max_configure;
 }
 
 /* Send one packet: protocol, code, id, length, data (RFC 1661 5). */
@@ -293,6 +294,12 @@ ppp_fsm_event(struct ppp_fsm *f, uint64_t now, enum ppp_fsm_event ev)
 		return;
 	}
 	f->state = c->next;
+	/* A new negotiation: a Nak loop of the last one is forgotten. */
+	if ((from <= PPP_ST_STOPPED || from == PPP_ST_OPENED) &&
+	    (c->next == PPP_ST_REQ_SENT || c->next == PPP_ST_ACK_SENT)) {
+		f->rcn_run = 0;
+		f->rcn_gave_up = false;
+	}
 	if (from != c->next)
 		log_debug("%s: %s -> %s (%s)", f->name, state_names[from],
 		    state_names[c->next], event_names[ev]);
@@ -378,6 +385,28 @@ fsm_is_ours(const struct ppp_fsm *f, uint8_t id)
 	return f->req_valid && id == f->req_id;
 }
 
+/*
+ * A valid Nak or Reject of our request: RCN, unless the peer has answered
+ * every request so rcn_max times in a row; then give up as TO- does
+ * (see PPP_FSM_RCN_FACTOR; RFC 1661 sets no bound here).
+ */
+static int
+fsm_rcn(struct ppp_fsm *f, uint64_t now, uint8_t code)
+{
+	f->rcn_last = code;
+	if (++f->rcn_run >= f->rcn_max && (f->state == PPP_ST_REQ_SENT ||
+	    f->state == PPP_ST_ACK_RCVD || f->state == PPP_ST_ACK_SENT)) {
+		log_info("%s: the peer %s every request (%u times): giving up",
+		    f->name, code == PPP_CONF_NAK ? "Naks" : "Rejects",
+		    f->rcn_run);
+		f->rcn_gave_up = true;
+		ppp_fsm_event(f, now, PPP_EV_TO_MINUS);
+		return 0;
+	}
+	ppp_fsm_event(f, now, PPP_EV_RCN);
+	return 0;
+}
+
 /* Code-Reject: of a code we need (1-7) is fatal, else not (5.6). */
 static int
 fsm_code_rej(struct ppp_fsm *f, uint64_t now)
@@ -439,6 +468,7 @@ fsm_input(struct ppp_fsm *f, uint64_t now, struct bcur info)
 		if (f->ops->ackci != NULL)
 			f->ops->ackci(f, pkt.data);
 		f->req_valid = false;
+		f->rcn_run = 0;
 		ppp_fsm_event(f, now, PPP_EV_RCA);
 		return 0;
 	case PPP_CONF_NAK:
@@ -455,8 +485,7 @@ fsm_input(struct ppp_fsm *f, uint64_t now, struct bcur info)
 			return -EBADMSG;
 		}
 		f->req_valid = false;
-		ppp_fsm_event(f, now, PPP_EV_RCN);
-		return 0;
+		return fsm_rcn(f, now, pkt.code);
 	case PPP_TERM_REQ:
 		ppp_fsm_event(f, now, PPP_EV_RTR);
 		return 0;

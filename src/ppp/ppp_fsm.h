@@ -86,6 +86,15 @@ extern const struct ppp_fsm_cell ppp_fsm_table[PPP_ST_COUNT][PPP_EV_COUNT];
 #define PPP_FSM_MAX_CONFIGURE	10
 #define PPP_FSM_MAX_TERMINATE	2
 #define PPP_FSM_MAX_FAILURE	5
+/*
+ * RFC 1661 4.1 restarts the counter on every Nak received (RCN: irc, scr
+ * in Req-Sent and Ack-Sent), so a peer that Naks or Rejects every request
+ * would keep us negotiating forever.  Ours: after this many times
+ * Max-Configure answers in a row that are Naks or Rejects (no Ack), the
+ * automaton gives up as if the restart counter ran out (TO-: tlf, Stopped)
+ * and sets rcn_gave_up.
+ */
+#define PPP_FSM_RCN_FACTOR	2
 
 /* Extra-code results (ops->extcode). */
 #define PPP_FSM_X_UNKNOWN	(-1)	/* RUC: Code-Reject it */
@@ -138,6 +147,10 @@ struct ppp_fsm {
 	unsigned	 max_terminate;
 	unsigned	 max_failure;
 	unsigned	 naks_sent;	/* since the last Ack we sent */
+	unsigned	 rcn_run;	/* Naks/Rejects received in a row */
+	unsigned	 rcn_max;	/* give up at this many (see above) */
+	bool		 rcn_gave_up;	/* ... and did */
+	uint8_t		 rcn_last;	/* PPP_CONF_NAK or PPP_CONF_REJ */
 	uint64_t	 deadline;	/* restart timer, 0: stopped */
 	uint8_t		 next_id;
 	uint8_t		 req_id;	/* our outstanding Configure-Request */

@@ -4,7 +4,8 @@
  * MRU (ours within SSTP's 4087, the peer's acked and capped), Magic-Number
  * with loop-back detection (6.4), the authentication protocol the server
  * asks for (accepted if allowed, else a Nak toward the preferred allowed
- * one), ACCM/PFC/ACFC accepted, everything else Rejected; Echo-Request /
+ * one), ACCM/PFC/ACFC accepted (the permission to compress is not used:
+ * ppp_engine_output), everything else Rejected; Echo-Request /
  * Reply / Discard-Request, Protocol-Reject and Code-Reject.
  */
 #include "config.h"
@@ -150,9 +151,9 @@ lcp_reqci(struct ppp_fsm *f, struct bcur opts, struct wbuf *reply,
 				mru = v16;	/* capped when sending */
 			break;
 		case LCP_OPT_ACCM:	/* no HDLC on SSTP: ignored */
-		case LCP_OPT_PFC:	/* RFC 1661 6.5/6.6: we may receive */
-		case LCP_OPT_ACFC:	/* them; we send neither anyway */
-			break;
+		case LCP_OPT_PFC:	/* RFC 1661 6.5/6.6: the server can */
+		case LCP_OPT_ACFC:	/* receive them; we still send FF 03 */
+			break;		/* and 2-octet protocols (engine) */
 		case LCP_OPT_AUTH:
 			a = lcp_auth_kind(o.val);
 			if (lcp_auth_allowed(e, a)) {

@@ -9,6 +9,10 @@
 #ifndef SSTPC_PPP_PROTO_H
 #define SSTPC_PPP_PROTO_H
 
+/* Address and Control fields (RFC 1662 3.1), kept on SSTP (RFC 1661 6.6). */
+#define PPP_ADDR_ALL		0xff	/* All-Stations address */
+#define PPP_CTRL_UI		0x03	/* Unnumbered Information */
+
 /* Protocol field values. */
 #define PPP_PROTO_IP		0x0021	/* RFC 1332 */
 #define PPP_PROTO_IPV6		0x0057	/* RFC 5072 */

@@ -10,12 +10,13 @@
  *				2 an IP packet from the host through
  *				ppp_engine_wrap_ip(), 3 Close
  *
- * Invariants: every frame the engine outputs has a protocol with the low
- * bit set, no FF 03, and fits SSTP (<= 2 + 4087 octets); a control frame's
- * Length fits the frame; nothing is output or delivered after ended(),
+ * Invariants: every frame the engine outputs starts with FF 03 (RFC 1662
+ * 3.1), then a 2-octet protocol with the low bit set and the high octet's
+ * low bit clear (RFC 1661 2), and fits SSTP (<= 4 + 4087 octets); a
+ * control frame's Length fits the frame; nothing is output or delivered after ended(),
  * which comes at most once; net_up only with an address or identifier;
  * deliver() only with 0x0021/0x0057 while ppp_engine_ip_open() says so;
- * a wrapped frame lies inside the headroom with the right protocol.
+ * a wrapped frame lies inside the headroom, FF 03 and the right protocol.
  */
 #include "config.h"
 
@@ -43,12 +44,13 @@ fz_output(void *arg, const uint8_t *f, size_t len)
 	uint16_t proto, clen;
 
 	FUZZ_CHECK(z->ended == 0);
-	FUZZ_CHECK(len >= 2 && len <= 2 + PPP_MAX_INFO);
-	FUZZ_CHECK(bcur_peek_be16(&c, 0, &proto) == 0);
-	FUZZ_CHECK(proto != 0xff03 && (proto & 1) == 1);
+	FUZZ_CHECK(len >= PPP_HDR_LEN && len <= PPP_FRAME_MAX);
+	FUZZ_CHECK(bcur_starts_with(&c, "\xff\x03", 2));
+	FUZZ_CHECK(bcur_peek_be16(&c, 2, &proto) == 0);
+	FUZZ_CHECK((proto & 0x0100) == 0 && (proto & 1) == 1);
 	if (proto >= 0x8000 && proto != PPP_PROTO_MPPE) {
-		FUZZ_CHECK(bcur_peek_be16(&c, 4, &clen) == 0);
-		FUZZ_CHECK(clen >= 4 && (size_t)clen + 2 <= len);
+		FUZZ_CHECK(bcur_peek_be16(&c, 6, &clen) == 0);
+		FUZZ_CHECK(clen >= 4 && (size_t)clen + PPP_HDR_LEN <= len);
 	}
 }
 
@@ -171,9 +173,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			}
 			FUZZ_CHECK(fr >= pkt && fr + flen ==
 			    pkt + PPP_ENGINE_HEADROOM + n);
-			FUZZ_CHECK(load_be16(fr) == PPP_PROTO_IP ||
-			    load_be16(fr) == PPP_PROTO_IPV6 ||
-			    load_be16(fr) == PPP_PROTO_MPPE);
+			FUZZ_CHECK(flen >= PPP_HDR_LEN + n &&
+			    fr[0] == 0xff && fr[1] == 0x03);
+			FUZZ_CHECK(load_be16(fr + 2) == PPP_PROTO_IP ||
+			    load_be16(fr + 2) == PPP_PROTO_IPV6 ||
+			    load_be16(fr + 2) == PPP_PROTO_MPPE);
 			break;
 		default:
 			ppp_engine_close(z.e, now, "fuzz");

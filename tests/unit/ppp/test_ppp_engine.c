@@ -12,11 +12,17 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "util/buf.h"
+#include "crypto/ms_funcs.h"
 #include "ppp/ppp_engine.h"
+#include "ppp/ppp_engine_int.h"	/* e->auth for the test hook below */
+#include "ppp/ppp_auth_hook.h"
 #include "ppp/ppp_cp.h"
+#include "ppp/mppe.h"
+#include "ppp/ppp_fsm.h"
 #include "ppp/proto.h"
 #include "harness.h"
 
@@ -24,6 +30,7 @@
 
 struct capt {
 	int		n;
+	int		no_ff03;	/* frames without FF 03 */
 	size_t		len[NF];
 	uint8_t		f[NF][PPP_FRAME_MAX];
 	int		delivered;
@@ -32,20 +39,30 @@ struct capt {
 	uint16_t	dproto;
 	int		auth_done, net_up, net_down, ended;
 	enum ppp_end	end;
+	char		why[192];
 	struct ppp_ip_info info;
 	size_t		keylen;
+	struct ppp_auth_keys keys;
 };
 
 static struct capt C;
 static uint8_t rnd_next = 0x40;
 
+/*
+ * Every frame starts with FF 03 (RFC 1662 3.1; XX: SoftEther drops frames
+ * without, the test server's require-ff03); kept without it below.
+ */
 static void
 c_output(void *a, const uint8_t *f, size_t len)
 {
 	(void)a;
-	if (C.n < NF && len <= PPP_FRAME_MAX) {
-		memcpy(C.f[C.n], f, len);
-		C.len[C.n] = len;
+	ASSERT_INT_GE(len, 4);
+	if (len >= 2)
+		ASSERT_MEM_EQ(f, "\xff\x03", 2);
+	C.no_ff03 += len < 2 || f[0] != 0xff || f[1] != 0x03;
+	if (C.n < NF && len >= 2 && len <= PPP_FRAME_MAX) {
+		memcpy(C.f[C.n], f + 2, len - 2);
+		C.len[C.n] = len - 2;
 	}
 	C.n++;
 }
@@ -66,6 +83,7 @@ c_auth(void *a, const struct ppp_auth_keys *k, const char *how)
 	(void)a; (void)how;
 	C.auth_done++;
 	C.keylen = k->send_len;
+	C.keys = *k;
 }
 
 static void
@@ -81,9 +99,10 @@ static void c_net_down(void *a) { (void)a; C.net_down++; }
 static void
 c_ended(void *a, enum ppp_end e, const char *why)
 {
-	(void)a; (void)why;
+	(void)a;
 	C.ended++;
 	C.end = e;
+	snprintf(C.why, sizeof C.why, "%s", why);
 }
 
 static void
@@ -302,9 +321,10 @@ test_conversation(void)
 
 		mk_ip4(ip, 60);
 		fr = ppp_engine_wrap_ip(e, ip, 60, &flen);
-		ASSERT_TRUE(fr == ip - 2);
-		ASSERT_INT_EQ(flen, 62);
-		ASSERT_MEM_EQ(fr, "\x00\x21\x45", 3);
+		ASSERT_TRUE(fr == ip - 4);
+		ASSERT_INT_EQ(flen, 64);
+		/* FF 03 and the protocol (RFC 1662 3.1), the packet. */
+		ASSERT_MEM_EQ(fr, "\xff\x03\x00\x21\x45", 5);
 		/* Length disagreeing with the header: dropped. */
 		ASSERT_PTR_NULL(ppp_engine_wrap_ip(e, ip, 59, &flen));
 		ASSERT_INT_EQ(flen, 0);
@@ -357,6 +377,9 @@ test_conversation(void)
 	ppp_engine_lower_down(e, 230);
 	ASSERT_INT_EQ(C.ended, 1);
 	ASSERT_INT_EQ(ppp_engine_next_timer(e), 0);
+	/* LCP, PAP, IPCP, Echo-Reply, Rejects, Terminate: all FF 03. */
+	ASSERT_INT_GE(C.n, 12);
+	ASSERT_INT_EQ(C.no_ff03, 0);
 	ppp_engine_free(e);
 	TEST_DONE();
 }
@@ -485,7 +508,7 @@ test_ipv6cp(void)
 	ASSERT_FALSE(ppp_engine_ip_open(e, PPP_PROTO_IP));
 	/* An IPv4 packet is not for this link. */
 	{
-		uint8_t pkt[PPP_ENGINE_HEADROOM + 40];
+		uint8_t pkt[PPP_ENGINE_HEADROOM + 40], *fr;
 		size_t flen;
 
 		mk_ip4(pkt + PPP_ENGINE_HEADROOM, 40);
@@ -493,9 +516,12 @@ test_ipv6cp(void)
 		    PPP_ENGINE_HEADROOM, 40, &flen));
 		memset(pkt + PPP_ENGINE_HEADROOM, 0, 40);
 		pkt[PPP_ENGINE_HEADROOM] = 0x60;
-		ASSERT_PTR_NOT_NULL(ppp_engine_wrap_ip(e, pkt +
-		    PPP_ENGINE_HEADROOM, 40, &flen));
-		ASSERT_INT_EQ(flen, 42);
+		fr = ppp_engine_wrap_ip(e, pkt + PPP_ENGINE_HEADROOM, 40,
+		    &flen);
+		ASSERT_TRUE(fr == pkt + PPP_ENGINE_HEADROOM - 4);
+		ASSERT_INT_EQ(flen, 44);
+		if (fr != NULL)
+			ASSERT_MEM_EQ(fr, "\xff\x03\x00\x57\x60", 5);
 	}
 	/* The server goes away: net_down and ended, once. */
 	ppp_engine_lower_down(e, 9);
@@ -556,6 +582,686 @@ test_dead_peer(void)
 	TEST_DONE();
 }
 
+/* Our last Configure-Request of @proto (index into C.f), or -1. */
+static int
+last_req(uint16_t proto)
+{
+	int i;
+
+	for (i = (C.n < NF ? C.n : NF) - 1; i >= 0; i--)
+		if (load_be16(C.f[i]) == proto && C.f[i][2] == PPP_CONF_REQ)
+			return i;
+	return -1;
+}
+
+/* Nak our last IPCP request with address 192.0.2.@host. */
+static int
+nak_ipcp(struct ppp_engine *e, uint64_t now, uint8_t host)
+{
+	int i = last_req(PPP_PROTO_IPCP);
+	uint8_t nak[] = { 0x80, 0x21, PPP_CONF_NAK, 0, 0, 10, 3, 6, 192, 0,
+	    2, host };
+
+	if (i < 0)
+		return -1;
+	nak[3] = C.f[i][3];
+	return ppp_engine_input(e, now, nak, sizeof nak);
+}
+
+/*
+ * The test server's ipcp-nak-loop scenario (tests/server/sstp_server.py):
+ * every IPCP request Nak'ed with another address.  RFC 1661's RCN restarts
+ * the counter each time; the engine's bound (PPP_FSM_RCN_FACTOR x
+ * Max-Configure) ends it with a clear reason.
+ */
+static void
+test_nak_loop(void)
+{
+	const int max = PPP_FSM_RCN_FACTOR * PPP_FSM_MAX_CONFIGURE;
+	struct ppp_engine_conf conf = base_conf();
+	struct ppp_engine *e;
+	char want[96];
+	int i, r;
+
+	TEST_START("engine: IPCP Nak loop (scenario ipcp-nak-loop) ends");
+	conf.auth_allow = PPP_AUTH_ALLOW_NONE;
+	conf.usepeerdns = false;
+	e = open_lcp(&conf);
+	for (i = 0; i < 3 * max && C.ended == 0 &&
+	    last_code(PPP_PROTO_LCP) != PPP_TERM_REQ; i++) {
+		ASSERT_INT_EQ(nak_ipcp(e, 10 + (uint64_t)i,
+		    (uint8_t)(10 + i % 100)), 0);
+		/* The loop is real: each request takes the new address. */
+		r = last_req(PPP_PROTO_IPCP);
+		if (i < max - 1 && r >= 0)
+			ASSERT_INT_EQ(C.f[r][11], 10 + i % 100);
+	}
+	ASSERT_INT_EQ(i, max);
+	ASSERT_INT_EQ(C.net_up, 0);
+	/* The end is orderly: LCP Terminate, then ended(). */
+	ASSERT_INT_EQ(last_code(PPP_PROTO_LCP), PPP_TERM_REQ);
+	ASSERT_INT_EQ(reply_last(e, 1000, PPP_TERM_ACK), 0);
+	ASSERT_INT_EQ(C.ended, 1);
+	ASSERT_INT_EQ(C.end, PPP_END_NEGOTIATION);
+	snprintf(want, sizeof want, "IPCP: the server Naks every request "
+	    "(%d times)", max);
+	ASSERT_STR_EQ(C.why, want);
+	ppp_engine_free(e);
+	TEST_DONE();
+
+	TEST_START("engine: IPCP Nak'ed up to the bound, then acked: up");
+	e = open_lcp(&conf);
+	for (i = 0; i < max - 1; i++)
+		ASSERT_INT_EQ(nak_ipcp(e, 10, (uint8_t)(10 + i)), 0);
+	ASSERT_INT_EQ(srv(e, 20, "80 21 01 01 00 0A 03 06 C0 00 02 01"), 0);
+	r = last_req(PPP_PROTO_IPCP);
+	ASSERT_INT_GE(r, 0);
+	if (r >= 0) {
+		uint8_t ack[PPP_FRAME_MAX];
+
+		memcpy(ack, C.f[r], C.len[r]);
+		ack[2] = PPP_CONF_ACK;
+		ASSERT_INT_EQ(ppp_engine_input(e, 30, ack, C.len[r]), 0);
+	}
+	ASSERT_INT_EQ(C.net_up, 1);
+	ASSERT_INT_EQ(C.ended, 0);
+	ASSERT_MEM_EQ(&C.info.local4, "\xc0\x00\x02", 3);
+	ASSERT_INT_EQ(((uint8_t *)&C.info.local4)[3], 10 + max - 2);
+	ppp_engine_free(e);
+	TEST_DONE();
+
+	TEST_START("engine: LCP Nak loop ends");
+	memset(&C, 0, sizeof C);
+	conf = base_conf();
+	e = ppp_engine_new(&conf, &ops, NULL);
+	ppp_engine_start(e, 0);
+	for (i = 0; i < 3 * max && C.ended == 0; i++) {
+		r = last_req(PPP_PROTO_LCP);
+		ASSERT_INT_GE(r, 0);
+		if (r < 0)
+			break;
+		{
+			uint8_t nak[] = { 0xc0, 0x21, PPP_CONF_NAK, C.f[r][3],
+			    0, 8, 1, 4, 5, (uint8_t)(i & 1 ? 0x00 : 0x78) };
+
+			ASSERT_INT_EQ(ppp_engine_input(e, 10, nak, sizeof nak),
+			    0);
+		}
+	}
+	ASSERT_INT_EQ(i, max);
+	ASSERT_INT_EQ(C.ended, 1);
+	ASSERT_INT_EQ(C.end, PPP_END_NEGOTIATION);
+	snprintf(want, sizeof want, "LCP: the server Naks every request "
+	    "(%d times)", max);
+	ASSERT_STR_EQ(C.why, want);
+	ppp_engine_free(e);
+	TEST_DONE();
+}
+
+/*
+ * MS-CHAPv2 with the RFC 2759 9.2 vector (user "User", password
+ * "clientPass", the Peer-Challenge fixed through ppp_auth_hook.h): the
+ * Challenge, our Response, the Success with the right S=.
+ */
+static const char ms_challenge[] =
+    "C2 23 01 01 00 18 10"
+    "5B 5D 7C 7D 7B 3F 2F 3E 3C 2C 60 21 32 26 26 28 73 72 76";
+static const char ms_response[] =
+    "C2 23 02 01 00 3A 31"
+    "21 40 23 24 25 5E 26 2A 28 29 5F 2B 3A 33 7C 7E"
+    "00 00 00 00 00 00 00 00"
+    "82 30 9E CD 8D 70 8B 5E A0 8F AA 39 81 CD 83 54"
+    "42 33 11 4A 3D 85 D6 DF 00 55 73 65 72";
+/* "S=407A5589115FD0D6209F510FE9C04566932CDA56 M=ok" */
+static const char ms_success[] =
+    "C2 23 03 01 00 33"
+    "53 3D 34 30 37 41 35 35 38 39 31 31 35 46 44 30 44 36 32 30 39 46"
+    "35 31 30 46 45 39 43 30 34 35 36 36 39 33 32 43 44 41 35 36"
+    "20 4D 3D 6F 6B";
+/*
+ * RFC 3079 3.5.3 (128-bit): the client's MasterSendKey and
+ * MasterReceiveKey (test_ppp_auth.c says how they were checked); the
+ * server sends with the second and receives with the first.
+ */
+static const char client_send_hex[] =
+    "D5 F0 E9 52 1E 3E A9 58 96 45 E8 60 51 C8 22 26";
+static const char client_recv_hex[] =
+    "8B 7C DC 14 9B 99 3A 1B A1 18 CB 15 3F 56 DC CB";
+/* CCP Configure-Request, MPPE 128-bit stateless (RFC 3078 2: H and S). */
+#define CCP_MPPE_H_S	"12 06 01 00 00 40"
+
+/* LCP opened with MS-CHAPv2 and authenticated with the vector. */
+static struct ppp_engine *
+open_mschap(struct ppp_engine_conf *conf)
+{
+	struct ppp_engine *e;
+	uint8_t ch[MS_CHALLENGE_LEN], want[16];
+
+	memset(&C, 0, sizeof C);
+	conf->user = "User";
+	conf->password = "clientPass";
+	conf->auth_allow = PPP_AUTH_ALLOW_MSCHAPV2;
+	e = ppp_engine_new(conf, &ops, NULL);
+	ppp_engine_start(e, 0);
+	ASSERT_INT_EQ(reply_last(e, 1, PPP_CONF_ACK), 0);
+	ASSERT_INT_EQ(srv(e, 2, "C0 21 01 01 00 0F 03 05 C2 23 81 05 06 11 22 "
+	    "33 44"), 0);
+	ASSERT_PTR_NOT_NULL(e->auth);
+	th_unhex("21 40 23 24 25 5E 26 2A 28 29 5F 2B 3A 33 7C 7E", ch,
+	    sizeof ch);
+	if (e->auth != NULL)
+		ppp_auth_client_fix_peer_challenge(e->auth, ch);
+	ASSERT_INT_EQ(srv(e, 3, ms_challenge), 0);
+	EXPECT_LAST(ms_response);
+	ASSERT_INT_EQ(srv(e, 4, ms_success), 0);
+	ASSERT_INT_EQ(C.auth_done, 1);
+	ASSERT_INT_EQ(C.keys.send_len, 16);
+	ASSERT_INT_EQ(C.keys.recv_len, 16);
+	th_unhex(client_send_hex, want, sizeof want);
+	ASSERT_MEM_EQ(C.keys.send, want, 16);
+	th_unhex(client_recv_hex, want, sizeof want);
+	ASSERT_MEM_EQ(C.keys.recv, want, 16);
+	return e;
+}
+
+/* IPCP: the server's request acked, ours Nak'ed to 192.0.2.10, acked. */
+static void
+open_ipcp(struct ppp_engine *e, uint64_t now)
+{
+	uint8_t ack[PPP_FRAME_MAX];
+	int r;
+
+	ASSERT_INT_EQ(srv(e, now, "80 21 01 22 00 0A 03 06 C0 00 02 01"), 0);
+	ASSERT_INT_EQ(last_code(PPP_PROTO_IPCP), PPP_CONF_ACK);
+	ASSERT_INT_EQ(nak_ipcp(e, now, 10), 0);
+	r = last_req(PPP_PROTO_IPCP);
+	ASSERT_INT_GE(r, 0);
+	if (r < 0)
+		return;
+	memcpy(ack, C.f[r], C.len[r]);
+	ack[2] = PPP_CONF_ACK;
+	ASSERT_INT_EQ(ppp_engine_input(e, now, ack, C.len[r]), 0);
+	ASSERT_INT_EQ(ppp_engine_ip_open(e, PPP_PROTO_IP), 1);
+}
+
+/*
+ * require_mppe against a server that offers MPPE: CCP through ccp.c with
+ * the keys of the engine's own MS-CHAPv2; then IP both ways against an
+ * independent pair of MPPE contexts (mppe.c) keyed from the RFC 3079
+ * values, not from the engine.
+ */
+static void
+test_mppe(void)
+{
+	struct ppp_engine_conf conf = base_conf();
+	struct ppp_engine *e;
+	struct mppe_ctx stx, srx;	/* the server's */
+	uint8_t key[16], pkt[PPP_ENGINE_HEADROOM + 1600], orig[1600];
+	uint8_t out[PPP_FRAME_MAX], *ip = pkt + PPP_ENGINE_HEADROOM, *fr;
+	struct wbuf w;
+	size_t flen;
+	int i;
+
+	TEST_START("engine: require_mppe, the server offers MPPE: CCP");
+	conf.require_mppe = true;
+	conf.usepeerdns = false;
+	e = open_mschap(&conf);
+	ASSERT_INT_EQ(last_code(PPP_PROTO_IPCP), PPP_CONF_REQ);
+	/* The server's CCP request: acked, and ours asks the same. */
+	ASSERT_INT_EQ(srv(e, 10, "80 FD 01 01 00 0A " CCP_MPPE_H_S), 0);
+	ASSERT_INT_GE(C.n, 2);
+	ASSERT_INT_EQ(C.len[C.n - 2], 12);
+	ASSERT_MEM_EQ(C.f[C.n - 2], "\x80\xfd\x02\x01\x00\x0a\x12\x06\x01\x00"
+	    "\x00\x40", 12);
+	ASSERT_INT_EQ(last_code(PPP_PROTO_CCP), PPP_CONF_REQ);
+	ASSERT_MEM_EQ(C.f[C.n - 1] + 4, "\x00\x0a\x12\x06\x01\x00\x00\x40",
+	    8);
+	/* IPCP opens first: nothing for the host without MPPE. */
+	open_ipcp(e, 20);
+	ASSERT_INT_EQ(C.net_up, 0);
+	mk_ip4(ip, 60);
+	ASSERT_PTR_NULL(ppp_engine_wrap_ip(e, ip, 60, &flen));
+	ASSERT_INT_EQ(srv(e, 25, "80 FD 02 00 00 0A " CCP_MPPE_H_S), -0);
+	ASSERT_INT_EQ(C.net_up, 0);	/* a stale id: not up */
+	{
+		int r;
+		uint8_t ack[64];
+
+		for (r = C.n - 1; r >= 0; r--)
+			if (load_be16(C.f[r]) == PPP_PROTO_CCP &&
+			    C.f[r][2] == PPP_CONF_REQ)
+				break;
+		ASSERT_INT_GE(r, 0);
+		if (r >= 0) {
+			memcpy(ack, C.f[r], C.len[r]);
+			ack[2] = PPP_CONF_ACK;
+			ASSERT_INT_EQ(ppp_engine_input(e, 30, ack, C.len[r]),
+			    0);
+		}
+	}
+	ASSERT_INT_EQ(C.net_up, 1);
+	ASSERT_TRUE(C.info.have_ip4);
+	/* The server's MRU 1500 less the MPPE header and protocol. */
+	ASSERT_INT_EQ(C.info.mtu, 1500 - MPPE_OVERHEAD);
+	TEST_DONE();
+
+	TEST_START("engine: MPPE data both ways, against mppe.c keyed by RFC "
+	    "3079");
+	th_unhex(client_send_hex, key, sizeof key);
+	ASSERT_INT_EQ(mppe_init(&srx, key, MS_MPPE_128, true), 0);
+	th_unhex(client_recv_hex, key, sizeof key);
+	ASSERT_INT_EQ(mppe_init(&stx, key, MS_MPPE_128, true), 0);
+	for (i = 0; i < 3; i++) {
+		/* Host -> server: wrapped and encrypted in place. */
+		mk_ip4(ip, 100 + (size_t)i);
+		ip[30] = (uint8_t)i;
+		memcpy(orig, ip, 100 + (size_t)i);
+		fr = ppp_engine_wrap_ip(e, ip, 100 + (size_t)i, &flen);
+		ASSERT_TRUE(fr == pkt);
+		ASSERT_INT_EQ(flen, PPP_ENGINE_HEADROOM + 100 + (size_t)i);
+		if (fr == NULL)
+			break;
+		ASSERT_MEM_EQ(fr, "\xff\x03\x00\xfd", 4);
+		/* The header: D set, the coherency count i (RFC 3078 3). */
+		ASSERT_INT_EQ(load_be16(fr + 4) & 0xf000, MPPE_BIT_D << 8 |
+		    MPPE_BIT_A << 8);
+		ASSERT_INT_EQ(load_be16(fr + 4) & MPPE_CCOUNT_MASK, i);
+		ASSERT_TRUE(memcmp(fr + 8, orig, 100 + (size_t)i) != 0);
+		wbuf_init(&w, out, sizeof out);
+		ASSERT_INT_EQ(mppe_decrypt(&srx, 40, bcur_make(fr + 4,
+		    flen - 4), &w), 0);
+		ASSERT_INT_EQ(w.len, 2 + 100 + (size_t)i);
+		ASSERT_MEM_EQ(out, "\x00\x21", 2);
+		ASSERT_MEM_EQ(out + 2, orig, 100 + (size_t)i);
+		/* Server -> host: decrypted and delivered. */
+		wbuf_init(&w, out, sizeof out);
+		wbuf_put_bytes(&w, "\xff\x03\x00\xfd", 4);
+		ASSERT_INT_EQ(mppe_encrypt(&stx, PPP_PROTO_IP, orig,
+		    100 + (size_t)i, &w), 0);
+		C.delivered = 0;
+		ASSERT_INT_EQ(ppp_engine_input(e, 50, out, w.len), 0);
+		ASSERT_INT_EQ(C.delivered, 1);
+		ASSERT_INT_EQ(C.dproto, PPP_PROTO_IP);
+		ASSERT_INT_EQ(C.dlen, 100 + (size_t)i);
+		if (C.dlen == 100 + (size_t)i)
+			ASSERT_MEM_EQ(C.dptr, orig, 100 + (size_t)i);
+	}
+	/* Unencrypted IP from the server is dropped while MPPE is required. */
+	{
+		uint8_t f[4 + 40] = { 0xff, 0x03, 0x00, 0x21 };
+
+		mk_ip4(f + 4, 40);
+		C.delivered = 0;
+		ASSERT_INT_EQ(ppp_engine_input(e, 60, f, sizeof f), -EBADMSG);
+		ASSERT_INT_EQ(C.delivered, 0);
+	}
+	/* The MTU counts the MPPE overhead. */
+	mk_ip4(ip, 1497);
+	ASSERT_PTR_NULL(ppp_engine_wrap_ip(e, ip, 1497, &flen));
+	mk_ip4(ip, 1496);
+	ASSERT_PTR_NOT_NULL(ppp_engine_wrap_ip(e, ip, 1496, &flen));
+	ASSERT_INT_EQ(flen, 1496 + PPP_ENGINE_HEADROOM);
+	mppe_clear(&stx);
+	mppe_clear(&srx);
+	ppp_engine_free(e);
+	TEST_DONE();
+}
+
+/* Run the timers until ended() (bounded); the time it came, or 0. */
+static uint64_t
+run_to_end(struct ppp_engine *e)
+{
+	uint64_t t = 0;
+	int i;
+
+	for (i = 0; i < 100 && C.ended == 0; i++) {
+		t = ppp_engine_next_timer(e);
+		if (t == 0)
+			break;
+		ppp_engine_tick(e, t);
+	}
+	return C.ended ? t : 0;
+}
+
+static void
+test_mppe_refused(void)
+{
+	struct ppp_engine_conf conf = base_conf();
+	struct ppp_engine *e;
+	uint64_t t;
+
+	TEST_START("engine: require_mppe, the server never does CCP: ended");
+	conf.require_mppe = true;
+	conf.usepeerdns = false;
+	e = open_mschap(&conf);
+	open_ipcp(e, 10);
+	ASSERT_INT_EQ(C.net_up, 0);
+	t = run_to_end(e);
+	ASSERT_INT_EQ(C.ended, 1);
+	ASSERT_INT_EQ(C.end, PPP_END_NEGOTIATION);
+	ASSERT_STR_EQ(C.why, "MPPE is required but the server did not "
+	    "negotiate it");
+	/* Max-Configure restart times, then Max-Terminate ones. */
+	ASSERT_TRUE(t > 0 && t <= 4 + 3000 * (PPP_FSM_MAX_CONFIGURE +
+	    PPP_FSM_MAX_TERMINATE));
+	ASSERT_INT_EQ(C.net_up, 0);
+	ppp_engine_free(e);
+	TEST_DONE();
+
+	TEST_START("engine: refuse_mppe, the server insists on CCP: ended");
+	conf = base_conf();
+	conf.refuse_mppe = true;
+	e = open_mschap(&conf);
+	ASSERT_INT_EQ(srv(e, 10, "80 FD 01 01 00 0A " CCP_MPPE_H_S), 0);
+	/* RFC 1661 5.7: Protocol-Reject, the rejected packet after it. */
+	ASSERT_INT_EQ(last_code(PPP_PROTO_LCP), PPP_PROTO_REJ);
+	ASSERT_INT_EQ(C.len[C.n - 1], 18);
+	ASSERT_MEM_EQ(C.f[C.n - 1] + 4, "\x00\x10\x80\xfd\x01\x01\x00\x0a"
+	    "\x12\x06\x01\x00\x00\x40", 14);
+	ASSERT_INT_EQ(C.ended, 0);
+	ASSERT_INT_EQ(srv(e, 20, "80 FD 01 02 00 0A " CCP_MPPE_H_S), 0);
+	ASSERT_INT_EQ(last_code(PPP_PROTO_LCP), PPP_TERM_REQ);
+	ASSERT_INT_EQ(reply_last(e, 30, PPP_TERM_ACK), 0);
+	ASSERT_INT_EQ(C.ended, 1);
+	ASSERT_INT_EQ(C.end, PPP_END_NEGOTIATION);
+	ASSERT_STR_EQ(C.why, "MPPE: the server insists on it, but it is "
+	    "refused by configuration");
+	ppp_engine_free(e);
+	TEST_DONE();
+
+	TEST_START("engine: refuse_mppe, the server terminates: the reason "
+	    "says so");
+	e = open_mschap(&conf);
+	ASSERT_INT_EQ(srv(e, 10, "80 FD 01 01 00 0A " CCP_MPPE_H_S), 0);
+	ASSERT_INT_EQ(last_code(PPP_PROTO_LCP), PPP_PROTO_REJ);
+	ASSERT_INT_EQ(srv(e, 20, "C0 21 05 09 00 04"), 0);
+	EXPECT_LAST("C0 21 06 09 00 04");
+	run_to_end(e);
+	ASSERT_INT_EQ(C.ended, 1);
+	ASSERT_INT_EQ(C.end, PPP_END_OK);
+	ASSERT_STR_EQ(C.why, "the server terminated PPP (after sstpc refused "
+	    "CCP: does it require MPPE?)");
+	ppp_engine_free(e);
+	TEST_DONE();
+
+	TEST_START("engine: require_mppe after PAP (no keys): ended");
+	memset(&C, 0, sizeof C);
+	conf = base_conf();
+	conf.require_mppe = true;
+	conf.auth_allow = PPP_AUTH_ALLOW_NONE;
+	e = open_lcp(&conf);
+	ASSERT_INT_EQ(srv(e, 10, "80 FD 01 01 00 0A " CCP_MPPE_H_S), 0);
+	ASSERT_INT_EQ(last_code(PPP_PROTO_LCP), PPP_TERM_REQ);
+	run_to_end(e);
+	ASSERT_INT_EQ(C.end, PPP_END_NEGOTIATION);
+	ASSERT_STR_EQ(C.why, "MPPE: required, but the authentication gave no "
+	    "keys (MPPE needs MS-CHAPv2 or EAP-MSCHAPv2)");
+	ppp_engine_free(e);
+	TEST_DONE();
+}
+
+/* An Echo-Reply with our own magic is our request looped back (6.4). */
+static void
+test_echo_own_magic(void)
+{
+	struct ppp_engine_conf conf = base_conf();
+	struct ppp_engine *e;
+	int i, echoes, own;
+
+	for (own = 1; own >= 0; own--) {
+		TEST_START(own ? "engine: an Echo-Reply with our own magic is "
+		    "no answer" : "engine: an Echo-Reply with the server's "
+		    "magic is one");
+		conf.auth_allow = PPP_AUTH_ALLOW_NONE;
+		conf.echo_interval = 5;
+		conf.echo_failure = 2;
+		e = open_lcp(&conf);
+		open_ipcp(e, 3);
+		echoes = 0;
+		for (i = 0; i < 20 && C.ended == 0; i++) {
+			ppp_engine_tick(e, ppp_engine_next_timer(e));
+			if (last_code(PPP_PROTO_LCP) != PPP_ECHO_REQ)
+				continue;
+			echoes++;
+			if (own) {
+				/* The request itself, as an Echo-Reply. */
+				ASSERT_INT_EQ(reply_last(e, 0, PPP_ECHO_REP),
+				    0);
+			} else {
+				uint8_t rep[] = { 0xc0, 0x21, PPP_ECHO_REP,
+				    C.f[C.n - 1][3], 0, 8, 0x11, 0x22, 0x33,
+				    0x44 };
+
+				ASSERT_INT_EQ(ppp_engine_input(e, 0, rep,
+				    sizeof rep), 0);
+			}
+		}
+		if (own) {
+			/* As if unanswered: two echoes, then the end. */
+			ASSERT_INT_EQ(echoes, 2);
+			ASSERT_INT_EQ(C.ended, 1);
+			ASSERT_INT_EQ(C.end, PPP_END_DEAD_PEER);
+			ASSERT_STR_EQ(C.why, "the server did not answer 2 LCP "
+			    "Echo-Requests");
+		} else {
+			ASSERT_INT_EQ(echoes, 20);
+			ASSERT_INT_EQ(C.ended, 0);
+			ASSERT_STR_EQ(C.why, "");
+		}
+		ppp_engine_free(e);
+		TEST_DONE();
+	}
+}
+
+/* LCP opened with PAP (the server asks for it); our request sent. */
+static struct ppp_engine *
+open_pap(struct ppp_engine_conf *conf)
+{
+	struct ppp_engine *e;
+
+	memset(&C, 0, sizeof C);
+	e = ppp_engine_new(conf, &ops, NULL);
+	ppp_engine_start(e, 0);
+	ASSERT_INT_EQ(reply_last(e, 1, PPP_CONF_ACK), 0);
+	ASSERT_INT_EQ(srv(e, 2, "C0 21 01 01 00 0E 03 04 C0 23 05 06 11 22 33 "
+	    "44"), 0);
+	ASSERT_INT_EQ(last_code(PPP_PROTO_PAP), PAP_CODE_AUTH_REQ);
+	return e;
+}
+
+/*
+ * Exit classes (enum ppp_end): each way PPP ends, the class and the one
+ * line ended() gives.
+ */
+static void
+test_end_classes(void)
+{
+	static const struct {
+		const char	*name;
+		enum ppp_end	 end;
+		const char	*why;
+	} cases[] = {
+		{ "the server terminates in the Network phase", PPP_END_OK,
+		    "the server terminated PPP" },
+		{ "we close", PPP_END_OK, "user request" },
+		{ "the SSTP link goes down", PPP_END_OK,
+		    "the server link went down" },
+		{ "PAP refused", PPP_END_AUTH,
+		    "authentication failed: PAP: the server refused the login" },
+		{ "the server terminates during PAP", PPP_END_AUTH,
+		    "the server terminated PPP during authentication (PAP): "
+		    "refused?" },
+		{ "no MS-CHAPv2 Challenge ever", PPP_END_AUTH,
+		    "authentication (MS-CHAPv2) did not finish within 90 s" },
+		{ "LCP Code-Rejected", PPP_END_NEGOTIATION,
+		    "LCP: the server cannot do LCP (a Code-Reject of what LCP "
+		    "needs)" },
+		{ "LCP Protocol-Rejected", PPP_END_NEGOTIATION,
+		    "LCP: the server cannot do LCP (a Protocol-Reject of what "
+		    "LCP needs)" },
+		{ "IPCP without an address", PPP_END_NEGOTIATION,
+		    "IPCP: the server gave no IPv4 address" },
+		{ "LCP Echo unanswered", PPP_END_DEAD_PEER,
+		    "the server did not answer 2 LCP Echo-Requests" },
+	};
+	struct ppp_engine_conf conf;
+	struct ppp_engine *e;
+	uint64_t t;
+	char name[96];
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		snprintf(name, sizeof name, "engine: ends: %s", cases[i].name);
+		TEST_START(name);
+		conf = base_conf();
+		conf.usepeerdns = false;
+		conf.auth_allow = PPP_AUTH_ALLOW_NONE;
+		t = 0;
+		switch (i) {
+		case 0:
+			e = open_lcp(&conf);
+			open_ipcp(e, 3);
+			ASSERT_INT_EQ(C.net_up, 1);
+			ASSERT_INT_EQ(srv(e, 4, "C0 21 05 07 00 04"), 0);
+			EXPECT_LAST("C0 21 06 07 00 04");
+			ASSERT_INT_EQ(C.net_down, 1);
+			break;
+		case 1:
+			e = open_lcp(&conf);
+			ppp_engine_close(e, 3, "user request");
+			break;
+		case 2:
+			e = open_lcp(&conf);
+			ppp_engine_lower_down(e, 3);
+			ASSERT_INT_EQ(C.ended, 1);
+			break;
+		case 3:
+			conf.auth_allow = PPP_AUTH_ALLOW_PAP;
+			e = open_pap(&conf);
+			{
+				uint8_t nak[] = { 0xc0, 0x23, PAP_CODE_AUTH_NAK,
+				    C.f[C.n - 1][3], 0, 5, 0 };
+
+				ASSERT_INT_EQ(ppp_engine_input(e, 3, nak,
+				    sizeof nak), 0);
+			}
+			break;
+		case 4:
+			conf.auth_allow = PPP_AUTH_ALLOW_PAP;
+			e = open_pap(&conf);
+			ASSERT_INT_EQ(srv(e, 3, "C0 21 05 07 00 04"), 0);
+			break;
+		case 5:
+			conf.auth_allow = PPP_AUTH_ALLOW_MSCHAPV2;
+			memset(&C, 0, sizeof C);
+			e = ppp_engine_new(&conf, &ops, NULL);
+			ppp_engine_start(e, 0);
+			ASSERT_INT_EQ(reply_last(e, 1, PPP_CONF_ACK), 0);
+			ASSERT_INT_EQ(srv(e, 2, "C0 21 01 01 00 0F 03 05 C2 23 "
+			    "81 05 06 11 22 33 44"), 0);
+			ASSERT_INT_EQ(ppp_engine_next_timer(e), 2 + 90000);
+			break;
+		case 6:
+		case 7:
+			memset(&C, 0, sizeof C);
+			e = ppp_engine_new(&conf, &ops, NULL);
+			ppp_engine_start(e, 0);
+			/* Code-Reject of our Configure-Request (5.6). */
+			if (i == 6)
+				ASSERT_INT_EQ(srv(e, 1, "C0 21 07 09 00 08 01 "
+				    "01 00 04"), 0);
+			else {
+				ASSERT_INT_EQ(reply_last(e, 1, PPP_CONF_ACK),
+				    0);
+				ASSERT_INT_EQ(srv(e, 2, "C0 21 01 01 00 04"),
+				    0);
+				/* Protocol-Reject of LCP itself (5.7). */
+				ASSERT_INT_EQ(srv(e, 3, "C0 21 08 09 00 0A C0 "
+				    "21 01 01 00 04"), 0);
+			}
+			break;
+		case 8:
+			e = open_lcp(&conf);
+			ASSERT_INT_EQ(srv(e, 3, "80 21 01 22 00 0A 03 06 C0 00 "
+			    "02 01"), 0);
+			/* Our 0.0.0.0 acked as it is: no address. */
+			{
+				int r = last_req(PPP_PROTO_IPCP);
+				uint8_t ack[64];
+
+				ASSERT_INT_GE(r, 0);
+				if (r >= 0 && C.len[r] <= sizeof ack) {
+					memcpy(ack, C.f[r], C.len[r]);
+					ack[2] = PPP_CONF_ACK;
+					ASSERT_INT_EQ(ppp_engine_input(e, 4,
+					    ack, C.len[r]), 0);
+				}
+			}
+			ASSERT_INT_EQ(C.net_up, 0);
+			break;
+		default:
+			conf.echo_interval = 5;
+			conf.echo_failure = 2;
+			e = open_lcp(&conf);
+			open_ipcp(e, 3);
+			break;
+		}
+		if (C.ended == 0)
+			t = run_to_end(e);
+		ASSERT_INT_EQ(C.ended, 1);
+		ASSERT_INT_EQ(C.end, cases[i].end);
+		if (i == 3)
+			ASSERT_INT_EQ(strncmp(C.why, cases[i].why,
+			    strlen(cases[i].why)), 0);
+		else
+			ASSERT_STR_EQ(C.why, cases[i].why);
+		if (i == 5)
+			ASSERT_TRUE(t >= 2 + 90000 && t <= 2 + 90000 + 3000 *
+			    PPP_FSM_MAX_TERMINATE);
+		ppp_engine_free(e);
+		TEST_DONE();
+	}
+}
+
+/* The server renegotiates LCP (RFC 1661 3.2): down, then up again. */
+static void
+test_renegotiation(void)
+{
+	struct ppp_engine_conf conf = base_conf();
+	struct ppp_engine *e;
+
+	TEST_START("engine: LCP renegotiation does not end PPP");
+	conf.auth_allow = PPP_AUTH_ALLOW_NONE;
+	conf.usepeerdns = false;
+	e = open_lcp(&conf);
+	open_ipcp(e, 3);
+	ASSERT_INT_EQ(C.net_up, 1);
+	ASSERT_INT_EQ(srv(e, 10, "C0 21 01 05 00 0A 05 06 11 22 33 55"), 0);
+	ASSERT_INT_EQ(C.net_down, 1);
+	ASSERT_INT_EQ(C.ended, 0);
+	ASSERT_FALSE(ppp_engine_ip_open(e, PPP_PROTO_IP));
+	/* Our new request and the Ack of the server's. */
+	ASSERT_INT_EQ(last_code(PPP_PROTO_LCP), PPP_CONF_ACK);
+	{
+		int r = last_req(PPP_PROTO_LCP);
+		uint8_t ack[64];
+
+		ASSERT_INT_GE(r, 0);
+		if (r >= 0 && C.len[r] <= sizeof ack) {
+			memcpy(ack, C.f[r], C.len[r]);
+			ack[2] = PPP_CONF_ACK;
+			ASSERT_INT_EQ(ppp_engine_input(e, 11, ack, C.len[r]),
+			    0);
+		}
+	}
+	ASSERT_INT_EQ(C.auth_done, 2);
+	open_ipcp(e, 12);
+	ASSERT_INT_EQ(C.net_up, 2);
+	ASSERT_INT_EQ(C.ended, 0);
+	ppp_engine_free(e);
+	TEST_DONE();
+}
+
 int
 main(void)
 {
@@ -563,5 +1269,11 @@ main(void)
 	test_loopback();
 	test_ipv6cp();
 	test_dead_peer();
+	test_nak_loop();
+	test_mppe();
+	test_mppe_refused();
+	test_echo_own_magic();
+	test_end_classes();
+	test_renegotiation();
 	return test_exit();
 }

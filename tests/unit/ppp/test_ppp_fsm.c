@@ -4,8 +4,8 @@
  * RFC prints it (text, parsed here: not the implementation's table),
  * checking the next state, the packets sent, the layer up-calls and the
  * restart counter; then the restart timer with Max-Configure and
- * Max-Terminate, Max-Failure turning Naks into Rejects, and the
- * Identifier rules (RFC 1661 5.2-5.4).
+ * Max-Terminate, Max-Failure turning Naks into Rejects, the bound on
+ * Naks received in a row, and the Identifier rules (RFC 1661 5.2-5.4).
  */
 #include "config.h"
 
@@ -435,6 +435,76 @@ test_max_failure(void)
 	TEST_DONE();
 }
 
+/*
+ * A peer that Naks (or Rejects) every request: RCN restarts the counter
+ * each time (irc, scr), so only our bound (PPP_FSM_RCN_FACTOR x
+ * Max-Configure in a row) ends it, like TO-: tlf, Stopped.
+ */
+static void
+test_rcn_loop(void)
+{
+	const unsigned max = PPP_FSM_RCN_FACTOR * PPP_FSM_MAX_CONFIGURE;
+	struct ppp_fsm f;
+	unsigned i;
+	int code;
+
+	for (code = PPP_CONF_NAK; code <= PPP_CONF_REJ; code++) {
+		TEST_START(code == PPP_CONF_NAK ? "a Nak loop ends" :
+		    "a Reject loop ends");
+		memset(&S, 0, sizeof S);
+		ppp_fsm_init(&f, &t_ops, NULL, PPP_PROTO_IPCP, "T", 1);
+		ppp_fsm_open(&f, 0);
+		ppp_fsm_up(&f, 0);
+		for (i = 0; i < 3 * max && f.state == PPP_ST_REQ_SENT; i++) {
+			ASSERT_INT_EQ(feed(&f, 10 + i, (uint8_t)code, f.req_id,
+			    NULL, 0), 0);
+			/* The counter restarts: the RFC alone never ends. */
+			if (f.state == PPP_ST_REQ_SENT)
+				ASSERT_INT_EQ(f.restart_count,
+				    PPP_FSM_MAX_CONFIGURE - 1);
+		}
+		ASSERT_INT_EQ(i, max);
+		ASSERT_INT_EQ(S.sent[PPP_CONF_REQ], max);
+		ASSERT_INT_EQ(f.state, PPP_ST_STOPPED);
+		ASSERT_INT_EQ(S.tlf, 1);
+		ASSERT_TRUE(f.rcn_gave_up);
+		ASSERT_INT_EQ(f.rcn_last, code);
+		ASSERT_INT_EQ(ppp_fsm_deadline(&f), 0);
+		/* A new negotiation from the peer starts afresh. */
+		S.reqci_answer = PPP_CONF_ACK;
+		ASSERT_INT_EQ(feed(&f, 100, PPP_CONF_REQ, 9, NULL, 0), 0);
+		ASSERT_INT_EQ(f.state, PPP_ST_ACK_SENT);
+		ASSERT_FALSE(f.rcn_gave_up);
+		ASSERT_INT_EQ(f.rcn_run, 0);
+		TEST_DONE();
+	}
+
+	TEST_START("Naks up to the bound, then an Ack: opened");
+	memset(&S, 0, sizeof S);
+	ppp_fsm_init(&f, &t_ops, NULL, PPP_PROTO_IPCP, "T", 1);
+	ppp_fsm_limits(&f, 0, 3, 0, 0);
+	ppp_fsm_open(&f, 0);
+	ppp_fsm_up(&f, 0);
+	for (i = 0; i < PPP_FSM_RCN_FACTOR * 3 - 1; i++)
+		ASSERT_INT_EQ(feed(&f, 10, PPP_CONF_NAK, f.req_id, NULL, 0), 0);
+	ASSERT_INT_EQ(f.state, PPP_ST_REQ_SENT);
+	ASSERT_INT_EQ(feed(&f, 20, PPP_CONF_ACK, f.req_id, NULL, 0), 0);
+	ASSERT_INT_EQ(f.state, PPP_ST_ACK_RCVD);
+	/* The Ack ended the run: as many Naks again are fine. */
+	ppp_fsm_tick(&f, ppp_fsm_deadline(&f));
+	ASSERT_INT_EQ(f.state, PPP_ST_REQ_SENT);
+	for (i = 0; i < PPP_FSM_RCN_FACTOR * 3 - 1; i++)
+		ASSERT_INT_EQ(feed(&f, 30, PPP_CONF_NAK, f.req_id, NULL, 0), 0);
+	ASSERT_INT_EQ(f.state, PPP_ST_REQ_SENT);
+	S.reqci_answer = PPP_CONF_ACK;
+	ASSERT_INT_EQ(feed(&f, 40, PPP_CONF_REQ, 9, NULL, 0), 0);
+	ASSERT_INT_EQ(feed(&f, 50, PPP_CONF_ACK, f.req_id, NULL, 0), 0);
+	ASSERT_INT_EQ(f.state, PPP_ST_OPENED);
+	ASSERT_INT_EQ(S.tlu, 1);
+	ASSERT_INT_EQ(S.tlf, 0);
+	TEST_DONE();
+}
+
 /* Replies must carry the outstanding request's id (5.2-5.4). */
 static void
 test_identifiers(void)
@@ -492,6 +562,7 @@ main(void)
 	test_max_configure();
 	test_max_terminate();
 	test_max_failure();
+	test_rcn_loop();
 	test_identifiers();
 	return test_exit();
 }
