@@ -25,6 +25,7 @@
 #include "sstpc/cmdline.h"
 #include "sys/monitor.h"
 #include "sys/route.h"
+#include "sys/tun.h"
 #include "wire/http.h"
 
 struct event;
@@ -80,6 +81,7 @@ struct sstpc {
 
 	/* PPP side: only through link/link.h */
 	struct link		*link;
+	struct tun_dev		 tun;		/* --tun: kept across links */
 
 	/* Shutdown */
 	struct event		*sig_ev[4];
