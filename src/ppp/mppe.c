@@ -119,9 +119,10 @@ mppe_encrypt(struct mppe_ctx *m, uint16_t proto, const uint8_t *payload,
 	p = wbuf_reserve(out, 2 + len);
 	if (p == NULL)
 		return -ENOSPC;
+	/* In place (ppp_engine_wrap_ip): the payload may already be there. */
+	if (len > 0 && p + 2 != payload)
+		memmove(p + 2, payload, len);
 	store_be16(p, proto);
-	if (len > 0)
-		memcpy(p + 2, payload, len);
 	rc4_crypt(&m->rc4, p, p, 2 + len);
 	m->packets++;
 	return 0;

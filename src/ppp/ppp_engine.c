@@ -1,0 +1,825 @@
+/*
+ * ppp_engine.c - sstpc's own PPP, client role (see ppp_engine.h): the
+ * phases of RFC 1661 3.2 around the automata of ppp_fsm.c, authentication
+ * through ppp_auth.h, CCP/MPPE through ccp.c and mppe.c (RFC 1962, RFC
+ * 3078, RFC 3079) when the server insists on it, and the data path: IP
+ * packets to the host without a copy, from the host wrapped in place.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/buf.h"
+#include "util/log.h"
+#include "crypto/crypto.h"
+#include "ppp/ppp_engine_int.h"
+#include "ppp/proto.h"
+
+static void engine_end(struct ppp_engine *);
+static void engine_net_check(struct ppp_engine *);
+
+/* Random octets: the test hook, else the kernel's. */
+void
+ppp_engine_rand(struct ppp_engine *e, void *buf, size_t len)
+{
+	if (e->conf.rand_hook != NULL)
+		e->conf.rand_hook(buf, len);
+	else if (crypto_random(buf, len) != 0)
+		memset(buf, 0, len);	/* callers replace zero values */
+}
+
+/* A frame for the server (counted). */
+void
+ppp_engine_output(struct ppp_engine *e, const uint8_t *frame, size_t len)
+{
+	if (e->ended || e->phase == PPP_PHASE_DEAD)
+		return;
+	e->out_octets += len;
+	e->ops->output(e->arg, frame, len);
+}
+
+/* ccp.c writes FF 03 first: SSTP carries none (MS-SSTP 2.2.1). */
+static void
+engine_ccp_send(void *arg, const uint8_t *frame, size_t len)
+{
+	struct bcur c = bcur_make(frame, len);
+
+	if (bcur_starts_with(&c, "\xff\x03", 2))
+		(void)bcur_skip(&c, 2);
+	ppp_engine_output(arg, bcur_ptr(&c), bcur_left(&c));
+}
+
+/* Remember the first reason PPP ends and close LCP (RFC 1661 3.7). */
+void
+ppp_engine_fail(struct ppp_engine *e, enum ppp_end code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!e->end_set) {
+		e->end_set = true;
+		e->end_code = code;
+		va_start(ap, fmt);
+		vsnprintf(e->end_why, sizeof e->end_why, fmt, ap);
+		va_end(ap);
+		log_info("PPP: %s", e->end_why);
+	}
+	if (e->phase != PPP_PHASE_DEAD)
+		e->phase = PPP_PHASE_TERMINATE;
+	ppp_fsm_close(&e->lcp, e->now);
+	/* Closed from Initial/Starting needs no Terminate exchange. */
+	if (e->lcp.state == PPP_ST_INITIAL || e->lcp.state == PPP_ST_CLOSED)
+		engine_end(e);
+}
+
+/* ended(), exactly once. */
+static void
+engine_end(struct ppp_engine *e)
+{
+	if (e->ended)
+		return;
+	if (e->net_is_up) {
+		e->net_is_up = false;
+		if (e->ops->net_down != NULL)
+			e->ops->net_down(e->arg);
+	}
+	e->phase = PPP_PHASE_DEAD;
+	e->ended = true;
+	if (!e->end_set) {
+		e->end_set = true;
+		e->end_code = PPP_END_OK;
+		snprintf(e->end_why, sizeof e->end_why, "PPP terminated");
+	}
+	if (e->ops->ended != NULL)
+		e->ops->ended(e->arg, e->end_code, e->end_why);
+}
+
+/* Set up a new engine; see ppp_engine.h. */
+struct ppp_engine *
+ppp_engine_new(const struct ppp_engine_conf *conf,
+    const struct ppp_engine_ops *ops, void *arg)
+{
+	struct ppp_engine *e;
+	uint8_t id0;
+
+	if ((e = calloc(1, sizeof *e)) == NULL)
+		return NULL;
+	e->conf = *conf;
+	e->user = strdup(conf->user != NULL ? conf->user : "");
+	e->password = strdup(conf->password != NULL ? conf->password : "");
+	if (e->user == NULL || e->password == NULL) {
+		ppp_engine_free(e);
+		return NULL;
+	}
+	e->conf.user = e->user;
+	e->conf.password = e->password;
+	e->ops = ops;
+	e->arg = arg;
+	e->our_mru = conf->mru != 0 ? conf->mru : PPP_MRU_DEFAULT;
+	/* PROTOCOL.md 5.3: never ask for more than SSTP can carry. */
+	if (e->our_mru > PPP_MAX_INFO)
+		e->our_mru = PPP_MAX_INFO;
+	if (e->our_mru < PPP_MRU_MIN)
+		e->our_mru = PPP_MRU_MIN;
+	e->peer_mru = PPP_MRU_DEFAULT;
+	ppp_engine_rand(e, &id0, 1);
+	ppp_fsm_init(&e->lcp, &ppp_lcp_client_ops, e, PPP_PROTO_LCP, "LCP",
+	    id0);
+	ppp_fsm_init(&e->ipcp, &ppp_ipcp_client_ops, e, PPP_PROTO_IPCP,
+	    "IPCP", 1);
+	ppp_fsm_init(&e->ipv6cp, &ppp_ipv6cp_client_ops, e, PPP_PROTO_IPV6CP,
+	    "IPV6CP", 1);
+	ppp_fsm_limits(&e->lcp, conf->restart_ms, conf->max_configure,
+	    conf->max_terminate, conf->max_failure);
+	ppp_fsm_limits(&e->ipcp, conf->restart_ms, conf->max_configure,
+	    conf->max_terminate, conf->max_failure);
+	ppp_fsm_limits(&e->ipv6cp, conf->restart_ms, conf->max_configure,
+	    conf->max_terminate, conf->max_failure);
+	ccp_init(&e->ccp, engine_ccp_send, e, 1);
+	return e;
+}
+
+/* Lower layer up and Open (RFC 1661 3.2 Establish). */
+void
+ppp_engine_start(struct ppp_engine *e, uint64_t now)
+{
+	e->now = now;
+	if (e->phase != PPP_PHASE_DEAD || e->ended)
+		return;
+	e->phase = PPP_PHASE_ESTABLISH;
+	ppp_fsm_open(&e->lcp, now);
+	ppp_fsm_up(&e->lcp, now);
+}
+
+/* Send what the authentication module wrote. */
+static void
+engine_auth_out(struct ppp_engine *e, struct wbuf *w)
+{
+	struct bcur c;
+
+	if (wbuf_error(w) != 0 || w->len == 0)
+		return;
+	c = bcur_make(w->p, w->len);
+	/* ppp_auth.h: protocol first, no FF 03; accept either. */
+	if (bcur_starts_with(&c, "\xff\x03", 2))
+		(void)bcur_skip(&c, 2);
+	ppp_engine_output(e, bcur_ptr(&c), bcur_left(&c));
+}
+
+/* Leave Authenticate for Network: the NCPs start (RFC 1661 3.5). */
+static void
+engine_network(struct ppp_engine *e)
+{
+	e->phase = PPP_PHASE_NETWORK;
+	if (e->conf.require_mppe)
+		e->mppe_deadline = e->now + (uint64_t)e->lcp.restart_ms *
+		    e->lcp.max_configure;
+	if (e->conf.ipv4) {
+		e->ipcp_want = IPCP_W_ADDR;
+		if (e->conf.usepeerdns)
+			e->ipcp_want |= IPCP_W_DNS1 | IPCP_W_DNS2 |
+			    IPCP_W_NBNS1 | IPCP_W_NBNS2;
+		e->ip_local = e->conf.want_ip4;
+		e->ip_peer = 0;
+		memset(e->dns, 0, sizeof e->dns);
+		memset(e->nbns, 0, sizeof e->nbns);
+		ppp_fsm_open(&e->ipcp, e->now);
+		ppp_fsm_up(&e->ipcp, e->now);
+	}
+	if (e->conf.ipv6 && e->phase == PPP_PHASE_NETWORK) {
+		ppp_ipv6cp_reset(e);
+		ppp_fsm_open(&e->ipv6cp, e->now);
+		ppp_fsm_up(&e->ipv6cp, e->now);
+	}
+	if (!e->conf.ipv4 && !e->conf.ipv6)
+		ppp_engine_fail(e, PPP_END_NEGOTIATION, "neither IPv4 nor "
+		    "IPv6 is enabled");
+}
+
+/* Act on the flags of a ppp_auth_client_* call. */
+static void
+engine_auth_result(struct ppp_engine *e, int r, struct wbuf *w)
+{
+	const char *how;
+
+	if (r < 0) {
+		ppp_engine_fail(e, PPP_END_INTERNAL, "authentication: "
+		    "internal error %d", r);
+		return;
+	}
+	if (r & PPP_AUTH_SEND)
+		engine_auth_out(e, w);
+	e->auth_deadline = ppp_auth_client_wants_timer(e->auth) ?
+	    e->now + e->lcp.restart_ms : 0;
+	if (r & PPP_AUTH_FAIL) {
+		ppp_engine_fail(e, PPP_END_AUTH, "authentication failed: %s",
+		    ppp_auth_client_reason(e->auth));
+		return;
+	}
+	if ((r & PPP_AUTH_OK) == 0 || e->auth_ok)
+		return;
+	e->auth_ok = true;
+	e->auth_deadline = 0;
+	ppp_auth_keys_clear(&e->keys);
+	if (ppp_auth_client_keys(e->auth, &e->keys) < 0)
+		ppp_auth_keys_clear(&e->keys);
+	how = ppp_auth_proto_name(e->auth_proto);
+	log_info("PPP: authenticated with %s", how);
+	if (e->ops->auth_done != NULL)
+		e->ops->auth_done(e->arg, &e->keys, how);
+	if (e->phase == PPP_PHASE_AUTHENTICATE)
+		engine_network(e);
+}
+
+/* LCP opened: Authenticate (RFC 1661 3.4). */
+void
+ppp_engine_lcp_up(struct ppp_engine *e)
+{
+	uint8_t buf[PPP_FRAME_MAX];
+	struct wbuf w;
+
+	e->auth_proto = e->auth_offer;
+	if (e->conf.echo_interval > 0) {
+		e->echo_pending = 0;
+		e->echo_deadline = e->now + (uint64_t)e->conf.echo_interval *
+		    1000;
+	}
+	e->phase = PPP_PHASE_AUTHENTICATE;
+	e->auth_ok = false;
+	if (e->auth_proto == PPP_AUTHP_NONE) {
+		if ((e->conf.auth_allow & PPP_AUTH_ALLOW_NONE) == 0) {
+			ppp_engine_fail(e, PPP_END_AUTH, "the server asked "
+			    "for no authentication, which is not allowed");
+			return;
+		}
+		e->auth_ok = true;
+		ppp_auth_keys_clear(&e->keys);
+		if (e->ops->auth_done != NULL)
+			e->ops->auth_done(e->arg, &e->keys, "none");
+		engine_network(e);
+		return;
+	}
+	ppp_auth_client_free(e->auth);
+	e->auth = ppp_auth_client_new(e->auth_proto, e->user, e->password);
+	if (e->auth == NULL) {
+		ppp_engine_fail(e, PPP_END_INTERNAL, "out of memory");
+		return;
+	}
+	wbuf_init(&w, buf, sizeof buf);
+	engine_auth_result(e, ppp_auth_client_start(e->auth, &w), &w);
+}
+
+/* Leave Network: the NCPs and CCP go down with LCP. */
+static void
+engine_network_down(struct ppp_engine *e)
+{
+	ppp_fsm_down(&e->ipcp, e->now);
+	ppp_fsm_down(&e->ipv6cp, e->now);
+	ppp_fsm_close(&e->ipcp, e->now);
+	ppp_fsm_close(&e->ipv6cp, e->now);
+	if (e->net_is_up) {
+		e->net_is_up = false;
+		if (e->ops->net_down != NULL)
+			e->ops->net_down(e->arg);
+	}
+	e->mppe_up = false;
+	e->ccp_on = false;
+	e->ccp_seen = 0;
+	e->mppe_deadline = 0;
+	mppe_clear(&e->mtx);
+	mppe_clear(&e->mrx);
+	ccp_init(&e->ccp, engine_ccp_send, e, e->ccp.next_id);
+}
+
+/* LCP left Opened (renegotiation, termination). */
+void
+ppp_engine_lcp_down(struct ppp_engine *e)
+{
+	engine_network_down(e);
+	ppp_auth_client_free(e->auth);
+	e->auth = NULL;
+	e->auth_deadline = 0;
+	e->auth_ok = false;
+	e->echo_deadline = 0;
+	if (e->phase == PPP_PHASE_DEAD)
+		return;
+	/* Closing/Stopping: terminating; else renegotiating (3.2). */
+	e->phase = e->lcp.state == PPP_ST_CLOSING ||
+	    e->lcp.state == PPP_ST_STOPPING ? PPP_PHASE_TERMINATE :
+	    PPP_PHASE_ESTABLISH;
+}
+
+/* LCP finished: PPP is over (RFC 1661 3.7 -> Dead). */
+void
+ppp_engine_lcp_finished(struct ppp_engine *e)
+{
+	if (!e->end_set) {
+		e->end_set = true;
+		if (e->lcp.state == PPP_ST_STOPPED &&
+		    e->lcp.last_actions & PPP_A_TLF &&
+		    e->phase == PPP_PHASE_ESTABLISH) {
+			e->end_code = PPP_END_NEGOTIATION;
+			snprintf(e->end_why, sizeof e->end_why, "LCP "
+			    "negotiation failed (no agreement after %u "
+			    "requests)", e->lcp.max_configure);
+		} else {
+			e->end_code = PPP_END_OK;
+			snprintf(e->end_why, sizeof e->end_why, "the server "
+			    "terminated PPP");
+		}
+	}
+	engine_end(e);
+}
+
+/* Tell the host what the NCPs gave, when ready (and MPPE if needed). */
+static void
+engine_net_check(struct ppp_engine *e)
+{
+	struct ppp_ip_info *i = &e->info;
+	bool v4 = e->ipcp.state == PPP_ST_OPENED;
+	bool v6 = e->ipv6cp.state == PPP_ST_OPENED;
+	uint16_t mtu;
+
+	if (e->phase != PPP_PHASE_NETWORK || (!v4 && !v6) ||
+	    (e->conf.require_mppe && !e->mppe_up))
+		return;
+	memset(i, 0, sizeof *i);
+	i->have_ip4 = v4;
+	if (v4) {
+		i->local4 = e->ip_local;
+		i->peer4 = e->ip_peer;
+		memcpy(i->dns4, e->dns, sizeof i->dns4);
+		memcpy(i->nbns4, e->nbns, sizeof i->nbns4);
+	}
+	i->have_ip6 = v6;
+	if (v6) {
+		memcpy(i->local_ifid, e->ifid_local, 8);
+		memcpy(i->peer_ifid, e->ifid_peer, 8);
+	}
+	mtu = e->peer_mru < PPP_MAX_INFO ? e->peer_mru : PPP_MAX_INFO;
+	if (e->conf.mtu != 0 && e->conf.mtu < mtu)
+		mtu = e->conf.mtu;
+	if (e->mppe_up)
+		mtu -= MPPE_OVERHEAD;
+	i->mtu = mtu;
+	e->net_is_up = true;
+	if (e->ops->net_up != NULL)
+		e->ops->net_up(e->arg, i);
+}
+
+/* An NCP opened. */
+void
+ppp_engine_ncp_up(struct ppp_engine *e, struct ppp_fsm *f)
+{
+	if (f == &e->ipcp && e->ip_local == 0) {
+		log_warn("IPCP: the server gave no IPv4 address");
+		ppp_fsm_close(f, e->now);
+		return;
+	}
+	log_info("%s is up", f->name);
+	engine_net_check(e);
+}
+
+/* An NCP left Opened. */
+void
+ppp_engine_ncp_down(struct ppp_engine *e, struct ppp_fsm *f)
+{
+	bool other = (f == &e->ipcp ? e->ipv6cp.state : e->ipcp.state) ==
+	    PPP_ST_OPENED;
+
+	if (!e->net_is_up)
+		return;
+	e->net_is_up = false;
+	if (e->ops->net_down != NULL)
+		e->ops->net_down(e->arg);
+	if (other)
+		engine_net_check(e);
+}
+
+/* An NCP gave up: when none is left, PPP is of no use (3.7). */
+void
+ppp_engine_ncp_finished(struct ppp_engine *e, struct ppp_fsm *f)
+{
+	bool v4 = e->conf.ipv4 && e->ipcp.state > PPP_ST_STOPPED;
+	bool v6 = e->conf.ipv6 && e->ipv6cp.state > PPP_ST_STOPPED;
+
+	log_info("%s finished", f->name);
+	if (e->phase == PPP_PHASE_NETWORK && !v4 && !v6)
+		ppp_engine_fail(e, PPP_END_NEGOTIATION, "no network protocol "
+		    "could be negotiated (%s gave up last)", f->name);
+}
+
+/* The server Protocol-Rejected one of ours (RFC 1661 5.7). */
+void
+ppp_engine_proto_rejected(struct ppp_engine *e, uint16_t proto)
+{
+	struct ppp_fsm *f = proto == PPP_PROTO_IPCP ? &e->ipcp :
+	    proto == PPP_PROTO_IPV6CP ? &e->ipv6cp : NULL;
+
+	log_info("PPP: the server rejects protocol 0x%04x", proto);
+	if (f != NULL) {
+		/* Treated as RXJ- of that protocol: it stops. */
+		ppp_fsm_event(f, e->now, PPP_EV_RXJ_MINUS);
+	}
+}
+
+/* Results of ccp.c. */
+static void
+engine_ccp_events(struct ppp_engine *e, int ev)
+{
+	enum ms_mppe_bits bits;
+	bool stateless;
+
+	if (ev & CCP_EV_DOWN) {
+		e->mppe_up = false;
+		mppe_clear(&e->mtx);
+		mppe_clear(&e->mrx);
+	}
+	if (ev & CCP_EV_FAIL) {
+		if (e->conf.require_mppe)
+			ppp_engine_fail(e, PPP_END_NEGOTIATION, "MPPE: %s",
+			    ccp_reason(&e->ccp));
+		else
+			log_info("MPPE: %s; going on without",
+			    ccp_reason(&e->ccp));
+		return;
+	}
+	if (ev & CCP_EV_UP) {
+		bits = mppe_opt_bits(e->ccp.tx_bits & MPPE_OPT_STRENGTHS);
+		stateless = (e->ccp.tx_bits & MPPE_OPT_H) != 0;
+		if (bits == 0 || mppe_init(&e->mtx, e->keys.send, bits,
+		    stateless) != 0 || mppe_init(&e->mrx, e->keys.recv, bits,
+		    stateless) != 0) {
+			ppp_engine_fail(e, PPP_END_INTERNAL, "MPPE: cannot "
+			    "set up the keys");
+			return;
+		}
+		e->mppe_up = true;
+		e->mppe_deadline = 0;
+		log_info("MPPE is up (%s)", stateless ? "stateless" :
+		    "stateful");
+		if (!e->net_is_up)
+			engine_net_check(e);
+	}
+	if ((ev & CCP_EV_RESET) && e->mppe_up)
+		mppe_reset_request(&e->mtx);
+}
+
+/*
+ * CCP from the server: refused (LCP Protocol-Reject) unless MPPE is
+ * required or the server insists after being refused; then ccp.c.
+ */
+static void
+engine_ccp_input(struct ppp_engine *e, const uint8_t *info, size_t len)
+{
+	bool keys = e->keys.send_len >= MS_MPPE_KEY_MAX &&
+	    e->keys.recv_len >= MS_MPPE_KEY_MAX;
+
+	if (!e->ccp_on) {
+		if (e->conf.refuse_mppe || !keys || (!e->conf.require_mppe &&
+		    e->ccp_seen++ < 1)) {
+			if (e->conf.require_mppe)
+				ppp_engine_fail(e, PPP_END_NEGOTIATION,
+				    "MPPE is required but %s",
+				    keys ? "refused by configuration" :
+				    "the authentication gave no keys");
+			else
+				ppp_lcp_protocol_reject(e, PPP_PROTO_CCP, info,
+				    len);
+			return;
+		}
+		/* XX: it asks again after the Protocol-Reject: it insists. */
+		e->ccp_on = true;
+	}
+	engine_ccp_events(e, ccp_from_server(&e->ccp, e->now,
+	    bcur_make(info, len)));
+}
+
+/* An MPPE packet (RFC 3078): decrypt, then deliver what it carries. */
+static int
+engine_mppe_input(struct ppp_engine *e, struct bcur info)
+{
+	struct wbuf w;
+	struct bcur c;
+	uint16_t proto;
+	int r;
+
+	if (!e->mppe_up)
+		return -EBADMSG;
+	wbuf_init(&w, e->scratch, sizeof e->scratch);
+	r = mppe_decrypt(&e->mrx, e->now, info, &w);
+	if (r == MPPE_LOST) {
+		ccp_send_reset_request(&e->ccp);
+		return 0;
+	}
+	if (r != 0)
+		return r == MPPE_DISCARD ? 0 : -EBADMSG;
+	c = bcur_make(e->scratch, w.len);
+	if (bcur_get_be16(&c, &proto) < 0 || (proto != PPP_PROTO_IP &&
+	    proto != PPP_PROTO_IPV6) || !ppp_engine_ip_open(e, proto))
+		return -EBADMSG;
+	e->ops->deliver(e->arg, proto, bcur_ptr(&c), bcur_left(&c));
+	return 0;
+}
+
+/* Data from the server for the host: no copy (RFC 1332, RFC 5072). */
+static int
+engine_ip_input(struct ppp_engine *e, uint16_t proto, struct bcur info)
+{
+	if (!ppp_engine_ip_open(e, proto)) {
+		log_debug("PPP: %s packet while its NCP is not open dropped",
+		    proto == PPP_PROTO_IP ? "IPv4" : "IPv6");
+		return -EBADMSG;
+	}
+	if (e->conf.require_mppe) {
+		log_debug("PPP: unencrypted packet dropped (MPPE required)");
+		return -EBADMSG;
+	}
+	e->ops->deliver(e->arg, proto, bcur_ptr(&info), bcur_left(&info));
+	return 0;
+}
+
+/* Authentication frames (PAP, CHAP, EAP). */
+static int
+engine_auth_input(struct ppp_engine *e, uint16_t proto, struct bcur info)
+{
+	uint8_t buf[PPP_FRAME_MAX];
+	struct wbuf w;
+
+	if (e->auth == NULL || (e->phase != PPP_PHASE_AUTHENTICATE &&
+	    e->phase != PPP_PHASE_NETWORK))
+		return -EBADMSG;
+	wbuf_init(&w, buf, sizeof buf);
+	engine_auth_result(e, ppp_auth_client_input(e->auth, proto, info,
+	    &w), &w);
+	return 0;
+}
+
+/* One frame from the server. */
+int
+ppp_engine_input(struct ppp_engine *e, uint64_t now, const uint8_t *frame,
+    size_t len)
+{
+	struct ppp_frame fr;
+
+	e->now = now;
+	if (e->ended || e->phase == PPP_PHASE_DEAD)
+		return -EBADMSG;
+	if (ppp_frame_parse(frame, len, &fr) < 0) {
+		log_debug("PPP: malformed frame dropped");
+		return -EBADMSG;
+	}
+	e->in_octets += len;
+	/* RFC 1661 3.4-3.5: only LCP before the phases that allow more. */
+	if (fr.proto == PPP_PROTO_LCP)
+		return ppp_fsm_input(&e->lcp, now, fr.info);
+	if (e->phase == PPP_PHASE_ESTABLISH || e->lcp.state != PPP_ST_OPENED) {
+		log_debug("PPP: protocol 0x%04x before LCP is open dropped",
+		    fr.proto);
+		return -EBADMSG;
+	}
+	switch (fr.proto) {
+	case PPP_PROTO_PAP:
+	case PPP_PROTO_CHAP:
+	case PPP_PROTO_EAP:
+		return engine_auth_input(e, fr.proto, fr.info);
+	case PPP_PROTO_LQR:
+		break;	/* Link Quality Reports are not ours: rejected */
+	default:
+		if (e->phase != PPP_PHASE_NETWORK) {
+			log_debug("PPP: protocol 0x%04x before the Network "
+			    "phase dropped", fr.proto);
+			return -EBADMSG;
+		}
+		break;
+	}
+	switch (fr.proto) {
+	case PPP_PROTO_IP:
+	case PPP_PROTO_IPV6:
+		return engine_ip_input(e, fr.proto, fr.info);
+	case PPP_PROTO_MPPE:
+		return engine_mppe_input(e, fr.info);
+	case PPP_PROTO_IPCP:
+		if (!e->conf.ipv4)
+			break;
+		return ppp_fsm_input(&e->ipcp, now, fr.info);
+	case PPP_PROTO_IPV6CP:
+		if (!e->conf.ipv6)
+			break;
+		return ppp_fsm_input(&e->ipv6cp, now, fr.info);
+	case PPP_PROTO_CCP:
+		engine_ccp_input(e, bcur_ptr(&fr.info), bcur_left(&fr.info));
+		return 0;
+	default:
+		break;
+	}
+	/* RFC 1661 5.7: a protocol we do not run. */
+	ppp_lcp_protocol_reject(e, fr.proto, bcur_ptr(&fr.info),
+	    bcur_left(&fr.info));
+	return 0;
+}
+
+/* Make an IP packet a PPP frame in place (see ppp_engine.h). */
+uint8_t *
+ppp_engine_wrap_ip(struct ppp_engine *e, uint8_t *pkt, size_t len,
+    size_t *framelen)
+{
+	struct bcur c = bcur_make(pkt, len);
+	uint16_t proto, hlen, max;
+	uint8_t v;
+	struct wbuf w;
+
+	*framelen = 0;
+	if (bcur_peek_u8(&c, 0, &v) < 0)
+		return NULL;
+	switch (v >> 4) {
+	case 4:		/* RFC 791: Total Length at offset 2 */
+		proto = PPP_PROTO_IP;
+		if (len < 20 || bcur_peek_be16(&c, 2, &hlen) < 0 ||
+		    hlen != len)
+			return NULL;
+		break;
+	case 6:		/* RFC 8200: Payload Length at offset 4 */
+		proto = PPP_PROTO_IPV6;
+		if (len < 40 || bcur_peek_be16(&c, 4, &hlen) < 0 ||
+		    (size_t)hlen + 40 != len)
+			return NULL;
+		break;
+	default:
+		return NULL;
+	}
+	if (!ppp_engine_ip_open(e, proto))
+		return NULL;
+	max = e->peer_mru < PPP_MAX_INFO ? e->peer_mru : PPP_MAX_INFO;
+	if (e->conf.mtu != 0 && e->conf.mtu < max)
+		max = e->conf.mtu;
+	if (e->mppe_up) {
+		if (len + MPPE_OVERHEAD > max)
+			return NULL;
+		/* 00 FD, MPPE header, then the encrypted protocol (3078 3). */
+		wbuf_init(&w, pkt - 4, len + 4);
+		if (mppe_encrypt(&e->mtx, proto, pkt, len, &w) != 0)
+			return NULL;
+		store_be16(pkt - 6, PPP_PROTO_MPPE);
+		*framelen = len + 6;
+		e->out_octets += *framelen;
+		return pkt - 6;
+	}
+	if (e->conf.require_mppe || len > max)
+		return NULL;
+	store_be16(pkt - 2, proto);
+	*framelen = len + 2;
+	e->out_octets += *framelen;
+	return pkt - 2;
+}
+
+/* The earliest of the armed timers (0: none). */
+uint64_t
+ppp_engine_next_timer(const struct ppp_engine *e)
+{
+	uint64_t t[7], best = 0, c;
+	size_t i;
+
+	if (e->ended)
+		return 0;
+	t[0] = ppp_fsm_deadline(&e->lcp);
+	t[1] = ppp_fsm_deadline(&e->ipcp);
+	t[2] = ppp_fsm_deadline(&e->ipv6cp);
+	t[3] = e->auth_deadline;
+	t[4] = e->echo_deadline;
+	c = e->ccp_on ? ccp_deadline(&e->ccp) : UINT64_MAX;
+	t[5] = c == UINT64_MAX ? 0 : c;
+	t[6] = e->mppe_deadline;
+	for (i = 0; i < 7; i++)
+		if (t[i] != 0 && (best == 0 || t[i] < best))
+			best = t[i];
+	return best;
+}
+
+/* Run the timers that are due. */
+void
+ppp_engine_tick(struct ppp_engine *e, uint64_t now)
+{
+	uint8_t buf[PPP_FRAME_MAX];
+	struct wbuf w;
+
+	e->now = now;
+	if (e->ended)
+		return;
+	ppp_fsm_tick(&e->lcp, now);
+	ppp_fsm_tick(&e->ipcp, now);
+	ppp_fsm_tick(&e->ipv6cp, now);
+	if (e->ended)
+		return;
+	if (e->auth != NULL && e->auth_deadline != 0 &&
+	    now >= e->auth_deadline) {
+		e->auth_deadline = 0;
+		wbuf_init(&w, buf, sizeof buf);
+		engine_auth_result(e, ppp_auth_client_timeout(e->auth, &w),
+		    &w);
+	}
+	if (e->echo_deadline != 0 && now >= e->echo_deadline &&
+	    e->lcp.state == PPP_ST_OPENED) {
+		if (e->conf.echo_failure != 0 &&
+		    e->echo_pending >= e->conf.echo_failure) {
+			e->echo_deadline = 0;
+			ppp_engine_fail(e, PPP_END_DEAD_PEER, "the server did "
+			    "not answer %u LCP Echo-Requests",
+			    e->echo_pending);
+			return;
+		}
+		e->echo_pending++;
+		ppp_lcp_send_echo(e);
+		e->echo_deadline = now + (uint64_t)e->conf.echo_interval *
+		    1000;
+	}
+	if (e->ccp_on && !e->ended)
+		engine_ccp_events(e, ccp_timer(&e->ccp, now));
+	if (e->mppe_deadline != 0 && now >= e->mppe_deadline && !e->ended) {
+		e->mppe_deadline = 0;
+		if (!e->mppe_up)
+			ppp_engine_fail(e, PPP_END_NEGOTIATION, "MPPE is "
+			    "required but the server did not negotiate it");
+	}
+}
+
+/* Administrative Close: Terminate-Request, then ended(). */
+void
+ppp_engine_close(struct ppp_engine *e, uint64_t now, const char *why)
+{
+	e->now = now;
+	if (e->ended)
+		return;
+	if (!e->end_set) {
+		e->end_set = true;
+		e->end_code = PPP_END_OK;
+		snprintf(e->end_why, sizeof e->end_why, "%s",
+		    why != NULL ? why : "closed");
+	}
+	ppp_engine_fail(e, e->end_code, "%s", e->end_why);
+}
+
+/* The lower layer went away (RFC 1661 Down): ended() now. */
+void
+ppp_engine_lower_down(struct ppp_engine *e, uint64_t now)
+{
+	e->now = now;
+	if (e->ended)
+		return;
+	if (!e->end_set) {
+		e->end_set = true;
+		e->end_code = PPP_END_OK;
+		snprintf(e->end_why, sizeof e->end_why, "the server link "
+		    "went down");
+	}
+	/* No more output from here on. */
+	e->phase = PPP_PHASE_DEAD;
+	ppp_fsm_down(&e->lcp, now);
+	engine_end(e);
+}
+
+/* Is the NCP of an IP version open in the Network phase? */
+bool
+ppp_engine_ip_open(const struct ppp_engine *e, uint16_t proto)
+{
+	if (e->phase != PPP_PHASE_NETWORK)
+		return false;
+	if (proto == PPP_PROTO_IP)
+		return e->ipcp.state == PPP_ST_OPENED;
+	if (proto == PPP_PROTO_IPV6)
+		return e->ipv6cp.state == PPP_ST_OPENED;
+	return false;
+}
+
+/* Octets each way. */
+void
+ppp_engine_stats(const struct ppp_engine *e, uint64_t *out_octets,
+    uint64_t *in_octets)
+{
+	if (out_octets != NULL)
+		*out_octets = e->out_octets;
+	if (in_octets != NULL)
+		*in_octets = e->in_octets;
+}
+
+/* Wipe and free. */
+void
+ppp_engine_free(struct ppp_engine *e)
+{
+	if (e == NULL)
+		return;
+	ppp_auth_client_free(e->auth);
+	if (e->password != NULL) {
+		explicit_bzero(e->password, strlen(e->password));
+		free(e->password);
+	}
+	free(e->user);
+	mppe_clear(&e->mtx);
+	mppe_clear(&e->mrx);
+	ppp_auth_keys_clear(&e->keys);
+	explicit_bzero(e, sizeof *e);
+	free(e);
+}

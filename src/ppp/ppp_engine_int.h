@@ -1,0 +1,127 @@
+/*
+ * ppp_engine_int.h - the inside of the PPP engine, shared by its files:
+ * ppp_engine.c (phases, data, timers, authentication, CCP/MPPE),
+ * ppp_lcp.c (LCP options and extra codes, client role) and ppp_ipcp.c
+ * (IPCP and IPV6CP options, client role).  Each control protocol is a
+ * struct ppp_fsm (ppp_fsm.h) whose arg is the engine; the option judges
+ * are the per-role part (the server role brings its own ops tables).
+ */
+#ifndef SSTPC_PPP_ENGINE_INT_H
+#define SSTPC_PPP_ENGINE_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ppp/ccp.h"
+#include "ppp/mppe.h"
+#include "ppp/ppp_auth.h"
+#include "ppp/ppp_engine.h"
+#include "ppp/ppp_fsm.h"
+
+enum ppp_phase {
+	PPP_PHASE_DEAD = 0,
+	PPP_PHASE_ESTABLISH,
+	PPP_PHASE_AUTHENTICATE,
+	PPP_PHASE_NETWORK,
+	PPP_PHASE_TERMINATE
+};
+
+/* Smallest MRU we accept from the peer (RFC 791's 68 is too small). */
+#define PPP_MRU_MIN		128
+#define PPP_MRU_DEFAULT		1500	/* RFC 1661 6.1 */
+
+/* IPCP options we ask for (bit per option, ipcp_rej). */
+#define IPCP_W_ADDR		0x01
+#define IPCP_W_DNS1		0x02
+#define IPCP_W_DNS2		0x04
+#define IPCP_W_NBNS1		0x08
+#define IPCP_W_NBNS2		0x10
+
+struct ppp_engine {
+	struct ppp_engine_conf		 conf;
+	char				*user;
+	char				*password;
+	const struct ppp_engine_ops	*ops;
+	void				*arg;
+	enum ppp_phase			 phase;
+	uint64_t			 now;
+
+	struct ppp_fsm			 lcp;
+	struct ppp_fsm			 ipcp;
+	struct ppp_fsm			 ipv6cp;
+
+	/* LCP, ours */
+	uint16_t			 our_mru;
+	bool				 mru_rej;
+	uint32_t			 our_magic;
+	bool				 magic_rej;
+	unsigned			 loops;		/* magic seen looped */
+	/* LCP, the peer's (its acked request) */
+	uint16_t			 peer_mru;	/* what we may send */
+	uint32_t			 peer_magic;
+	enum ppp_auth_proto		 auth_proto;
+	enum ppp_auth_proto		 auth_offer;	/* in the last request */
+	/* LCP Echo (RFC 1661 5.8) */
+	uint64_t			 echo_deadline;
+	unsigned			 echo_pending;
+
+	/* authentication */
+	struct ppp_auth_client		*auth;
+	uint64_t			 auth_deadline;
+	bool				 auth_ok;
+	struct ppp_auth_keys		 keys;
+
+	/* IPCP */
+	unsigned			 ipcp_want;	/* IPCP_W_* still asked */
+	uint32_t			 ip_local, ip_peer;
+	uint32_t			 dns[2], nbns[2];
+	/* IPV6CP */
+	bool				 ifid_rej;
+	uint8_t				 ifid_local[8], ifid_peer[8];
+	bool				 have_peer_ifid;
+
+	/* CCP and MPPE */
+	struct ccp_neg			 ccp;
+	bool				 ccp_on;	/* negotiating via ccp.c */
+	unsigned			 ccp_seen;	/* CCP requests refused */
+	bool				 mppe_up;
+	struct mppe_ctx			 mtx, mrx;
+	uint64_t			 mppe_deadline;
+
+	bool				 net_is_up;
+	struct ppp_ip_info		 info;
+	bool				 ended;
+	bool				 end_set;
+	enum ppp_end			 end_code;
+	char				 end_why[192];
+
+	uint64_t			 out_octets, in_octets;
+	uint8_t				 scratch[PPP_FRAME_MAX + 16];
+};
+
+extern const struct ppp_fsm_ops ppp_lcp_client_ops;
+extern const struct ppp_fsm_ops ppp_ipcp_client_ops;
+extern const struct ppp_fsm_ops ppp_ipv6cp_client_ops;
+
+/* ppp_engine.c, called by the protocol files. */
+void	ppp_engine_rand(struct ppp_engine *, void *, size_t);
+void	ppp_engine_output(struct ppp_engine *, const uint8_t *, size_t);
+void	ppp_engine_fail(struct ppp_engine *, enum ppp_end, const char *fmt,
+	    ...) __attribute__((format(printf, 3, 4)));
+void	ppp_engine_lcp_up(struct ppp_engine *);
+void	ppp_engine_lcp_down(struct ppp_engine *);
+void	ppp_engine_lcp_finished(struct ppp_engine *);
+void	ppp_engine_ncp_up(struct ppp_engine *, struct ppp_fsm *);
+void	ppp_engine_ncp_down(struct ppp_engine *, struct ppp_fsm *);
+void	ppp_engine_ncp_finished(struct ppp_engine *, struct ppp_fsm *);
+void	ppp_engine_proto_rejected(struct ppp_engine *, uint16_t proto);
+/* ppp_lcp.c */
+void	ppp_lcp_send_echo(struct ppp_engine *);
+void	ppp_lcp_protocol_reject(struct ppp_engine *, uint16_t proto,
+	    const uint8_t *info, size_t len);
+/* ppp_ipcp.c: fresh identifiers for a new IPV6CP negotiation. */
+void	ppp_ipv6cp_reset(struct ppp_engine *);
+/* Send through the FSM's owner (shared by the protocol files). */
+void	ppp_cp_fsm_send(struct ppp_fsm *, const uint8_t *, size_t);
+
+#endif /* SSTPC_PPP_ENGINE_INT_H */

@@ -1,0 +1,376 @@
+/*
+ * ppp_lcp.c - LCP options and extra codes of the engine, client role
+ * (RFC 1661 5.6-5.8, 6; PROTOCOL.md 5.3 and 7.4 for what Windows sends):
+ * MRU (ours within SSTP's 4087, the peer's acked and capped), Magic-Number
+ * with loop-back detection (6.4), the authentication protocol the server
+ * asks for (accepted if allowed, else a Nak toward the preferred allowed
+ * one), ACCM/PFC/ACFC accepted, everything else Rejected; Echo-Request /
+ * Reply / Discard-Request, Protocol-Reject and Code-Reject.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "util/buf.h"
+#include "util/log.h"
+#include "ppp/ppp_engine_int.h"
+#include "ppp/proto.h"
+
+/* Fresh non-zero magic number (RFC 1661 6.4). */
+static uint32_t
+lcp_new_magic(struct ppp_engine *e, uint32_t avoid)
+{
+	uint32_t m = 0;
+	int i;
+
+	for (i = 0; i < 16 && (m == 0 || m == avoid); i++)
+		ppp_engine_rand(e, &m, sizeof m);
+	if (m == 0 || m == avoid)
+		m = avoid + 0x9e3779b9u ? avoid + 0x9e3779b9u : 1;
+	return m;
+}
+
+/* The Authentication-Protocol option's value as a protocol, or NONE. */
+static enum ppp_auth_proto
+lcp_auth_kind(struct bcur val)
+{
+	uint16_t proto;
+	uint8_t alg;
+
+	if (bcur_get_be16(&val, &proto) < 0)
+		return PPP_AUTHP_NONE;
+	if (proto == PPP_PROTO_PAP && bcur_left(&val) == 0)
+		return PPP_AUTHP_PAP;
+	if (proto == PPP_PROTO_EAP && bcur_left(&val) == 0)
+		return PPP_AUTHP_EAP;
+	if (proto == PPP_PROTO_CHAP && bcur_get_u8(&val, &alg) == 0 &&
+	    bcur_left(&val) == 0) {
+		if (alg == 5)
+			return PPP_AUTHP_CHAP_MD5;	/* RFC 1994 */
+		if (alg == CHAP_ALG_MSCHAPV2)
+			return PPP_AUTHP_MSCHAPV2;
+	}
+	return PPP_AUTHP_NONE;
+}
+
+/* Is an authentication protocol allowed by the configuration? */
+static bool
+lcp_auth_allowed(const struct ppp_engine *e, enum ppp_auth_proto p)
+{
+	static const unsigned bit[] = {
+		[PPP_AUTHP_NONE] = 0,
+		[PPP_AUTHP_PAP] = PPP_AUTH_ALLOW_PAP,
+		[PPP_AUTHP_CHAP_MD5] = PPP_AUTH_ALLOW_CHAP_MD5,
+		[PPP_AUTHP_MSCHAPV2] = PPP_AUTH_ALLOW_MSCHAPV2,
+		[PPP_AUTHP_EAP] = PPP_AUTH_ALLOW_EAP,
+	};
+
+	return p != PPP_AUTHP_NONE && (e->conf.auth_allow & bit[p]) != 0;
+}
+
+/* Write the Authentication-Protocol option of the preferred allowed one. */
+static bool
+lcp_put_preferred_auth(const struct ppp_engine *e, struct wbuf *w)
+{
+	/* MS-CHAPv2 > EAP > CHAP-MD5 > PAP (the brief of issue 12). */
+	static const uint8_t mschap[] = { LCP_OPT_AUTH, 5, 0xc2, 0x23, 0x81 };
+	static const uint8_t eap[] = { LCP_OPT_AUTH, 4, 0xc2, 0x27 };
+	static const uint8_t md5[] = { LCP_OPT_AUTH, 5, 0xc2, 0x23, 0x05 };
+	static const uint8_t pap[] = { LCP_OPT_AUTH, 4, 0xc0, 0x23 };
+
+	if (lcp_auth_allowed(e, PPP_AUTHP_MSCHAPV2))
+		wbuf_put_bytes(w, mschap, sizeof mschap);
+	else if (lcp_auth_allowed(e, PPP_AUTHP_EAP))
+		wbuf_put_bytes(w, eap, sizeof eap);
+	else if (lcp_auth_allowed(e, PPP_AUTHP_CHAP_MD5))
+		wbuf_put_bytes(w, md5, sizeof md5);
+	else if (lcp_auth_allowed(e, PPP_AUTHP_PAP))
+		wbuf_put_bytes(w, pap, sizeof pap);
+	else
+		return false;
+	return true;
+}
+
+/* Our Configure-Request: MRU and Magic-Number (RFC 1661 6.1, 6.4). */
+static void
+lcp_addci(struct ppp_fsm *f, struct wbuf *w)
+{
+	struct ppp_engine *e = f->arg;
+	uint8_t v[4];
+
+	if (!e->mru_rej) {
+		store_be16(v, e->our_mru);
+		ppp_put_opt(w, LCP_OPT_MRU, v, 2);
+	}
+	if (!e->magic_rej) {
+		if (e->our_magic == 0)
+			e->our_magic = lcp_new_magic(e, 0);
+		wbuf_put_u8(w, LCP_OPT_MAGIC);
+		wbuf_put_u8(w, 6);
+		wbuf_put_be32(w, e->our_magic);
+	}
+}
+
+/* Judge the server's Configure-Request (RFC 1661 5.1-5.4, 6). */
+static int
+lcp_reqci(struct ppp_fsm *f, struct bcur opts, struct wbuf *reply,
+    bool nak_ok)
+{
+	struct ppp_engine *e = f->arg;
+	uint8_t rb[PPP_MAX_INFO], nb[PPP_MAX_INFO], ob[PPP_MAX_INFO];
+	struct wbuf wr, wn, wo;	/* rejects, naks, the naked originals */
+	enum ppp_auth_proto auth = PPP_AUTHP_NONE, a;
+	uint16_t mru = PPP_MRU_DEFAULT, v16;
+	uint32_t magic = 0, v32;
+	struct ppp_opt o;
+	struct bcur v;
+
+	if (ppp_opts_check(&ppp_lcp_ops, opts) < 0) {
+		log_debug("LCP: malformed Configure-Request dropped");
+		return -EBADMSG;
+	}
+	wbuf_init(&wr, rb, sizeof rb);
+	wbuf_init(&wn, nb, sizeof nb);
+	wbuf_init(&wo, ob, sizeof ob);
+	while (ppp_opt_next(&opts, &o) == 1) {
+		v = o.val;
+		switch (o.type) {
+		case LCP_OPT_MRU:
+			(void)bcur_get_be16(&v, &v16);
+			if (v16 < PPP_MRU_MIN) {
+				ppp_put_raw_opt(&wo, &o);
+				wbuf_put_u8(&wn, LCP_OPT_MRU);
+				wbuf_put_u8(&wn, 4);
+				wbuf_put_be16(&wn, PPP_MRU_MIN);
+			} else
+				mru = v16;	/* capped when sending */
+			break;
+		case LCP_OPT_ACCM:	/* no HDLC on SSTP: ignored */
+		case LCP_OPT_PFC:	/* RFC 1661 6.5/6.6: we may receive */
+		case LCP_OPT_ACFC:	/* them; we send neither anyway */
+			break;
+		case LCP_OPT_AUTH:
+			a = lcp_auth_kind(o.val);
+			if (lcp_auth_allowed(e, a)) {
+				auth = a;
+				break;
+			}
+			ppp_put_raw_opt(&wo, &o);
+			if (!lcp_put_preferred_auth(e, &wn))
+				ppp_put_raw_opt(&wr, &o);
+			break;
+		case LCP_OPT_MAGIC:
+			(void)bcur_get_be32(&v, &v32);
+			if (v32 != 0 && (e->magic_rej || v32 != e->our_magic)) {
+				magic = v32;
+				break;
+			}
+			if (v32 != 0 && ++e->loops >= f->max_failure) {
+				ppp_engine_fail(e, PPP_END_NEGOTIATION, "LCP: "
+				    "the link is looped back (our own magic "
+				    "number came back %u times)", e->loops);
+				return -EBADMSG;
+			}
+			if (v32 != 0) {
+				/* RFC 1661 6.4: maybe looped back; new ones. */
+				log_info("LCP: the server's magic number is ours: "
+				    "looped back?");
+				e->our_magic = lcp_new_magic(e, v32);
+			}
+			ppp_put_raw_opt(&wo, &o);
+			wbuf_put_u8(&wn, LCP_OPT_MAGIC);
+			wbuf_put_u8(&wn, 6);
+			wbuf_put_be32(&wn, lcp_new_magic(e, e->our_magic));
+			break;
+		default:
+			/*
+			 * XX: Windows 2016 asks for Callback 06, MRRU 1614
+			 * and an Endpoint Discriminator (PROTOCOL.md 7.4):
+			 * no callback, no multilink here.
+			 */
+			ppp_put_raw_opt(&wr, &o);
+			break;
+		}
+	}
+	if (wbuf_error(&wr) || wbuf_error(&wn) || wbuf_error(&wo))
+		return -EBADMSG;
+	if (wr.len > 0 || (wn.len > 0 && !nak_ok)) {
+		/* RFC 1661 4.6 Max-Failure: Naks become Rejects. */
+		wbuf_put_bytes(reply, rb, wr.len);
+		if (!nak_ok)
+			wbuf_put_bytes(reply, ob, wo.len);
+		return PPP_CONF_REJ;
+	}
+	if (wn.len > 0) {
+		wbuf_put_bytes(reply, nb, wn.len);
+		return PPP_CONF_NAK;
+	}
+	e->peer_mru = mru;
+	e->peer_magic = magic;
+	e->auth_offer = auth;
+	return PPP_CONF_ACK;
+}
+
+/* The server's Nak or Reject of our request (RFC 1661 5.3, 5.4). */
+static int
+lcp_nakci(struct ppp_fsm *f, struct bcur opts, bool rej)
+{
+	struct ppp_engine *e = f->arg;
+	struct ppp_opt o;
+	struct bcur v;
+	uint16_t v16;
+	uint32_t v32;
+	int r;
+
+	while ((r = ppp_opt_next(&opts, &o)) == 1) {
+		v = o.val;
+		switch (o.type) {
+		case LCP_OPT_MRU:
+			if (rej) {
+				e->mru_rej = true;
+				e->our_mru = PPP_MRU_DEFAULT;
+			} else if (bcur_get_be16(&v, &v16) == 0 &&
+			    v16 >= PPP_MRU_MIN && v16 <= PPP_MAX_INFO)
+				e->our_mru = v16;	/* an MRU offered back */
+			break;
+		case LCP_OPT_MAGIC:
+			if (rej)
+				e->magic_rej = true;
+			else if (bcur_get_be32(&v, &v32) == 0)
+				e->our_magic = lcp_new_magic(e, v32);
+			break;
+		default:
+			/* A Reject of what we never sent is invalid (5.4). */
+			if (rej)
+				return -EBADMSG;
+			break;	/* a Nak may hint at more options: ignored */
+		}
+	}
+	return r < 0 ? -EBADMSG : 0;
+}
+
+/* Protocol-Reject, Echo, Discard (RFC 1661 5.7, 5.8). */
+static int
+lcp_extcode(struct ppp_fsm *f, uint8_t code, uint8_t id, struct bcur data)
+{
+	struct ppp_engine *e = f->arg;
+	uint16_t proto;
+	uint32_t magic;
+
+	(void)id;
+	switch (code) {
+	case PPP_PROTO_REJ:
+		if (bcur_get_be16(&data, &proto) < 0)
+			return PPP_FSM_X_DONE;
+		if (proto == PPP_PROTO_LCP)
+			return PPP_EV_RXJ_MINUS;
+		if (f->state == PPP_ST_OPENED)
+			ppp_engine_proto_rejected(e, proto);
+		return PPP_EV_RXJ_PLUS;
+	case PPP_ECHO_REQ:
+	case PPP_DISCARD_REQ:
+		return PPP_EV_RXR;
+	case PPP_ECHO_REP:
+		if (bcur_get_be32(&data, &magic) == 0 && f->state ==
+		    PPP_ST_OPENED && (magic == 0 || magic != e->our_magic ||
+		    e->magic_rej))
+			e->echo_pending = 0;
+		return PPP_EV_RXR;
+	case PPP_CODE_REJ:
+		return PPP_FSM_X_UNKNOWN;	/* by the rejected code */
+	default:
+		return PPP_FSM_X_UNKNOWN;
+	}
+}
+
+/* ser: Echo-Reply with our magic and the request's data (5.8). */
+static void
+lcp_echo_reply(struct ppp_fsm *f, uint8_t id, struct bcur data)
+{
+	struct ppp_engine *e = f->arg;
+	uint8_t b[PPP_MAX_INFO];
+	struct wbuf w;
+	size_t n;
+
+	if (bcur_skip(&data, 4) < 0)
+		return;
+	n = bcur_left(&data);
+	if (n > (size_t)e->peer_mru - PPP_CP_HDR_LEN - 4)
+		n = (size_t)e->peer_mru - PPP_CP_HDR_LEN - 4;
+	wbuf_init(&w, b, sizeof b);
+	wbuf_put_be32(&w, e->magic_rej ? 0 : e->our_magic);
+	wbuf_put_bytes(&w, bcur_ptr(&data), n);
+	if (wbuf_error(&w) == 0)
+		ppp_fsm_send(f, PPP_ECHO_REP, id, b, w.len);
+}
+
+/* Send an Echo-Request (keep-alive, dead-peer detection). */
+void
+ppp_lcp_send_echo(struct ppp_engine *e)
+{
+	uint8_t m[4];
+
+	store_be16(m, (uint16_t)((e->magic_rej ? 0 : e->our_magic) >> 16));
+	store_be16(m + 2, (uint16_t)(e->magic_rej ? 0 : e->our_magic));
+	ppp_fsm_send(&e->lcp, PPP_ECHO_REQ, e->lcp.next_id++, m, sizeof m);
+}
+
+/* Protocol-Reject a frame of a protocol we do not run (RFC 1661 5.7). */
+void
+ppp_lcp_protocol_reject(struct ppp_engine *e, uint16_t proto,
+    const uint8_t *info, size_t len)
+{
+	uint8_t b[PPP_MAX_INFO];
+	size_t cap = (size_t)e->peer_mru - PPP_CP_HDR_LEN - 2;
+	struct wbuf w;
+
+	/* Only in Opened (5.7). */
+	if (e->lcp.state != PPP_ST_OPENED)
+		return;
+	if (len > cap)
+		len = cap;
+	wbuf_init(&w, b, sizeof b);
+	wbuf_put_be16(&w, proto);
+	wbuf_put_bytes(&w, info, len);
+	if (wbuf_error(&w) == 0)
+		ppp_fsm_send(&e->lcp, PPP_PROTO_REJ, e->lcp.next_id++, b,
+		    w.len);
+}
+
+static void
+lcp_up(struct ppp_fsm *f)
+{
+	ppp_engine_lcp_up(f->arg);
+}
+
+static void
+lcp_down(struct ppp_fsm *f)
+{
+	ppp_engine_lcp_down(f->arg);
+}
+
+static void
+lcp_finished(struct ppp_fsm *f)
+{
+	ppp_engine_lcp_finished(f->arg);
+}
+
+/* Through the engine's output. */
+void
+ppp_cp_fsm_send(struct ppp_fsm *f, const uint8_t *frame, size_t len)
+{
+	ppp_engine_output(f->arg, frame, len);
+}
+
+const struct ppp_fsm_ops ppp_lcp_client_ops = {
+	.addci = lcp_addci,
+	.reqci = lcp_reqci,
+	.nakci = lcp_nakci,
+	.up = lcp_up,
+	.down = lcp_down,
+	.finished = lcp_finished,
+	.extcode = lcp_extcode,
+	.echo_reply = lcp_echo_reply,
+	.send = ppp_cp_fsm_send,
+};
