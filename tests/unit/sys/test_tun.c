@@ -19,6 +19,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <net/if.h>
@@ -93,6 +94,20 @@ test_create(void)
 		ASSERT_INT_EQ(read(a.fd, buf, sizeof buf), -1);
 		ASSERT_INT_EQ(errno, EAGAIN);
 	}
+	/* A TUN without packet information (sysfs of this namespace). */
+	{
+		char buf[32] = "";
+		FILE *fp = fopen("/sys/class/net/sstp0/tun_flags", "r");
+
+		ASSERT_PTR_NOT_NULL(fp);
+		if (fp != NULL) {
+			if (fgets(buf, sizeof buf, fp) == NULL)
+				buf[0] = '\0';
+			fclose(fp);
+		}
+		ASSERT_INT_EQ(strtol(buf, NULL, 16) & (IFF_TUN | IFF_TAP |
+		    IFF_NO_PI), IFF_TUN | IFF_NO_PI);
+	}
 	ASSERT_INT_EQ(tun_open(&b, NULL, err, sizeof err), 0);
 	ASSERT_STR_EQ(b.name, "sstp1");
 	ASSERT_INT_NE(b.ifindex, a.ifindex);
@@ -116,9 +131,14 @@ test_names(void)
 	TEST_START("invalid interface names are refused before any ioctl");
 	ASSERT_INT_EQ(tun_open(&t, "", err, sizeof err), -EINVAL);
 	ASSERT_INT_EQ(tun_open(&t, "a/b", err, sizeof err), -EINVAL);
+	ASSERT_TRUE(strstr(err, "not a valid interface name") != NULL);
 	ASSERT_INT_EQ(tun_open(&t, "a b", err, sizeof err), -EINVAL);
+	ASSERT_TRUE(strstr(err, "not a valid interface name") != NULL);
+	ASSERT_INT_EQ(tun_open(&t, "a:b", err, sizeof err), -EINVAL);
+	ASSERT_TRUE(strstr(err, "not a valid interface name") != NULL);
 	ASSERT_INT_EQ(tun_open(&t, "..", err, sizeof err), -EINVAL);
 	ASSERT_INT_EQ(tun_open(&t, "x%s", err, sizeof err), -EINVAL);
+	ASSERT_TRUE(strstr(err, "not a valid interface name") != NULL);
 	ASSERT_INT_EQ(tun_open(&t, "0123456789abcdef", err, sizeof err),
 	    -EINVAL);
 	ASSERT_TRUE(strstr(err, "not a valid interface name") != NULL);
