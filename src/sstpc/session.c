@@ -28,12 +28,14 @@
 #include "crypto/crypto.h"
 #include "link/link.h"
 #include "link/pppd/pppd_link.h"
+#include "link/tun/tun_link.h"
 #include "net/connect.h"
 #include "net/proxy.h"
 #include "net/tls_stream.h"
 #include "session/sstp_chan.h"
 #include "sstpc/sstpc.h"
 #include "sys/priv.h"
+#include "sys/tun.h"
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/nelem.h"
@@ -835,6 +837,52 @@ session_drop_privileges(struct sstpc *s)
 }
 
 /*
+ * --tun: open the TUN device (or take --tun-fd's) while still privileged,
+ * and the built-in link on it, its PPP engine set from the pppd-named
+ * options.  The device is the session's (s->tun), not the link's: it stays
+ * across a reconnect.  NULL with the reason set.
+ */
+static struct link *
+session_tun_link_new(struct sstpc *s)
+{
+	const struct sstpc_config *c = s->cfg;
+	struct tun_link_conf tc;
+	struct link *l;
+	char err[512];
+	int r;
+
+	r = c->tun_fd >= 0 ? tun_adopt_fd(&s->tun, c->tun_fd, err, sizeof err) :
+	    tun_open(&s->tun, c->tun_name, err, sizeof err);
+	if (r < 0) {
+		session_set_reason(s, SSTPC_EXIT_FAILURE, "%s", err);
+		return NULL;
+	}
+	log_info("%s TUN device %s (ifindex %d)", s->tun.adopted ? "using the "
+	    "--tun-fd" : s->tun.created ? "created the" : "attached to the",
+	    s->tun.name, s->tun.ifindex);
+	memset(&tc, 0, sizeof tc);
+	tc.fd = s->tun.fd;
+	tc.ifname = s->tun.name;
+	tc.ifindex = s->tun.ifindex;
+	tc.engine.user = c->user;
+	tc.engine.password = c->has_password ? c->password : NULL;
+	tc.engine.auth_allow = c->auth_allow;
+	tc.engine.mru = (uint16_t)c->mru;
+	tc.engine.mtu = (uint16_t)c->mtu;
+	tc.engine.ipv4 = !c->noip;
+	tc.engine.ipv6 = !c->noipv6;
+	tc.engine.usepeerdns = c->usepeerdns;
+	tc.engine.require_mppe = c->require_mppe;
+	tc.engine.refuse_mppe = c->nomppe;
+	tc.engine.echo_interval = c->lcp_echo_interval;
+	tc.engine.echo_failure = c->lcp_echo_failure;
+	l = tun_link_new(s->base, &tc, &sstp_chan_link_up, &s->chan);
+	if (l == NULL)
+		session_set_reason(s, SSTPC_EXIT_FAILURE, "out of memory");
+	return l;
+}
+
+/*
  * The PPP side: pppd, launched or (--nolaunchpppd) our parent.  The plugin
  * socket and pppd are set up while we still hold the privileges for them,
  * and before any byte from the network is parsed (STYLE.md 8.24).
@@ -845,6 +893,8 @@ session_link_new(struct sstpc *s)
 	const struct sstpc_config *c = s->cfg;
 	struct pppd_link_conf pc;
 
+	if (c->tun)
+		return session_tun_link_new(s);
 	memset(&pc, 0, sizeof pc);
 	pc.launch = !c->nolaunchpppd;
 	pc.pppd_path = c->pppd_path;
@@ -872,6 +922,7 @@ session_run(struct sstpc *s, const struct sstpc_config *cfg)
 
 	s->cfg = cfg;
 	s->mon.fd = -1;
+	tun_init(&s->tun);
 	s->t_start = clock_now_ms();
 	s->exit_code = SSTPC_EXIT_OK;
 	signal(SIGPIPE, SIG_IGN);
@@ -963,6 +1014,7 @@ out:
 		link_free(s->link);
 		s->link = NULL;
 	}
+	tun_close(&s->tun);
 	/* The monitor removes the route and the socket as it exits. */
 	monitor_stop(&s->mon);
 	route_restore(&s->route);

@@ -27,6 +27,7 @@
 #include "sys/hostconf.h"
 #include "sys/route.h"
 #include "sys/sdnotify.h"
+#include "sys/tun.h"
 #include "wire/http.h"
 
 struct event;
@@ -94,6 +95,7 @@ struct sstpc {
 	/* PPP side: only through link/link.h */
 	struct link		*link;
 	struct session_host	 host;		/* --tun: addresses, routes */
+	struct tun_dev		 tun;		/* --tun: kept across links */
 
 	/* Shutdown */
 	struct event		*sig_ev[4];

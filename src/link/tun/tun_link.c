@@ -1,0 +1,711 @@
+/*
+ * tun_link.c - the TUN link (link/link.h, tun_link.h): the PPP engine on
+ * one side, a TUN device on the other.
+ *
+ * TUN -> server: on each wake-up the TUN is read until EAGAIN, at most
+ * `burst` packets, each into one buffer with PPP_ENGINE_HEADROOM in front
+ * so the engine writes the protocol (and the MPPE header) in place
+ * (ppp_engine_wrap_ip: the IP version is checked against the open NCPs
+ * there).  Every frame goes to the session's stream queue (link_up
+ * to_server); the stream writes the queue when the loop comes back to it,
+ * so a burst of packets leaves in TLS records of up to 16 KiB
+ * (net/tls_stream.c).  While the stream is above its high mark the TUN is
+ * not read; server_drained resumes.
+ *
+ * server -> TUN: the session parses each SSTP packet of a TLS read in place
+ * and the engine hands the IP packet over without a copy (deliver); it is
+ * checked against its PPP protocol (version, header and length: RFC 1332,
+ * RFC 5072 use the IP versions' own headers) and written to the TUN from
+ * the receive buffer.  When the TUN refuses (EAGAIN), the packet is copied
+ * to a queue, the server is paused, and the queue is written when the TUN
+ * is writable again: nothing is dropped that the kernel would not drop.
+ *
+ * Ends: the engine's ended() is the link's gone, reported once.  An orderly
+ * stop is the engine's Close (RFC 1661 4.1: LCP Terminate-Request, then
+ * ended), a hangup its Down.  Down-calls made by the session from inside an
+ * engine up-call are deferred to the loop: the engine is not re-entered.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "link/link.h"
+#include "link/tun/tun_link.h"
+#include "ppp/ppp_engine.h"
+#include "ppp/proto.h"
+#include "util/buf.h"
+#include "util/clock.h"
+#include "util/log.h"
+
+/* Largest IP packet (the IPv4 total length and IPv6 payload fields). */
+#define TUN_RX_MAX		65535
+#define TUN_IP4_HDR		20
+#define TUN_IP6_HDR		40
+
+struct tun_link {
+	struct link		 link;		/* first: the interface */
+	struct event_base	*base;
+	struct tun_link_conf	 conf;
+	struct ppp_engine	*eng;
+	int			 fd;
+	struct event		*rev;		/* TUN readable */
+	struct event		*wev;		/* TUN writable (txq waits) */
+	struct event		*timer;		/* the engine's deadline */
+	struct event		*guard;		/* orderly stop bound */
+	struct event		*defer;		/* a stop asked in an up-call */
+	int			 in_engine;	/* engine call depth */
+	bool			 stop_pending;
+	enum link_stop		 stop_how;
+	bool			 ppp_started;
+	bool			 stopping;
+	bool			 rx_on;		/* rev added */
+	bool			 paused_server;	/* we asked pause_server */
+	bool			 dev_failed;	/* the TUN gave an error */
+	bool			 net_is_up;
+	bool			 gone_reported;
+	struct link_net		 net;
+	uint8_t			*rx;		/* headroom + TUN_RX_MAX */
+	struct bq		 txq;		/* [be16 len][packet]... */
+	uint64_t		 bytes_out, bytes_in;	/* PPP frames */
+	uint64_t		 tun_rx, tun_tx;	/* IP packets */
+	uint64_t		 drop_wrap, drop_gate, drop_ip, drop_tun;
+};
+
+#define TL(l)		((struct tun_link *)(void *)(l))
+#define UP(t)		((t)->link.up)
+#define UPARG(t)	((t)->link.up_arg)
+
+static void	tl_update_rx(struct tun_link *);
+static void	tl_do_stop(struct tun_link *, enum link_stop);
+
+/* Point the libevent timer at the engine's next deadline. */
+static void
+tl_timer_sync(struct tun_link *t)
+{
+	uint64_t dl;
+	struct timeval tv;
+
+	if (t->eng == NULL || t->timer == NULL || t->gone_reported)
+		return;
+	dl = ppp_engine_next_timer(t->eng);
+	if (dl == 0) {
+		evtimer_del(t->timer);
+		return;
+	}
+	tv = clock_until(dl, clock_now_ms());
+	evtimer_add(t->timer, &tv);
+}
+
+/* Ask the session to stop (true) or resume (false) reading the server. */
+static void
+tl_pause_server(struct tun_link *t, bool pause)
+{
+	if (t->paused_server == pause)
+		return;
+	t->paused_server = pause;
+	UP(t)->pause_server(UPARG(t), pause);
+}
+
+/* The PPP side has ended: report gone once, after undoing net_up. */
+static void
+tl_report_gone(struct tun_link *t, enum link_end end, const char *why)
+{
+	if (t->gone_reported)
+		return;
+	if (t->net_is_up) {
+		t->net_is_up = false;
+		if (UP(t)->net_down != NULL)
+			UP(t)->net_down(UPARG(t), &t->net);
+	}
+	t->gone_reported = true;
+	if (t->rev != NULL)
+		event_del(t->rev);
+	t->rx_on = false;
+	if (t->wev != NULL)
+		event_del(t->wev);
+	if (t->timer != NULL)
+		evtimer_del(t->timer);
+	if (t->guard != NULL)
+		evtimer_del(t->guard);
+	bq_consume(&t->txq, bq_pending(&t->txq));
+	/* The session must read its Call Disconnect Ack: no pause left. */
+	tl_pause_server(t, false);
+	if (t->drop_wrap + t->drop_gate + t->drop_ip + t->drop_tun > 0)
+		log_info("TUN link: dropped %llu packet(s) from the TUN "
+		    "(engine %llu, SSTP gate %llu), %llu toward it (IP check "
+		    "%llu, TUN %llu)",
+		    (unsigned long long)(t->drop_wrap + t->drop_gate),
+		    (unsigned long long)t->drop_wrap,
+		    (unsigned long long)t->drop_gate,
+		    (unsigned long long)(t->drop_ip + t->drop_tun),
+		    (unsigned long long)t->drop_ip,
+		    (unsigned long long)t->drop_tun);
+	UP(t)->gone(UPARG(t), end, why);
+}
+
+/* The TUN device failed (deleted under us): the session stops. */
+static void
+tl_dev_failed(struct tun_link *t, const char *op, int err)
+{
+	char msg[200];
+
+	if (t->dev_failed)
+		return;
+	t->dev_failed = true;
+	if (t->rev != NULL)
+		event_del(t->rev);
+	t->rx_on = false;
+	if (t->wev != NULL)
+		event_del(t->wev);
+	bq_consume(&t->txq, bq_pending(&t->txq));
+	tl_pause_server(t, false);
+	snprintf(msg, sizeof msg, "TUN device %s failed (%s: %s)",
+	    t->conf.ifname != NULL ? t->conf.ifname : "?", op, strerror(err));
+	log_err("%s", msg);
+	UP(t)->fail(UPARG(t), LINK_END_PPP, msg);
+}
+
+/* --- the engine's up-calls (ppp/ppp_engine.h) ----------------------------- */
+
+/* A PPP frame for the server. */
+static void
+tl_eng_output(void *arg, const uint8_t *frame, size_t len)
+{
+	struct tun_link *t = arg;
+	int r;
+
+	if (t->gone_reported)
+		return;
+	r = UP(t)->to_server(UPARG(t), frame, len);
+	if (r == 0)
+		t->bytes_out += len;
+	else
+		log_trace("PPP frame for the server not sent (%s)",
+		    strerror(-r));
+}
+
+/*
+ * The packet matches its PPP protocol (0x0021: an IPv4 header, 0x0057:
+ * IPv6) and its header's length fits the frame; *outlen is the header's
+ * length (the bytes after it are not the packet's).  False: drop.
+ */
+static bool
+tl_ip_ok(uint16_t proto, const uint8_t *pkt, size_t len, size_t *outlen)
+{
+	struct bcur c = bcur_make(pkt, len);
+	uint16_t l16;
+	uint8_t b;
+
+	if (bcur_peek_u8(&c, 0, &b) < 0)
+		return false;
+	if (proto == PPP_PROTO_IP) {
+		if ((b >> 4) != 4 || (size_t)(b & 0x0f) * 4 < TUN_IP4_HDR ||
+		    bcur_peek_be16(&c, 2, &l16) < 0 ||
+		    l16 < (size_t)(b & 0x0f) * 4 || l16 > len)
+			return false;
+		*outlen = l16;
+		return true;
+	}
+	if (proto == PPP_PROTO_IPV6) {
+		if ((b >> 4) != 6 || bcur_peek_be16(&c, 4, &l16) < 0 ||
+		    (size_t)l16 + TUN_IP6_HDR > len)
+			return false;
+		/* A jumbogram (RFC 2675) cannot come over PPP: no 0. */
+		if (l16 == 0 && len > TUN_IP6_HDR)
+			return false;
+		*outlen = (size_t)l16 + TUN_IP6_HDR;
+		return true;
+	}
+	return false;
+}
+
+/* Queue a packet the TUN refused; false when the queue is full. */
+static bool
+tl_txq_put(struct tun_link *t, const uint8_t *pkt, size_t len)
+{
+	uint8_t *p = bq_reserve(&t->txq, 2 + len);
+
+	if (p == NULL)
+		return false;
+	store_be16(p, (uint16_t)len);
+	memcpy(p + 2, pkt, len);
+	return true;
+}
+
+/*
+ * Write one packet to the TUN: 1 written, 0 the TUN is full (EAGAIN),
+ * -1 dropped (the kernel refused it for good, or the device failed).
+ */
+static int
+tl_tun_write(struct tun_link *t, const uint8_t *pkt, size_t len)
+{
+	ssize_t n;
+
+	do
+		n = write(t->fd, pkt, len);
+	while (n < 0 && errno == EINTR);
+	if (n >= 0) {
+		t->tun_tx++;
+		return 1;
+	}
+	if (errno == EAGAIN || errno == EWOULDBLOCK)
+		return 0;
+	t->drop_tun++;
+	if (errno == EBADFD || errno == EBADF || errno == ENODEV ||
+	    errno == ENXIO)
+		tl_dev_failed(t, "write", errno);
+	else
+		log_trace("TUN write of %zu bytes: %s: dropped", len,
+		    strerror(errno));
+	return -1;
+}
+
+/* An IP packet for the host, straight from the server's receive buffer. */
+static void
+tl_eng_deliver(void *arg, uint16_t proto, const uint8_t *pkt, size_t len)
+{
+	struct tun_link *t = arg;
+	size_t iplen;
+
+	if (t->gone_reported || t->dev_failed)
+		return;
+	if (!tl_ip_ok(proto, pkt, len, &iplen)) {
+		t->drop_ip++;
+		log_trace("dropped a packet from the server: not an IPv%c "
+		    "packet of its length (protocol 0x%04x, %zu bytes)",
+		    proto == PPP_PROTO_IPV6 ? '6' : '4', proto, len);
+		return;
+	}
+	/* Behind queued packets: keep the order. */
+	if (bq_pending(&t->txq) == 0 && tl_tun_write(t, pkt, iplen) != 0)
+		return;
+	if (!tl_txq_put(t, pkt, iplen)) {
+		t->drop_tun++;
+		log_trace("TUN queue full: packet dropped");
+		return;
+	}
+	tl_pause_server(t, true);
+	event_add(t->wev, NULL);
+}
+
+/* The TUN takes packets again: write the queue, then resume the server. */
+static void
+tl_write_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct tun_link *t = arg;
+	uint16_t len;
+	int r;
+
+	while (bq_pending(&t->txq) >= 2) {
+		len = load_be16(bq_head(&t->txq));
+		r = tl_tun_write(t, bq_head(&t->txq) + 2, len);
+		if (r == 0)
+			return;			/* still full: wait */
+		if (t->dev_failed)
+			return;
+		bq_consume(&t->txq, 2 + (size_t)len);
+	}
+	event_del(t->wev);
+	tl_pause_server(t, false);
+}
+
+static void
+tl_eng_auth_done(void *arg, const struct ppp_auth_keys *k, const char *how)
+{
+	struct tun_link *t = arg;
+
+	if (!t->gone_reported)
+		UP(t)->auth_done(UPARG(t), k, how);
+}
+
+/* IPCP/IPV6CP opened (or what they gave changed): the host's turn. */
+static void
+tl_eng_net_up(void *arg, const struct ppp_ip_info *ip)
+{
+	struct tun_link *t = arg;
+
+	if (t->gone_reported)
+		return;
+	t->net.ip = *ip;
+	t->net_is_up = true;
+	if (UP(t)->net_up != NULL)
+		UP(t)->net_up(UPARG(t), &t->net);
+}
+
+static void
+tl_eng_net_down(void *arg)
+{
+	struct tun_link *t = arg;
+
+	if (!t->net_is_up || t->gone_reported)
+		return;
+	t->net_is_up = false;
+	if (UP(t)->net_down != NULL)
+		UP(t)->net_down(UPARG(t), &t->net);
+}
+
+/* PPP is over: the link's end, as the pppd link maps pppd's statuses. */
+static void
+tl_eng_ended(void *arg, enum ppp_end end, const char *why)
+{
+	struct tun_link *t = arg;
+	enum link_end le;
+	char msg[240];
+
+	switch (end) {
+	case PPP_END_OK:
+		le = LINK_END_OK;
+		break;
+	case PPP_END_AUTH:
+		le = LINK_END_AUTH;
+		break;
+	case PPP_END_NEGOTIATION:
+	case PPP_END_DEAD_PEER:
+		le = LINK_END_PPP;
+		break;
+	default:
+		le = LINK_END_INTERNAL;
+		break;
+	}
+	snprintf(msg, sizeof msg, "PPP ended: %s", why != NULL ? why : "?");
+	tl_report_gone(t, le, msg);
+}
+
+static const struct ppp_engine_ops tl_engine_ops = {
+	.output = tl_eng_output,
+	.deliver = tl_eng_deliver,
+	.auth_done = tl_eng_auth_done,
+	.net_up = tl_eng_net_up,
+	.net_down = tl_eng_net_down,
+	.ended = tl_eng_ended,
+};
+
+/* --- TUN -> server -------------------------------------------------------- */
+
+/* Read up to `burst` packets, wrap them in place, send them on. */
+static void
+tl_read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct tun_link *t = arg;
+	uint8_t *pkt = t->rx + PPP_ENGINE_HEADROOM, *frame;
+	size_t flen;
+	unsigned i;
+	ssize_t n;
+	int r;
+
+	for (i = 0; i < t->conf.burst; i++) {
+		if (t->gone_reported || t->dev_failed ||
+		    UP(t)->server_full(UPARG(t)))
+			break;
+		n = read(t->fd, pkt, TUN_RX_MAX);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				tl_dev_failed(t, "read", errno);
+			break;
+		}
+		if (n == 0) {
+			/* A TUN never reads 0 bytes: not a TUN any more. */
+			tl_dev_failed(t, "read", ENODEV);
+			break;
+		}
+		t->tun_rx++;
+		t->in_engine++;
+		frame = ppp_engine_wrap_ip(t->eng, pkt, (size_t)n, &flen);
+		t->in_engine--;
+		if (frame == NULL) {
+			t->drop_wrap++;
+			continue;
+		}
+		r = UP(t)->to_server(UPARG(t), frame, flen);
+		if (r == 0)
+			t->bytes_out += flen;
+		else
+			t->drop_gate++;
+	}
+	tl_update_rx(t);
+}
+
+/* Read the TUN only while PPP runs and the server stream takes more. */
+static void
+tl_update_rx(struct tun_link *t)
+{
+	bool want;
+
+	if (t->rev == NULL)
+		return;
+	want = t->ppp_started && !t->gone_reported && !t->dev_failed &&
+	    !UP(t)->server_full(UPARG(t));
+	if (want && !t->rx_on)
+		event_add(t->rev, NULL);
+	else if (!want && t->rx_on)
+		event_del(t->rev);
+	t->rx_on = want;
+}
+
+/* --- timers ----------------------------------------------------------------- */
+
+static void
+tl_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct tun_link *t = arg;
+
+	if (t->gone_reported)
+		return;
+	t->in_engine++;
+	ppp_engine_tick(t->eng, clock_now_ms());
+	t->in_engine--;
+	tl_timer_sync(t);
+}
+
+/* An orderly stop took too long: the engine goes Down, then we end. */
+static void
+tl_guard_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct tun_link *t = arg;
+
+	log_warn("PPP did not end within %u ms of the stop: closing it",
+	    t->conf.stop_guard_ms);
+	tl_do_stop(t, LINK_STOP_HANGUP);
+}
+
+/* A stop asked from inside an engine up-call, now from the loop. */
+static void
+tl_defer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct tun_link *t = arg;
+
+	if (!t->stop_pending)
+		return;
+	t->stop_pending = false;
+	tl_do_stop(t, t->stop_how);
+}
+
+/* --- link_ops -------------------------------------------------------------- */
+
+/* link_ops.start: the engine and the events (the TUN is open already). */
+static enum link_end
+tl_start(struct link *l, char *err, size_t errlen)
+{
+	struct tun_link *t = TL(l);
+
+	if (t->fd < 0) {
+		snprintf(err, errlen, "no TUN device");
+		return LINK_END_PPP;
+	}
+	t->eng = ppp_engine_new(&t->conf.engine, &tl_engine_ops, t);
+	t->rev = event_new(t->base, t->fd, EV_READ | EV_PERSIST, tl_read_cb, t);
+	t->wev = event_new(t->base, t->fd, EV_WRITE | EV_PERSIST, tl_write_cb,
+	    t);
+	t->timer = evtimer_new(t->base, tl_timer_cb, t);
+	t->guard = evtimer_new(t->base, tl_guard_cb, t);
+	t->defer = event_new(t->base, -1, 0, tl_defer_cb, t);
+	if (t->eng == NULL || t->rev == NULL || t->wev == NULL ||
+	    t->timer == NULL || t->guard == NULL || t->defer == NULL) {
+		snprintf(err, errlen, "cannot set up the PPP engine: out of "
+		    "memory");
+		return LINK_END_INTERNAL;
+	}
+	log_debug("TUN link on %s (ifindex %d)", t->net.ifname,
+	    t->net.ifindex);
+	return LINK_END_OK;
+}
+
+/* link_ops.ppp_start: the call is acknowledged; LCP begins. */
+static void
+tl_ppp_start(struct link *l)
+{
+	struct tun_link *t = TL(l);
+
+	if (t->ppp_started || t->gone_reported || t->eng == NULL)
+		return;
+	t->ppp_started = true;
+	t->in_engine++;
+	ppp_engine_start(t->eng, clock_now_ms());
+	t->in_engine--;
+	tl_timer_sync(t);
+	tl_update_rx(t);
+}
+
+/* link_ops.from_server: a gated PPP frame for the engine. */
+static int
+tl_from_server(struct link *l, const uint8_t *frame, size_t len)
+{
+	struct tun_link *t = TL(l);
+	int r;
+
+	if (!t->ppp_started || t->gone_reported)
+		return -EPIPE;
+	t->bytes_in += len;
+	t->in_engine++;
+	r = ppp_engine_input(t->eng, clock_now_ms(), frame, len);
+	t->in_engine--;
+	tl_timer_sync(t);
+	return r;
+}
+
+/* link_ops.server_drained: the TUN may be read again. */
+static void
+tl_server_drained(struct link *l)
+{
+	tl_update_rx(TL(l));
+}
+
+/* Stop now (never from inside the engine). */
+static void
+tl_do_stop(struct tun_link *t, enum link_stop how)
+{
+	struct timeval tv = { t->conf.stop_guard_ms / 1000,
+	    (t->conf.stop_guard_ms % 1000) * 1000 };
+
+	if (t->gone_reported)
+		return;
+	if (!t->ppp_started || t->eng == NULL) {
+		tl_report_gone(t, LINK_END_OK, "PPP was not started");
+		return;
+	}
+	if (how == LINK_STOP_ORDERLY) {
+		if (t->stopping)
+			return;
+		t->stopping = true;
+		log_debug("PPP: closing (LCP Terminate-Request)");
+		t->in_engine++;
+		ppp_engine_close(t->eng, clock_now_ms(), "sstpc is stopping");
+		t->in_engine--;
+		tl_timer_sync(t);
+		if (!t->gone_reported)
+			evtimer_add(t->guard, &tv);
+		return;
+	}
+	t->in_engine++;
+	ppp_engine_lower_down(t->eng, clock_now_ms());
+	t->in_engine--;
+	/* The engine's ended() follows Down; if it did not, end here. */
+	tl_report_gone(t, LINK_END_OK, "PPP ended: the server link is down");
+}
+
+/* link_ops.stop */
+static void
+tl_stop(struct link *l, enum link_stop how)
+{
+	struct tun_link *t = TL(l);
+
+	if (t->gone_reported)
+		return;
+	if (t->in_engine > 0) {
+		/* A hangup wins over an orderly stop asked before it. */
+		if (!t->stop_pending || how == LINK_STOP_HANGUP)
+			t->stop_how = how;
+		t->stop_pending = true;
+		event_active(t->defer, EV_TIMEOUT, 0);
+		return;
+	}
+	tl_do_stop(t, how);
+}
+
+/* link_ops.done: once the end was reported. */
+static bool
+tl_done(const struct link *l)
+{
+	return TL(l)->gone_reported;
+}
+
+static pid_t
+tl_child_pid(const struct link *l)
+{
+	return 0;
+}
+
+static const char *
+tl_sock_path(const struct link *l)
+{
+	return NULL;
+}
+
+/* link_ops.stats: PPP bytes each way (control and data). */
+static void
+tl_stats(const struct link *l, uint64_t *to_server, uint64_t *from_server)
+{
+	const struct tun_link *t = TL(l);
+
+	*to_server = t->bytes_out;
+	*from_server = t->bytes_in;
+}
+
+/* link_ops.free: the engine wiped; the TUN descriptor stays the caller's. */
+static void
+tl_free(struct link *l)
+{
+	struct tun_link *t = TL(l);
+
+	if (t == NULL)
+		return;
+	if (t->eng != NULL)
+		ppp_engine_free(t->eng);
+	if (t->rev != NULL)
+		event_free(t->rev);
+	if (t->wev != NULL)
+		event_free(t->wev);
+	if (t->timer != NULL)
+		event_free(t->timer);
+	if (t->guard != NULL)
+		event_free(t->guard);
+	if (t->defer != NULL)
+		event_free(t->defer);
+	bq_free(&t->txq);
+	free(t->rx);
+	free(t);
+}
+
+static const struct link_ops tl_link_ops = {
+	.name = "tun",
+	.start = tl_start,
+	.ppp_start = tl_ppp_start,
+	.from_server = tl_from_server,
+	.server_drained = tl_server_drained,
+	.stop = tl_stop,
+	.done = tl_done,
+	.child_pid = tl_child_pid,
+	.sock_path = tl_sock_path,
+	.stats = tl_stats,
+	.free = tl_free,
+};
+
+struct link *
+tun_link_new(struct event_base *base, const struct tun_link_conf *conf,
+    const struct link_up *up, void *up_arg)
+{
+	struct tun_link *t;
+
+	t = calloc(1, sizeof *t);
+	if (t == NULL)
+		return NULL;
+	t->link.ops = &tl_link_ops;
+	t->link.up = up;
+	t->link.up_arg = up_arg;
+	t->base = base;
+	t->conf = *conf;
+	if (t->conf.burst == 0)
+		t->conf.burst = TUN_LINK_BURST;
+	if (t->conf.stop_guard_ms == 0)
+		t->conf.stop_guard_ms = TUN_LINK_STOP_GUARD_MS;
+	t->fd = conf->fd;
+	if (conf->ifname != NULL)
+		snprintf(t->net.ifname, sizeof t->net.ifname, "%s",
+		    conf->ifname);
+	t->net.ifindex = conf->ifindex;
+	t->rx = malloc(PPP_ENGINE_HEADROOM + TUN_RX_MAX);
+	if (t->rx == NULL || bq_init(&t->txq, 16 * 1024,
+	    TUN_LINK_TXQ_CAP) < 0) {
+		tl_free(&t->link);
+		return NULL;
+	}
+	return &t->link;
+}
