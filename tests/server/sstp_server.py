@@ -124,6 +124,10 @@ SCENARIOS = {
     "ipv6-reject": "Protocol-Reject IPV6CP (default: negotiate it)",
     "lcp-echo": "send LCP Echo-Request every --echo-interval s once "
                 "IPCP is up (softether does every ~4.8 s)",
+    "lcp-mute": "never answer the client's LCP and send no LCP of our own "
+                "(the client's Max-Configure must end it)",
+    "ipcp-nak-loop": "Nak every IPCP Configure-Request with another "
+                     "address (192.0.2.10, .11, ...): IPCP never converges",
 }
 
 
@@ -403,6 +407,8 @@ class PppServer:
     def start(self):
         """Begin LCP (called right after the Connect ACK is sent)."""
         self._build_lcp_opts()
+        if self.sc.has("lcp-mute"):
+            return
         self._retransmit("lcp", self._send_lcp_req)
 
     def _build_lcp_opts(self):
@@ -471,6 +477,9 @@ class PppServer:
             self.ev("protocol_reject_sent", proto="0x%04x" % proto)
 
     def _lcp_in(self, info):
+        if self.sc.has("lcp-mute"):
+            self.ev("lcp_ignored", code=info[0] if info else None)
+            return
         try:
             p = pw.parse_cp(info)
         except ValueError as e:
@@ -983,6 +992,11 @@ class PppServer:
 
         def judge(opts):
             rej, nak = [], []
+            if self.sc.has("ipcp-nak-loop") and p.code == pw.CONF_REQ:
+                self.ipcp.tries += 1
+                addr = "192.0.2.%d" % (10 + self.ipcp.tries % 100)
+                self.ev("ipcp_nak_loop", count=self.ipcp.tries, addr=addr)
+                return [], [pw.opt_ipv4(pw.IPCP_ADDR, addr)]
             for t, v in opts:
                 if t == pw.IPCP_ADDR and len(v) == 4:
                     if str(ipaddress.IPv4Address(v)) != self.client_ip:
