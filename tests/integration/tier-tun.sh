@@ -37,13 +37,23 @@ done
 XFER=4000000		# bytes each way of the checked TCP transfer
 IPERF=4M		# bytes of each iperf3 run
 
+# must OUTFILE WHAT CMD...: CMD must succeed; else the case fails naming
+# WHAT and the end of OUTFILE (read after CMD ran)
+must() {
+	local out=$1 what=$2
+	shift 2
+	"$@" && return 0
+	CASE_WHY="${CASE_WHY:+$CASE_WHY; }$what failed: $(tail -3 "$out" 2>/dev/null | tr '\n' ' ' | cut -c1-240)"
+	return 1
+}
+
 # ev_count NAME: how many NAME events the case's server logged
 ev_count() { grep -c "\"event\": \"$1\"" "$CASE_DIR/events.jsonl" 2>/dev/null; }
 
 # sstp0_gone: the client namespace has no sstp0 (within 3 s)
 sstp0_gone() {
 	local i
-	for i in $(seq 30); do
+	for _ in $(seq 30); do
 		ip -n "$NSC" link show dev sstp0 >/dev/null 2>&1 || return 0
 		sleep 0.1
 	done
@@ -92,8 +102,9 @@ full() {
 	local label=$1 check=$2
 	shift 2
 	if start "$@" && wait_tun_up sstp0 20; then
-		expect 'tun_ping 3' "ping through sstp0: $(tail -2 "$CASE_DIR/ping.out" | head -1)"
-		expect 'tun_xfer $XFER $XFER' "TCP transfer: $(cat "$CASE_DIR/xfer.out" 2>/dev/null)"
+		must "$CASE_DIR/ping.out" "ping 192.0.2.1 through sstp0" tun_ping 3
+		must "$CASE_DIR/xfer.out" "TCP transfer ($XFER bytes each way)" \
+			tun_xfer "$XFER" "$XFER"
 		expect '[ "$(ev_count icmp_echo)" -ge 3 ]' "server saw $(ev_count icmp_echo) echo requests"
 		[ -n "$check" ] && "$check"
 		stop_term "$XFER"
@@ -118,10 +129,11 @@ chk_binding_zero() {
 }
 chk_iperf() {
 	chk_binding_keys
-	expect 'tun_iperf -n $IPERF && [ "$(iperf_bytes)" -ge 4000000 ]' \
-		"iperf3 up: $(iperf_bytes) bytes $(head -c 200 "$CASE_DIR/iperf.err" 2>/dev/null)"
-	expect 'tun_iperf -n $IPERF -R && [ "$(iperf_bytes)" -ge 4000000 ]' \
-		"iperf3 down: $(iperf_bytes) bytes $(head -c 200 "$CASE_DIR/iperf.err" 2>/dev/null)"
+	must "$CASE_DIR/iperf.err" "iperf3 up" tun_iperf -n "$IPERF" &&
+		expect '[ "$(iperf_bytes)" -ge 4000000 ]' "iperf3 up: too few bytes"
+	cp "$CASE_DIR/iperf.json" "$CASE_DIR/iperf-up.json" 2>/dev/null
+	must "$CASE_DIR/iperf.err" "iperf3 down" tun_iperf -n "$IPERF" -R &&
+		expect '[ "$(iperf_bytes)" -ge 4000000 ]' "iperf3 down: too few bytes"
 }
 case_pap() {
 	new_case pap
@@ -156,7 +168,7 @@ case_mppe() {
 chk_ipv6() {
 	expect 'wait_event 5 ipv6cp_up' "IPV6CP not up"
 	expect 'wait_ll6 sstp0 10' "no usable link-local address on sstp0"
-	expect 'tun_ping6 3' "ping6 $TUN_SRV_LL%sstp0: $(tail -2 "$CASE_DIR/ping6.out" | head -1)"
+	must "$CASE_DIR/ping6.out" "ping6 $TUN_SRV_LL%sstp0" tun_ping6 3
 	expect '[ "$(ev_count icmp6_echo)" -ge 3 ]' "server saw $(ev_count icmp6_echo) ICMPv6 echo requests"
 }
 case_ipv6() {
@@ -179,7 +191,7 @@ chk_routes() {
 	expect 'ip -n "$NSC" route show default | grep -q "dev sstp0"' \
 		"no default route via sstp0: $(ip -n "$NSC" route | tr '\n' ';')"
 	# the TLS connection still goes over the veth /30
-	expect 'tun_ping 2' "ping after the routes were set"
+	must "$CASE_DIR/ping.out" "ping after the routes were set" tun_ping 2
 }
 case_routes() {
 	new_case routes
