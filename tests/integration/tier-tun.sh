@@ -118,6 +118,29 @@ full() {
 	netns_down
 }
 
+# --- the harness itself, without sstpc -----------------------------------------
+# The Python client (tests/lib/sstptest/client.py) in the client namespace,
+# over the veth, pings 192.0.2.1: the server writes the requests into srv0
+# and only the server namespace's kernel can answer them.
+case_harness() {
+	new_case harness
+	if netns_up "$CASE_NAME" && tun_server --once --ppp-restart 1; then
+		must "$CASE_DIR/client.out" "Python client ping over the veth" \
+			in_c "$PY" "$TOP/tests/lib/sstptest/client.py" \
+			--connect "$NS_SRV_VETH:$PORT" --ca "$PKI/ca.pem" \
+			--host localhost --user "$TUSER" --password "$TPASS" \
+			--ping 3 --timeout 8 >"$CASE_DIR/client.out" 2>&1
+		expect 'wait_event 3 icmp_echo:seq=3,via=tun call_connected:binding=ok' \
+			"no echo through srv0"
+		expect 'wait_event 3 session_end' "server session did not end"
+	else
+		CASE_WHY="namespaces or server not up: $(tail -1 "$CASE_DIR/server.err" 2>/dev/null)"
+	fi
+	verdict "harness: Python client over the veth, echoes answered by the server ns kernel"
+	stop_server
+	netns_down
+}
+
 # --- full sessions ----------------------------------------------------------
 chk_binding_keys() {
 	expect 'has_event call_connected:binding=ok,hlak=keys,cmac_matches=server-hlak' \
@@ -349,7 +372,7 @@ case_ipcp_nak_loop() {
 		'!ipcp_up' -- --scenario ipcp-nak-loop --negotiation-timeout 120 --
 }
 
-ALL="pap mschapv2 eap mppe ipv6 noipv6 routes usepeerdns win2016 require_ff03
+ALL="harness pap mschapv2 eap mppe ipv6 noipv6 routes usepeerdns win2016 require_ff03
 lcp_echo ccp_offer ipv6_reject data_before authfail_pap authfail_mschapv2
 authfail_eap bad_success_s no_success_s eap_bad_success_s no_common_auth
 server_hangup silent_lcp_echo mppe_refused mppe_unavailable lcp_mute
