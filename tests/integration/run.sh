@@ -8,6 +8,9 @@
 #                     modes, sstp-api bytes, passwords, pppd options)
 #   tier-faults.sh    server death, signals in every phase, pppd faults
 #   tier3-softether.sh, tier4-qemu.sh   when present
+#   tier-tun.sh       (ITIERS name "tun") the built-in mode, sstpc --tun,
+#                     in two network namespaces against the test server's
+#                     own TUN: ping, TCP, iperf3, the PPP bad-server rows
 #   any other tier*.sh and check-*.sh in this directory (sorted), so that a
 #   new tier is never left out silently
 # Each tier ends with a line "[NAME: ]N passed, M failed"; this script prints
@@ -47,6 +50,7 @@ script_for() {
 	faults) echo tier-faults.sh ;;
 	3) echo tier3-softether.sh ;;
 	4) echo tier4-qemu.sh ;;
+	tun) echo tier-tun.sh ;;
 	*) echo "$1" ;;
 	esac
 }

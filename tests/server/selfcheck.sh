@@ -11,7 +11,17 @@ here=$(cd "$(dirname "$0")" && pwd)
 lib=$here/../lib
 PY=${PYTHON:-/usr/bin/python3}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sstp-selfcheck.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+NS="sstp-selfcheck-$$"
+nsmade=
+cleanup() {
+	if [ -n "$nsmade" ]; then
+		for p in $(ip netns pids "$NS" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
+		ip netns del "$NS" 2>/dev/null
+	fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 pass=0
 fail=0
 
@@ -136,6 +146,83 @@ stop_server
 if [ $crc -ne 0 ] && "$PY" "$lib/sstptest/events.py" --wait 2 "$ev" \
     tls_sni_rejected:sni=localhost tls_failed '!http_request'; then ok "sni-required"
 else ko "sni-required"; cat "$tmp/client.out"; fi
+
+# --tun: the server writes the client's IP into a TUN of its own and sends
+# back what the kernel routes into it.  In a network namespace of its own:
+# the server listens on the namespace's loopback, srv0 gets 192.0.2.1 peer
+# 192.0.2.2, and the Python client's echo requests must be answered by the
+# kernel (the server's own responder is off with --tun).  With srv0 left
+# down nothing can answer: that case must fail, proving the replies came
+# through the TUN.
+# tun_case NAME LINKUP "SERVER ARGS" "CLIENT ARGS" EVENT-SPECS...
+tun_case() {
+	name=$1 linkup=$2 sargs=$3 cargs=$4
+	shift 4
+	ev="$tmp/$name.jsonl"
+	rm -f "$tmp/port"
+	# shellcheck disable=SC2086
+	ip netns exec "$NS" "$PY" "$here/sstp_server.py" --listen 127.0.0.1:0 \
+	    --cert "$tmp/pki/valid.pem" --key "$tmp/pki/valid.key" --events "$ev" \
+	    --port-file "$tmp/port" --user "$USER" --password "$PASS" --once \
+	    --tun srv0 $sargs >"$tmp/server.out" 2>"$tmp/server.err" &
+	spid=$!
+	i=0
+	while [ ! -s "$tmp/port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	port=$(cat "$tmp/port" 2>/dev/null)
+	if [ -z "$port" ]; then ko "$name (server did not start)"; cat "$tmp/server.err"; return; fi
+	ip -n "$NS" addr add 192.0.2.1 peer 192.0.2.2 dev srv0
+	[ "$linkup" = up ] && ip -n "$NS" link set srv0 up
+	# shellcheck disable=SC2086
+	ip netns exec "$NS" "$PY" "$lib/sstptest/client.py" --connect "127.0.0.1:$port" \
+	    --ca "$tmp/pki/ca.pem" --user "$USER" --password "$PASS" \
+	    --timeout 4 $cargs >"$tmp/client.out" 2>&1
+	crc=$?
+	stop_server
+	if [ "$linkup" != up ]; then
+		if [ $crc -ne 0 ] && grep -q "timeout waiting for echo reply" "$tmp/client.out" &&
+		    "$PY" "$lib/sstptest/events.py" "$ev" "$@"; then ok "$name"; else
+			ko "$name (rc=$crc: got an answer with srv0 down?)"; cat "$tmp/client.out"; fi
+		return
+	fi
+	if [ $crc -ne 0 ]; then
+		ko "$name (client rc=$crc)"; cat "$tmp/client.out" "$tmp/server.err"; return
+	fi
+	if "$PY" "$lib/sstptest/events.py" --wait 2 "$ev" "$@"; then ok "$name"; else
+		ko "$name"; cat "$tmp/client.out" "$tmp/server.err"; fi
+}
+tunwhy=
+[ "$(id -u)" = 0 ] || tunwhy="not root"
+[ -z "$tunwhy" ] && [ ! -c /dev/net/tun ] && tunwhy="no /dev/net/tun"
+if [ -z "$tunwhy" ]; then
+	if ip netns add "$NS" 2>/dev/null; then
+		nsmade=1
+		ip -n "$NS" link set lo up
+	else
+		tunwhy="ip netns add failed"
+	fi
+fi
+if [ -z "$tunwhy" ]; then
+	tun_case tun-ping up "--auth mschapv2" "--ping 3" \
+	    listening:tun=srv0 tun_attached icmp_echo:seq=3,via=tun,mppe=false \
+	    call_connected:binding=ok '!ip_unrouted'
+	"$PY" "$lib/sstptest/events.py" "$tmp/tun-ping.jsonl" session_end >/dev/null &&
+	"$PY" - "$tmp/tun-ping.jsonl" <<'PYEOF' && ok "tun-counters" || ko "tun-counters"
+import json, sys
+e = [json.loads(l) for l in open(sys.argv[1]) if '"session_end"' in l][0]
+sys.exit(0 if e["tun_in"] >= 3 and e["tun_out"] >= 3 and e["tun_drop"] == 0
+         else 1)
+PYEOF
+	tun_case tun-mppe up "--scenario mppe-required" "--mppe --ping 3" \
+	    ccp_up icmp_echo:seq=3,via=tun,mppe=true '!ip_unencrypted_with_mppe'
+	tun_case tun-pap up "--auth pap" "--ping 2" \
+	    auth_ok:method=pap icmp_echo:seq=2,via=tun
+	tun_case tun-link-down down "--auth mschapv2" "--ping 1" \
+	    icmp_echo:seq=1,via=tun
+elif [ "${CI:-}" = true ]; then
+	ko "tun cases cannot run: $tunwhy"
+else
+	echo "skip - tun cases: $tunwhy"
+fi
 
 # scenario list and SIGTERM
 if "$PY" "$here/sstp_server.py" --list-scenarios | grep "^rst-mid" >/dev/null; then

@@ -6,7 +6,9 @@ TLS (ssl module), the SSTP_DUPLEX_POST HTTP exchange, the SSTP server state
 machine ([MS-SSTP] 3.3, PROTOCOL.md 3.3/3.4) with crypto-binding
 verification, and a server-side PPP peer (LCP, PAP, MS-CHAPv2,
 EAP-MSCHAPv2, IPCP, IPV6CP, optional CCP/MPPE) with an ICMP/UDP echo
-responder on the server tunnel address.
+responder on the server tunnel address, or, with --tun NAME, a TUN device
+of its own that carries the client's IP packets into the kernel (and the
+kernel's back to the client), so that real traffic (ping, TCP) flows.
 
 Every observable step is written as one JSON object per line to --events
 (flushed immediately).  Each line has "t" (seconds since start), "conn"
@@ -14,12 +16,14 @@ Every observable step is written as one JSON object per line to --events
 tests/server/README.md for the event list and --list-scenarios for the
 misbehaviour switches.
 
-Only loopback addresses may be used for --listen.
+Only loopback addresses and 192.0.2.0/24 (for a veth link between two
+network namespaces of the test harness) may be used for --listen.
 """
 
 import argparse
 import asyncio
 import email.utils
+import fcntl
 import hashlib
 import ipaddress
 import json
@@ -120,6 +124,10 @@ SCENARIOS = {
     "ipv6-reject": "Protocol-Reject IPV6CP (default: negotiate it)",
     "lcp-echo": "send LCP Echo-Request every --echo-interval s once "
                 "IPCP is up (softether does every ~4.8 s)",
+    "lcp-mute": "never answer the client's LCP and send no LCP of our own "
+                "(the client's Max-Configure must end it)",
+    "ipcp-nak-loop": "Nak every IPCP Configure-Request with another "
+                     "address (192.0.2.10, .11, ...): IPCP never converges",
 }
 
 
@@ -209,6 +217,77 @@ def _json_default(o):
 
 
 # ---------------------------------------------------------------------------
+# TUN device (--tun)
+# ---------------------------------------------------------------------------
+
+TUNSETIFF = 0x400454CA          # _IOW('T', 202, int), linux/if_tun.h
+IFF_TUN = 0x0001
+IFF_NO_PI = 0x1000
+TUN_BATCH = 64                  # packets read per wake-up
+TUN_HIGH_WATER = 1 << 20        # TLS bytes queued before reading stops
+
+
+class TunDevice:
+    """A TUN device (IFF_TUN | IFF_NO_PI, non-blocking) on the event loop.
+
+    The server only opens it: addresses and link state are the harness's
+    (``ip addr add 192.0.2.1 peer 192.0.2.2 dev NAME; ip link set NAME
+    up``).  Packets read from it go to the session that registered last
+    (``Server.tun_session``)."""
+
+    def __init__(self, name):
+        if len(name.encode()) >= 16:
+            raise ValueError("TUN name longer than 15 bytes")
+        self.fd = os.open("/dev/net/tun",
+                          os.O_RDWR | os.O_NONBLOCK | os.O_CLOEXEC)
+        try:
+            ifr = struct.pack("16sH22x", name.encode(), IFF_TUN | IFF_NO_PI)
+            ifr = fcntl.ioctl(self.fd, TUNSETIFF, ifr)
+        except OSError:
+            os.close(self.fd)
+            raise
+        self.name = ifr[:16].rstrip(b"\0").decode()
+        self.paused = False
+
+    def read_batch(self):
+        """Up to TUN_BATCH packets, fewer when the queue runs dry."""
+        out = []
+        for _ in range(TUN_BATCH):
+            try:
+                pkt = os.read(self.fd, 65536)
+            except (BlockingIOError, InterruptedError):
+                break
+            if not pkt:
+                break
+            out.append(pkt)
+        return out
+
+    def write(self, pkt):
+        """One packet to the kernel; False when it refused it."""
+        try:
+            return os.write(self.fd, pkt) == len(pkt)
+        except OSError:
+            return False
+
+    def close(self):
+        """Close the descriptor (the kernel deletes the device)."""
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+
+
+def ipv6_summary(pkt):
+    """(src, dst, next header, payload) of an IPv6 packet, or ValueError."""
+    if len(pkt) < 40 or pkt[0] >> 4 != 6:
+        raise ValueError("not IPv6")
+    plen = struct.unpack(">H", pkt[4:6])[0]
+    if 40 + plen > len(pkt):
+        raise ValueError("bad IPv6 payload length")
+    return (str(ipaddress.IPv6Address(pkt[8:24])),
+            str(ipaddress.IPv6Address(pkt[24:40])), pkt[6], pkt[40:40 + plen])
+
+
+# ---------------------------------------------------------------------------
 # PPP server side
 # ---------------------------------------------------------------------------
 
@@ -274,11 +353,14 @@ class PppServer:
         self.eap = {}
         self.retrans = {}
         self.counters = {"ip_rx": 0, "ip_tx": 0, "ipv6_rx": 0, "udp_echo": 0,
-                         "icmp_echo": 0, "ppp_no_ff03": 0}
+                         "icmp_echo": 0, "ppp_no_ff03": 0, "tun_in": 0,
+                         "tun_in_bytes": 0, "tun_out": 0, "tun_out_bytes": 0,
+                         "tun_drop": 0}
         self.server_ip = cfg.server_ip
         self.client_ip = cfg.client_ip
-        self.ifid = os.urandom(8)
+        self.ifid = cfg.ifid or os.urandom(8)
         self.peer_ifid = b""
+        self.tun = sess.srv.tun
 
     # --- helpers -----------------------------------------------------------
     def next_id(self):
@@ -325,6 +407,8 @@ class PppServer:
     def start(self):
         """Begin LCP (called right after the Connect ACK is sent)."""
         self._build_lcp_opts()
+        if self.sc.has("lcp-mute"):
+            return
         self._retransmit("lcp", self._send_lcp_req)
 
     def _build_lcp_opts(self):
@@ -381,7 +465,7 @@ class PppServer:
         elif proto == pw.PROTO_MPPE:
             self._mppe_in(info)
         elif proto == pw.PROTO_IPV6:
-            self.counters["ipv6_rx"] += 1
+            self._ip6_in(info, encrypted=False)
         else:
             self.ev("ppp_unknown_protocol", proto="0x%04x" % proto)
             self._proto_reject(proto, info)
@@ -393,6 +477,9 @@ class PppServer:
             self.ev("protocol_reject_sent", proto="0x%04x" % proto)
 
     def _lcp_in(self, info):
+        if self.sc.has("lcp-mute"):
+            self.ev("lcp_ignored", code=info[0] if info else None)
+            return
         try:
             p = pw.parse_cp(info)
         except ValueError as e:
@@ -892,6 +979,7 @@ class PppServer:
             elif st is self.ipv6cp:
                 self.ev("ipv6cp_up", local_ifid=self.ifid.hex(),
                         peer_ifid=self.peer_ifid.hex())
+                self.s.on_ipv6cp_up()
             elif st is self.ccp:
                 self._mppe_up()
 
@@ -904,6 +992,11 @@ class PppServer:
 
         def judge(opts):
             rej, nak = [], []
+            if self.sc.has("ipcp-nak-loop") and p.code == pw.CONF_REQ:
+                self.ipcp.tries += 1
+                addr = "192.0.2.%d" % (10 + self.ipcp.tries % 100)
+                self.ev("ipcp_nak_loop", count=self.ipcp.tries, addr=addr)
+                return [], [pw.opt_ipv4(pw.IPCP_ADDR, addr)]
             for t, v in opts:
                 if t == pw.IPCP_ADDR and len(v) == 4:
                     if str(ipaddress.IPv4Address(v)) != self.client_ip:
@@ -996,7 +1089,7 @@ class PppServer:
         if proto == pw.PROTO_IP:
             self._ip_in(payload, encrypted=True)
         elif proto == pw.PROTO_IPV6:
-            self.counters["ipv6_rx"] += 1
+            self._ip6_in(payload, encrypted=True)
 
     def send_ip(self, packet):
         """Send an IPv4 packet to the client (MPPE-encrypted if up)."""
@@ -1016,6 +1109,9 @@ class PppServer:
             ip = pw.parse_ipv4(pkt)
         except ValueError as e:
             self.ev("ip_malformed", error=str(e))
+            return
+        if self.tun:
+            self._ip_to_tun(pkt, ip, encrypted)
             return
         if ip.dst != self.server_ip:
             if self.counters["ip_rx"] <= 20:
@@ -1045,6 +1141,85 @@ class PppServer:
                 udp = struct.pack(">HHHH", dport, sport, ulen, 0) + \
                     ip.payload[8:ulen]
                 self.send_ip(pw.build_ipv4(ip.dst, ip.src, 17, udp))
+
+
+    # --- the TUN path (--tun) ----------------------------------------------
+    def _tun_write(self, pkt):
+        if self.tun.write(pkt):
+            self.counters["tun_in"] += 1
+            self.counters["tun_in_bytes"] += len(pkt)
+        else:
+            self.counters["tun_drop"] += 1
+
+    def _ip_to_tun(self, pkt, ip, encrypted):
+        """IPv4 from the client into the server's TUN (the kernel routes
+        and answers).  Only the negotiated client address may send (RFC
+        1332 3.3), and only what the IP header says is the packet."""
+        if not self.ipcp.up:
+            self.ev("ip_before_ipcp", src=ip.src, dst=ip.dst)
+            return
+        if ip.src != self.client_ip:
+            self.counters["tun_drop"] += 1
+            if self.counters["tun_drop"] <= 5:
+                self.ev("ip_spoofed", src=ip.src, dst=ip.dst)
+            return
+        if ip.proto == 1 and ip.payload[:1] == bytes((pw.ICMP_ECHO_REQUEST,)) \
+                and len(ip.payload) >= 8:
+            ident, seq = struct.unpack(">HH", ip.payload[4:8])
+            self.counters["icmp_echo"] += 1
+            self.ev("icmp_echo", src=ip.src, dst=ip.dst, id=ident, seq=seq,
+                    len=len(ip.payload) - 8, mppe=encrypted, via="tun")
+        total = struct.unpack(">H", pkt[2:4])[0]
+        self._tun_write(bytes(pkt[:total]))
+
+    def _ip6_in(self, pkt, encrypted):
+        """IPv6 from the client: counted, and with --tun written to it."""
+        self.counters["ipv6_rx"] += 1
+        if not self.tun:
+            return
+        if self.mppe_rx and not encrypted:
+            self.ev("ip_unencrypted_with_mppe", version=6)
+            return
+        if not self.ipv6cp.up:
+            self.ev("ipv6_before_ipv6cp")
+            return
+        try:
+            src, dst, nh, payload = ipv6_summary(pkt)
+        except ValueError as e:
+            self.ev("ipv6_malformed", error=str(e))
+            return
+        if nh == 58 and payload[:1] == b"\x80" and len(payload) >= 8:
+            ident, seq = struct.unpack(">HH", payload[4:8])
+            self.ev("icmp6_echo", src=src, dst=dst, id=ident, seq=seq,
+                    mppe=encrypted, via="tun")
+        self._tun_write(bytes(pkt[:40 + len(payload)]))
+
+    def tun_to_client(self, pkt):
+        """A packet the kernel routed into the TUN: to the client, as
+        0x0021 or 0x0057 by its version (MPPE-encrypted when CCP is up).
+        Dropped unless its NCP is open and it fits the client's MRU."""
+        ver = pkt[0] >> 4 if pkt else 0
+        if ver == 4 and self.ipcp.up and len(pkt) >= 20:
+            proto = pw.PROTO_IP
+        elif ver == 6 and self.ipv6cp.up and len(pkt) >= 40:
+            proto = pw.PROTO_IPV6
+        else:
+            self.counters["tun_drop"] += 1
+            return
+        if len(pkt) > self.peer_mru:
+            self.counters["tun_drop"] += 1
+            if self.counters["tun_drop"] <= 5:
+                self.ev("tun_packet_over_mru", len=len(pkt),
+                        mru=self.peer_mru)
+            return
+        self.counters["tun_out"] += 1
+        self.counters["tun_out_bytes"] += len(pkt)
+        if proto == pw.PROTO_IP:
+            self.counters["ip_tx"] += 1
+        if self.mppe_tx:
+            self.send(pw.PROTO_MPPE, self.mppe_tx.encrypt(proto, pkt))
+        else:
+            self.send(proto, pkt)
 
 
 # ---------------------------------------------------------------------------
@@ -1133,6 +1308,7 @@ class Session:
             return
         self.closed = True
         self.close_reason = reason
+        self.srv.tun_detach(self)
         for h in self.timers:
             h.cancel()
         self.ppp.stop()
@@ -1634,10 +1810,15 @@ class Session:
     def on_ipcp_up(self):
         """IPCP opened."""
         self.ipcp_up = True
+        self.srv.tun_attach(self)
         if self.connected and self.sc.has("silent-after-connect"):
             self._go_silent()
         if self.sc.has("lcp-echo"):
             self._lcp_echo_tick()
+
+    def on_ipv6cp_up(self):
+        """IPV6CP opened."""
+        self.srv.tun_attach(self)
 
     def on_ppp_down(self, by):
         """LCP terminated (by client or our terminate acked)."""
@@ -1846,6 +2027,52 @@ class Server:
         self.done = asyncio.Event()
         self.ssl_ctx = self._make_ctx()
         self.cert_hash = self._cert_hashes()
+        self.tun = None
+        self.tun_session = None
+        self.tun_idle_drops = 0
+        if cfg.tun:
+            self.tun = TunDevice(cfg.tun)
+
+    # --- the TUN (--tun) ----------------------------------------------------
+    def tun_attach(self, sess):
+        """``sess`` gets what the kernel routes into the TUN from now on."""
+        if self.tun and self.tun_session is not sess:
+            self.tun_session = sess
+            sess.event("tun_attached", tun=self.tun.name)
+
+    def tun_detach(self, sess):
+        """``sess`` ended: packets from the TUN are dropped until the next."""
+        if self.tun_session is sess:
+            self.tun_session = None
+
+    def _tun_readable(self):
+        tun = self.tun
+        for pkt in tun.read_batch():
+            sess = self.tun_session
+            if sess is None or not sess.connected or sess.closed or \
+                    sess.state != "connected":
+                self.tun_idle_drops += 1
+                continue
+            sess.ppp.tun_to_client(pkt)
+        sess = self.tun_session
+        # back-pressure: stop reading the TUN while TLS is behind
+        if sess is not None and sess.writer is not None and \
+                sess.writer.transport.get_write_buffer_size() > \
+                TUN_HIGH_WATER and not tun.paused:
+            tun.paused = True
+            asyncio.get_running_loop().remove_reader(tun.fd)
+            asyncio.get_running_loop().create_task(self._tun_resume(sess))
+
+    async def _tun_resume(self, sess):
+        try:
+            await asyncio.wait_for(sess.writer.drain(), 30)
+        except (asyncio.TimeoutError, OSError, ConnectionError,
+                ssl.SSLError):
+            pass
+        if self.tun.fd >= 0:
+            self.tun.paused = False
+            asyncio.get_running_loop().add_reader(self.tun.fd,
+                                                  self._tun_readable)
 
     def _make_ctx(self):
         cfg = self.cfg
@@ -1911,10 +2138,14 @@ class Server:
         real_port = srv.sockets[0].getsockname()[1]
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self.done.set)
+        if self.tun:
+            loop.add_reader(self.tun.fd, self._tun_readable)
         self.log.emit(0, "listening", host=host, port=real_port,
                       scenarios=self.sc.names(), auth=self.cfg.auth,
                       cert_sha1=self.cert_hash[1].hex(),
-                      cert_sha256=self.cert_hash[2].hex(), pid=os.getpid())
+                      cert_sha256=self.cert_hash[2].hex(), pid=os.getpid(),
+                      tun=self.tun.name if self.tun else None,
+                      ifid=self.cfg.ifid.hex() if self.cfg.ifid else None)
         if self.cfg.port_file:
             tmp = self.cfg.port_file + ".tmp"
             with open(tmp, "w", encoding="ascii") as f:
@@ -1927,16 +2158,38 @@ class Server:
             t.cancel()
         if self.sessions:
             await asyncio.wait(list(self.sessions), timeout=3)
-        self.log.emit(0, "server_stop")
+        if self.tun:
+            loop.remove_reader(self.tun.fd)
+            self.tun.close()
+        self.log.emit(0, "server_stop", tun_idle_drops=self.tun_idle_drops)
 
 
 def parse_listen(s):
-    """'127.0.0.1:PORT' / '[::1]:PORT' -> (host, port); loopback only."""
+    """'127.0.0.1:PORT' / '[::1]:PORT' -> (host, port); loopback, or
+    192.0.2.0/24 (a test harness's veth between network namespaces)."""
     host, _, port = s.rpartition(":")
     host = host.strip("[]")
-    if not ipaddress.ip_address(host).is_loopback:
-        raise argparse.ArgumentTypeError("only loopback addresses allowed")
+    addr = ipaddress.ip_address(host)
+    if not addr.is_loopback and addr not in ipaddress.ip_network(
+            "192.0.2.0/24"):
+        raise argparse.ArgumentTypeError("only loopback addresses and "
+                                         "192.0.2.0/24 allowed")
     return host, int(port)
+
+
+def parse_ifid(s):
+    """--ifid: 16 hex digits, or four 16-bit groups as in an IPv6
+    address ('0:0:0:1'); not all zero (RFC 5072 4.1)."""
+    h = s
+    if ":" in s:
+        groups = s.split(":")
+        if len(groups) != 4 or not all(re.fullmatch(r"[0-9a-fA-F]{1,4}", g)
+                                       for g in groups):
+            raise argparse.ArgumentTypeError("want four groups A:B:C:D")
+        h = "".join(g.rjust(4, "0") for g in groups)
+    if not re.fullmatch(r"[0-9a-fA-F]{16}", h) or int(h, 16) == 0:
+        raise argparse.ArgumentTypeError("want 16 hex digits, not all zero")
+    return bytes.fromhex(h)
 
 
 def parse_args(argv):
@@ -1982,6 +2235,15 @@ def parse_args(argv):
                     help="PPP Configure/Challenge retransmit interval, s")
     ap.add_argument("--server-name", default="sstp-test-server",
                     help="name in CHAP / EAP challenges")
+    ap.add_argument("--tun", metavar="NAME",
+                    help="open TUN device NAME: the client's IP packets go "
+                         "to the kernel through it and what the kernel "
+                         "routes into it goes to the client (the caller "
+                         "sets its addresses and brings it up)")
+    ap.add_argument("--ifid", type=parse_ifid,
+                    help="IPV6CP interface identifier, 16 hex digits "
+                         "(default random); fe80::IFID is then the "
+                         "server's link-local address")
     cfg = ap.parse_args(argv)
     if cfg.list_scenarios:
         try:
@@ -2024,7 +2286,11 @@ def main(argv=None):
     """Entry point."""
     cfg, sc = parse_args(sys.argv[1:] if argv is None else argv)
     log = EventLog(cfg.events, cfg.verbose)
-    server = Server(cfg, sc, log)
+    try:
+        server = Server(cfg, sc, log)
+    except OSError as e:
+        sys.stderr.write("sstp_server: %s\n" % e)
+        return 1
     try:
         asyncio.run(server.main())
     except KeyboardInterrupt:

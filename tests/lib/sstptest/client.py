@@ -594,7 +594,8 @@ def _guid():
 def main(argv=None):
     """Command-line driver."""
     ap = argparse.ArgumentParser(description="scripted SSTP test client")
-    ap.add_argument("--connect", required=True, help="HOST:PORT (loopback)")
+    ap.add_argument("--connect", required=True,
+                    help="HOST:PORT (loopback or 192.0.2.0/24)")
     ap.add_argument("--ca", help="CA file to verify the server")
     ap.add_argument("--insecure", action="store_true")
     ap.add_argument("--host", default="localhost",
@@ -621,8 +622,10 @@ def main(argv=None):
     a = ap.parse_args(argv)
     host, _, port = a.connect.rpartition(":")
     host = host.strip("[]")
-    if not ipaddress.ip_address(host).is_loopback:
-        ap.error("loopback only")
+    addr = ipaddress.ip_address(host)
+    if not addr.is_loopback and addr not in ipaddress.ip_network(
+            "192.0.2.0/24"):
+        ap.error("loopback or 192.0.2.0/24 (a test namespace's veth) only")
     cl = SstpClient(host=host, port=int(port), ca=a.ca, sni=a.host,
                     insecure=a.insecure, user=a.user, password=a.password,
                     auth=[x for x in a.auth.split(",") if x],
