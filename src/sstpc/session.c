@@ -275,7 +275,15 @@ session_chan_server_addr(void *arg, const char **name,
 static void
 session_chan_net_up(void *arg, const struct link_net *n)
 {
-	session_host_net_up(arg, n);
+	struct sstpc *s = arg;
+	char err[512];
+
+	err[0] = '\0';
+	if (session_host_net_up(s, n, err, sizeof err) != 0) {
+		session_set_reason(s, SSTPC_EXIT_FAILURE, "host configuration: "
+		    "%s", err);
+		session_stop(s);
+	}
 }
 
 static void

@@ -151,11 +151,11 @@ session_host_undo(struct sstpc *s)
 		log_warn("%s", err);
 }
 
-void
-session_host_net_up(struct sstpc *s, const struct link_net *n)
+int
+session_host_net_up(struct sstpc *s, const struct link_net *n, char *err,
+    size_t errlen)
 {
 	struct session_host *h = &s->host;
-	char err[512];
 	int r;
 
 	session_host_undo(s);		/* what the Network phase gave changed */
@@ -169,13 +169,11 @@ session_host_net_up(struct sstpc *s, const struct link_net *n)
 		h->configured = true;	/* the monitor may have half of it */
 		r = monitor_net_up(&s->mon, n->ifindex, &n->ip,
 		    s->peer_salen != 0 ? (struct sockaddr *)&s->peer_sa : NULL,
-		    s->peer_salen, err, sizeof err);
+		    s->peer_salen, err, errlen);
 		if (r != 0) {
-			session_set_reason(s, SSTPC_EXIT_FAILURE, "host "
-			    "configuration: %s", err[0] != '\0' ? err :
-			    strerror(-r));
-			session_stop(s);
-			return;
+			if (err[0] == '\0')
+				snprintf(err, errlen, "%s", strerror(-r));
+			return -1;
 		}
 	} else if (s->cfg->script != NULL) {
 		snprintf(h->conf.ifname, sizeof h->conf.ifname, "%s",
@@ -183,11 +181,8 @@ session_host_net_up(struct sstpc *s, const struct link_net *n)
 		h->conf.ifindex = n->ifindex;
 		h->configured = true;
 		if (session_host_script(s, "connect", &n->ip, err,
-		    sizeof err) != 0) {
-			session_set_reason(s, SSTPC_EXIT_FAILURE, "%s", err);
-			session_stop(s);
-			return;
-		}
+		    errlen) != 0)
+			return -1;
 	} else if (!h->skip_logged) {
 		h->skip_logged = true;
 		log_info("not root: %s is left unconfigured (use --script, or "
@@ -197,6 +192,7 @@ session_host_net_up(struct sstpc *s, const struct link_net *n)
 		h->ready_sent = true;
 		sdnotify_send(&h->notify, "READY=1");
 	}
+	return 0;
 }
 
 void

@@ -125,7 +125,8 @@ int	session_host_init(struct sstpc *, char *err, size_t errlen);
 /* As root, before the seal: hand the TUN over to the monitor. */
 int	session_host_handover(struct sstpc *, char *err, size_t errlen);
 /* The link's net_up / net_down up-calls. */
-void	session_host_net_up(struct sstpc *, const struct link_net *);
+int	session_host_net_up(struct sstpc *, const struct link_net *, char *err,
+	    size_t errlen);
 void	session_host_net_down(struct sstpc *, const struct link_net *);
 /* Teardown: STOPPING=1 and undo what is still configured. */
 void	session_host_end(struct sstpc *);
