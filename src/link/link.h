@@ -42,6 +42,7 @@ enum link_end {
 	LINK_END_OK = 0,	/* PPP ended cleanly (either side) */
 	LINK_END_AUTH,		/* PPP authentication refused */
 	LINK_END_PPP,		/* the PPP side failed (pppd error, ...) */
+	LINK_END_PEER,		/* the peer went silent (LCP Echo unanswered) */
 	LINK_END_INTERNAL	/* a local failure (allocation, keys, ...) */
 };
 

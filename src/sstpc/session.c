@@ -73,6 +73,8 @@ session_link_exit(enum link_end end)
 		return SSTPC_EXIT_AUTH;
 	case LINK_END_PPP:
 		return SSTPC_EXIT_PPPD;
+	case LINK_END_PEER:
+		return SSTPC_EXIT_PEER;
 	default:
 		return SSTPC_EXIT_FAILURE;
 	}

@@ -366,8 +366,10 @@ tl_eng_ended(void *arg, enum ppp_end end, const char *why)
 		le = LINK_END_AUTH;
 		break;
 	case PPP_END_NEGOTIATION:
-	case PPP_END_DEAD_PEER:
 		le = LINK_END_PPP;
+		break;
+	case PPP_END_DEAD_PEER:
+		le = LINK_END_PEER;
 		break;
 	default:
 		le = LINK_END_INTERNAL;

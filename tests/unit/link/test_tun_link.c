@@ -823,7 +823,7 @@ test_ends(void)
 		{ PPP_END_OK, LINK_END_OK },
 		{ PPP_END_AUTH, LINK_END_AUTH },
 		{ PPP_END_NEGOTIATION, LINK_END_PPP },
-		{ PPP_END_DEAD_PEER, LINK_END_PPP },
+		{ PPP_END_DEAD_PEER, LINK_END_PEER },
 		{ PPP_END_INTERNAL, LINK_END_INTERNAL },
 	};
 	struct ppp_auth_keys k;
