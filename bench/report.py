@@ -176,7 +176,7 @@ class Bench:
         port_file = os.path.join(self.work, "port.%s" % tag)
         sink_rep = os.path.join(self.work, "sink.%s.json" % tag)
         log = os.path.join(self.work, "client.%s.log" % tag)
-        host = "127.0.0.1" if where == "lo" else "198.18.77.2"
+        host = "127.0.0.1" if where == "lo" else "192.0.2.134"
         sink = [os.path.join(self.b, "bench/sstp_sink"),
                 "--cert", os.path.join(self.work, "srv.pem"),
                 "--key", os.path.join(self.work, "srv.key"),
@@ -302,9 +302,9 @@ class Bench:
                 sh(["ip", "-n", ns, "link", "set", "bnbp0", "name", "bnb1"])
                 sh(["ip", "netns", "exec", ns, "tc", "qdisc", "add", "dev",
                     "bnb1", "root", "netem", "delay", "%dms" % delay_ms])
-                sh(["ip", "addr", "add", "198.18.77.1/30", "dev", a])
+                sh(["ip", "addr", "add", "192.0.2.133/30", "dev", a])
                 sh(["ip", "link", "set", a, "up"])
-                sh(["ip", "-n", ns, "addr", "add", "198.18.77.2/30", "dev",
+                sh(["ip", "-n", ns, "addr", "add", "192.0.2.134/30", "dev",
                     "bnb1"])
                 sh(["ip", "-n", ns, "link", "set", "bnb1", "up"])
         if self.veth is None:
@@ -319,11 +319,11 @@ class Bench:
                 if self.dl.poll() is not None or time.time() - t > 5:
                     raise RuntimeError("delayline did not start")
                 time.sleep(0.01)
-            sh(["ip", "addr", "add", "198.18.77.1", "peer", "198.18.77.2",
+            sh(["ip", "addr", "add", "192.0.2.133", "peer", "192.0.2.134",
                 "dev", "bdl0"])
             sh(["ip", "link", "set", "bdl0", "up"])
-            sh(["ip", "-n", ns, "addr", "add", "198.18.77.2", "peer",
-                "198.18.77.1", "dev", "bdl1"])
+            sh(["ip", "-n", ns, "addr", "add", "192.0.2.134", "peer",
+                "192.0.2.133", "dev", "bdl1"])
             sh(["ip", "-n", ns, "link", "set", "bdl1", "up"])
         sh(["ip", "-n", ns, "link", "set", "lo", "up"])
         return how
@@ -336,7 +336,7 @@ class Bench:
             s.settimeout(3)
             t = time.monotonic()
             try:
-                s.connect(("198.18.77.2", 9))
+                s.connect(("192.0.2.134", 9))
             except OSError:
                 pass
             d = time.monotonic() - t

@@ -89,7 +89,7 @@ trap 'rm -rf "$work"' EXIT
 		-addext "keyUsage=critical,keyCertSign" &&
 	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
 		-keyout srv.key -out srv.csr -subj "/CN=localhost" &&
-	printf '%s\n' "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:198.18.77.2" \
+	printf '%s\n' "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:192.0.2.134" \
 		"extendedKeyUsage=serverAuth" "basicConstraints=CA:FALSE" >ext.cnf &&
 	openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
 		-days 7 -extfile ext.cnf -out srv.pem

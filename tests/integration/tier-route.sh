@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # tests/integration/tier-route.sh - --save-server-route end to end, and the
 # privilege drop around it, in two network namespaces of our own:
-#   client ns  veth 198.18.5.2/24, default route via 198.18.5.1
-#   server ns  veth 198.18.5.1/24, server address 198.18.6.1 on lo, socat
-#              from 198.18.6.1:443 to the test server on its 127.0.0.1
-# sstpc (root, dropping to the unprivileged user) connects to 198.18.6.1;
-# while connected the host route 198.18.6.1/32 via 198.18.5.1 must exist in
+#   client ns  veth 192.0.2.130/30, default route via 192.0.2.129
+#   server ns  veth 192.0.2.129/30, server address 192.0.2.200 on lo, socat
+#              from 192.0.2.200:443 to the test server on its 127.0.0.1
+# sstpc (root, dropping to the unprivileged user) connects to 192.0.2.200;
+# while connected the host route 192.0.2.200/32 via 192.0.2.129 must exist in
 # the client namespace, and after sstpc exits (SIGTERM, and SIGKILL: the
 # monitor cleans up) it must be gone.  No traffic leaves the namespaces.
 . "$(dirname "$0")/lib.sh"
@@ -23,12 +23,12 @@ ip link set rtc$$ netns "$NS_C"
 ip link set rts$$ netns "$NS_S"
 ip -n "$NS_C" link set lo up
 ip -n "$NS_S" link set lo up
-ip -n "$NS_C" addr add 198.18.5.2/24 dev rtc$$
-ip -n "$NS_S" addr add 198.18.5.1/24 dev rts$$
-ip -n "$NS_S" addr add 198.18.6.1/32 dev lo
+ip -n "$NS_C" addr add 192.0.2.130/30 dev rtc$$
+ip -n "$NS_S" addr add 192.0.2.129/30 dev rts$$
+ip -n "$NS_S" addr add 192.0.2.200/32 dev lo
 ip -n "$NS_C" link set rtc$$ up
 ip -n "$NS_S" link set rts$$ up
-ip -n "$NS_C" route add default via 198.18.5.1
+ip -n "$NS_C" route add default via 192.0.2.129
 
 # run_route_case NAME SIGNAL [plugin]: connect, check the route, stop with
 # SIGNAL.  "plugin": no password for sstpc, so the sstp-api socket exists
@@ -50,7 +50,7 @@ run_route_case() {
 		>/dev/null 2>"$CASE_DIR/server.err" &
 	spid=$!
 	wait_file_re "$CASE_DIR/port" '[0-9]' 10
-	ip netns exec "$NS_S" socat TCP-LISTEN:443,bind=198.18.6.1,reuseaddr,fork \
+	ip netns exec "$NS_S" socat TCP-LISTEN:443,bind=192.0.2.200,reuseaddr,fork \
 		TCP:127.0.0.1:"$(cat "$CASE_DIR/port")" 2>/dev/null &
 	local socat=$!
 	sleep 0.3
@@ -58,15 +58,15 @@ run_route_case() {
 	STANDIN_PING=2 ip netns exec "$NS_C" "$SSTPC" --log-file "$CASE_DIR/sstpc.log" \
 		--log-level 3 --ca-cert "$PKI/ca.pem" --host localhost \
 		--save-server-route --user "$TUSER" "${pw[@]}" \
-		--pppd "$STANDIN" --ipparam "rt-$name-$$" 198.18.6.1 \
+		--pppd "$STANDIN" --ipparam "rt-$name-$$" 192.0.2.200 \
 		>"$CASE_DIR/sstpc.out" 2>&1 3<"$PWFILE" &
 	local cpid=$!
 	wait_event 30 call_connected
 	sleep 0.5
 	local during
-	during=$(ip -n "$NS_C" route show 198.18.6.1/32)
+	during=$(ip -n "$NS_C" route show 192.0.2.200/32)
 	expect '[ -n "$during" ]' "no host route while connected"
-	expect 'echo "$during" | grep -q "via 198.18.5.1"' "route not via the gateway: $during"
+	expect 'echo "$during" | grep -q "via 192.0.2.129"' "route not via the gateway: $during"
 	expect 'log_has "privileges: now uid"' "privileges were not dropped"
 	expect '[ "$(ps -o user= -p $cpid 2>/dev/null | tr -d " ")" != root ]' "sstpc still runs as root"
 	[ "$mode" = plugin ] && expect '[ -S /var/run/sstpc/sstpc-rt-$name-$$ ]' "no plugin socket"
@@ -75,7 +75,7 @@ run_route_case() {
 	RC=$?
 	sleep 1
 	local after
-	after=$(ip -n "$NS_C" route show 198.18.6.1/32)
+	after=$(ip -n "$NS_C" route show 192.0.2.200/32)
 	expect '[ -z "$after" ]' "route left behind: $after"
 	expect '[ ! -e /var/run/sstpc/sstpc-rt-$name-$$ ]' "plugin socket left behind"
 	[ "$sig" = TERM ] && expect '[ "$RC" = 10 ]' "exit $RC, want 10"
