@@ -20,6 +20,9 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import builtin  # noqa: E402  (bench/builtin.py: the sstpc --tun rows)
+
 PAYLOAD = 1400
 CONNECT_TRIES = 3
 
@@ -393,11 +396,21 @@ def main():
     ap.add_argument("--mem-only", action="store_true",
                     help="only the memory pass and its table")
     ap.add_argument("--out", required=True)
+    ap.add_argument("--results", default="",
+                    help="JSON lines, one object per run")
+    ap.add_argument("--no-builtin", action="store_true",
+                    help="leave out the built-in mode (sstpc --tun) rows")
+    ap.add_argument("--tun-secs", type=int, default=10,
+                    help="seconds of each iperf3 transfer (built-in mode)")
+    ap.add_argument("--pipe-bytes", type=int, default=2000000000,
+                    help="bytes each way through the plain TLS pipe")
     a = ap.parse_args()
     if a.quick:
         a.reps, a.frames, a.conn_reps, a.no_netns = 1, 2000, 2, True
+        a.tun_secs, a.pipe_bytes = 2, 100000000
     if a.mem_only:
         a.reps, a.conn_reps, a.no_netns = 0, 0, True
+        a.no_builtin = True
     bench = Bench(a)
     names = [c[0] for c in bench.clients]
     lines = []
@@ -410,12 +423,31 @@ def main():
     # 1. pty data path, interleaved A/B.
     variants = [("up", False), ("up", True), ("down", False), ("down", True)]
     data = {}
+    # 1a. the built-in mode, one run per repetition between the pty rows.
+    tun_rows, tun_info, tun_note = [], [], None
+    tb = None
+    if a.no_builtin:
+        tun_note = "left out (--no-builtin)"
+    elif not builtin.has_tun_mode(a.ours):
+        tun_note = "skipped: this sstpc has no --tun"
+    else:
+        tb = builtin.Builtin(a.build, a.work, a.ours, a.tun_secs, print)
     for rep in range(a.reps):
         for mode, ascii in variants:
             order = bench.clients if rep % 2 == 0 else bench.clients[::-1]
             for name, path in order:
                 r = bench.run(name, path, mode, a.frames, ascii)
                 data.setdefault((mode, ascii, name), []).append(r)
+        if tb is not None:
+            try:
+                rows, info = tb.run(a.pipe_bytes)
+                tun_rows += rows
+                tun_info.append(info)
+            except (RuntimeError, OSError, subprocess.SubprocessError) as e:
+                tun_note = "failed: %s" % e
+                tun_rows += [{"client": "sstpc", "mode": "tun",
+                              "direction": d, "mbps": 0.0, "ok": False,
+                              "err": str(e)} for d in ("up", "down")]
         print("  data repetition %d/%d done (%.0f s)" %
               (rep + 1, a.reps, time.time() - t_start), file=sys.stderr)
 
@@ -522,6 +554,13 @@ def main():
                 "%s %s" % (mode, "ascii" if ascii else "random"),
                 f(o["cpu_gb"], r["cpu_gb"]), f(o["mbps"], r["mbps"]),
                 f(o["rss"], r["rss"])))
+
+    if tun_rows:
+        say()
+        builtin.table(tun_rows, summary, say)
+    elif tun_note:
+        say()
+        say("built-in mode (sstpc --tun): %s" % tun_note)
 
     mute[0] = False
     say()
@@ -652,8 +691,44 @@ def main():
     for prog, r in codecs.items():
         if r["rc"] != 0:
             bad.append("%s failed" % prog)
+    for r in tun_rows:
+        # Delivery only, never timing: the tunnel came up, iperf3 moved
+        # its stream, ping answered through it, the pipe moved its bytes.
+        if not r.get("ok"):
+            bad.append("built-in %s %s: %s" % (
+                r["client"], r["direction"], r.get("err") or "not delivered"
+                + (" (log %s)" % tun_info[0]["log"] if tun_info else "")))
+    if a.results:
+        with open(a.results, "w") as f:
+            for r in bench.runs:
+                if r["mode"] not in ("up", "down"):
+                    continue
+                m = bench.data_metrics(r)
+                f.write(json.dumps({
+                    "client": r["client"], "mode": "pty",
+                    "direction": r["mode"],
+                    "payload": "ascii" if r["ascii"] else "random",
+                    "mbps": round(m["mbps"], 3),
+                    "cpu_s_per_gb": round(m["cpu_gb"], 4),
+                    "rss_kb": r["gen"].get("maxrss_kb", 0),
+                    "ok": bool(r["connected"] and not m["lost"] and
+                               not m["corrupt"])}) + "\n")
+            for r in tun_rows:
+                o = {k: r.get(k) for k in ("client", "mode", "direction",
+                                           "mbps", "cpu_s_per_gb", "rss_kb",
+                                           "ok")}
+                for k in ("srv_cpu_s_per_gb", "bytes", "retrans", "cipher",
+                          "err"):
+                    if r.get(k) is not None:
+                        o[k] = r[k]
+                if r.get("ping_idle") is not None:
+                    o["ping_idle_ms"] = builtin.med(r["ping_idle"])
+                if r.get("ping_load") is not None:
+                    o["ping_load_ms"] = builtin.med(r["ping_load"])
+                f.write(json.dumps(o) + "\n")
     with open(a.out, "w") as f:
-        json.dump({"table": lines, "runs": bench.runs,
+        json.dump({"table": lines, "runs": bench.runs, "tun_rows": tun_rows,
+                   "tun_runs": tun_info,
                    "failures": bad, "rtt_ms": rtt, "netns": how},
                   f, indent=1, default=str)
     txt = os.path.splitext(a.out)[0] + ".txt"

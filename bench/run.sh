@@ -7,12 +7,15 @@
 #                           connect latency on loopback and through a
 #                           namespace with 50 ms RTT, the codecs alone
 #   bench/run.sh --quick    CI smoke run (well under a minute): tiny
-#                           transfers, no namespace; PASS only if sstpc
-#                           delivered every frame intact
+#                           transfers, no 50 ms namespace, a 2-second
+#                           built-in run each way; PASS only if sstpc
+#                           delivered every frame intact (never on timing)
 #
 # Options: --reps N, --frames N, --no-netns, --no-ref (sstpc alone),
 # --mem-only (only the memory pass and its table, about a minute),
-# --out FILE (results JSON; a .txt with the table is written next to it).
+# --no-builtin (leave out sstpc --tun), --tun-secs N (iperf3 seconds),
+# --out FILE (results JSON; a .txt with the table is written next to it),
+# --results FILE (JSON lines, one object per run).
 # Environment: BUILD=DIR uses an existing build (else one is made in
 # /tmp/sstpc-bench-build), SSTPC_REF=PATH another reference binary.
 # Exit status: 0 PASS, 1 FAIL, 2 cannot run.
@@ -22,6 +25,7 @@ PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
 args=()
 quick=0
+no_builtin=0
 use_ref=1
 out=
 while [ $# -gt 0 ]; do
@@ -30,9 +34,10 @@ while [ $# -gt 0 ]; do
 	--no-ref) use_ref=0 ;;
 	--no-netns) args+=(--no-netns) ;;
 	--mem-only) args+=(--mem-only) ;;
-	--reps|--frames) args+=("$1" "$2"); shift ;;
+	--no-builtin) args+=(--no-builtin); no_builtin=1 ;;
+	--reps|--frames|--tun-secs|--results) args+=("$1" "$2"); shift ;;
 	--out) out=$2; shift ;;
-	-h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,21p' "$0"; exit 0 ;;
 	*) echo "unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -61,9 +66,23 @@ if [ $use_ref -eq 1 ] && [ ! -x "$ref" ]; then
 fi
 [ $use_ref -eq 1 ] && args+=(--ref "$ref")
 
+# --- the built-in mode's tools: iperf3 and ping (Debian packages) -------------
+if [ $no_builtin -eq 0 ] && { ! command -v iperf3 >/dev/null ||
+    ! command -v ping >/dev/null; }; then
+	echo "== installing iperf3 and iputils-ping"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get install -y -qq --no-install-recommends iperf3 iputils-ping \
+		>/dev/null 2>&1 || { apt-get update -qq >/dev/null 2>&1;
+		apt-get install -y -qq --no-install-recommends iperf3 \
+		iputils-ping >/dev/null 2>&1; }
+	command -v iperf3 >/dev/null && command -v ping >/dev/null ||
+		fail "iperf3/ping not installed and apt-get failed (--no-builtin leaves the built-in mode out)"
+fi
+
 # --- build -------------------------------------------------------------------
 build=${BUILD:-/tmp/sstpc-bench-build}
-progs="sstpc bench/bench_hdlc bench/bench_sstp_wire bench/bench_pty bench/sstp_sink bench/delayline"
+progs="sstpc bench/bench_hdlc bench/bench_sstp_wire bench/bench_pty bench/sstp_sink bench/delayline
+	bench/sstp_tun_server bench/tls_pipe"
 if [ ! -f "$build/Makefile" ]; then
 	echo "== configuring in $build"
 	[ -x "$top/configure" ] || (cd "$top" && ./autogen.sh >/dev/null 2>&1) ||
