@@ -7,8 +7,8 @@
  * (skip) without them.
  *
  * Fixture: a persistent TUN "tun0" (down, MTU 1500), a veth pair d0/d0p
- * with 198.18.7.2/24 and a default route via 198.18.7.1; the server is
- * 203.0.113.7; the tunnel 192.0.2.2 peer 192.0.2.1, fe80::2 peer fe80::1.
+ * with 192.0.2.162/27 and a default route via 192.0.2.161; the server is
+ * 192.0.2.200; the tunnel 192.0.2.2 peer 192.0.2.1, fe80::2 peer fe80::1.
  * "Nothing left behind" compares `ip` output before and after, whole.
  */
 #include "config.h"
@@ -96,8 +96,8 @@ fixture_conf(struct hostconf_conf *c)
 	c->defaultroute = true;
 	c->n_routes = 2;
 	c->routes[0].family = AF_INET;
-	c->routes[0].prefixlen = 24;
-	inet_pton(AF_INET, "198.51.100.0", c->routes[0].addr);
+	c->routes[0].prefixlen = 28;
+	inet_pton(AF_INET, "192.0.2.128", c->routes[0].addr);
 	c->routes[1].family = AF_INET6;
 	c->routes[1].prefixlen = 48;
 	inet_pton(AF_INET6, "2001:db8:5::", c->routes[1].addr);
@@ -133,16 +133,16 @@ check_configured(void)
 	    "inet 192.0.2.2 peer 192.0.2.1/32"));
 	ASSERT_TRUE(shows("ip -o -6 addr show dev tun0",
 	    "inet6 fe80::2 peer fe80::1/64 scope link nodad"));
-	ASSERT_TRUE(shows("ip -4 route", "198.51.100.0/24 dev tun0"));
+	ASSERT_TRUE(shows("ip -4 route", "192.0.2.128/28 dev tun0"));
 	ASSERT_TRUE(shows("ip -4 route", "0.0.0.0/1 dev tun0"));
 	ASSERT_TRUE(shows("ip -4 route", "128.0.0.0/1 dev tun0"));
-	ASSERT_TRUE(shows("ip -4 route", "203.0.113.7 via 198.18.7.1 dev d0"));
-	ASSERT_TRUE(shows("ip -4 route", "default via 198.18.7.1 dev d0"));
+	ASSERT_TRUE(shows("ip -4 route", "192.0.2.200 via 192.0.2.161 dev d0"));
+	ASSERT_TRUE(shows("ip -4 route", "default via 192.0.2.161 dev d0"));
 	ASSERT_TRUE(shows("ip -6 route", "2001:db8:5::/48 dev tun0"));
 	/* The default route now leads into the tunnel... */
-	ASSERT_TRUE(shows("ip -4 route get 198.18.99.1", "dev tun0"));
+	ASSERT_TRUE(shows("ip -4 route get 192.0.2.250", "dev tun0"));
 	/* ...but the server is still reached the old way. */
-	ASSERT_TRUE(shows("ip -4 route get 203.0.113.7", "dev d0"));
+	ASSERT_TRUE(shows("ip -4 route get 192.0.2.200", "dev d0"));
 }
 
 static void
@@ -153,7 +153,7 @@ test_direct(void)
 	struct hostconf_state st;
 	struct ppp_ip_info ip;
 	struct sockaddr_storage ss;
-	socklen_t sl = server(&ss, "203.0.113.7");
+	socklen_t sl = server(&ss, "192.0.2.200");
 
 	TEST_START("apply: address, MTU, up, routes, default, server route");
 	run(SNAP_CMD, before, sizeof before);
@@ -174,7 +174,7 @@ test_direct(void)
 	TEST_START("a link that was up stays up, without our routes");
 	/* Another address keeps the kernel from flushing tun0's routes. */
 	ASSERT_TRUE(sh("ip link set tun0 up && "
-	    "ip addr add 198.18.9.1/32 dev tun0"));
+	    "ip addr add 192.0.2.230/32 dev tun0"));
 	run(SNAP_CMD, before, sizeof before);
 	ASSERT_INT_EQ(hostconf_apply(&c, &ip, (struct sockaddr *)&ss, sl,
 	    &st, err, sizeof err), 0);
@@ -182,12 +182,12 @@ test_direct(void)
 	ASSERT_INT_EQ(hostconf_undo(&st), 0);
 	run(SNAP_CMD, after, sizeof after);
 	ASSERT_SAME(after, before);
-	ASSERT_TRUE(sh("ip addr del 198.18.9.1/32 dev tun0 && "
+	ASSERT_TRUE(sh("ip addr del 192.0.2.230/32 dev tun0 && "
 	    "ip link set tun0 down"));
 	TEST_DONE();
 
 	TEST_START("no peer address: local/32; a route that exists stays");
-	ASSERT_TRUE(sh("ip route add 198.51.100.0/24 via 198.18.7.1"));
+	ASSERT_TRUE(sh("ip route add 192.0.2.128/28 via 192.0.2.161"));
 	run(SNAP_CMD, before, sizeof before);
 	ip.peer4 = 0;
 	c.defaultroute = false;
@@ -195,11 +195,11 @@ test_direct(void)
 	    0);
 	ASSERT_TRUE(shows("ip -o -4 addr show dev tun0",
 	    "inet 192.0.2.2/32"));
-	ASSERT_TRUE(shows("ip -4 route", "198.51.100.0/24 via 198.18.7.1"));
+	ASSERT_TRUE(shows("ip -4 route", "192.0.2.128/28 via 192.0.2.161"));
 	ASSERT_INT_EQ(hostconf_undo(&st), 0);
 	run(SNAP_CMD, after, sizeof after);
 	ASSERT_SAME(after, before);
-	ASSERT_TRUE(sh("ip route del 198.51.100.0/24 via 198.18.7.1"));
+	ASSERT_TRUE(sh("ip route del 192.0.2.128/28 via 192.0.2.161"));
 	TEST_DONE();
 
 	TEST_START("a failure half-way undoes what was done");
@@ -208,10 +208,10 @@ test_direct(void)
 	c.defaultroute = false;
 	c.routes[1].family = AF_INET;		/* the kernel refuses /33 */
 	c.routes[1].prefixlen = 33;
-	inet_pton(AF_INET, "203.0.113.0", c.routes[1].addr);
+	inet_pton(AF_INET, "192.0.2.0", c.routes[1].addr);
 	ASSERT_INT_LT(hostconf_apply(&c, &ip, NULL, 0, &st, err, sizeof err),
 	    0);
-	ASSERT_TRUE(strstr(err, "203.0.113.0/33") != NULL);
+	ASSERT_TRUE(strstr(err, "192.0.2.0/33") != NULL);
 	run(SNAP_CMD, after, sizeof after);
 	ASSERT_SAME(after, before);
 	TEST_DONE();
@@ -264,7 +264,7 @@ test_monitor(void)
 	struct ppp_ip_info ip;
 	struct monitor m;
 	struct sockaddr_storage ss;
-	socklen_t sl = server(&ss, "203.0.113.7");
+	socklen_t sl = server(&ss, "192.0.2.200");
 	int idx = (int)if_nametoindex("tun0");
 	uint8_t req[32];
 
@@ -277,15 +277,15 @@ test_monitor(void)
 	req[0] = MON_REQ_TUN_ROUTE;
 	req[1] = AF_INET;
 	req[2] = 24;
-	inet_pton(AF_INET, "198.51.100.1", req + 3);
+	inet_pton(AF_INET, "192.0.2.129", req + 3);
 	ASSERT_INT_EQ(monitor_call(&m, req, 7, -1, NULL, 0), -EPERM);
-	ASSERT_INT_EQ(monitor_handover(&m, NULL, 0, "203.0.113.7", err,
+	ASSERT_INT_EQ(monitor_handover(&m, NULL, 0, "192.0.2.200", err,
 	    sizeof err), 0);
 	TEST_DONE();
 
 	TEST_START("monitor: what the unprivileged side may not have");
 	/* A route after the seal: the routes are the configuration's. */
-	inet_pton(AF_INET, "198.18.99.0", req + 3);
+	inet_pton(AF_INET, "192.0.2.240", req + 3);
 	ASSERT_INT_EQ(monitor_call(&m, req, 7, -1, NULL, 0), -EPERM);
 	ASSERT_INT_EQ(raw_configure(&m, 1, "192.0.2.2", NULL, err,
 	    sizeof err), -EPERM);
@@ -294,7 +294,7 @@ test_monitor(void)
 	    err, sizeof err), -EPERM);
 	ASSERT_TRUE(strstr(err, "not a host address") != NULL);
 	ASSERT_INT_EQ(raw_configure(&m, (uint32_t)idx, "192.0.2.2",
-	    "198.18.7.1", err, sizeof err), -EPERM);
+	    "192.0.2.161", err, sizeof err), -EPERM);
 	ASSERT_TRUE(strstr(err, "not an address of the server") != NULL);
 	req[0] = MON_REQ_CONFIGURE;
 	ASSERT_INT_EQ(monitor_call(&m, req, 9, -1, err, sizeof err), -EPERM);
@@ -308,9 +308,9 @@ test_monitor(void)
 	ASSERT_INT_EQ(monitor_net_up(&m, idx, &ip, (struct sockaddr *)&ss,
 	    sl, err, sizeof err), 0);
 	check_configured();
-	ASSERT_TRUE(shows("ip -4 route", "198.51.100.0/24 dev tun0"));
+	ASSERT_TRUE(shows("ip -4 route", "192.0.2.128/28 dev tun0"));
 	run("ip -4 route", after, sizeof after);
-	ASSERT_PTR_NULL(strstr(after, "198.18.99.0"));
+	ASSERT_PTR_NULL(strstr(after, "192.0.2.240"));
 	ASSERT_INT_EQ(monitor_net_up(&m, idx, &ip, (struct sockaddr *)&ss,
 	    sl, err, sizeof err), -EPERM);
 	ASSERT_TRUE(strstr(err, "already configured") != NULL);
@@ -343,11 +343,11 @@ main(void)
 	if (!sh("ip link set lo up && "
 	    "ip tuntap add dev tun0 mode tun && "
 	    "ip link add d0 type veth peer name d0p && "
-	    "ip addr add 198.18.7.2/24 dev d0 && "
+	    "ip addr add 192.0.2.162/27 dev d0 && "
 	    "ip link set d0 addrgenmode none && "
 	    "ip link set d0p addrgenmode none && "
 	    "ip link set d0p up && ip link set d0 up && "
-	    "ip route add default via 198.18.7.1")) {
+	    "ip route add default via 192.0.2.161")) {
 		printf("SKIP: cannot build the TUN/veth fixture\n");
 		return 77;
 	}
