@@ -210,8 +210,12 @@ demo_tun() {
 	else
 		echo "  sstp0            removed"
 	fi
-	echo "  sstpc exit       $rc (10: terminated by a signal, a clean end; sstpc(8) EXIT STATUS)"
-	[ "$rc" = 10 ] || ok=1
+	if [ "$rc" = 10 ]; then
+		echo "  sstpc exit       10 (terminated by a signal, cleanly: sstpc(8) EXIT STATUS)"
+	else
+		echo "  sstpc exit       $rc (want 10: sstpc(8) EXIT STATUS)"
+		ok=1
+	fi
 	netns_down
 	return $ok
 }
