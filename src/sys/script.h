@@ -28,13 +28,16 @@
  * CISCO_IPV6_SPLIT_INC is always set too (0 without IPv6 --route): a
  * link-local-only tunnel gets no IPv6 default route.
  *
- * The command: the value of --script is split at spaces and tabs into
- * the program and its arguments, without a shell (no quoting, no
- * expansion), so `--script 'sudo -E /usr/share/vpnc-scripts/vpnc-script'`
- * works and a path with a space in it does not.  A program without a '/'
- * is looked up in the fixed PATH.  It runs in its own process group with
- * stdin on /dev/null and no descriptor but 0-2; after SCRIPT_TIMEOUT_MS it
- * is sent SIGTERM, one second later SIGKILL.  Its exit status is logged.
+ * The command: the value of --script is run as `/bin/sh -c CMD` (as
+ * openconnect runs its --script), so quoting, several words and shell
+ * constructs work: `--script 'sudo -E /usr/share/vpnc-scripts/vpnc-script'`,
+ * or a path with a space in it when quoted.  The shell and what it starts
+ * get only the environment below, so a name without a '/' is looked up in
+ * the fixed PATH.  It runs in its own process group with stdin on
+ * /dev/null and no descriptor but 0-2; after SCRIPT_TIMEOUT_MS the whole
+ * group (the shell and whatever it started) is sent SIGTERM, one second
+ * later SIGKILL.  Its exit status is logged (127: the shell found no such
+ * command).  A command of blanks only is refused.
  */
 #ifndef SSTPC_SYS_SCRIPT_H
 #define SSTPC_SYS_SCRIPT_H
@@ -50,7 +53,6 @@
 #define SCRIPT_TIMEOUT_MS	10000
 #define SCRIPT_ENV_MAX		(16 + 4 * (HOSTCONF_ROUTES_MAX + 2))
 #define SCRIPT_ENV_BYTES	12288
-#define SCRIPT_ARGV_MAX		16
 #define SCRIPT_PATH		"/usr/local/sbin:/usr/local/bin:/usr/sbin:" \
 				"/usr/bin:/sbin:/bin"
 

@@ -1,8 +1,9 @@
 /*
  * test_script.c - the vpnc-script runner (src/sys/script.c): the exact
  * environment for a given ppp_ip_info and configuration, and the runner's
- * promises: a clean environment, argv split at spaces without a shell, the
- * exit status reported, a script that hangs killed.  Runs as any user.
+ * promises: a clean environment, the command run by /bin/sh -c (quoting
+ * and shell constructs work), the exit status reported, a script that
+ * hangs killed with everything it started.  Runs as any user.
  */
 #include "config.h"
 
@@ -225,7 +226,7 @@ slurp(const char *path, char *buf, size_t len)
 static void
 test_run(void)
 {
-	char dir[] = "/tmp/sstpc-test-script-XXXXXX", path[256], cmd[512],
+	char dir[] = "/tmp/sstpc-test-script-XXXXXX", path[600], cmd[1024],
 	    out[4096], err[200];
 	struct ppp_ip_info ip;
 	struct hostconf_conf c;
@@ -241,22 +242,48 @@ test_run(void)
 	fixture(&ip, &c);
 	script_env_build(&e, "connect", &si);
 
-	TEST_START("run: clean environment, argv split at spaces, no shell");
+	TEST_START("run: clean environment, no variable of ours");
 	setenv("SSTPC_TEST_SECRET", "hunter2", 1);
 	snprintf(cmd, sizeof cmd, "env > \"$(dirname \"$0\")/env.out\"; "
 	    "echo \"$#:$1:$2\" > \"$(dirname \"$0\")/args.out\"");
 	write_script(dir, "s1", cmd, path, sizeof path);
-	snprintf(cmd, sizeof cmd, "%s  one\t'two", path);
-	ASSERT_INT_EQ(script_run(cmd, &e, 5000, err, sizeof err), 0);
+	ASSERT_INT_EQ(script_run(path, &e, 5000, err, sizeof err), 0);
 	snprintf(path, sizeof path, "%s/env.out", dir);
 	slurp(path, out, sizeof out);
 	ASSERT_TRUE(strstr(out, "SSTPC_TEST_SECRET") == NULL);
 	ASSERT_TRUE(strstr(out, "HOME=") == NULL);
+	ASSERT_TRUE(strstr(out, "PATH=" SCRIPT_PATH "\n") != NULL);
 	ASSERT_TRUE(strstr(out, "reason=connect\n") != NULL);
 	ASSERT_TRUE(strstr(out, "CISCO_SPLIT_INC=2\n") != NULL);
+	TEST_DONE();
+
+	/*
+	 * sstpc.8: CMD is run by /bin/sh -c.  Splitting at blanks gave
+	 * "8:'one:two'" here and ran no '&&'.
+	 */
+	TEST_START("run: /bin/sh -c: quotes, variables of the env, &&");
+	snprintf(path, sizeof path, "%s/s1", dir);
+	snprintf(cmd, sizeof cmd, "%s 'one  two' \"$reason\" && "
+	    "echo \"$TUNDEV\" > '%s/and.out'", path, dir);
+	ASSERT_INT_EQ(script_run(cmd, &e, 5000, err, sizeof err), 0);
 	snprintf(path, sizeof path, "%s/args.out", dir);
 	slurp(path, out, sizeof out);
-	ASSERT_STR_EQ(out, "2:one:'two\n");
+	ASSERT_STR_EQ(out, "2:one  two:connect\n");
+	snprintf(path, sizeof path, "%s/and.out", dir);
+	slurp(path, out, sizeof out);
+	ASSERT_STR_EQ(out, "sstp0\n");
+	TEST_DONE();
+
+	TEST_START("run: a quoted path with a space in it");
+	snprintf(path, sizeof path, "%s/a b", dir);
+	ASSERT_INT_EQ(mkdir(path, 0700), 0);
+	write_script(path, "s4", "echo \"$reason\" > \"$(dirname "
+	    "\"$0\")/s4.out\"", cmd, sizeof cmd);
+	snprintf(out, sizeof out, "'%s'", cmd);
+	ASSERT_INT_EQ(script_run(out, &e, 5000, err, sizeof err), 0);
+	snprintf(path, sizeof path, "%s/a b/s4.out", dir);
+	slurp(path, out, sizeof out);
+	ASSERT_STR_EQ(out, "connect\n");
 	TEST_DONE();
 
 	TEST_START("run: a program without '/' from the fixed PATH");
@@ -288,6 +315,19 @@ test_run(void)
 	ASSERT_INT_GE(ms, 300);
 	/* Its background child went with the process group. */
 	snprintf(cmd, sizeof cmd, "pgrep -f '^sleep 29.71$' >/dev/null");
+	ASSERT_INT_NE(system(cmd), 0);
+	TEST_DONE();
+
+	TEST_START("run: a hanging shell line and its children are killed");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ASSERT_INT_EQ(script_run("sleep 29.72 & sleep 29.72; true", &e, 300,
+	    err, sizeof err), -1);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) /
+	    1000000;
+	ASSERT_STR_EQ(err, "timed out after 0 s");
+	ASSERT_INT_LT(ms, 3000);
+	snprintf(cmd, sizeof cmd, "pgrep -f '^sleep 29.72$' >/dev/null");
 	ASSERT_INT_NE(system(cmd), 0);
 	TEST_DONE();
 
