@@ -51,8 +51,8 @@ fixture(struct ppp_ip_info *ip, struct hostconf_conf *c)
 	c->usepeerdns = true;
 	c->n_routes = 2;
 	c->routes[0].family = AF_INET;
-	c->routes[0].prefixlen = 24;
-	inet_pton(AF_INET, "198.51.100.0", c->routes[0].addr);
+	c->routes[0].prefixlen = 28;
+	inet_pton(AF_INET, "192.0.2.128", c->routes[0].addr);
 	c->routes[1].family = AF_INET6;
 	c->routes[1].prefixlen = 48;
 	inet_pton(AF_INET6, "2001:db8:5::", c->routes[1].addr);
@@ -80,7 +80,7 @@ test_env_connect(void)
 		"PATH=" SCRIPT_PATH,
 		"reason=connect",
 		"TUNDEV=sstp0",
-		"VPNGATEWAY=203.0.113.7",
+		"VPNGATEWAY=192.0.2.200",
 		"VPNPID=4242",
 		"LOG_LEVEL=2",
 		"INTERNAL_IP4_ADDRESS=192.0.2.2",
@@ -95,9 +95,9 @@ test_env_connect(void)
 		"CISCO_SPLIT_INC_0_ADDR=192.0.2.1",
 		"CISCO_SPLIT_INC_0_MASK=255.255.255.255",
 		"CISCO_SPLIT_INC_0_MASKLEN=32",
-		"CISCO_SPLIT_INC_1_ADDR=198.51.100.0",
-		"CISCO_SPLIT_INC_1_MASK=255.255.255.0",
-		"CISCO_SPLIT_INC_1_MASKLEN=24",
+		"CISCO_SPLIT_INC_1_ADDR=192.0.2.128",
+		"CISCO_SPLIT_INC_1_MASK=255.255.255.240",
+		"CISCO_SPLIT_INC_1_MASKLEN=28",
 		"CISCO_SPLIT_INC=2",
 		"CISCO_IPV6_SPLIT_INC_0_ADDR=2001:db8:5::",
 		"CISCO_IPV6_SPLIT_INC_0_MASKLEN=48",
@@ -107,7 +107,7 @@ test_env_connect(void)
 	struct ppp_ip_info ip;
 	struct hostconf_conf c;
 	struct script_env e;
-	struct script_info si = { &c, &ip, "203.0.113.7", 4242, 2 };
+	struct script_info si = { &c, &ip, "192.0.2.200", 4242, 2 };
 
 	TEST_START("env: connect with peer, DNS, NBNS, IPv6, two routes");
 	fixture(&ip, &c);
@@ -124,7 +124,7 @@ test_env_variants(void)
 	struct ppp_ip_info ip;
 	struct hostconf_conf c;
 	struct script_env e;
-	struct script_info si = { &c, &ip, "203.0.113.7", 1, 3 };
+	struct script_info si = { &c, &ip, "192.0.2.200", 1, 3 };
 
 	TEST_START("env: --defaultroute adds 0.0.0.0/0 last");
 	fixture(&ip, &c);
@@ -231,7 +231,7 @@ test_run(void)
 	struct ppp_ip_info ip;
 	struct hostconf_conf c;
 	struct script_env e;
-	struct script_info si = { &c, &ip, "203.0.113.7", 1, 2 };
+	struct script_info si = { &c, &ip, "192.0.2.200", 1, 2 };
 	struct timespec t0, t1;
 	long ms;
 
