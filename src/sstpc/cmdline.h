@@ -84,7 +84,8 @@
 #define CFG_MAXFAIL_MAX		65535
 #define CFG_HOLDOFF		30	/* s, as pppd */
 #define CFG_ROUTES_MAX		256	/* --route given at most this often */
-#define CFG_SCRIPT_MAX		4095	/* bytes of --script */
+/* Bytes of --script: it must fit one monitor message (MON_MSG_MAX 512). */
+#define CFG_SCRIPT_MAX		480
 #define CFG_FD_MAX		65535	/* --password-fd, --tun-fd */
 
 enum cfg_pw_source {

@@ -439,13 +439,13 @@ test_switches(void)
 	EXPECT_OK(&cfg, TUN_BASE, "--script=/bin/true", "h");
 	ASSERT_STR_EQ(cfg.script, "/bin/true");
 	DONE(&cfg);
-	EXPECT_ERR("bad --script (at most 4095 bytes, no control "
+	EXPECT_ERR("bad --script (at most 480 bytes, no control "
 	    "characters)", TUN_BASE, "--script", "a\nb", "h");
 	EXPECT_ERR("empty argument for --script", TUN_BASE, "--script", "",
 	    "h");
 	memset(big, 'x', sizeof big - 1);
 	big[sizeof big - 1] = '\0';
-	EXPECT_ERR("bad --script (at most 4095 bytes, no control "
+	EXPECT_ERR("bad --script (at most 480 bytes, no control "
 	    "characters)", TUN_BASE, "--script", big, "h");
 	big[sizeof big - 2] = '\0';
 	EXPECT_OK(&cfg, TUN_BASE, "--script", big, "h");
