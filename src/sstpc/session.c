@@ -41,6 +41,9 @@
 #include "util/log.h"
 #include "util/nelem.h"
 
+/* The bound on an orderly PPP end of the built-in link (ms). */
+#define SESSION_PPP_STOP_MS	2000
+
 static const char *const session_phase_name[] = {
 	"start", "connect", "proxy", "tls", "http", "sstp", "done"
 };
@@ -893,6 +896,16 @@ session_tun_link_new(struct sstpc *s)
 	tc.engine.refuse_mppe = c->nomppe;
 	tc.engine.echo_interval = c->lcp_echo_interval;
 	tc.engine.echo_failure = c->lcp_echo_failure;
+	/*
+	 * A stop (SIGTERM) waits this long for the LCP Terminate-Ack (RFC
+	 * 1661 3.7): a live server acks within a round trip, and one that
+	 * ignores LCP must not hold the exit past a few seconds.
+	 */
+	tc.stop_guard_ms = SESSION_PPP_STOP_MS;
+	/* A reconnect asks for the link-local address in place. */
+	if (s->host.ip.have_ip6)
+		memcpy(tc.engine.want_ifid, s->host.ip.local_ifid,
+		    sizeof tc.engine.want_ifid);
 	l = tun_link_new(s->base, &tc, &sstp_chan_link_up, &s->chan);
 	if (l == NULL)
 		session_set_reason(s, SSTPC_EXIT_FAILURE, "out of memory");

@@ -151,17 +151,26 @@ session_host_undo(struct sstpc *s)
 		log_warn("%s", err);
 }
 
-/* Do two Network phases give the host the same configuration? */
+/*
+ * Is what the Network phase gave now (n) covered by the configuration in
+ * place (o)?  Every family n has must be o's, the same; a family only o
+ * has may still come (IPCP and IPV6CP open one after the other).
+ */
 static bool
-session_host_ip_same(const struct ppp_ip_info *a, const struct ppp_ip_info *b)
+session_host_ip_kept(const struct ppp_ip_info *o, const struct ppp_ip_info *n)
 {
-	return a->have_ip4 == b->have_ip4 && a->local4 == b->local4 &&
-	    a->peer4 == b->peer4 && a->dns4[0] == b->dns4[0] &&
-	    a->dns4[1] == b->dns4[1] && a->nbns4[0] == b->nbns4[0] &&
-	    a->nbns4[1] == b->nbns4[1] && a->have_ip6 == b->have_ip6 &&
-	    memcmp(a->local_ifid, b->local_ifid, sizeof a->local_ifid) == 0 &&
-	    memcmp(a->peer_ifid, b->peer_ifid, sizeof a->peer_ifid) == 0 &&
-	    a->mtu == b->mtu;
+	if (!n->have_ip4 && !n->have_ip6)
+		return false;
+	if (n->have_ip4 && (!o->have_ip4 || o->local4 != n->local4 ||
+	    o->peer4 != n->peer4 || o->dns4[0] != n->dns4[0] ||
+	    o->dns4[1] != n->dns4[1] || o->nbns4[0] != n->nbns4[0] ||
+	    o->nbns4[1] != n->nbns4[1]))
+		return false;
+	if (n->have_ip6 && (!o->have_ip6 || memcmp(o->local_ifid,
+	    n->local_ifid, sizeof o->local_ifid) != 0 || memcmp(o->peer_ifid,
+	    n->peer_ifid, sizeof o->peer_ifid) != 0))
+		return false;
+	return o->mtu == n->mtu;
 }
 
 /* After a reconnect's first net_up: the script's "reconnect". */
@@ -187,7 +196,7 @@ session_host_net_up(struct sstpc *s, const struct link_net *n, char *err,
 	 * --persist: the configuration of the lost connection stayed (the
 	 * same device); the same addresses keep it, others replace it.
 	 */
-	if (h->configured && session_host_ip_same(&h->ip, &n->ip) &&
+	if (h->configured && session_host_ip_kept(&h->ip, &n->ip) &&
 	    strcmp(gw, h->gw) == 0) {
 		log_info("host configuration of %s kept: the same addresses",
 		    n->ifname);
