@@ -92,6 +92,7 @@ struct ppp_engine_conf {
 	unsigned	 max_terminate;	/* 0: 2 */
 	unsigned	 max_failure;	/* 0: 5 */
 	uint32_t	 want_ip4;	/* address to ask for, network order; 0 */
+	uint8_t		 want_ifid[8];	/* IPV6CP identifier; 0: a random one */
 	/* Test hook: not NULL -> random octets come from here. */
 	void		(*rand_hook)(void *buf, size_t len);
 };

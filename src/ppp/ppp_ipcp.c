@@ -304,6 +304,8 @@ const struct ppp_fsm_ops ppp_ipv6cp_client_ops = {
 	.send = ncp_send,
 };
 
+static const uint8_t zero8[8];
+
 /* Reset IPV6CP's identifiers. */
 void
 ppp_ipv6cp_reset(struct ppp_engine *e)
@@ -311,5 +313,9 @@ ppp_ipv6cp_reset(struct ppp_engine *e)
 	e->ifid_rej = false;
 	e->have_peer_ifid = false;
 	memset(e->ifid_peer, 0, 8);
-	ipv6cp_new_ifid(e, e->ifid_local, NULL);
+	/* --persist: the identifier of the lost session (RFC 5072 4.1). */
+	if (memcmp(e->conf.want_ifid, zero8, 8) != 0)
+		memcpy(e->ifid_local, e->conf.want_ifid, 8);
+	else
+		ipv6cp_new_ifid(e, e->ifid_local, NULL);
 }

@@ -33,12 +33,16 @@
 #include "net/proxy.h"
 #include "net/tls_stream.h"
 #include "session/sstp_chan.h"
+#include "sstpc/persist.h"
 #include "sstpc/sstpc.h"
 #include "sys/priv.h"
 #include "sys/tun.h"
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/nelem.h"
+
+/* The bound on an orderly PPP end of the built-in link (ms). */
+#define SESSION_PPP_STOP_MS	2000
 
 static const char *const session_phase_name[] = {
 	"start", "connect", "proxy", "tls", "http", "sstp", "done"
@@ -165,6 +169,7 @@ session_chan_established(void *arg)
 	struct sstpc *s = arg;
 
 	s->established = true;
+	s->ever_established = true;
 	s->t_established = clock_now_ms();
 	log_info("SSTP call connected after %llu ms",
 	    (unsigned long long)(s->t_established - s->t_start));
@@ -281,6 +286,7 @@ session_chan_net_up(void *arg, const struct link_net *n)
 	char err[512];
 
 	err[0] = '\0';
+	s->net_was_up = true;		/* --persist: not a failed attempt */
 	if (session_host_net_up(s, n, err, sizeof err) != 0) {
 		session_set_reason(s, SSTPC_EXIT_FAILURE, "host configuration: "
 		    "%s", err);
@@ -714,6 +720,7 @@ session_connect(struct sstpc *s)
 	snprintf(s->conn_host, sizeof s->conn_host, "%s", u->host);
 	s->conn_port = u->port;
 	s->phase = PHASE_CONNECT;
+	s->t_start = clock_now_ms();
 	log_info("connecting to %s port %u%s", u->host, u->port,
 	    s->cfg->has_proxy ? " (HTTP proxy)" : "");
 	s->nc = net_connect_start(s->base, s->dns, u->host, u->port,
@@ -861,15 +868,18 @@ session_tun_link_new(struct sstpc *s)
 	char err[512];
 	int r;
 
-	r = c->tun_fd >= 0 ? tun_adopt_fd(&s->tun, c->tun_fd, err, sizeof err) :
-	    tun_open(&s->tun, c->tun_name, err, sizeof err);
-	if (r < 0) {
-		session_set_reason(s, SSTPC_EXIT_FAILURE, "%s", err);
-		return NULL;
+	if (s->tun.fd < 0) {
+		r = c->tun_fd >= 0 ? tun_adopt_fd(&s->tun, c->tun_fd, err,
+		    sizeof err) : tun_open(&s->tun, c->tun_name, err,
+		    sizeof err);
+		if (r < 0) {
+			session_set_reason(s, SSTPC_EXIT_FAILURE, "%s", err);
+			return NULL;
+		}
+		log_info("%s TUN device %s (ifindex %d)", s->tun.adopted ?
+		    "using the --tun-fd" : s->tun.created ? "created the" :
+		    "attached to the", s->tun.name, s->tun.ifindex);
 	}
-	log_info("%s TUN device %s (ifindex %d)", s->tun.adopted ? "using the "
-	    "--tun-fd" : s->tun.created ? "created the" : "attached to the",
-	    s->tun.name, s->tun.ifindex);
 	memset(&tc, 0, sizeof tc);
 	tc.fd = s->tun.fd;
 	tc.ifname = s->tun.name;
@@ -886,6 +896,16 @@ session_tun_link_new(struct sstpc *s)
 	tc.engine.refuse_mppe = c->nomppe;
 	tc.engine.echo_interval = c->lcp_echo_interval;
 	tc.engine.echo_failure = c->lcp_echo_failure;
+	/*
+	 * A stop (SIGTERM) waits this long for the LCP Terminate-Ack (RFC
+	 * 1661 3.7): a live server acks within a round trip, and one that
+	 * ignores LCP must not hold the exit past a few seconds.
+	 */
+	tc.stop_guard_ms = SESSION_PPP_STOP_MS;
+	/* A reconnect asks for the link-local address in place. */
+	if (s->host.ip.have_ip6)
+		memcpy(tc.engine.want_ifid, s->host.ip.local_ifid,
+		    sizeof tc.engine.want_ifid);
 	l = tun_link_new(s->base, &tc, &sstp_chan_link_up, &s->chan);
 	if (l == NULL)
 		session_set_reason(s, SSTPC_EXIT_FAILURE, "out of memory");
@@ -918,14 +938,142 @@ session_link_new(struct sstpc *s)
 }
 
 /*
+ * A new link on the channel, started: before the drop for the first
+ * connection, after it for a reconnect (the TUN is open already).  0, or
+ * -1 with the reason set.
+ */
+static int
+session_link_setup(struct sstpc *s)
+{
+	enum link_end end;
+	char err[512];
+
+	s->link = session_link_new(s);
+	sstp_chan_set_link(&s->chan, s->link);
+	if (s->link == NULL) {
+		session_set_reason(s, SSTPC_EXIT_FAILURE, "out of memory");
+		return -1;
+	}
+	end = link_start(s->link, err, sizeof err);
+	if (end != LINK_END_OK) {
+		/* pppd cannot run: 9; the plugin socket or memory: 1. */
+		session_set_reason(s, session_link_exit(end), "%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * What one connection leaves behind goes: the stream, the link (its byte
+ * counts kept), the proxy client, the SSTP channel and its timer.  What
+ * the run holds stays: the TUN, the monitor, the host configuration.
+ */
+static void
+session_conn_reset(struct sstpc *s)
+{
+	uint64_t out = 0, in = 0;
+
+	session_drop_server(s, false);
+	if (s->link != NULL) {
+		link_stats(s->link, &out, &in);
+		s->ppp_out += out;
+		s->ppp_in += in;
+		link_free(s->link);
+		s->link = NULL;
+	}
+	free(s->http);
+	s->http = NULL;
+	proxy_free(s->proxy);
+	s->proxy = NULL;
+	if (s->ctrl_timer != NULL) {
+		event_free(s->ctrl_timer);
+		s->ctrl_timer = NULL;
+	}
+	explicit_bzero(&s->chan, sizeof s->chan);
+	sstp_chan_init(&s->chan, &session_chan_ops, s);
+	if (s->established) {
+		if (s->t_end == 0)
+			s->t_end = clock_now_ms();
+		s->up_ms += s->t_end - s->t_established;
+	}
+	s->established = false;
+	s->t_end = 0;
+	memset(&s->peer, 0, sizeof s->peer);
+	s->phase = PHASE_START;
+}
+
+/* The back-off is over: leave the loop for the next attempt. */
+static void
+session_retry_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct sstpc *s = arg;
+
+	event_base_loopexit(s->base, NULL);
+}
+
+/*
+ * --persist: a connection ended.  Retry or not (persist.h); on a retry
+ * wait out the back-off in the loop (a signal ends the run there too),
+ * run the script's attempt-reconnect and set up the next link.  False:
+ * the run ends with the reason recorded.
+ */
+static bool
+session_persist_next(struct sstpc *s)
+{
+	const struct sstpc_config *c = s->cfg;
+	char loss[sizeof s->reason];
+	unsigned n = 0, d = 0;
+	struct timeval tv;
+
+	if (!c->persist || s->stopping)
+		return false;
+	switch (persist_end(&s->persist, c->maxfail, c->holdoff, s->exit_code,
+	    s->net_was_up, &n, &d)) {
+	case PERSIST_FINAL:
+		log_info("--persist: not reconnecting: %s (exit %d) is not "
+		    "retried", s->exit_code == SSTPC_EXIT_AUTH ?
+		    "authentication refused" : "a local failure",
+		    s->exit_code);
+		return false;
+	case PERSIST_GIVE_UP:
+		log_info("--persist: giving up after %u failed attempt%s in a "
+		    "row (--maxfail %u)", s->persist.fails,
+		    s->persist.fails == 1 ? "" : "s", c->maxfail);
+		return false;
+	default:
+		break;
+	}
+	snprintf(loss, sizeof loss, "%s", s->reason);
+	session_conn_reset(s);
+	s->have_reason = false;
+	s->exit_code = SSTPC_EXIT_OK;
+	s->reason[0] = '\0';
+	s->net_was_up = false;
+	log_info("reconnect attempt %u in %u s (%s)", n, d, loss);
+	tv.tv_sec = (time_t)d;
+	tv.tv_usec = 0;
+	evtimer_add(s->retry_timer, &tv);
+	/* A loop exit still queued from the connection must not cut it. */
+	while (!s->stopping && !s->have_reason &&
+	    evtimer_pending(s->retry_timer, NULL))
+		event_base_dispatch(s->base);
+	evtimer_del(s->retry_timer);
+	if (s->stopping || s->have_reason)
+		return false;
+	s->host.reconnect_due = true;
+	session_host_event(s, "attempt-reconnect");
+	return session_link_setup(s) == 0;
+}
+
+/*
  * One run: the link first (privileged), the monitor and the privilege drop,
- * then connect and the event loop until both sides are finished.
+ * then connect and the event loop until both sides are finished; with
+ * --persist again for every lost connection (session_persist_next).
  */
 int
 session_run(struct sstpc *s, const struct sstpc_config *cfg)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
-	enum link_end end;
 	char err[512];
 	const char *dns_host;
 	size_t i;
@@ -965,6 +1113,7 @@ session_run(struct sstpc *s, const struct sstpc_config *cfg)
 			evdns_base_load_hosts(s->dns, NULL);
 	}
 	s->phase_timer = evtimer_new(s->base, session_phase_timer_cb, s);
+	s->retry_timer = evtimer_new(s->base, session_retry_timer_cb, s);
 	for (i = 0; i < NELEM(sigs); i++) {
 		s->sig_ev[i] = evsignal_new(s->base, sigs[i], session_signal_cb,
 		    s);
@@ -975,7 +1124,7 @@ session_run(struct sstpc *s, const struct sstpc_config *cfg)
 	if (s->sig_ev[i] != NULL)
 		evsignal_add(s->sig_ev[i], NULL);
 	if ((s->dns == NULL && !net_host_is_literal(dns_host)) ||
-	    s->phase_timer == NULL) {
+	    s->phase_timer == NULL || s->retry_timer == NULL) {
 		session_set_reason(s, SSTPC_EXIT_FAILURE, "cannot set up the "
 		    "resolver");
 		goto out;
@@ -997,45 +1146,29 @@ session_run(struct sstpc *s, const struct sstpc_config *cfg)
 		goto out;
 	}
 	sstp_chan_init(&s->chan, &session_chan_ops, s);
-	s->link = session_link_new(s);
-	sstp_chan_set_link(&s->chan, s->link);
-	if (s->link == NULL) {
-		session_set_reason(s, SSTPC_EXIT_FAILURE, "out of memory");
+	if (session_link_setup(s) < 0)
 		goto out;
-	}
-	end = link_start(s->link, err, sizeof err);
-	if (end != LINK_END_OK) {
-		/* pppd cannot run: 9; the plugin socket or memory: 1. */
-		session_set_reason(s, session_link_exit(end), "%s", err);
-		goto out;
-	}
 
 	if (session_drop_privileges(s) < 0)
 		goto out;
 
-	session_connect(s);
-	if (!s->have_reason || s->nc != NULL)
-		event_base_dispatch(s->base);
+	do {
+		session_connect(s);
+		if (!s->have_reason || s->nc != NULL)
+			event_base_dispatch(s->base);
+	} while (session_persist_next(s));
 out:
 	session_drop_server(s, false);
 	session_host_end(s);
-	if (s->link != NULL) {
-		link_stats(s->link, &s->ppp_out, &s->ppp_in);
-		link_free(s->link);
-		s->link = NULL;
-	}
+	session_conn_reset(s);
 	tun_close(&s->tun);
 	/* The monitor removes the route and the socket as it exits. */
 	monitor_stop(&s->mon);
 	route_restore(&s->route);
-	free(s->http);
-	s->http = NULL;
-	proxy_free(s->proxy);
-	s->proxy = NULL;
-	if (s->ctrl_timer != NULL)
-		event_free(s->ctrl_timer);
 	if (s->phase_timer != NULL)
 		event_free(s->phase_timer);
+	if (s->retry_timer != NULL)
+		event_free(s->retry_timer);
 	for (i = 0; i < NELEM(s->sig_ev); i++)
 		if (s->sig_ev[i] != NULL)
 			event_free(s->sig_ev[i]);
@@ -1045,10 +1178,10 @@ out:
 		evdns_base_free(s->dns, 0);
 	if (s->base != NULL)
 		event_base_free(s->base);
-	if (s->established)
+	if (s->ever_established)
 		log_info("session summary: connected %.1f s; PPP %llu bytes sent, "
 		    "%llu received; TLS %llu bytes out, %llu in",
-		    (double)(s->t_end - s->t_established) / 1000.0,
+		    (double)s->up_ms / 1000.0,
 		    (unsigned long long)s->ppp_out,
 		    (unsigned long long)s->ppp_in,
 		    (unsigned long long)s->tls_out,

@@ -151,15 +151,63 @@ session_host_undo(struct sstpc *s)
 		log_warn("%s", err);
 }
 
+/*
+ * Is what the Network phase gave now (n) covered by the configuration in
+ * place (o)?  Every family n has must be o's, the same; a family only o
+ * has may still come (IPCP and IPV6CP open one after the other).
+ */
+static bool
+session_host_ip_kept(const struct ppp_ip_info *o, const struct ppp_ip_info *n)
+{
+	if (!n->have_ip4 && !n->have_ip6)
+		return false;
+	if (n->have_ip4 && (!o->have_ip4 || o->local4 != n->local4 ||
+	    o->peer4 != n->peer4 || o->dns4[0] != n->dns4[0] ||
+	    o->dns4[1] != n->dns4[1] || o->nbns4[0] != n->nbns4[0] ||
+	    o->nbns4[1] != n->nbns4[1]))
+		return false;
+	if (n->have_ip6 && (!o->have_ip6 || memcmp(o->local_ifid,
+	    n->local_ifid, sizeof o->local_ifid) != 0 || memcmp(o->peer_ifid,
+	    n->peer_ifid, sizeof o->peer_ifid) != 0))
+		return false;
+	return o->mtu == n->mtu;
+}
+
+/* After a reconnect's first net_up: the script's "reconnect". */
+static void
+session_host_reconnected(struct sstpc *s)
+{
+	if (!s->host.reconnect_due)
+		return;
+	s->host.reconnect_due = false;
+	session_host_event(s, "reconnect");
+}
+
 int
 session_host_net_up(struct sstpc *s, const struct link_net *n, char *err,
     size_t errlen)
 {
 	struct session_host *h = &s->host;
+	char gw[sizeof h->gw];
 	int r;
 
+	session_host_gw(s, gw, sizeof gw);
+	/*
+	 * --persist: the configuration of the lost connection stayed (the
+	 * same device); the same addresses keep it, others replace it.
+	 */
+	if (h->configured && session_host_ip_kept(&h->ip, &n->ip) &&
+	    strcmp(gw, h->gw) == 0) {
+		log_info("host configuration of %s kept: the same addresses",
+		    n->ifname);
+		session_host_reconnected(s);
+		return 0;
+	}
+	if (h->configured && h->reconnect_due)
+		log_info("the server gave other addresses: configuring %s "
+		    "again", n->ifname);
 	session_host_undo(s);		/* what the Network phase gave changed */
-	session_host_gw(s, h->gw, sizeof h->gw);
+	snprintf(h->gw, sizeof h->gw, "%s", gw);
 	h->ip = n->ip;
 	if (s->mon.pid > 0) {
 		if (n->ifindex != h->conf.ifindex)
@@ -192,13 +240,48 @@ session_host_net_up(struct sstpc *s, const struct link_net *n, char *err,
 		h->ready_sent = true;
 		sdnotify_send(&h->notify, "READY=1");
 	}
+	session_host_reconnected(s);
 	return 0;
 }
 
+/*
+ * The Network phase went down.  Stopping: the configuration goes at the
+ * end, after the Call Disconnect (session_host_end).  --persist: it stays
+ * for the next connection (same device, same ifindex, routes in place).
+ * Else it goes now.
+ */
 void
 session_host_net_down(struct sstpc *s, const struct link_net *n)
 {
+	if (s->stopping || s->cfg->persist) {
+		if (s->host.configured)
+			log_debug("host configuration of %s kept %s",
+			    n->ifname, s->stopping ? "until the end" :
+			    "for a reconnect");
+		return;
+	}
 	session_host_undo(s);
+}
+
+void
+session_host_event(struct sstpc *s, const char *reason)
+{
+	struct session_host *h = &s->host;
+	char err[512];
+	int r;
+
+	if (s->cfg->script == NULL)
+		return;
+	err[0] = '\0';
+	if (s->mon.pid > 0) {
+		r = monitor_script_event(&s->mon, reason, err, sizeof err);
+		if (r == 0)
+			log_info("--script %s: exit status 0", reason);
+	} else
+		r = session_host_script(s, reason, h->configured ? &h->ip :
+		    NULL, err, sizeof err);
+	if (r != 0)
+		log_warn("%s", err[0] != '\0' ? err : strerror(-r));
 }
 
 void

@@ -23,6 +23,7 @@
 #include "net/tls.h"
 #include "session/sstp_chan.h"
 #include "sstpc/cmdline.h"
+#include "sstpc/persist.h"
 #include "sys/monitor.h"
 #include "sys/hostconf.h"
 #include "sys/route.h"
@@ -55,6 +56,7 @@ struct session_host {
 	struct hostconf_conf	 conf;		/* TUN, routes, flags */
 	bool			 configured;	/* net_up done, undo due */
 	bool			 ready_sent, stopping_sent, skip_logged;
+	bool			 reconnect_due;	/* --persist: run "reconnect" */
 	struct ppp_ip_info	 ip;		/* the last net_up's */
 	char			 gw[46];	/* VPNGATEWAY */
 	struct sdnotify		 notify;
@@ -97,6 +99,13 @@ struct sstpc {
 	struct session_host	 host;		/* --tun: addresses, routes */
 	struct tun_dev		 tun;		/* --tun: kept across links */
 
+	/* --persist (built-in mode): the loop over connections */
+	struct persist		 persist;	/* failures, attempts */
+	struct event		*retry_timer;	/* the back-off */
+	bool			 net_was_up;	/* this connection's Network */
+	uint64_t		 up_ms;		/* connected, earlier ones */
+	bool			 ever_established;
+
 	/* Shutdown */
 	struct event		*sig_ev[4];
 	bool			 stopping;	/* local shutdown started */
@@ -128,6 +137,8 @@ int	session_host_handover(struct sstpc *, char *err, size_t errlen);
 int	session_host_net_up(struct sstpc *, const struct link_net *, char *err,
 	    size_t errlen);
 void	session_host_net_down(struct sstpc *, const struct link_net *);
+/* --persist: run the script for "attempt-reconnect" or "reconnect". */
+void	session_host_event(struct sstpc *, const char *reason);
 /* Teardown: STOPPING=1 and undo what is still configured. */
 void	session_host_end(struct sstpc *);
 

@@ -149,7 +149,7 @@ tl_report_gone(struct tun_link *t, enum link_end end, const char *why)
 	UP(t)->gone(UPARG(t), end, why);
 }
 
-/* The TUN device failed (deleted under us): the session stops. */
+/* The TUN device failed (deleted under us): the session stops (exit 1). */
 static void
 tl_dev_failed(struct tun_link *t, const char *op, int err)
 {
@@ -168,7 +168,8 @@ tl_dev_failed(struct tun_link *t, const char *op, int err)
 	snprintf(msg, sizeof msg, "TUN device %s failed (%s: %s)",
 	    t->conf.ifname != NULL ? t->conf.ifname : "?", op, strerror(err));
 	log_err("%s", msg);
-	UP(t)->fail(UPARG(t), LINK_END_PPP, msg);
+	/* A local failure (exit 1), not PPP's: --persist cannot mend it. */
+	UP(t)->fail(UPARG(t), LINK_END_INTERNAL, msg);
 }
 
 /* --- the engine's up-calls (ppp/ppp_engine.h) ----------------------------- */

@@ -897,14 +897,14 @@ test_dev_fail(void)
 	struct rig r;
 	bool failed;
 
-	TEST_START("the TUN failing: fail(LINK_END_PPP), then PPP closes");
+	TEST_START("the TUN failing: fail(LINK_END_INTERNAL), then PPP closes");
 	rig_open(&r, true, 0);
 	close(r.kern);			/* reads give 0: not a TUN any more */
 	r.kern = open("/dev/null", O_RDONLY);
 	failed = run_until_count(&r, &S.fail_calls, 2000) > 0;
 	ASSERT_TRUE(failed);
 	ASSERT_INT_EQ(S.fail_calls, 1);
-	ASSERT_INT_EQ(S.fail_end, LINK_END_PPP);
+	ASSERT_INT_EQ(S.fail_end, LINK_END_INTERNAL);
 	ASSERT_TRUE(strstr(S.fail_msg, "TUN device sstp7") != NULL);
 	ASSERT_TRUE(FE.closed);
 	run_for(&r, 30);
