@@ -226,6 +226,7 @@ engine_network(struct ppp_engine *e)
 			    IPCP_W_NBNS1 | IPCP_W_NBNS2;
 		e->ip_local = e->conf.want_ip4;
 		e->ip4_noaddr = false;
+		e->ipcp_protrej = false;
 		e->ip_peer = 0;
 		memset(e->dns, 0, sizeof e->dns);
 		memset(e->nbns, 0, sizeof e->nbns);
@@ -494,28 +495,50 @@ ppp_engine_ncp_down(struct ppp_engine *e, struct ppp_fsm *f)
 		engine_net_check(e);
 }
 
-/* An NCP gave up: when none is left, PPP is of no use (3.7). */
+/*
+ * An NCP gave up (RFC 1661 3.7).  IPv4 is wanted unless --noip: IPCP
+ * finishing without opening ends PPP even while IPV6CP is up, since a
+ * link without the IPv4 the user expects is a failure, not a session
+ * (PPP_END_NEGOTIATION).  IPv6 stays optional: servers often Reject or
+ * Protocol-Reject IPV6CP, and IPv4 alone is a good link.  When neither
+ * is left (IPv6 only, --noip), PPP is of no use either.
+ */
 void
 ppp_engine_ncp_finished(struct ppp_engine *e, struct ppp_fsm *f)
 {
 	bool v4 = e->conf.ipv4 && e->ipcp.state > PPP_ST_STOPPED;
 	bool v6 = e->conf.ipv6 && e->ipv6cp.state > PPP_ST_STOPPED;
+	bool ip4 = f == &e->ipcp;
+	char cause[128];
 
 	log_info("%s finished", f->name);
 	/* Not when LCP going down took the NCPs with it (RFC 1661 3.7). */
-	if (e->phase != PPP_PHASE_NETWORK || e->lcp.state != PPP_ST_OPENED ||
-	    v4 || v6)
+	if (e->phase != PPP_PHASE_NETWORK || e->lcp.state != PPP_ST_OPENED)
+		return;
+	if (!(ip4 && e->conf.ipv4) && (v4 || v6))
 		return;
 	if (f->rcn_gave_up)
-		ppp_engine_fail(e, PPP_END_NEGOTIATION, "%s: the server %s "
-		    "every request (%u times)", f->name, f->rcn_last ==
+		snprintf(cause, sizeof cause, "%s: the server %s every "
+		    "request (%u times)", f->name, f->rcn_last ==
 		    PPP_CONF_NAK ? "Naks" : "Rejects", f->rcn_run);
-	else if (f == &e->ipcp && e->ip4_noaddr)
-		ppp_engine_fail(e, PPP_END_NEGOTIATION, "IPCP: the server "
-		    "gave no IPv4 address");
+	else if (ip4 && e->ip4_noaddr)
+		snprintf(cause, sizeof cause, "IPCP: the server gave no IPv4 "
+		    "address");
+	else if (ip4 && e->ipcp_protrej)
+		snprintf(cause, sizeof cause, "IPCP: the server rejects the "
+		    "protocol (Protocol-Reject)");
+	else if (ip4)
+		snprintf(cause, sizeof cause, "IPCP: no agreement (no "
+		    "Configure-Ack in %u requests, or the server closed it)",
+		    f->max_configure);
 	else
-		ppp_engine_fail(e, PPP_END_NEGOTIATION, "no network protocol "
-		    "could be negotiated (%s gave up last)", f->name);
+		snprintf(cause, sizeof cause, "no network protocol could be "
+		    "negotiated (%s gave up last)", f->name);
+	if (ip4 && e->conf.ipv6)
+		ppp_engine_fail(e, PPP_END_NEGOTIATION, "%s; use --noip for "
+		    "an IPv6-only link", cause);
+	else
+		ppp_engine_fail(e, PPP_END_NEGOTIATION, "%s", cause);
 }
 
 /* The server Protocol-Rejected one of ours (RFC 1661 5.7). */
@@ -526,6 +549,8 @@ ppp_engine_proto_rejected(struct ppp_engine *e, uint16_t proto)
 	    proto == PPP_PROTO_IPV6CP ? &e->ipv6cp : NULL;
 
 	log_info("PPP: the server rejects protocol 0x%04x", proto);
+	if (f == &e->ipcp)
+		e->ipcp_protrej = true;
 	if (f != NULL) {
 		/* Treated as RXJ- of that protocol: it stops. */
 		ppp_fsm_event(f, e->now, PPP_EV_RXJ_MINUS);
@@ -672,6 +697,79 @@ engine_auth_input(struct ppp_engine *e, uint16_t proto, struct bcur info)
 	return 0;
 }
 
+/* The --refuse-* option that takes @p away, for the reason's hint. */
+static const char *
+engine_refuse_hint(const struct ppp_engine *e, enum ppp_auth_proto p)
+{
+	const unsigned methods = PPP_AUTH_ALLOW_PAP | PPP_AUTH_ALLOW_CHAP_MD5 |
+	    PPP_AUTH_ALLOW_MSCHAPV2 | PPP_AUTH_ALLOW_EAP;
+
+	/* --require-mschap-v2 leaves MS-CHAPv2 alone (sstpc.8). */
+	if ((e->conf.auth_allow & methods) == PPP_AUTH_ALLOW_MSCHAPV2)
+		return "--require-mschap-v2";
+	switch (p) {
+	case PPP_AUTHP_PAP:
+		return "--refuse-pap";
+	case PPP_AUTHP_CHAP_MD5:
+		return "--refuse-chap";
+	case PPP_AUTHP_MSCHAPV2:
+		return "--refuse-mschap-v2";
+	case PPP_AUTHP_EAP:
+		return "--refuse-eap";
+	default:
+		return "the configuration";
+	}
+}
+
+/*
+ * The server's Terminate-Request in the Establish phase after we Nak'ed or
+ * Rejected its Authentication-Protocol (RFC 1661 6.2; we sent our
+ * Terminate-Ack already): it has no method we take, and it is leaving.
+ * PPP ends now, PPP_END_AUTH, before the SSTP Call Disconnect that
+ * follows can make it look like a hangup.  No Terminate-Request of ours:
+ * the server closed the link itself.
+ */
+static void
+engine_no_common_auth(struct ppp_engine *e)
+{
+	enum ppp_auth_proto p;
+	char what[48];
+
+	if (e->end_set || e->ended)
+		return;
+	p = PPP_AUTHP_NONE;
+	if (e->auth_refused_proto == PPP_PROTO_PAP)
+		p = PPP_AUTHP_PAP;
+	else if (e->auth_refused_proto == PPP_PROTO_EAP)
+		p = PPP_AUTHP_EAP;
+	else if (e->auth_refused_proto == PPP_PROTO_CHAP)
+		p = e->auth_refused_alg == CHAP_ALG_MSCHAPV2 ?
+		    PPP_AUTHP_MSCHAPV2 : e->auth_refused_alg == 5 ?
+		    PPP_AUTHP_CHAP_MD5 : PPP_AUTHP_NONE;
+	if (p != PPP_AUTHP_NONE)
+		snprintf(what, sizeof what, "%s", ppp_auth_proto_name(p));
+	else if (e->auth_refused_proto == PPP_PROTO_CHAP)
+		snprintf(what, sizeof what, "CHAP with algorithm 0x%02x",
+		    e->auth_refused_alg);
+	else
+		snprintf(what, sizeof what, "authentication protocol 0x%04x",
+		    e->auth_refused_proto);
+	e->end_set = true;
+	e->end_code = PPP_END_AUTH;
+	if (p != PPP_AUTHP_NONE)
+		snprintf(e->end_why, sizeof e->end_why, "no common "
+		    "authentication protocol: the server offers %s, refused "
+		    "by %s", what, engine_refuse_hint(e, p));
+	else
+		snprintf(e->end_why, sizeof e->end_why, "no common "
+		    "authentication protocol: the server offers %s, which "
+		    "sstpc does not support", what);
+	log_info("PPP: %s", e->end_why);
+	e->phase = PPP_PHASE_DEAD;	/* nothing more to send */
+	ppp_fsm_down(&e->lcp, e->now);
+	engine_end(e);
+}
+
 /* One frame from the server. */
 int
 ppp_engine_input(struct ppp_engine *e, uint64_t now, const uint8_t *frame,
@@ -688,8 +786,17 @@ ppp_engine_input(struct ppp_engine *e, uint64_t now, const uint8_t *frame,
 	}
 	e->in_octets += len;
 	/* RFC 1661 3.4-3.5: only LCP before the phases that allow more. */
-	if (fr.proto == PPP_PROTO_LCP)
-		return ppp_fsm_input(&e->lcp, now, fr.info);
+	if (fr.proto == PPP_PROTO_LCP) {
+		uint8_t code = 0;
+		int r;
+
+		(void)bcur_peek_u8(&fr.info, 0, &code);
+		r = ppp_fsm_input(&e->lcp, now, fr.info);
+		if (r == 0 && code == PPP_TERM_REQ && e->auth_refused &&
+		    e->phase == PPP_PHASE_ESTABLISH && !e->ended)
+			engine_no_common_auth(e);
+		return r;
+	}
 	if (e->phase == PPP_PHASE_ESTABLISH || e->lcp.state != PPP_ST_OPENED) {
 		log_debug("PPP: protocol 0x%04x before LCP is open dropped",
 		    fr.proto);

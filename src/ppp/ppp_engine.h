@@ -59,10 +59,13 @@ struct ppp_engine;
  *                Terminate-Request, the SSTP link gone
  *   AUTH         authentication refused or never finished (a Nak or
  *                Failure, a bad authenticator response, no answer, the
- *                server's Terminate-Request while authenticating)
+ *                server's Terminate-Request while authenticating, or
+ *                after we refused its authentication protocol)
  *   NEGOTIATION  LCP, IPCP/IPV6CP or CCP/MPPE found no agreement
  *                (Max-Configure, Nak loops, looped-back link, rejects of
- *                LCP itself, no address, MPPE required but not had)
+ *                LCP itself, no address, MPPE required but not had);
+ *                IPCP failing ends PPP when ipv4 is set, even with
+ *                IPV6CP open; IPV6CP failing only when nothing is left
  *   DEAD_PEER    LCP Echo-Requests went unanswered
  *   INTERNAL     a local failure (memory, crypto)
  */

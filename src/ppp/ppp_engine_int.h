@@ -93,6 +93,10 @@ struct ppp_engine {
 	uint32_t			 peer_magic;
 	enum ppp_auth_proto		 auth_proto;
 	enum ppp_auth_proto		 auth_offer;	/* in the last request */
+	/* The server's auth protocol we Nak'ed or Rejected (not Acked since) */
+	bool				 auth_refused;
+	uint16_t			 auth_refused_proto;	/* its value */
+	uint8_t				 auth_refused_alg;	/* CHAP's */
 	/* LCP Echo (RFC 1661 5.8) */
 	uint64_t			 echo_deadline;
 	unsigned			 echo_pending;
@@ -109,6 +113,7 @@ struct ppp_engine {
 	uint32_t			 ip_local, ip_peer;
 	uint32_t			 dns[2], nbns[2];
 	bool				 ip4_noaddr;	/* IPCP closed for it */
+	bool				 ipcp_protrej;	/* Protocol-Rejected */
 	/* IPV6CP */
 	bool				 ifid_rej;
 	uint8_t				 ifid_local[8], ifid_peer[8];

@@ -160,6 +160,12 @@ lcp_reqci(struct ppp_fsm *f, struct bcur opts, struct wbuf *reply,
 				auth = a;
 				break;
 			}
+			/* Remembered for a Terminate-Request that follows. */
+			e->auth_refused = true;
+			e->auth_refused_proto = 0;
+			e->auth_refused_alg = 0;
+			(void)bcur_get_be16(&v, &e->auth_refused_proto);
+			(void)bcur_get_u8(&v, &e->auth_refused_alg);
 			ppp_put_raw_opt(&wo, &o);
 			if (!lcp_put_preferred_auth(e, &wn))
 				ppp_put_raw_opt(&wr, &o);
@@ -213,6 +219,7 @@ lcp_reqci(struct ppp_fsm *f, struct bcur opts, struct wbuf *reply,
 	e->peer_mru = mru;
 	e->peer_magic = magic;
 	e->auth_offer = auth;
+	e->auth_refused = false;
 	return PPP_CONF_ACK;
 }
 

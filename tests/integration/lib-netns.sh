@@ -187,7 +187,9 @@ tun_xfer() {
 # on the server's tunnel address in NSS; JSON to iperf.json
 tun_iperf() {
 	local i
-	in_s iperf3 -s -1 -B "$TUN_SRV_IP" -p 5201 >"$CASE_DIR/iperf-server.out" 2>&1 &
+	# -J -i 0.5: with the client's --get-server-output, the receiver's
+	# half-second intervals as JSON (tier-tun.sh iperf_ok)
+	in_s iperf3 -s -1 -J -i 0.5 -B "$TUN_SRV_IP" -p 5201 >"$CASE_DIR/iperf-server.out" 2>&1 &
 	for i in $(seq 50); do
 		in_s ss -Htln 2>/dev/null | grep -q "$TUN_SRV_IP:5201" && break
 		sleep 0.1

@@ -1262,6 +1262,169 @@ test_renegotiation(void)
 	TEST_DONE();
 }
 
+/*
+ * The server offers only PAP; PAP is refused here (--refuse-pap, or
+ * --require-mschap-v2): we Nak its Authentication-Protocol (RFC 1661 6.2)
+ * and it answers with a Terminate-Request (the test server's "no common
+ * auth").  PPP ends at once with PPP_END_AUTH, the Terminate-Ack sent,
+ * before the SSTP Call Disconnect that follows could make it a hangup.
+ */
+static void
+test_no_common_auth(void)
+{
+	static const struct {
+		unsigned	 allow;
+		const char	*req;	/* the server's Configure-Request */
+		const char	*why;
+	} cases[] = {
+		{ PPP_AUTH_ALLOW_ALL & ~PPP_AUTH_ALLOW_PAP,
+		    "C0 21 01 01 00 0E 03 04 C0 23 05 06 11 22 33 44",
+		    "no common authentication protocol: the server offers "
+		    "PAP, refused by --refuse-pap" },
+		{ PPP_AUTH_ALLOW_MSCHAPV2,
+		    "C0 21 01 01 00 0F 03 05 C2 23 05 05 06 11 22 33 44",
+		    "no common authentication protocol: the server offers "
+		    "CHAP-MD5, refused by --require-mschap-v2" },
+		{ PPP_AUTH_ALLOW_ALL,	/* MS-CHAPv1: not ours at all */
+		    "C0 21 01 01 00 0F 03 05 C2 23 80 05 06 11 22 33 44",
+		    "no common authentication protocol: the server offers "
+		    "CHAP with algorithm 0x80, which sstpc does not support" },
+	};
+	struct ppp_engine_conf conf;
+	struct ppp_engine *e;
+	char name[96];
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		snprintf(name, sizeof name, "engine: no common authentication "
+		    "(%zu): Terminate after our Nak -> AUTH", i);
+		TEST_START(name);
+		memset(&C, 0, sizeof C);
+		conf = base_conf();
+		conf.auth_allow = cases[i].allow;
+		e = ppp_engine_new(&conf, &ops, NULL);
+		ppp_engine_start(e, 0);
+		ASSERT_INT_EQ(reply_last(e, 1, PPP_CONF_ACK), 0);
+		ASSERT_INT_EQ(srv(e, 2, cases[i].req), 0);
+		ASSERT_INT_EQ(last_code(PPP_PROTO_LCP), PPP_CONF_NAK);
+		ASSERT_INT_EQ(C.ended, 0);
+		ASSERT_INT_EQ(srv(e, 3, "C0 21 05 02 00 04"), 0);
+		/* The Terminate-Ack, and nothing after it. */
+		EXPECT_LAST("C0 21 06 02 00 04");
+		ASSERT_INT_EQ(C.ended, 1);
+		ASSERT_INT_EQ(C.end, PPP_END_AUTH);
+		ASSERT_STR_EQ(C.why, cases[i].why);
+		ASSERT_INT_EQ(C.auth_done, 0);
+		ASSERT_INT_EQ(ppp_engine_next_timer(e), 0);
+		ppp_engine_free(e);
+		TEST_DONE();
+	}
+
+	/* Not without a refused method: a Terminate-Request in Establish. */
+	TEST_START("engine: Terminate in Establish, no auth refused: goes on");
+	memset(&C, 0, sizeof C);
+	conf = base_conf();
+	e = ppp_engine_new(&conf, &ops, NULL);
+	ppp_engine_start(e, 0);
+	ASSERT_INT_EQ(srv(e, 1, "C0 21 05 02 00 04"), 0);
+	EXPECT_LAST("C0 21 06 02 00 04");
+	ASSERT_INT_EQ(C.ended, 0);
+	ppp_engine_free(e);
+	TEST_DONE();
+
+	/* Nak'ed, then a method we take acked: the refusal is over. */
+	TEST_START("engine: PAP Nak'ed, then MS-CHAPv2 acked: no AUTH end");
+	memset(&C, 0, sizeof C);
+	conf = base_conf();
+	conf.auth_allow = PPP_AUTH_ALLOW_MSCHAPV2;
+	e = ppp_engine_new(&conf, &ops, NULL);
+	ppp_engine_start(e, 0);
+	ASSERT_INT_EQ(srv(e, 1, "C0 21 01 01 00 08 03 04 C0 23"), 0);
+	ASSERT_INT_EQ(last_code(PPP_PROTO_LCP), PPP_CONF_NAK);
+	ASSERT_INT_EQ(srv(e, 2, "C0 21 01 02 00 09 03 05 C2 23 81"), 0);
+	ASSERT_INT_EQ(last_code(PPP_PROTO_LCP), PPP_CONF_ACK);
+	ASSERT_INT_EQ(srv(e, 3, "C0 21 05 03 00 04"), 0);
+	ASSERT_INT_EQ(C.ended, 0);
+	ppp_engine_free(e);
+	TEST_DONE();
+}
+
+/*
+ * IPv4 wanted (no --noip), IPV6CP up, IPCP never opens: PPP ends,
+ * PPP_END_NEGOTIATION (the test server's ipcp-nak-loop with IPV6CP
+ * fine).  IPV6CP refused while IPCP opens stays a good link.
+ */
+static void
+test_ipcp_required(void)
+{
+	const int max = PPP_FSM_RCN_FACTOR * PPP_FSM_MAX_CONFIGURE;
+	struct ppp_engine_conf conf = base_conf();
+	struct ppp_engine *e;
+	uint8_t req[PPP_FRAME_MAX];
+	char want[160];
+	int i, r;
+
+	TEST_START("engine: IPCP Nak loop with IPV6CP up: ended");
+	conf.auth_allow = PPP_AUTH_ALLOW_NONE;
+	conf.usepeerdns = false;
+	conf.ipv6 = true;
+	e = open_lcp(&conf);
+	/* IPV6CP: the server's request acked, ours acked. */
+	ASSERT_INT_EQ(srv(e, 3, "80 57 01 05 00 0E 01 0A 02 00 00 00 00 00 "
+	    "00 01"), 0);
+	ASSERT_INT_EQ(last_code(PPP_PROTO_IPV6CP), PPP_CONF_ACK);
+	r = last_req(PPP_PROTO_IPV6CP);
+	ASSERT_INT_GE(r, 0);
+	if (r >= 0) {
+		memcpy(req, C.f[r], C.len[r]);
+		req[2] = PPP_CONF_ACK;
+		ASSERT_INT_EQ(ppp_engine_input(e, 4, req, C.len[r]), 0);
+	}
+	ASSERT_INT_EQ(C.net_up, 1);
+	ASSERT_TRUE(C.info.have_ip6);
+	for (i = 0; i < 3 * max && C.ended == 0 &&
+	    last_code(PPP_PROTO_LCP) != PPP_TERM_REQ; i++)
+		ASSERT_INT_EQ(nak_ipcp(e, 10 + (uint64_t)i,
+		    (uint8_t)(10 + i % 100)), 0);
+	ASSERT_INT_EQ(i, max);
+	ASSERT_INT_EQ(last_code(PPP_PROTO_LCP), PPP_TERM_REQ);
+	ASSERT_INT_EQ(C.net_down, 1);
+	ASSERT_FALSE(ppp_engine_ip_open(e, PPP_PROTO_IPV6));
+	ASSERT_INT_EQ(reply_last(e, 1000, PPP_TERM_ACK), 0);
+	ASSERT_INT_EQ(C.ended, 1);
+	ASSERT_INT_EQ(C.end, PPP_END_NEGOTIATION);
+	snprintf(want, sizeof want, "IPCP: the server Naks every request "
+	    "(%d times); use --noip for an IPv6-only link", max);
+	ASSERT_STR_EQ(C.why, want);
+	ppp_engine_free(e);
+	TEST_DONE();
+
+	TEST_START("engine: IPCP Protocol-Rejected with IPV6CP on: ended");
+	e = open_lcp(&conf);
+	ASSERT_INT_EQ(srv(e, 3, "C0 21 08 09 00 0A 80 21 01 01 00 04"), 0);
+	ASSERT_INT_EQ(last_code(PPP_PROTO_LCP), PPP_TERM_REQ);
+	ASSERT_INT_EQ(reply_last(e, 4, PPP_TERM_ACK), 0);
+	ASSERT_INT_EQ(C.ended, 1);
+	ASSERT_INT_EQ(C.end, PPP_END_NEGOTIATION);
+	ASSERT_STR_EQ(C.why, "IPCP: the server rejects the protocol "
+	    "(Protocol-Reject); use --noip for an IPv6-only link");
+	ppp_engine_free(e);
+	TEST_DONE();
+
+	TEST_START("engine: IPV6CP Protocol-Rejected, IPCP up: goes on");
+	e = open_lcp(&conf);
+	ASSERT_INT_EQ(srv(e, 3, "C0 21 08 09 00 0A 80 57 01 01 00 04"), 0);
+	ASSERT_INT_EQ(C.ended, 0);
+	open_ipcp(e, 4);
+	ASSERT_INT_EQ(C.net_up, 1);
+	ASSERT_TRUE(C.info.have_ip4);
+	ASSERT_FALSE(C.info.have_ip6);
+	ASSERT_INT_EQ(run_to_end(e), 0);
+	ASSERT_INT_EQ(C.ended, 0);
+	ppp_engine_free(e);
+	TEST_DONE();
+}
+
 int
 main(void)
 {
@@ -1275,5 +1438,7 @@ main(void)
 	test_echo_own_magic();
 	test_end_classes();
 	test_renegotiation();
+	test_no_common_auth();
+	test_ipcp_required();
 	return test_exit();
 }
