@@ -15,6 +15,7 @@
 
 #include "util/buf.h"
 #include "util/log.h"
+#include "util/nelem.h"
 #include "crypto/crypto.h"
 #include "ppp/ppp_engine.h"
 #include "ppp/ppp_engine_int.h"
@@ -429,6 +430,9 @@ ppp_engine_lcp_finished(struct ppp_engine *e)
 	engine_end(e);
 }
 
+/* How long net_up waits for IPV6CP once IPCP is up (ms). */
+#define PPP_NET_SETTLE_MS	1000
+
 /* Tell the host what the NCPs gave, when ready (and MPPE if needed). */
 static void
 engine_net_check(struct ppp_engine *e)
@@ -441,6 +445,25 @@ engine_net_check(struct ppp_engine *e)
 	if (e->phase != PPP_PHASE_NETWORK || (!v4 && !v6) ||
 	    (e->conf.require_mppe && !e->mppe_up))
 		return;
+	/*
+	 * Tell the host once, when the Network phase has settled: IPv4 is
+	 * required unless --noip (IPCP failing ends PPP), and IPV6CP still
+	 * negotiating gets up to PPP_NET_SETTLE_MS more.  Every net_up is a
+	 * new host configuration (and a script's disconnect + connect), so
+	 * one per NCP opening would flap it.
+	 */
+	if (e->conf.ipv4 && !v4)
+		return;
+	if (!e->net_is_up && e->conf.ipv6 && !v6 &&
+	    e->ipv6cp.state >= PPP_ST_REQ_SENT) {
+		if (e->net_settle == 0) {
+			e->net_settle = e->now + PPP_NET_SETTLE_MS;
+			return;
+		}
+		if (e->now < e->net_settle)
+			return;
+	}
+	e->net_settle = 0;
 	memset(i, 0, sizeof *i);
 	i->have_ip4 = v4;
 	if (v4) {
@@ -515,8 +538,10 @@ ppp_engine_ncp_finished(struct ppp_engine *e, struct ppp_fsm *f)
 	/* Not when LCP going down took the NCPs with it (RFC 1661 3.7). */
 	if (e->phase != PPP_PHASE_NETWORK || e->lcp.state != PPP_ST_OPENED)
 		return;
-	if (!(ip4 && e->conf.ipv4) && (v4 || v6))
+	if (!(ip4 && e->conf.ipv4) && (v4 || v6)) {
+		engine_net_check(e);	/* net_up may have waited for it */
 		return;
+	}
 	if (f->rcn_gave_up)
 		snprintf(cause, sizeof cause, "%s: the server %s every "
 		    "request (%u times)", f->name, f->rcn_last ==
@@ -905,7 +930,7 @@ ppp_engine_wrap_ip(struct ppp_engine *e, uint8_t *pkt, size_t len,
 uint64_t
 ppp_engine_next_timer(const struct ppp_engine *e)
 {
-	uint64_t t[8], best = 0, c;
+	uint64_t t[9], best = 0, c;
 	size_t i;
 
 	if (e->ended)
@@ -919,7 +944,8 @@ ppp_engine_next_timer(const struct ppp_engine *e)
 	t[5] = c == UINT64_MAX ? 0 : c;
 	t[6] = e->mppe_deadline;
 	t[7] = e->auth_limit;
-	for (i = 0; i < 8; i++)
+	t[8] = e->net_settle;
+	for (i = 0; i < NELEM(t); i++)
 		if (t[i] != 0 && (best == 0 || t[i] < best))
 			best = t[i];
 	return best;
@@ -974,6 +1000,8 @@ ppp_engine_tick(struct ppp_engine *e, uint64_t now)
 	}
 	if (e->ccp_on && !e->ended)
 		engine_ccp_events(e, ccp_timer(&e->ccp, now));
+	if (e->net_settle != 0 && now >= e->net_settle && !e->ended)
+		engine_net_check(e);	/* IPV6CP did not settle in time */
 	if (e->mppe_deadline != 0 && now >= e->mppe_deadline && !e->ended) {
 		e->mppe_deadline = 0;
 		if (!e->mppe_up)

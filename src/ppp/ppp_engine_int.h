@@ -127,6 +127,7 @@ struct ppp_engine {
 	bool				 mppe_up;
 	struct mppe_ctx			 mtx, mrx;
 	uint64_t			 mppe_deadline;
+	uint64_t		 net_settle;	/* net_up waits for IPV6CP until */
 
 	bool				 net_is_up;
 	struct ppp_ip_info		 info;
