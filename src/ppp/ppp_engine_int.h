@@ -88,6 +88,7 @@ struct ppp_engine {
 	uint32_t			 our_magic;
 	bool				 magic_rej;
 	unsigned			 loops;		/* magic seen looped */
+	unsigned			 eap_naks;	/* EAP steered away */
 	/* LCP, the peer's (its acked request) */
 	uint16_t			 peer_mru;	/* what we may send */
 	uint32_t			 peer_magic;

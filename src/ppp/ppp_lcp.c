@@ -127,7 +127,8 @@ lcp_reqci(struct ppp_fsm *f, struct bcur opts, struct wbuf *reply,
 	enum ppp_auth_proto auth = PPP_AUTHP_NONE, a;
 	uint16_t mru = PPP_MRU_DEFAULT, v16;
 	uint32_t magic = 0, v32;
-	struct ppp_opt o;
+	struct ppp_opt o, auth_o = { 0 };
+	bool has_magic = false;
 	struct bcur v;
 
 	if (ppp_opts_check(&ppp_lcp_ops, opts) < 0) {
@@ -158,6 +159,7 @@ lcp_reqci(struct ppp_fsm *f, struct bcur opts, struct wbuf *reply,
 			a = lcp_auth_kind(o.val);
 			if (lcp_auth_allowed(e, a)) {
 				auth = a;
+				auth_o = o;
 				break;
 			}
 			/* Remembered for a Terminate-Request that follows. */
@@ -171,6 +173,7 @@ lcp_reqci(struct ppp_fsm *f, struct bcur opts, struct wbuf *reply,
 				ppp_put_raw_opt(&wr, &o);
 			break;
 		case LCP_OPT_MAGIC:
+			has_magic = true;
 			(void)bcur_get_be32(&v, &v32);
 			if (v32 != 0 && (e->magic_rej || v32 != e->our_magic)) {
 				magic = v32;
@@ -202,6 +205,22 @@ lcp_reqci(struct ppp_fsm *f, struct bcur opts, struct wbuf *reply,
 			ppp_put_raw_opt(&wr, &o);
 			break;
 		}
+	}
+	/*
+	 * XX: SoftEther asks for EAP in requests without a Magic-Number,
+	 * offers only EAP-TLS inside it, and after our Nak of EAP-TLS it
+	 * renegotiates LCP for MS-CHAPv2 but never sends the Challenge.  Such
+	 * a request gets a Nak toward MS-CHAPv2 (as --eap-auth does, see
+	 * lcp_mediate.c); a server that asks for EAP a third time gets it.
+	 */
+	if (auth == PPP_AUTHP_EAP && !has_magic && nak_ok && e->eap_naks < 2 &&
+	    lcp_auth_allowed(e, PPP_AUTHP_MSCHAPV2)) {
+		e->eap_naks++;
+		log_info("LCP: the server asks for EAP without a magic "
+		    "number (SoftEther?): asking for MS-CHAPv2 instead");
+		ppp_put_raw_opt(&wo, &auth_o);
+		(void)lcp_put_preferred_auth(e, &wn);
+		auth = PPP_AUTHP_NONE;
 	}
 	if (wbuf_error(&wr) || wbuf_error(&wn) || wbuf_error(&wo))
 		return -EBADMSG;

@@ -1425,6 +1425,52 @@ test_ipcp_required(void)
 	TEST_DONE();
 }
 
+/*
+ * XX: SoftEther asks for EAP without a Magic-Number and offers only EAP-TLS
+ * inside: with MS-CHAPv2 allowed the engine Naks toward it (twice), a third
+ * request for EAP is accepted; with a Magic-Number (Windows) EAP is taken.
+ */
+static void
+test_softether_eap(void)
+{
+	struct ppp_engine_conf conf = base_conf();
+	struct ppp_engine *e;
+
+	memset(&C, 0, sizeof C);
+	TEST_START("engine: EAP without a magic number Nak'ed to MS-CHAPv2");
+	conf.auth_allow = PPP_AUTH_ALLOW_ALL;
+	e = ppp_engine_new(&conf, &ops, NULL);
+	ASSERT_PTR_NOT_NULL(e);
+	ppp_engine_start(e, 0);
+	ASSERT_INT_EQ(srv(e, 10, "C0 21 01 00 00 08 03 04 C2 27"), 0);
+	EXPECT_LAST("C0 21 03 00 00 09 03 05 C2 23 81");
+	ASSERT_INT_EQ(srv(e, 20, "C0 21 01 01 00 08 03 04 C2 27"), 0);
+	EXPECT_LAST("C0 21 03 01 00 09 03 05 C2 23 81");
+	/* It insists: EAP it is. */
+	ASSERT_INT_EQ(srv(e, 30, "C0 21 01 02 00 08 03 04 C2 27"), 0);
+	EXPECT_LAST("C0 21 02 02 00 08 03 04 C2 27");
+	ppp_engine_free(e);
+	/* A Magic-Number: a Windows-like server, EAP acked at once. */
+	memset(&C, 0, sizeof C);
+	e = ppp_engine_new(&conf, &ops, NULL);
+	ASSERT_PTR_NOT_NULL(e);
+	ppp_engine_start(e, 0);
+	ASSERT_INT_EQ(srv(e, 10, "C0 21 01 00 00 0E 03 04 C2 27 05 06 AA BB "
+	    "CC DD"), 0);
+	EXPECT_LAST("C0 21 02 00 00 0E 03 04 C2 27 05 06 AA BB CC DD");
+	ppp_engine_free(e);
+	/* MS-CHAPv2 refused: nothing to steer to, EAP acked. */
+	memset(&C, 0, sizeof C);
+	conf.auth_allow = PPP_AUTH_ALLOW_EAP;
+	e = ppp_engine_new(&conf, &ops, NULL);
+	ASSERT_PTR_NOT_NULL(e);
+	ppp_engine_start(e, 0);
+	ASSERT_INT_EQ(srv(e, 10, "C0 21 01 00 00 08 03 04 C2 27"), 0);
+	EXPECT_LAST("C0 21 02 00 00 08 03 04 C2 27");
+	ppp_engine_free(e);
+	TEST_DONE();
+}
+
 int
 main(void)
 {
@@ -1440,5 +1486,6 @@ main(void)
 	test_renegotiation();
 	test_no_common_auth();
 	test_ipcp_required();
+	test_softether_eap();
 	return test_exit();
 }
