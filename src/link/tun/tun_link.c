@@ -6,7 +6,12 @@
  * `burst` packets, each into one buffer with PPP_ENGINE_HEADROOM in front
  * so the engine writes the protocol (and the MPPE header) in place
  * (ppp_engine_wrap_ip: the IP version is checked against the open NCPs
- * there).  Every frame goes to the session's stream queue (link_up
+ * there).  With IFF_VNET_HDR (conf.vnet_hdr) a read may be a TCP
+ * super-packet of up to 64 KiB (TSO): it is cut into its segments
+ * (wire/gso.h), each built in a second buffer with the same headroom and
+ * wrapped there, and `burst` counts segments; a packet whose header asks
+ * for its checksum (NEEDS_CSUM) gets it here; a malformed one is dropped
+ * and counted.  Every frame goes to the session's stream queue (link_up
  * to_server); the stream writes the queue when the loop comes back to it,
  * so a burst of packets leaves in TLS records of up to 16 KiB
  * (net/tls_stream.c).  While the stream is above its high mark the TUN is
@@ -16,7 +21,8 @@
  * and the engine hands the IP packet over without a copy (deliver); it is
  * checked against its PPP protocol (version, header and length: RFC 1332,
  * RFC 5072 use the IP versions' own headers) and written to the TUN from
- * the receive buffer.  When the TUN refuses (EAGAIN), the packet is copied
+ * the receive buffer (with IFF_VNET_HDR behind a zeroed virtio_net_hdr:
+ * GSO_NONE, no checksum flags, in one writev).  When the TUN refuses (EAGAIN), the packet is copied
  * to a queue, the server is paused, and the queue is written when the TUN
  * is writable again: nothing is dropped that the kernel would not drop.
  *
@@ -32,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/uio.h>
 
 #include <event2/event.h>
 
@@ -42,6 +49,7 @@
 #include "util/buf.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "wire/gso.h"
 
 /* Largest IP packet (the IPv4 total length and IPv6 payload fields). */
 #define TUN_RX_MAX		65535
@@ -54,6 +62,8 @@ struct tun_link {
 	struct tun_link_conf	 conf;
 	struct ppp_engine	*eng;
 	int			 fd;
+	unsigned		 vnet;		/* virtio_net_hdr bytes, or 0 */
+	bool			 vnet_le;
 	struct event		*rev;		/* TUN readable */
 	struct event		*wev;		/* TUN writable (txq waits) */
 	struct event		*timer;		/* the engine's deadline */
@@ -70,11 +80,13 @@ struct tun_link {
 	bool			 net_is_up;
 	bool			 gone_reported;
 	struct link_net		 net;
-	uint8_t			*rx;		/* headroom + TUN_RX_MAX */
+	uint8_t			*rx;		/* headroom + vnet + RX_MAX */
+	uint8_t			*seg;		/* headroom + a segment */
 	struct bq		 txq;		/* [be16 len][packet]... */
 	uint64_t		 bytes_out, bytes_in;	/* PPP frames */
 	uint64_t		 tun_rx, tun_tx;	/* IP packets */
 	uint64_t		 drop_wrap, drop_gate, drop_ip, drop_tun;
+	uint64_t		 tun_super, drop_gso;	/* TSO reads */
 };
 
 #define TL(l)		((struct tun_link *)(void *)(l))
@@ -136,13 +148,16 @@ tl_report_gone(struct tun_link *t, enum link_end end, const char *why)
 	bq_consume(&t->txq, bq_pending(&t->txq));
 	/* The session must read its Call Disconnect Ack: no pause left. */
 	tl_pause_server(t, false);
-	if (t->drop_wrap + t->drop_gate + t->drop_ip + t->drop_tun > 0)
+	if (t->drop_wrap + t->drop_gate + t->drop_gso + t->drop_ip +
+	    t->drop_tun > 0)
 		log_info("TUN link: dropped %llu packet(s) from the TUN "
-		    "(engine %llu, SSTP gate %llu), %llu toward it (IP check "
-		    "%llu, TUN %llu)",
-		    (unsigned long long)(t->drop_wrap + t->drop_gate),
+		    "(engine %llu, SSTP gate %llu, malformed super-packet "
+		    "%llu), %llu toward it (IP check %llu, TUN %llu)",
+		    (unsigned long long)(t->drop_wrap + t->drop_gate +
+		    t->drop_gso),
 		    (unsigned long long)t->drop_wrap,
 		    (unsigned long long)t->drop_gate,
+		    (unsigned long long)t->drop_gso,
 		    (unsigned long long)(t->drop_ip + t->drop_tun),
 		    (unsigned long long)t->drop_ip,
 		    (unsigned long long)t->drop_tun);
@@ -245,10 +260,15 @@ tl_txq_put(struct tun_link *t, const uint8_t *pkt, size_t len)
 static int
 tl_tun_write(struct tun_link *t, const uint8_t *pkt, size_t len)
 {
+	/* virtio 1.x 5.1.6: GSO_NONE, no flags (the kernel checks it). */
+	static const uint8_t vnet_none[GSO_VNET_HDR_MRG_LEN];
+	struct iovec iov[2] = { { (void *)vnet_none, t->vnet },
+	    { (void *)pkt, len } };
 	ssize_t n;
 
 	do
-		n = write(t->fd, pkt, len);
+		n = t->vnet == 0 ? write(t->fd, pkt, len) :
+		    writev(t->fd, iov, 2);
 	while (n < 0 && errno == EINTR);
 	if (n >= 0) {
 		t->tun_tx++;
@@ -390,22 +410,79 @@ static const struct ppp_engine_ops tl_engine_ops = {
 
 /* --- TUN -> server -------------------------------------------------------- */
 
+/* Wrap one IP packet in place (headroom in front) and send it on. */
+static void
+tl_send_ip(struct tun_link *t, uint8_t *pkt, size_t len)
+{
+	uint8_t *frame;
+	size_t flen;
+	int r;
+
+	t->in_engine++;
+	frame = ppp_engine_wrap_ip(t->eng, pkt, len, &flen);
+	t->in_engine--;
+	if (frame == NULL) {
+		t->drop_wrap++;
+		return;
+	}
+	r = UP(t)->to_server(UPARG(t), frame, flen);
+	if (r == 0)
+		t->bytes_out += flen;
+	else
+		t->drop_gate++;
+}
+
+/*
+ * One read with a virtio_net_hdr in front (@buf, @n bytes): the packet
+ * sent on, or its segments.  The number of packets sent (or dropped).
+ */
+static unsigned
+tl_send_vnet(struct tun_link *t, uint8_t *buf, size_t n)
+{
+	struct bcur c = bcur_make(buf, n);
+	struct gso_vnet_hdr h;
+	struct gso g;
+	enum gso_kind kind;
+	enum gso_err e = GSO_ERR_VNET;
+	uint8_t *pkt = buf + t->vnet, *seg = t->seg + PPP_ENGINE_HEADROOM;
+	size_t len = n - t->vnet, sl;
+	unsigned k = 0;
+
+	if (n < t->vnet || gso_vnet_parse(&c, t->vnet, t->vnet_le, &h) < 0 ||
+	    (e = gso_start(&g, &h, pkt, len, GSO_MAX_PACKET, &kind)) !=
+	    GSO_OK) {
+		t->drop_gso++;
+		log_trace("dropped a packet from the TUN: %s (%zu bytes)",
+		    gso_err_str(e), n);
+		return 1;
+	}
+	if (kind == GSO_PASS) {
+		gso_complete_csum(&h, pkt, len);
+		tl_send_ip(t, pkt, len);
+		return 1;
+	}
+	t->tun_super++;
+	while (!t->gone_reported && (sl = gso_next(&g, seg)) > 0) {
+		tl_send_ip(t, seg, sl);
+		k++;
+	}
+	return k;
+}
+
 /* Read up to `burst` packets, wrap them in place, send them on. */
 static void
 tl_read_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct tun_link *t = arg;
-	uint8_t *pkt = t->rx + PPP_ENGINE_HEADROOM, *frame;
-	size_t flen;
+	uint8_t *pkt = t->rx + PPP_ENGINE_HEADROOM;
 	unsigned i;
 	ssize_t n;
-	int r;
 
-	for (i = 0; i < t->conf.burst; i++) {
+	for (i = 0; i < t->conf.burst; ) {
 		if (t->gone_reported || t->dev_failed ||
 		    UP(t)->server_full(UPARG(t)))
 			break;
-		n = read(t->fd, pkt, TUN_RX_MAX);
+		n = read(t->fd, pkt, t->vnet + TUN_RX_MAX);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -419,18 +496,11 @@ tl_read_cb(evutil_socket_t fd, short what, void *arg)
 			break;
 		}
 		t->tun_rx++;
-		t->in_engine++;
-		frame = ppp_engine_wrap_ip(t->eng, pkt, (size_t)n, &flen);
-		t->in_engine--;
-		if (frame == NULL) {
-			t->drop_wrap++;
-			continue;
-		}
-		r = UP(t)->to_server(UPARG(t), frame, flen);
-		if (r == 0)
-			t->bytes_out += flen;
-		else
-			t->drop_gate++;
+		if (t->vnet == 0) {
+			tl_send_ip(t, pkt, (size_t)n);
+			i++;
+		} else
+			i += tl_send_vnet(t, pkt, (size_t)n);
 	}
 	tl_update_rx(t);
 }
@@ -663,6 +733,7 @@ tl_free(struct link *l)
 		event_free(t->defer);
 	bq_free(&t->txq);
 	free(t->rx);
+	free(t->seg);
 	free(t);
 }
 
@@ -703,8 +774,13 @@ tun_link_new(struct event_base *base, const struct tun_link_conf *conf,
 		snprintf(t->net.ifname, sizeof t->net.ifname, "%s",
 		    conf->ifname);
 	t->net.ifindex = conf->ifindex;
-	t->rx = malloc(PPP_ENGINE_HEADROOM + TUN_RX_MAX);
-	if (t->rx == NULL || bq_init(&t->txq, 16 * 1024,
+	t->vnet = conf->vnet_hdr <= GSO_VNET_HDR_MRG_LEN ? conf->vnet_hdr : 0;
+	t->vnet_le = conf->vnet_le;
+	t->rx = malloc(PPP_ENGINE_HEADROOM + t->vnet + TUN_RX_MAX);
+	if (t->vnet > 0)
+		t->seg = malloc(PPP_ENGINE_HEADROOM + GSO_MAX_PACKET);
+	if (t->rx == NULL || (t->vnet > 0 && t->seg == NULL) ||
+	    bq_init(&t->txq, 16 * 1024,
 	    TUN_LINK_TXQ_CAP) < 0) {
 		tl_free(&t->link);
 		return NULL;
