@@ -109,11 +109,16 @@ gso_err_str(enum gso_err e)
 	return (unsigned)e < GSO_ERR_COUNT ? names[e] : "?";
 }
 
-/* The checksum field lies inside the packet (virtio 1.x 5.1.6.2). */
+/*
+ * The checksum field lies inside the packet (virtio 1.x 5.1.6.2), at an
+ * even offset from csum_start: the one's complement sum is of 16-bit
+ * words from there (TCP's is at 16, UDP's at 6).
+ */
 static bool
 gso_csum_in(const struct gso_vnet_hdr *h, size_t len)
 {
-	return (size_t)h->csum_start + h->csum_offset + 2 <= len;
+	return (size_t)h->csum_start + h->csum_offset + 2 <= len &&
+	    (h->csum_offset & 1) == 0;
 }
 
 /* Check an IPv4 TCP super-packet's headers; ip_hlen and hlen set. */

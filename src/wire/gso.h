@@ -55,7 +55,8 @@ enum gso_err {
 	GSO_ERR_VNET,		/* the header is cut short */
 	GSO_ERR_TYPE,		/* a gso_type we did not ask for (UDP ...) */
 	GSO_ERR_SIZE,		/* gso_size 0, or hdr_len past the packet */
-	GSO_ERR_CSUM,		/* csum_start/csum_offset past the packet */
+	GSO_ERR_CSUM,		/* csum_start/csum_offset past the packet,
+				   or an odd csum_offset */
 	GSO_ERR_IP,		/* not the IP header the type says */
 	GSO_ERR_IPLEN,		/* the IP length is not the packet's */
 	GSO_ERR_PROTO,		/* not TCP (IPv6 extension headers too) */

@@ -321,6 +321,10 @@ test_refused(void)
 	refuse(pkt, len, h, ROOM, GSO_ERR_SIZE);
 	h = h4; h.csum_start = (uint16_t)(len - 17);
 	refuse(pkt, len, h, ROOM, GSO_ERR_CSUM);
+	h = h4; h.csum_offset = 15;
+	refuse(pkt, len, h, ROOM, GSO_ERR_CSUM);
+	h.gso_type = GSO_VNET_GSO_NONE;
+	refuse(pkt, len, h, ROOM, GSO_ERR_CSUM);
 	h = h4; h.gso_type = GSO_VNET_GSO_TCPV6;
 	refuse(pkt, len, h, ROOM, GSO_ERR_IP);
 	refuse(pkt, 19, h4n, ROOM, GSO_ERR_IP);
