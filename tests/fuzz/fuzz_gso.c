@@ -14,7 +14,9 @@
  * ceil(payload / gso_size) segments (one for no payload), each within the
  * room, written into a heap block of exactly that size (ASan sees any
  * write past it); every segment carries the headers and the next payload
- * bytes, its IP length fields are its own, and its IPv4 header checksum
+ * bytes, its IP length fields are its own, its sequence number is the
+ * first one plus the payload before it, FIN and PSH only on the last,
+ * CWR only on the first, and its IPv4 header checksum
  * and TCP checksum verify with a 16-bit-word RFC 1071 sum written here;
  * on a GSO_PASS packet with NEEDS_CSUM, gso_complete_csum() makes the sum
  * from csum_start to the end, plus the pseudo-header's sum the field held
@@ -50,7 +52,9 @@ check_seg(const struct gso *g, const uint8_t *p, const uint8_t *s, size_t n,
     size_t off)
 {
 	size_t hl = g->ip_hlen, tl = n - hl;
-	uint32_t sum;
+	uint32_t sum, seq0, seq;
+	uint8_t f0 = p[hl + 13], f = s[hl + 13];
+	bool last = off + (n - g->hlen) == g->len - g->hlen;
 
 	FUZZ_CHECK(n >= g->hlen && n - g->hlen <= g->mss);
 	FUZZ_CHECK(memcmp(s + g->hlen, p + g->hlen + off, n - g->hlen) == 0);
@@ -64,6 +68,15 @@ check_seg(const struct gso *g, const uint8_t *p, const uint8_t *s, size_t n,
 	}
 	sum = ref_sum(sum + 6 + (uint32_t)tl, s + hl, tl);
 	FUZZ_CHECK(sum == 0xffff);
+	/* Sequence number + the payload before; FIN/PSH last, CWR first. */
+	seq0 = (uint32_t)p[hl + 4] << 24 | (uint32_t)p[hl + 5] << 16 |
+	    (uint32_t)p[hl + 6] << 8 | p[hl + 7];
+	seq = (uint32_t)s[hl + 4] << 24 | (uint32_t)s[hl + 5] << 16 |
+	    (uint32_t)s[hl + 6] << 8 | s[hl + 7];
+	FUZZ_CHECK(seq == seq0 + (uint32_t)off);
+	FUZZ_CHECK((f & 0x76) == (f0 & 0x76));
+	FUZZ_CHECK((f & 0x09) == (last ? (f0 & 0x09) : 0));
+	FUZZ_CHECK((f & 0x80) == (off == 0 ? (f0 & 0x80) : 0));
 	/* Ports, ack, window, urgent pointer, options: as in the packet. */
 	FUZZ_CHECK(memcmp(s + hl, p + hl, 4) == 0);
 	FUZZ_CHECK(memcmp(s + hl + 8, p + hl + 8, 5) == 0);
