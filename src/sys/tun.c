@@ -250,9 +250,13 @@ int
 tun_open(struct tun_dev *t, const char *name, char *err, size_t errlen)
 {
 	const char *e = getenv("SSTPC_TUN_VNET");
+	int r;
 
-	return tun_open_vnet(t, name, e == NULL || strcmp(e, "0") != 0, err,
+	r = tun_open_vnet(t, name, e == NULL || strcmp(e, "0") != 0, err,
 	    errlen);
+	if (r == 0 && e != NULL && strcmp(e, "nogro") == 0)
+		t->no_gro = true;
+	return r;
 }
 
 int

@@ -39,6 +39,7 @@ struct tun_dev {
 	unsigned vnet_hdr;
 	bool	 vnet_le;
 	bool	 offloads;
+	bool	 no_gro;		/* SSTPC_TUN_VNET=nogro */
 };
 
 /* An empty device (fd -1). */

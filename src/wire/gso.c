@@ -296,3 +296,178 @@ gso_complete_csum(const struct gso_vnet_hdr *h, uint8_t *pkt, size_t len)
 	/* A computed 0 goes as 0xffff (RFC 768: 0 means none for UDP). */
 	store_be16(pkt + at, v == 0 ? 0xffff : v);
 }
+
+/* --- GRO ------------------------------------------------------------------ */
+
+void
+gro_init(struct gro *r, uint8_t *buf)
+{
+	memset(r, 0, sizeof *r);
+	r->buf = buf;
+}
+
+/*
+ * A TCP segment gro may take: IPv4 without options and not a fragment,
+ * its header checksum right, or IPv6 without extension headers; flags ACK
+ * or ACK|PSH; a payload; a TCP checksum that verifies.  *ip_hlen and *hlen set.
+ */
+static bool
+gro_candidate(const uint8_t *pkt, size_t len, size_t *ip_hlen, size_t *hlen)
+{
+	struct bcur c = bcur_make(pkt, len);
+	uint16_t l16, frag;
+	uint8_t b, proto, doff, flags;
+	uint32_t sum;
+	size_t tl;
+
+	if (bcur_peek_u8(&c, 0, &b) < 0)
+		return false;
+	if (b == 0x45) {
+		/* The header checksum too: the merged one is made anew. */
+		if (bcur_peek_be16(&c, 2, &l16) < 0 || l16 != len ||
+		    bcur_peek_be16(&c, 6, &frag) < 0 || (frag & 0x3fff) != 0 ||
+		    bcur_peek_u8(&c, 9, &proto) < 0 ||
+		    gso_csum_fold(gso_csum_add(0, pkt, IP4_HDR_MIN)) != 0xffff)
+			return false;
+		*ip_hlen = IP4_HDR_MIN;
+	} else if (b >> 4 == 6) {
+		if (bcur_peek_be16(&c, 4, &l16) < 0 ||
+		    (size_t)l16 + IP6_HDR != len ||
+		    bcur_peek_u8(&c, 6, &proto) < 0)
+			return false;
+		*ip_hlen = IP6_HDR;
+	} else
+		return false;
+	if (proto != IPPROTO_TCP_NUM ||
+	    bcur_peek_u8(&c, *ip_hlen + 12, &doff) < 0 ||
+	    bcur_peek_u8(&c, *ip_hlen + 13, &flags) < 0 ||
+	    (doff >> 4) * 4u < TCP_HDR_MIN)
+		return false;
+	*hlen = *ip_hlen + (doff >> 4) * 4u;
+	if (*hlen >= len || (flags & ~TCP_PSH) != 0x10)
+		return false;
+	tl = len - *ip_hlen;
+	sum = b == 0x45 ? gso_csum_add(0, pkt + 12, 8) :
+	    gso_csum_add(0, pkt + 8, 32);
+	sum += IPPROTO_TCP_NUM + (uint32_t)(tl >> 16) + (uint32_t)(tl & 0xffff);
+	return gso_csum_fold(gso_csum_add(sum, pkt + *ip_hlen, tl)) == 0xffff;
+}
+
+/* @pkt continues the held flow (headers checked field by field). */
+static bool
+gro_continues(const struct gro *r, const uint8_t *pkt, size_t len,
+    size_t ip_hlen, size_t hlen)
+{
+	const uint8_t *h = r->buf, *th = r->buf + ip_hlen, *nt = pkt + ip_hlen;
+	size_t pay = len - hlen;
+
+	if (r->closed || ip_hlen != r->ip_hlen || hlen != r->hlen ||
+	    pay > r->mss || r->len + pay > GSO_MAX_PACKET)
+		return false;
+	if (r->v6) {
+		if (memcmp(pkt, h, 4) != 0 || memcmp(pkt + 6, h + 6, 34) != 0)
+			return false;
+	} else if (memcmp(pkt, h, 2) != 0 || memcmp(pkt + 6, h + 6, 4) != 0 ||
+	    memcmp(pkt + 12, h + 12, 8) != 0 ||
+	    load_be16(pkt + 4) != r->next_id)
+		return false;
+	/* Ports; sequence; ACK, offset, window; urgent pointer, options. */
+	return memcmp(nt, th, 4) == 0 &&
+	    ((uint32_t)nt[4] << 24 | (uint32_t)nt[5] << 16 |
+	    (uint32_t)nt[6] << 8 | nt[7]) == r->next_seq &&
+	    memcmp(nt + 8, th + 8, 5) == 0 &&
+	    memcmp(nt + 14, th + 14, 2) == 0 &&
+	    memcmp(nt + 18, th + 18, hlen - ip_hlen - 18) == 0;
+}
+
+enum gro_res
+gro_offer(struct gro *r, const uint8_t *pkt, size_t len)
+{
+	size_t ip_hlen, hlen, pay;
+	const uint8_t *th;
+
+	if (!gro_candidate(pkt, len, &ip_hlen, &hlen))
+		return GRO_NO;
+	th = pkt + ip_hlen;
+	pay = len - hlen;
+	if (r->len == 0) {
+		memcpy(r->buf, pkt, len);
+		r->len = len;
+		r->ip_hlen = ip_hlen;
+		r->hlen = hlen;
+		r->mss = pay;
+		r->v6 = ip_hlen == IP6_HDR;
+		r->segs = 1;
+		r->next_seq = ((uint32_t)th[4] << 24 | (uint32_t)th[5] << 16 |
+		    (uint32_t)th[6] << 8 | th[7]) + (uint32_t)pay;
+		r->next_id = r->v6 ? 0 : (uint16_t)(load_be16(pkt + 4) + 1);
+		r->closed = (th[13] & TCP_PSH) != 0;
+		return GRO_HELD;
+	}
+	if (!gro_continues(r, pkt, len, ip_hlen, hlen))
+		return GRO_BUSY;
+	memcpy(r->buf + r->len, pkt + hlen, pay);
+	r->len += pay;
+	r->next_seq += (uint32_t)pay;
+	r->next_id++;
+	r->segs++;
+	if ((th[13] & TCP_PSH) != 0) {
+		r->buf[ip_hlen + 13] |= TCP_PSH;
+		r->closed = true;
+	}
+	if (pay < r->mss)
+		r->closed = true;
+	return GRO_HELD;
+}
+
+/* Store a u16 of the virtio_net_hdr in its byte order. */
+static void
+gro_put16(uint8_t *p, uint16_t v, bool le)
+{
+	if (le) {
+		p[0] = (uint8_t)v;
+		p[1] = (uint8_t)(v >> 8);
+	} else
+		store_be16(p, v);
+}
+
+size_t
+gro_finish(struct gro *r, uint8_t *hdr, size_t hdrlen, bool le,
+    const uint8_t **pkt)
+{
+	size_t len = r->len, tl;
+	uint8_t *b = r->buf;
+	uint32_t sum;
+
+	*pkt = b;
+	memset(hdr, 0, hdrlen);
+	if (len == 0)
+		return 0;
+	if (r->segs > 1) {
+		if (r->v6)
+			store_be16(b + 4, (uint16_t)(len - IP6_HDR));
+		else {
+			store_be16(b + 2, (uint16_t)len);
+			store_be16(b + 10, 0);
+			store_be16(b + 10, (uint16_t)~gso_csum_fold(
+			    gso_csum_add(0, b, r->ip_hlen)));
+		}
+		/* The pseudo-header's sum, for the kernel to complete. */
+		tl = len - r->ip_hlen;
+		sum = r->v6 ? gso_csum_add(0, b + 8, 32) :
+		    gso_csum_add(0, b + 12, 8);
+		sum += IPPROTO_TCP_NUM + (uint32_t)(tl >> 16) +
+		    (uint32_t)(tl & 0xffff);
+		store_be16(b + r->ip_hlen + TCP_CSUM_OFF, gso_csum_fold(sum));
+		hdr[0] = GSO_VNET_F_NEEDS_CSUM;
+		hdr[1] = r->v6 ? GSO_VNET_GSO_TCPV6 : GSO_VNET_GSO_TCPV4;
+		gro_put16(hdr + 2, (uint16_t)r->hlen, le);
+		gro_put16(hdr + 4, (uint16_t)r->mss, le);
+		gro_put16(hdr + 6, (uint16_t)r->ip_hlen, le);
+		gro_put16(hdr + 8, TCP_CSUM_OFF, le);
+	}
+	r->len = 0;
+	r->segs = 0;
+	r->closed = false;
+	return len;
+}

@@ -120,6 +120,47 @@ void	gso_complete_csum(const struct gso_vnet_hdr *h, uint8_t *pkt,
 uint32_t gso_csum_add(uint32_t sum, const uint8_t *p, size_t len);
 /* Fold a sum to 16 bits (not complemented). */
 uint16_t gso_csum_fold(uint32_t sum);
+/*
+ * The other way (GRO): consecutive TCP segments of one flow toward the
+ * TUN coalesced into one super-packet, written with a virtio_net_hdr that
+ * says TCPV4/TCPV6, gso_size and NEEDS_CSUM (the kernel takes it as its
+ * own GRO's result).  Only what the kernel's tcp_gro_receive() would
+ * merge is: the same addresses, ports, ACK, window and options, the next
+ * sequence number (IPv4: the next id, no options, not a fragment), flags
+ * ACK (PSH on the last one), payloads of the first one's size (the last
+ * may be shorter), each segment's TCP (and IPv4 header) checksum
+ * verified first.
+ */
+struct gro {
+	uint8_t		*buf;		/* the caller's, GSO_MAX_PACKET bytes */
+	size_t		 len;		/* bytes held; 0: none */
+	size_t		 ip_hlen, hlen, mss;
+	bool		 v6;
+	bool		 closed;	/* PSH or a short one: no more */
+	unsigned	 segs;
+	uint32_t	 next_seq;
+	uint16_t	 next_id;
+};
+
+enum gro_res {
+	GRO_HELD = 0,		/* taken (copied): held */
+	GRO_BUSY,		/* does not continue what is held: flush it,
+				   then offer again */
+	GRO_NO			/* not for coalescing: flush what is held,
+				   then send the packet as it is */
+};
+
+/* An empty coalescer over @buf (GSO_MAX_PACKET bytes). */
+void	gro_init(struct gro *, uint8_t *buf);
+/* Offer one IP packet (its IP header's length checked by the caller). */
+enum gro_res gro_offer(struct gro *, const uint8_t *pkt, size_t len);
+/*
+ * What is held as one packet: its length (0: nothing held) with *pkt at
+ * it, and its virtio_net_hdr of @hdrlen bytes in @hdr (GSO_NONE for a
+ * single segment); the coalescer is empty again.
+ */
+size_t	gro_finish(struct gro *, uint8_t *hdr, size_t hdrlen, bool le,
+	    const uint8_t **pkt);
 /* A short name of an error, for a log line. */
 const char *gso_err_str(enum gso_err);
 

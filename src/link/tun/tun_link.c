@@ -69,6 +69,9 @@ struct tun_link {
 	struct event		*timer;		/* the engine's deadline */
 	struct event		*guard;		/* orderly stop bound */
 	struct event		*defer;		/* a stop asked in an up-call */
+	struct event		*gro_ev;	/* flush the coalescer */
+	struct gro		 gro;		/* vnet: segments -> TUN */
+	uint8_t			*grobuf;
 	int			 in_engine;	/* engine call depth */
 	bool			 stop_pending;
 	enum link_stop		 stop_how;
@@ -87,6 +90,7 @@ struct tun_link {
 	uint64_t		 tun_rx, tun_tx;	/* IP packets */
 	uint64_t		 drop_wrap, drop_gate, drop_ip, drop_tun;
 	uint64_t		 tun_super, drop_gso;	/* TSO reads */
+	uint64_t		 gro_super;		/* GRO writes */
 };
 
 #define TL(l)		((struct tun_link *)(void *)(l))
@@ -145,6 +149,8 @@ tl_report_gone(struct tun_link *t, enum link_end end, const char *why)
 		evtimer_del(t->timer);
 	if (t->guard != NULL)
 		evtimer_del(t->guard);
+	if (t->gro_ev != NULL)
+		event_del(t->gro_ev);
 	bq_consume(&t->txq, bq_pending(&t->txq));
 	/* The session must read its Call Disconnect Ack: no pause left. */
 	tl_pause_server(t, false);
@@ -240,29 +246,34 @@ tl_ip_ok(uint16_t proto, const uint8_t *pkt, size_t len, size_t *outlen)
 	return false;
 }
 
-/* Queue a packet the TUN refused; false when the queue is full. */
+/*
+ * Queue a packet the TUN refused, behind its virtio_net_hdr (@hdr, vnet
+ * bytes; none without IFF_VNET_HDR); false when the queue is full.
+ */
 static bool
-tl_txq_put(struct tun_link *t, const uint8_t *pkt, size_t len)
+tl_txq_put(struct tun_link *t, const uint8_t *hdr, const uint8_t *pkt,
+    size_t len)
 {
-	uint8_t *p = bq_reserve(&t->txq, 2 + len);
+	uint8_t *p = bq_reserve(&t->txq, 2 + t->vnet + len);
 
 	if (p == NULL)
 		return false;
 	store_be16(p, (uint16_t)len);
-	memcpy(p + 2, pkt, len);
+	memcpy(p + 2, hdr, t->vnet);
+	memcpy(p + 2 + t->vnet, pkt, len);
 	return true;
 }
 
 /*
- * Write one packet to the TUN: 1 written, 0 the TUN is full (EAGAIN),
- * -1 dropped (the kernel refused it for good, or the device failed).
+ * Write one packet to the TUN (with IFF_VNET_HDR behind @hdr): 1 written,
+ * 0 the TUN is full (EAGAIN), -1 dropped (the kernel refused it for good,
+ * or the device failed).
  */
 static int
-tl_tun_write(struct tun_link *t, const uint8_t *pkt, size_t len)
+tl_tun_write(struct tun_link *t, const uint8_t *hdr, const uint8_t *pkt,
+    size_t len)
 {
-	/* virtio 1.x 5.1.6: GSO_NONE, no flags (the kernel checks it). */
-	static const uint8_t vnet_none[GSO_VNET_HDR_MRG_LEN];
-	struct iovec iov[2] = { { (void *)vnet_none, t->vnet },
+	struct iovec iov[2] = { { (void *)hdr, t->vnet },
 	    { (void *)pkt, len } };
 	ssize_t n;
 
@@ -286,11 +297,57 @@ tl_tun_write(struct tun_link *t, const uint8_t *pkt, size_t len)
 	return -1;
 }
 
+/* A packet (behind its virtio_net_hdr) to the TUN, or to the queue. */
+static void
+tl_tun_out(struct tun_link *t, const uint8_t *hdr, const uint8_t *pkt,
+    size_t len)
+{
+	/* Behind queued packets: keep the order. */
+	if (bq_pending(&t->txq) == 0 && tl_tun_write(t, hdr, pkt, len) != 0)
+		return;
+	if (t->dev_failed)
+		return;
+	if (!tl_txq_put(t, hdr, pkt, len)) {
+		t->drop_tun++;
+		log_trace("TUN queue full: packet dropped");
+		return;
+	}
+	tl_pause_server(t, true);
+	event_add(t->wev, NULL);
+}
+
+/* Write what the coalescer holds (one packet, or a super-packet). */
+static void
+tl_gro_flush(struct tun_link *t)
+{
+	uint8_t hdr[GSO_VNET_HDR_MRG_LEN];
+	const uint8_t *pkt;
+	size_t len;
+	unsigned segs = t->gro.segs;
+
+	len = gro_finish(&t->gro, hdr, t->vnet, t->vnet_le, &pkt);
+	if (len == 0 || t->gone_reported || t->dev_failed)
+		return;
+	if (segs > 1)
+		t->gro_super++;
+	tl_tun_out(t, hdr, pkt, len);
+}
+
+/* The loop came back: the server's batch is parsed; flush. */
+static void
+tl_gro_cb(evutil_socket_t fd, short what, void *arg)
+{
+	tl_gro_flush(arg);
+}
+
 /* An IP packet for the host, straight from the server's receive buffer. */
 static void
 tl_eng_deliver(void *arg, uint16_t proto, const uint8_t *pkt, size_t len)
 {
+	/* virtio 1.x 5.1.6: GSO_NONE, no flags (the kernel checks it). */
+	static const uint8_t vnet_none[GSO_VNET_HDR_MRG_LEN];
 	struct tun_link *t = arg;
+	enum gro_res gr;
 	size_t iplen;
 
 	if (t->gone_reported || t->dev_failed)
@@ -302,16 +359,28 @@ tl_eng_deliver(void *arg, uint16_t proto, const uint8_t *pkt, size_t len)
 		    proto == PPP_PROTO_IPV6 ? '6' : '4', proto, len);
 		return;
 	}
-	/* Behind queued packets: keep the order. */
-	if (bq_pending(&t->txq) == 0 && tl_tun_write(t, pkt, iplen) != 0)
-		return;
-	if (!tl_txq_put(t, pkt, iplen)) {
-		t->drop_tun++;
-		log_trace("TUN queue full: packet dropped");
-		return;
+	/*
+	 * With IFF_VNET_HDR, TCP segments of one flow in a row are written
+	 * as one super-packet when the loop comes back (GRO).
+	 */
+	if (t->grobuf != NULL) {
+		gr = gro_offer(&t->gro, pkt, iplen);
+		if (gr == GRO_BUSY) {
+			tl_gro_flush(t);
+			gr = gro_offer(&t->gro, pkt, iplen);
+		}
+		if (gr == GRO_HELD) {
+			if (t->gro.closed)
+				tl_gro_flush(t);
+			else if (t->gro.segs == 1)
+				event_active(t->gro_ev, EV_TIMEOUT, 0);
+			return;
+		}
+		tl_gro_flush(t);
+		if (t->gone_reported || t->dev_failed)
+			return;
 	}
-	tl_pause_server(t, true);
-	event_add(t->wev, NULL);
+	tl_tun_out(t, vnet_none, pkt, iplen);
 }
 
 /* The TUN takes packets again: write the queue, then resume the server. */
@@ -324,12 +393,13 @@ tl_write_cb(evutil_socket_t fd, short what, void *arg)
 
 	while (bq_pending(&t->txq) >= 2) {
 		len = load_be16(bq_head(&t->txq));
-		r = tl_tun_write(t, bq_head(&t->txq) + 2, len);
+		r = tl_tun_write(t, bq_head(&t->txq) + 2,
+		    bq_head(&t->txq) + 2 + t->vnet, len);
 		if (r == 0)
 			return;			/* still full: wait */
 		if (t->dev_failed)
 			return;
-		bq_consume(&t->txq, 2 + (size_t)len);
+		bq_consume(&t->txq, 2 + t->vnet + (size_t)len);
 	}
 	event_del(t->wev);
 	tl_pause_server(t, false);
@@ -579,8 +649,10 @@ tl_start(struct link *l, char *err, size_t errlen)
 	t->timer = evtimer_new(t->base, tl_timer_cb, t);
 	t->guard = evtimer_new(t->base, tl_guard_cb, t);
 	t->defer = event_new(t->base, -1, 0, tl_defer_cb, t);
+	t->gro_ev = event_new(t->base, -1, 0, tl_gro_cb, t);
 	if (t->eng == NULL || t->rev == NULL || t->wev == NULL ||
-	    t->timer == NULL || t->guard == NULL || t->defer == NULL) {
+	    t->timer == NULL || t->guard == NULL || t->defer == NULL ||
+	    t->gro_ev == NULL) {
 		snprintf(err, errlen, "cannot set up the PPP engine: out of "
 		    "memory");
 		return LINK_END_INTERNAL;
@@ -731,9 +803,12 @@ tl_free(struct link *l)
 		event_free(t->guard);
 	if (t->defer != NULL)
 		event_free(t->defer);
+	if (t->gro_ev != NULL)
+		event_free(t->gro_ev);
 	bq_free(&t->txq);
 	free(t->rx);
 	free(t->seg);
+	free(t->grobuf);
 	free(t);
 }
 
@@ -777,9 +852,15 @@ tun_link_new(struct event_base *base, const struct tun_link_conf *conf,
 	t->vnet = conf->vnet_hdr <= GSO_VNET_HDR_MRG_LEN ? conf->vnet_hdr : 0;
 	t->vnet_le = conf->vnet_le;
 	t->rx = malloc(PPP_ENGINE_HEADROOM + t->vnet + TUN_RX_MAX);
-	if (t->vnet > 0)
+	if (t->vnet > 0) {
 		t->seg = malloc(PPP_ENGINE_HEADROOM + GSO_MAX_PACKET);
+		if (!conf->no_gro)
+			t->grobuf = malloc(GSO_MAX_PACKET);
+		if (t->grobuf != NULL)
+			gro_init(&t->gro, t->grobuf);
+	}
 	if (t->rx == NULL || (t->vnet > 0 && t->seg == NULL) ||
+	    (t->vnet > 0 && !conf->no_gro && t->grobuf == NULL) ||
 	    bq_init(&t->txq, 16 * 1024,
 	    TUN_LINK_TXQ_CAP) < 0) {
 		tl_free(&t->link);

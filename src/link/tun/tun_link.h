@@ -42,6 +42,7 @@ struct tun_link_conf {
 	 */
 	unsigned		 vnet_hdr;
 	bool			 vnet_le;
+	bool			 no_gro;	/* vnet: one write per packet */
 	unsigned		 burst;		/* 0: TUN_LINK_BURST */
 	unsigned		 stop_guard_ms;	/* 0: TUN_LINK_STOP_GUARD_MS */
 	struct ppp_engine_conf	 engine;	/* strings live as long */

@@ -428,6 +428,175 @@ test_csum(void)
 	TEST_DONE();
 }
 
+static uint8_t grobuf[GSO_MAX_PACKET];
+static uint8_t segs[64][2048];
+static size_t seglen[64];
+
+/* Cut @p with gso into segs[]; the count. */
+static unsigned
+cut(const uint8_t *p, size_t len, struct gso_vnet_hdr h)
+{
+	struct gso g;
+	enum gso_kind kind;
+	unsigned k = 0;
+
+	if (gso_start(&g, &h, p, len, ROOM, &kind) != GSO_OK ||
+	    kind != GSO_SEGMENT)
+		return 0;
+	while (k < 64 && (seglen[k] = gso_next(&g, segs[k])) > 0)
+		k++;
+	return k;
+}
+
+/* Coalesce @k segments back and compare with the super-packet @p. */
+static void
+check_roundtrip(const uint8_t *p, size_t len, size_t hl, size_t hlen,
+    unsigned k, uint8_t type, uint16_t mss)
+{
+	struct gro r;
+	uint8_t hdr[12], want[12] = { 1, type, (uint8_t)hlen, 0,
+	    (uint8_t)mss, (uint8_t)(mss >> 8), (uint8_t)hl, 0, 16, 0, 0, 0 };
+	const uint8_t *out;
+	unsigned i;
+	size_t n;
+	uint32_t ps;
+
+	gro_init(&r, grobuf);
+	for (i = 0; i < k; i++)
+		ASSERT_INT_EQ(gro_offer(&r, segs[i], seglen[i]), GRO_HELD);
+	ASSERT_INT_EQ(r.segs, k);
+	n = gro_finish(&r, hdr, 12, true, &out);
+	ASSERT_INT_EQ(n, len);
+	ASSERT_MEM_EQ(hdr, want, 12);
+	ASSERT_MEM_EQ(out + hlen, p + hlen, len - hlen);
+	if (hl == 20) {
+		ASSERT_INT_EQ(load_be16(out + 2), len);
+		ASSERT_INT_EQ(ref_sum(0, out, 20), 0xffff);
+		ASSERT_MEM_EQ(out + 4, p + 4, 6);	/* the first id */
+		ps = ref_sum(0, out + 12, 8);
+	} else {
+		ASSERT_INT_EQ(load_be16(out + 4), len - 40);
+		ps = ref_sum(0, out + 8, 32);
+	}
+	ASSERT_MEM_EQ(out + hl, p + hl, 16);	/* seq, flags (PSH) ... */
+	/* The field: the pseudo-header's sum, for the kernel to finish. */
+	ps = ref_sum(ps + 6 + (uint32_t)(len - hl), (const uint8_t *)"", 0);
+	ASSERT_INT_EQ(load_be16(out + hl + 16), ps);
+	ASSERT_INT_EQ(gro_finish(&r, hdr, 12, true, &out), 0);
+}
+
+/* Make the IPv4 header and TCP checksums of @p right again. */
+static void
+fix4(uint8_t *p, size_t len)
+{
+	store_be16(p + 10, 0);
+	store_be16(p + 10, (uint16_t)~ref_sum(0, p, 20));
+	store_be16(p + 36, 0);
+	store_be16(p + 36, (uint16_t)~ref_sum(ref_sum(0, p + 12, 8) + 6 +
+	    (uint32_t)(len - 20), p + 20, len - 20));
+}
+
+static void
+test_gro(void)
+{
+	struct gro r;
+	uint8_t hdr[10], z[10] = { 0 }, one[2048];
+	const uint8_t *out;
+	size_t len;
+	unsigned k;
+	uint32_t sq;
+
+	TEST_START("GRO: segments coalesce back into the super-packet");
+	len = build4(pkt, 5, 8, 5000, 0x18);
+	k = cut(pkt, len, vh(GSO_VNET_GSO_TCPV4, 1448));
+	ASSERT_INT_EQ(k, 4);
+	check_roundtrip(pkt, len, 20, 52, k, GSO_VNET_GSO_TCPV4, 1448);
+	len = build6(pkt, 5, 2856, 0x10);
+	k = cut(pkt, len, vh(GSO_VNET_GSO_TCPV6, 1428));
+	ASSERT_INT_EQ(k, 2);
+	check_roundtrip(pkt, len, 40, 60, k, GSO_VNET_GSO_TCPV6, 1428);
+	TEST_DONE();
+
+	TEST_START("GRO: what does not continue the flow is not merged");
+	len = build4(pkt, 5, 5, 4000, 0x10);
+	k = cut(pkt, len, vh(GSO_VNET_GSO_TCPV4, 1000));
+	ASSERT_INT_EQ(k, 4);
+	gro_init(&r, grobuf);
+	/* One held: GSO_NONE, the packet as it came. */
+	ASSERT_INT_EQ(gro_offer(&r, segs[0], seglen[0]), GRO_HELD);
+	ASSERT_INT_EQ(gro_finish(&r, hdr, 10, true, &out), seglen[0]);
+	ASSERT_MEM_EQ(hdr, z, 10);
+	ASSERT_MEM_EQ(out, segs[0], seglen[0]);
+	ASSERT_INT_EQ(gro_offer(&r, segs[0], seglen[0]), GRO_HELD);
+	ASSERT_INT_EQ(gro_offer(&r, segs[2], seglen[2]), GRO_BUSY); /* seq */
+	ASSERT_INT_EQ(gro_offer(&r, segs[0], seglen[0]), GRO_BUSY);
+	memcpy(one, segs[1], seglen[1]);
+	one[21] ^= 1;				/* another port */
+	fix4(one, seglen[1]);
+	ASSERT_INT_EQ(gro_offer(&r, one, seglen[1]), GRO_BUSY);
+	memcpy(one, segs[1], seglen[1]);
+	one[5] ^= 2;				/* IPv4 id not the next */
+	fix4(one, seglen[1]);
+	ASSERT_INT_EQ(gro_offer(&r, one, seglen[1]), GRO_BUSY);
+	memcpy(one, segs[1], seglen[1]);
+	one[35] ^= 1;				/* another window */
+	fix4(one, seglen[1]);
+	ASSERT_INT_EQ(gro_offer(&r, one, seglen[1]), GRO_BUSY);
+	memcpy(one, segs[1], seglen[1]);
+	one[8] = 63;				/* another TTL */
+	fix4(one, seglen[1]);
+	ASSERT_INT_EQ(gro_offer(&r, one, seglen[1]), GRO_BUSY);
+	memcpy(one, segs[1], seglen[1]);
+	one[45] ^= 1;				/* bad TCP checksum */
+	ASSERT_INT_EQ(gro_offer(&r, one, seglen[1]), GRO_NO);
+	memcpy(one, segs[1], seglen[1]);
+	one[11] ^= 1;				/* bad header checksum */
+	ASSERT_INT_EQ(gro_offer(&r, one, seglen[1]), GRO_NO);
+	memcpy(one, segs[1], seglen[1]);
+	one[33] = 0x11;				/* FIN */
+	fix4(one, seglen[1]);
+	ASSERT_INT_EQ(gro_offer(&r, one, seglen[1]), GRO_NO);
+	memcpy(one, segs[1], seglen[1]);
+	one[33] = 0x90;				/* CWR */
+	fix4(one, seglen[1]);
+	ASSERT_INT_EQ(gro_offer(&r, one, seglen[1]), GRO_NO);
+	memcpy(one, segs[1], seglen[1]);
+	one[9] = 17;				/* not TCP */
+	ASSERT_INT_EQ(gro_offer(&r, one, seglen[1]), GRO_NO);
+	ASSERT_INT_EQ(gro_offer(&r, segs[1], 40), GRO_NO);	/* short */
+	ASSERT_INT_EQ(gro_offer(&r, segs[1], seglen[1]), GRO_HELD);
+	ASSERT_INT_EQ(r.segs, 2);
+	ASSERT_FALSE(r.closed);
+	/* A shorter payload closes the super-packet. */
+	len = build4(pkt, 5, 5, 3500, 0x10);
+	k = cut(pkt, len, vh(GSO_VNET_GSO_TCPV4, 1000));
+	gro_init(&r, grobuf);
+	ASSERT_INT_EQ(gro_offer(&r, segs[0], seglen[0]), GRO_HELD);
+	ASSERT_INT_EQ(gro_offer(&r, segs[3], seglen[3]), GRO_BUSY);
+	ASSERT_INT_EQ(gro_offer(&r, segs[1], seglen[1]), GRO_HELD);
+	ASSERT_INT_EQ(gro_offer(&r, segs[2], seglen[2]), GRO_HELD);
+	ASSERT_FALSE(r.closed);
+	ASSERT_INT_EQ(gro_offer(&r, segs[3], seglen[3]), GRO_HELD);
+	ASSERT_TRUE(r.closed);
+	(void)gro_finish(&r, hdr, 10, true, &out);
+	/* Never past 64 KiB: 46 of 1400 bytes fit, the 47th does not. */
+	gro_init(&r, grobuf);
+	for (k = 0; k < 47; k++) {
+		len = build4(one, 5, 5, 1400, 0x10);
+		store_be16(one + 4, (uint16_t)(0xfffe + k));
+		sq = 0xfffffc00u + 1400 * k;
+		store_be16(one + 24, (uint16_t)(sq >> 16));
+		store_be16(one + 26, (uint16_t)sq);
+		fix4(one, len);
+		ASSERT_INT_EQ(gro_offer(&r, one, len), (k < 46 ? GRO_HELD :
+		    GRO_BUSY));
+	}
+	ASSERT_INT_EQ(gro_finish(&r, hdr, 10, false, &out), 40 + 46 * 1400);
+	ASSERT_INT_EQ(hdr[1], GSO_VNET_GSO_TCPV4);
+	ASSERT_INT_EQ(load_be16(hdr + 4), 1400);	/* big-endian */
+	TEST_DONE();
+}
+
 int
 main(void)
 {
@@ -438,5 +607,6 @@ main(void)
 	test_known_answer();
 	test_needs_csum();
 	test_refused();
+	test_gro();
 	return test_exit();
 }
