@@ -42,6 +42,7 @@
 #include "ppp/proto.h"
 #include "util/buf.h"
 #include "util/clock.h"
+#include "wire/gso.h"
 #include "harness.h"
 
 #define REC_MAX		256
@@ -996,6 +997,73 @@ test_vnet(void)
 	TEST_DONE();
 }
 
+static void
+test_gro(void)
+{
+	struct gso_vnet_hdr h = { GSO_VNET_F_NEEDS_CSUM, GSO_VNET_GSO_TCPV4, 0,
+	    100, 20, 16 };
+	static const uint8_t none[10];
+	struct gso g;
+	enum gso_kind kind;
+	struct rig r;
+	uint8_t pkt[400], seg[3][200], f[300], got[500], udp[60];
+	size_t n, sl[3], i;
+
+	TEST_START("IFF_VNET_HDR: TCP segments from the server coalesced");
+	rig_vnet = 10;
+	rig_open(&r, true, 0);
+	rig_vnet = 0;
+	n = mk_ip4(pkt, 340, 0);		/* 3 x 100 bytes of TCP data */
+	pkt[9] = 6;
+	memset(pkt + 20, 0, 20);
+	pkt[32] = 0x50;
+	pkt[33] = 0x18;				/* ACK PSH */
+	for (i = 40; i < n; i++)
+		pkt[i] = (uint8_t)(i * 3);
+	ASSERT_INT_EQ(gso_start(&g, &h, pkt, n, sizeof seg[0], &kind),
+	    GSO_OK);
+	for (i = 0; i < 3; i++)
+		sl[i] = gso_next(&g, seg[i]);
+	/* A UDP packet between the first and the second: order kept. */
+	(void)mk_ip4(udp, 60, 1);
+	ASSERT_INT_EQ(link_from_server(r.l, f, mk_frame(f, PPP_PROTO_IP,
+	    seg[0], sl[0])), 0);
+	ASSERT_INT_EQ(link_from_server(r.l, f, mk_frame(f, PPP_PROTO_IP,
+	    udp, 60)), 0);
+	ASSERT_INT_EQ(link_from_server(r.l, f, mk_frame(f, PPP_PROTO_IP,
+	    seg[1], sl[1])), 0);
+	ASSERT_INT_EQ(link_from_server(r.l, f, mk_frame(f, PPP_PROTO_IP,
+	    seg[2], sl[2])), 0);
+	/* seg 0 went out before the UDP one; 1 and 2 (PSH) as one. */
+	ASSERT_INT_EQ(read(r.kern, got, sizeof got), 10 + 140);
+	ASSERT_MEM_EQ(got, none, 10);
+	ASSERT_MEM_EQ(got + 10, seg[0], 140);
+	ASSERT_INT_EQ(read(r.kern, got, sizeof got), 70);
+	ASSERT_MEM_EQ(got + 10, udp, 60);
+	ASSERT_INT_EQ(read(r.kern, got, sizeof got), 10 + 240);
+	ASSERT_INT_EQ(got[0], GSO_VNET_F_NEEDS_CSUM);
+	ASSERT_INT_EQ(got[1], GSO_VNET_GSO_TCPV4);
+	ASSERT_INT_EQ(got[4] | got[5] << 8, 100);
+	ASSERT_INT_EQ(load_be16(got + 10 + 2), 240);
+	ASSERT_MEM_EQ(got + 10 + 40, pkt + 140, 200);
+	/* Without PSH the flush waits for the loop to come back. */
+	pkt[33] = 0x10;
+	ASSERT_INT_EQ(gso_start(&g, &h, pkt, n, sizeof seg[0], &kind),
+	    GSO_OK);
+	for (i = 0; i < 3; i++) {
+		sl[i] = gso_next(&g, seg[i]);
+		ASSERT_INT_EQ(link_from_server(r.l, f, mk_frame(f,
+		    PPP_PROTO_IP, seg[i], sl[i])), 0);
+	}
+	ASSERT_INT_EQ(read(r.kern, got, sizeof got), -1);
+	run_for(&r, 10);
+	ASSERT_INT_EQ(read(r.kern, got, sizeof got), 10 + 340);
+	ASSERT_INT_EQ(got[1], GSO_VNET_GSO_TCPV4);
+	ASSERT_MEM_EQ(got + 10 + 40, pkt + 40, 300);
+	rig_close(&r);
+	TEST_DONE();
+}
+
 int
 main(void)
 {
@@ -1012,5 +1080,6 @@ main(void)
 	test_reentry();
 	test_dev_fail();
 	test_vnet();
+	test_gro();
 	return test_exit();
 }
