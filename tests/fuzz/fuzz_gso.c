@@ -18,6 +18,10 @@
  * first one plus the payload before it, FIN and PSH only on the last,
  * CWR only on the first, and its IPv4 header checksum
  * and TCP checksum verify with a 16-bit-word RFC 1071 sum written here;
+ * the segments offered to the coalescer (GRO) in order come back as
+ * packets carrying exactly the payload taken, in order, with their own
+ * lengths and a right IPv4 header checksum; anything at all may be
+ * offered to it, and a single packet held comes back unchanged;
  * on a GSO_PASS packet with NEEDS_CSUM, gso_complete_csum() makes the sum
  * from csum_start to the end, plus the pseudo-header's sum the field held
  * before, verify.
@@ -83,6 +87,63 @@ check_seg(const struct gso *g, const uint8_t *p, const uint8_t *s, size_t n,
 	FUZZ_CHECK(memcmp(s + hl + 18, p + hl + 18, g->hlen - hl - 18) == 0);
 }
 
+/* The coalescer's state between segments (the GRO half). */
+struct gro_track {
+	struct gro	 r;
+	size_t		 first;		/* payload offset of the first held */
+	size_t		 held;		/* payload bytes held */
+};
+
+/* Finish what is held: one packet of the payload taken, in order. */
+static void
+gro_check_finish(struct gro_track *t, const struct gso *g, const uint8_t *p)
+{
+	uint8_t hdr[GSO_VNET_HDR_MRG_LEN];
+	const uint8_t *out;
+	unsigned segs = t->r.segs;
+	size_t n;
+
+	n = gro_finish(&t->r, hdr, sizeof hdr, true, &out);
+	if (segs == 0) {
+		FUZZ_CHECK(n == 0);
+		return;
+	}
+	FUZZ_CHECK(n == g->hlen + t->held);
+	FUZZ_CHECK(memcmp(out + g->hlen, p + g->hlen + t->first,
+	    t->held) == 0);
+	if (g->v6)
+		FUZZ_CHECK(load_be16(out + 4) + 40u == n);
+	else {
+		FUZZ_CHECK(load_be16(out + 2) == n);
+		FUZZ_CHECK(ref_sum(0, out, g->ip_hlen) == 0xffff);
+	}
+	FUZZ_CHECK(hdr[1] == (segs == 1 ? GSO_VNET_GSO_NONE : g->v6 ?
+	    GSO_VNET_GSO_TCPV6 : GSO_VNET_GSO_TCPV4));
+	t->held = 0;
+}
+
+/* Offer one segment (payload at @off) to the coalescer. */
+static void
+gro_feed(struct gro_track *t, const struct gso *g, const uint8_t *p,
+    const uint8_t *s, size_t n, size_t off)
+{
+	enum gro_res r = gro_offer(&t->r, s, n);
+
+	if (r == GRO_BUSY) {
+		gro_check_finish(t, g, p);
+		r = gro_offer(&t->r, s, n);
+		FUZZ_CHECK(r != GRO_BUSY);
+	}
+	if (r == GRO_NO) {
+		gro_check_finish(t, g, p);
+		return;
+	}
+	if (t->r.segs == 1)
+		t->first = off;
+	t->held += n - g->hlen;
+	FUZZ_CHECK(t->first + t->held == off + n - g->hlen);
+}
+
 /* libFuzzer entry point: run one input (layout above). */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -92,6 +153,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct gso g;
 	enum gso_kind kind;
 	enum gso_err e;
+	struct gro_track gt;
+	uint8_t *gbuf = NULL;
 	uint8_t mode, rsel, *p = NULL, *orig = NULL, *s = NULL;
 	size_t len, room, n, off = 0, segs = 0, paylen, want;
 
@@ -106,8 +169,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	p = malloc(len + 1);
 	orig = malloc(len + 1);
 	s = malloc(room);
-	if (p == NULL || orig == NULL || s == NULL)
+	gbuf = malloc(GSO_MAX_PACKET);
+	if (p == NULL || orig == NULL || s == NULL || gbuf == NULL)
 		goto out;
+	memset(&gt, 0, sizeof gt);
+	gro_init(&gt.r, gbuf);
 	(void)bcur_get_bytes(&body, p, len);
 	if ((mode & 4) != 0 && len >= 40) {
 		if (p[0] >> 4 == 6)
@@ -137,17 +203,30 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	while ((n = gso_next(&g, s)) > 0) {
 		FUZZ_CHECK(n <= room);
 		check_seg(&g, p, s, n, off);
+		gro_feed(&gt, &g, p, s, n, off);
 		off += n - g.hlen;
 		segs++;
 		FUZZ_CHECK(segs <= paylen / g.mss + 1);
 	}
 	want = paylen == 0 ? 1 : (paylen + g.mss - 1) / g.mss;
+	gro_check_finish(&gt, &g, p);
 	FUZZ_CHECK(segs == want);
 	FUZZ_CHECK(off == paylen);
 	FUZZ_CHECK(memcmp(p, orig, len) == 0);
 out:
+	/* Anything at all may be offered to the coalescer. */
+	if (gbuf != NULL && orig != NULL) {
+		const uint8_t *o;
+		uint8_t hdr[GSO_VNET_HDR_LEN];
+
+		gro_init(&gt.r, gbuf);
+		if (gro_offer(&gt.r, orig, len) == GRO_HELD)
+			FUZZ_CHECK(gro_finish(&gt.r, hdr, sizeof hdr, false,
+			    &o) == len && memcmp(o, orig, len) == 0);
+	}
 	free(p);
 	free(orig);
 	free(s);
+	free(gbuf);
 	return 0;
 }
