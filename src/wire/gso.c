@@ -324,7 +324,8 @@ gro_candidate(const uint8_t *pkt, size_t len, size_t *ip_hlen, size_t *hlen)
 		return false;
 	if (b == 0x45) {
 		/* The header checksum too: the merged one is made anew. */
-		if (bcur_peek_be16(&c, 2, &l16) < 0 || l16 != len ||
+		if (len < IP4_HDR_MIN ||
+		    bcur_peek_be16(&c, 2, &l16) < 0 || l16 != len ||
 		    bcur_peek_be16(&c, 6, &frag) < 0 || (frag & 0x3fff) != 0 ||
 		    bcur_peek_u8(&c, 9, &proto) < 0 ||
 		    gso_csum_fold(gso_csum_add(0, pkt, IP4_HDR_MIN)) != 0xffff)
