@@ -884,6 +884,9 @@ session_tun_link_new(struct sstpc *s)
 	tc.fd = s->tun.fd;
 	tc.ifname = s->tun.name;
 	tc.ifindex = s->tun.ifindex;
+	tc.vnet_hdr = s->tun.vnet_hdr;		/* (i12-vnet) */
+	tc.vnet_le = s->tun.vnet_le;
+	tc.no_gro = s->tun.no_gro;
 	tc.engine.user = c->user;
 	tc.engine.password = c->has_password ? c->password : NULL;
 	tc.engine.auth_allow = c->auth_allow;

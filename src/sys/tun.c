@@ -18,10 +18,12 @@
  */
 #include "config.h"
 
+#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <net/if.h>
@@ -35,6 +37,9 @@
 #include "util/log.h"
 
 #define TUN_CLONE_DEV	"/dev/net/tun"
+/* virtio 1.x 5.1.6: struct virtio_net_hdr, and with num_buffers. */
+#define TUN_VNET_HDR		10
+#define TUN_VNET_HDR_MRG	12
 
 void
 tun_init(struct tun_dev *t)
@@ -173,6 +178,36 @@ tun_dev_flags(const struct tun_dev *t)
 	return tun_sysfs_num(t->name, "tun_flags");
 }
 
+/*
+ * IFF_VNET_HDR is on: learn the header's size, have its fields
+ * little-endian (TUNSETVNETLE; a kernel without it uses the host's order,
+ * the legacy virtio one) and ask for checksum and TSO offloads, so that
+ * one read may carry a 64 KiB TCP super-packet (BUILTIN-PPP.md 4).
+ * 0, or -EINVAL for a header size we do not know.
+ */
+static int
+tun_vnet_setup(struct tun_dev *t)
+{
+	int sz = 0, on = 1;
+	unsigned off = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6;
+
+	if (ioctl(t->fd, TUNGETVNETHDRSZ, &sz) < 0)
+		sz = TUN_VNET_HDR;
+	if (sz != TUN_VNET_HDR && sz != TUN_VNET_HDR_MRG)
+		return -EINVAL;
+	t->vnet_hdr = (unsigned)sz;
+	t->vnet_le = ioctl(t->fd, TUNSETVNETLE, &on) == 0 ||
+	    BYTE_ORDER == LITTLE_ENDIAN;
+	t->offloads = ioctl(t->fd, TUNSETOFFLOAD, off) == 0;
+	if (!t->offloads)
+		log_debug("TUN %s: no TSO offloads (%s): one packet per read",
+		    t->name, strerror(errno));
+	else
+		log_debug("TUN %s: virtio_net_hdr of %d bytes, checksum and "
+		    "TSO offloads on", t->name, sz);
+	return 0;
+}
+
 /* One line for a TUNSETIFF failure. */
 static void
 tun_setiff_error(int e, const char *name, bool existed, char *err,
@@ -214,6 +249,20 @@ tun_setiff_error(int e, const char *name, bool existed, char *err,
 int
 tun_open(struct tun_dev *t, const char *name, char *err, size_t errlen)
 {
+	const char *e = getenv("SSTPC_TUN_VNET");
+	int r;
+
+	r = tun_open_vnet(t, name, e == NULL || strcmp(e, "0") != 0, err,
+	    errlen);
+	if (r == 0 && e != NULL && strcmp(e, "nogro") == 0)
+		t->no_gro = true;
+	return r;
+}
+
+int
+tun_open_vnet(struct tun_dev *t, const char *name, bool vnet, char *err,
+    size_t errlen)
+{
 	struct ifreq ifr;
 	bool existed;
 	short flags;
@@ -242,9 +291,16 @@ tun_open(struct tun_dev *t, const char *name, char *err, size_t errlen)
 	}
 	existed = strchr(name, '%') == NULL && if_nametoindex(name) != 0;
 	memset(&ifr, 0, sizeof ifr);
-	ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+	ifr.ifr_flags = IFF_TUN | IFF_NO_PI | (vnet ? IFF_VNET_HDR : 0);
 	memcpy(ifr.ifr_name, name, strlen(name));	/* < IFNAMSIZ */
-	if (ioctl(t->fd, TUNSETIFF, &ifr) < 0) {
+	r = ioctl(t->fd, TUNSETIFF, &ifr);
+	if (r < 0 && vnet && errno == EINVAL) {
+		/* A kernel without IFF_VNET_HDR: plain packets. */
+		vnet = false;
+		ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+		r = ioctl(t->fd, TUNSETIFF, &ifr);
+	}
+	if (r < 0) {
 		r = -errno;
 		tun_setiff_error(-r, name, existed, err, errlen);
 		tun_close(t);
@@ -257,6 +313,12 @@ tun_open(struct tun_dev *t, const char *name, char *err, size_t errlen)
 		    "index: %s", name, strerror(-r));
 		tun_close(t);
 		return r;
+	}
+	if (vnet && (flags & IFF_VNET_HDR) != 0 && tun_vnet_setup(t) < 0) {
+		snprintf(err, errlen, "TUN device %s: unexpected "
+		    "virtio_net_hdr size", t->name);
+		tun_close(t);
+		return -EINVAL;
 	}
 	return 0;
 }
@@ -301,6 +363,13 @@ tun_adopt_fd(struct tun_dev *t, int fd, char *err, size_t errlen)
 		t->fd = -1;
 		return -EINVAL;
 	}
+	/* The launcher's choice of IFF_VNET_HDR is followed. */
+	if ((flags & IFF_VNET_HDR) != 0 && tun_vnet_setup(t) < 0) {
+		snprintf(err, errlen, "--tun-fd %d: %s has a virtio_net_hdr "
+		    "size sstpc does not know (not 10 or 12)", fd, t->name);
+		t->fd = -1;
+		return -EINVAL;
+	}
 	r = tun_fd_flags(fd);
 	if (r < 0) {
 		snprintf(err, errlen, "--tun-fd %d: %s", fd, strerror(-r));
@@ -313,6 +382,10 @@ tun_adopt_fd(struct tun_dev *t, int fd, char *err, size_t errlen)
 void
 tun_close(struct tun_dev *t)
 {
+	/* A device that outlives us keeps no offloads a plain reader lacks. */
+	if (t->fd >= 0 && t->offloads && !t->created)
+		(void)ioctl(t->fd, TUNSETOFFLOAD, 0);
+	t->offloads = false;
 	if (t->fd >= 0)
 		close(t->fd);
 	t->fd = -1;

@@ -30,21 +30,39 @@ struct tun_dev {
 	int	 ifindex;
 	bool	 created;		/* we made it: it goes with the fd */
 	bool	 adopted;		/* --tun-fd: the launcher's fd */
+	/*
+	 * IFF_VNET_HDR: every read and write starts with a virtio_net_hdr
+	 * of this many bytes (10 or 12; 0: plain packets), its fields
+	 * little-endian when vnet_le; offloads: TUNSETOFFLOAD took TSO,
+	 * so one read may be a TCP super-packet of up to 64 KiB.
+	 */
+	unsigned vnet_hdr;
+	bool	 vnet_le;
+	bool	 offloads;
+	bool	 no_gro;		/* SSTPC_TUN_VNET=nogro */
 };
 
 /* An empty device (fd -1). */
 void	tun_init(struct tun_dev *);
 /*
  * Create the device @name (NULL: "sstp%d", the kernel picks the number) or
- * attach to the existing persistent one of that name.  0, or -errno with
+ * attach to the existing persistent one of that name, with IFF_VNET_HDR
+ * and the TSO offloads when the kernel takes them (tun_open_vnet() with
+ * false, or SSTPC_TUN_VNET=0 in the environment: plain packets).
+ * 0, or -errno with
  * one line in err: no /dev/net/tun (-ENOENT), not allowed (-EPERM, with the
  * `ip tuntap add` hint), already in use (-EBUSY), not a TUN (-EINVAL).
  */
 int	tun_open(struct tun_dev *, const char *name, char *err, size_t errlen);
+/* tun_open() with IFF_VNET_HDR asked for (@vnet) or not. */
+int	tun_open_vnet(struct tun_dev *, const char *name, bool vnet, char *err,
+	    size_t errlen);
 /*
  * --tun-fd: take @fd, already attached by a launcher.  Checks that it is a
  * TUN (TUNGETIFF: IFF_TUN with IFF_NO_PI), makes it non-blocking and
- * close-on-exec.  0, or -errno with one line in err (-EBADF, -ENOTTY for
+ * close-on-exec.  A descriptor opened with IFF_VNET_HDR is followed (its
+ * header size and byte order; the offloads are asked for), one without
+ * keeps plain packets.  0, or -errno with one line in err (-EBADF, -ENOTTY for
  * a descriptor that is no TUN, -EINVAL for a TAP or one with packet
  * information).
  */

@@ -6,7 +6,12 @@
  * `burst` packets, each into one buffer with PPP_ENGINE_HEADROOM in front
  * so the engine writes the protocol (and the MPPE header) in place
  * (ppp_engine_wrap_ip: the IP version is checked against the open NCPs
- * there).  Every frame goes to the session's stream queue (link_up
+ * there).  With IFF_VNET_HDR (conf.vnet_hdr) a read may be a TCP
+ * super-packet of up to 64 KiB (TSO): it is cut into its segments
+ * (wire/gso.h), each built in a second buffer with the same headroom and
+ * wrapped there, and `burst` counts segments; a packet whose header asks
+ * for its checksum (NEEDS_CSUM) gets it here; a malformed one is dropped
+ * and counted.  Every frame goes to the session's stream queue (link_up
  * to_server); the stream writes the queue when the loop comes back to it,
  * so a burst of packets leaves in TLS records of up to 16 KiB
  * (net/tls_stream.c).  While the stream is above its high mark the TUN is
@@ -16,7 +21,8 @@
  * and the engine hands the IP packet over without a copy (deliver); it is
  * checked against its PPP protocol (version, header and length: RFC 1332,
  * RFC 5072 use the IP versions' own headers) and written to the TUN from
- * the receive buffer.  When the TUN refuses (EAGAIN), the packet is copied
+ * the receive buffer (with IFF_VNET_HDR behind a zeroed virtio_net_hdr:
+ * GSO_NONE, no checksum flags, in one writev).  When the TUN refuses (EAGAIN), the packet is copied
  * to a queue, the server is paused, and the queue is written when the TUN
  * is writable again: nothing is dropped that the kernel would not drop.
  *
@@ -32,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/uio.h>
 
 #include <event2/event.h>
 
@@ -42,6 +49,7 @@
 #include "util/buf.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "wire/gso.h"
 
 /* Largest IP packet (the IPv4 total length and IPv6 payload fields). */
 #define TUN_RX_MAX		65535
@@ -54,11 +62,16 @@ struct tun_link {
 	struct tun_link_conf	 conf;
 	struct ppp_engine	*eng;
 	int			 fd;
+	unsigned		 vnet;		/* virtio_net_hdr bytes, or 0 */
+	bool			 vnet_le;
 	struct event		*rev;		/* TUN readable */
 	struct event		*wev;		/* TUN writable (txq waits) */
 	struct event		*timer;		/* the engine's deadline */
 	struct event		*guard;		/* orderly stop bound */
 	struct event		*defer;		/* a stop asked in an up-call */
+	struct event		*gro_ev;	/* flush the coalescer */
+	struct gro		 gro;		/* vnet: segments -> TUN */
+	uint8_t			*grobuf;
 	int			 in_engine;	/* engine call depth */
 	bool			 stop_pending;
 	enum link_stop		 stop_how;
@@ -70,11 +83,14 @@ struct tun_link {
 	bool			 net_is_up;
 	bool			 gone_reported;
 	struct link_net		 net;
-	uint8_t			*rx;		/* headroom + TUN_RX_MAX */
+	uint8_t			*rx;		/* headroom + vnet + RX_MAX */
+	uint8_t			*seg;		/* headroom + a segment */
 	struct bq		 txq;		/* [be16 len][packet]... */
 	uint64_t		 bytes_out, bytes_in;	/* PPP frames */
 	uint64_t		 tun_rx, tun_tx;	/* IP packets */
 	uint64_t		 drop_wrap, drop_gate, drop_ip, drop_tun;
+	uint64_t		 tun_super, drop_gso;	/* TSO reads */
+	uint64_t		 gro_super;		/* GRO writes */
 };
 
 #define TL(l)		((struct tun_link *)(void *)(l))
@@ -133,16 +149,21 @@ tl_report_gone(struct tun_link *t, enum link_end end, const char *why)
 		evtimer_del(t->timer);
 	if (t->guard != NULL)
 		evtimer_del(t->guard);
+	if (t->gro_ev != NULL)
+		event_del(t->gro_ev);
 	bq_consume(&t->txq, bq_pending(&t->txq));
 	/* The session must read its Call Disconnect Ack: no pause left. */
 	tl_pause_server(t, false);
-	if (t->drop_wrap + t->drop_gate + t->drop_ip + t->drop_tun > 0)
+	if (t->drop_wrap + t->drop_gate + t->drop_gso + t->drop_ip +
+	    t->drop_tun > 0)
 		log_info("TUN link: dropped %llu packet(s) from the TUN "
-		    "(engine %llu, SSTP gate %llu), %llu toward it (IP check "
-		    "%llu, TUN %llu)",
-		    (unsigned long long)(t->drop_wrap + t->drop_gate),
+		    "(engine %llu, SSTP gate %llu, malformed super-packet "
+		    "%llu), %llu toward it (IP check %llu, TUN %llu)",
+		    (unsigned long long)(t->drop_wrap + t->drop_gate +
+		    t->drop_gso),
 		    (unsigned long long)t->drop_wrap,
 		    (unsigned long long)t->drop_gate,
+		    (unsigned long long)t->drop_gso,
 		    (unsigned long long)(t->drop_ip + t->drop_tun),
 		    (unsigned long long)t->drop_ip,
 		    (unsigned long long)t->drop_tun);
@@ -226,30 +247,40 @@ tl_ip_ok(uint16_t proto, const uint8_t *pkt, size_t len, size_t *outlen)
 	return false;
 }
 
-/* Queue a packet the TUN refused; false when the queue is full. */
+/*
+ * Queue a packet the TUN refused, behind its virtio_net_hdr (@hdr, vnet
+ * bytes; none without IFF_VNET_HDR); false when the queue is full.
+ */
 static bool
-tl_txq_put(struct tun_link *t, const uint8_t *pkt, size_t len)
+tl_txq_put(struct tun_link *t, const uint8_t *hdr, const uint8_t *pkt,
+    size_t len)
 {
-	uint8_t *p = bq_reserve(&t->txq, 2 + len);
+	uint8_t *p = bq_reserve(&t->txq, 2 + t->vnet + len);
 
 	if (p == NULL)
 		return false;
 	store_be16(p, (uint16_t)len);
-	memcpy(p + 2, pkt, len);
+	memcpy(p + 2, hdr, t->vnet);
+	memcpy(p + 2 + t->vnet, pkt, len);
 	return true;
 }
 
 /*
- * Write one packet to the TUN: 1 written, 0 the TUN is full (EAGAIN),
- * -1 dropped (the kernel refused it for good, or the device failed).
+ * Write one packet to the TUN (with IFF_VNET_HDR behind @hdr): 1 written,
+ * 0 the TUN is full (EAGAIN), -1 dropped (the kernel refused it for good,
+ * or the device failed).
  */
 static int
-tl_tun_write(struct tun_link *t, const uint8_t *pkt, size_t len)
+tl_tun_write(struct tun_link *t, const uint8_t *hdr, const uint8_t *pkt,
+    size_t len)
 {
+	struct iovec iov[2] = { { (void *)hdr, t->vnet },
+	    { (void *)pkt, len } };
 	ssize_t n;
 
 	do
-		n = write(t->fd, pkt, len);
+		n = t->vnet == 0 ? write(t->fd, pkt, len) :
+		    writev(t->fd, iov, 2);
 	while (n < 0 && errno == EINTR);
 	if (n >= 0) {
 		t->tun_tx++;
@@ -267,11 +298,57 @@ tl_tun_write(struct tun_link *t, const uint8_t *pkt, size_t len)
 	return -1;
 }
 
+/* A packet (behind its virtio_net_hdr) to the TUN, or to the queue. */
+static void
+tl_tun_out(struct tun_link *t, const uint8_t *hdr, const uint8_t *pkt,
+    size_t len)
+{
+	/* Behind queued packets: keep the order. */
+	if (bq_pending(&t->txq) == 0 && tl_tun_write(t, hdr, pkt, len) != 0)
+		return;
+	if (t->dev_failed)
+		return;
+	if (!tl_txq_put(t, hdr, pkt, len)) {
+		t->drop_tun++;
+		log_trace("TUN queue full: packet dropped");
+		return;
+	}
+	tl_pause_server(t, true);
+	event_add(t->wev, NULL);
+}
+
+/* Write what the coalescer holds (one packet, or a super-packet). */
+static void
+tl_gro_flush(struct tun_link *t)
+{
+	uint8_t hdr[GSO_VNET_HDR_MRG_LEN];
+	const uint8_t *pkt;
+	size_t len;
+	unsigned segs = t->gro.segs;
+
+	len = gro_finish(&t->gro, hdr, t->vnet, t->vnet_le, &pkt);
+	if (len == 0 || t->gone_reported || t->dev_failed)
+		return;
+	if (segs > 1)
+		t->gro_super++;
+	tl_tun_out(t, hdr, pkt, len);
+}
+
+/* The loop came back: the server's batch is parsed; flush. */
+static void
+tl_gro_cb(evutil_socket_t fd, short what, void *arg)
+{
+	tl_gro_flush(arg);
+}
+
 /* An IP packet for the host, straight from the server's receive buffer. */
 static void
 tl_eng_deliver(void *arg, uint16_t proto, const uint8_t *pkt, size_t len)
 {
+	/* virtio 1.x 5.1.6: GSO_NONE, no flags (the kernel checks it). */
+	static const uint8_t vnet_none[GSO_VNET_HDR_MRG_LEN];
 	struct tun_link *t = arg;
+	enum gro_res gr;
 	size_t iplen;
 
 	if (t->gone_reported || t->dev_failed)
@@ -283,16 +360,28 @@ tl_eng_deliver(void *arg, uint16_t proto, const uint8_t *pkt, size_t len)
 		    proto == PPP_PROTO_IPV6 ? '6' : '4', proto, len);
 		return;
 	}
-	/* Behind queued packets: keep the order. */
-	if (bq_pending(&t->txq) == 0 && tl_tun_write(t, pkt, iplen) != 0)
-		return;
-	if (!tl_txq_put(t, pkt, iplen)) {
-		t->drop_tun++;
-		log_trace("TUN queue full: packet dropped");
-		return;
+	/*
+	 * With IFF_VNET_HDR, TCP segments of one flow in a row are written
+	 * as one super-packet when the loop comes back (GRO).
+	 */
+	if (t->grobuf != NULL) {
+		gr = gro_offer(&t->gro, pkt, iplen);
+		if (gr == GRO_BUSY) {
+			tl_gro_flush(t);
+			gr = gro_offer(&t->gro, pkt, iplen);
+		}
+		if (gr == GRO_HELD) {
+			if (t->gro.closed)
+				tl_gro_flush(t);
+			else if (t->gro.segs == 1)
+				event_active(t->gro_ev, EV_TIMEOUT, 0);
+			return;
+		}
+		tl_gro_flush(t);
+		if (t->gone_reported || t->dev_failed)
+			return;
 	}
-	tl_pause_server(t, true);
-	event_add(t->wev, NULL);
+	tl_tun_out(t, vnet_none, pkt, iplen);
 }
 
 /* The TUN takes packets again: write the queue, then resume the server. */
@@ -305,12 +394,13 @@ tl_write_cb(evutil_socket_t fd, short what, void *arg)
 
 	while (bq_pending(&t->txq) >= 2) {
 		len = load_be16(bq_head(&t->txq));
-		r = tl_tun_write(t, bq_head(&t->txq) + 2, len);
+		r = tl_tun_write(t, bq_head(&t->txq) + 2,
+		    bq_head(&t->txq) + 2 + t->vnet, len);
 		if (r == 0)
 			return;			/* still full: wait */
 		if (t->dev_failed)
 			return;
-		bq_consume(&t->txq, 2 + (size_t)len);
+		bq_consume(&t->txq, 2 + t->vnet + (size_t)len);
 	}
 	event_del(t->wev);
 	tl_pause_server(t, false);
@@ -391,22 +481,79 @@ static const struct ppp_engine_ops tl_engine_ops = {
 
 /* --- TUN -> server -------------------------------------------------------- */
 
+/* Wrap one IP packet in place (headroom in front) and send it on. */
+static void
+tl_send_ip(struct tun_link *t, uint8_t *pkt, size_t len)
+{
+	uint8_t *frame;
+	size_t flen;
+	int r;
+
+	t->in_engine++;
+	frame = ppp_engine_wrap_ip(t->eng, pkt, len, &flen);
+	t->in_engine--;
+	if (frame == NULL) {
+		t->drop_wrap++;
+		return;
+	}
+	r = UP(t)->to_server(UPARG(t), frame, flen);
+	if (r == 0)
+		t->bytes_out += flen;
+	else
+		t->drop_gate++;
+}
+
+/*
+ * One read with a virtio_net_hdr in front (@buf, @n bytes): the packet
+ * sent on, or its segments.  The number of packets sent (or dropped).
+ */
+static unsigned
+tl_send_vnet(struct tun_link *t, uint8_t *buf, size_t n)
+{
+	struct bcur c = bcur_make(buf, n);
+	struct gso_vnet_hdr h;
+	struct gso g;
+	enum gso_kind kind;
+	enum gso_err e = GSO_ERR_VNET;
+	uint8_t *pkt = buf + t->vnet, *seg = t->seg + PPP_ENGINE_HEADROOM;
+	size_t len = n - t->vnet, sl;
+	unsigned k = 0;
+
+	if (n < t->vnet || gso_vnet_parse(&c, t->vnet, t->vnet_le, &h) < 0 ||
+	    (e = gso_start(&g, &h, pkt, len, GSO_MAX_PACKET, &kind)) !=
+	    GSO_OK) {
+		t->drop_gso++;
+		log_trace("dropped a packet from the TUN: %s (%zu bytes)",
+		    gso_err_str(e), n);
+		return 1;
+	}
+	if (kind == GSO_PASS) {
+		gso_complete_csum(&h, pkt, len);
+		tl_send_ip(t, pkt, len);
+		return 1;
+	}
+	t->tun_super++;
+	while (!t->gone_reported && (sl = gso_next(&g, seg)) > 0) {
+		tl_send_ip(t, seg, sl);
+		k++;
+	}
+	return k;
+}
+
 /* Read up to `burst` packets, wrap them in place, send them on. */
 static void
 tl_read_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct tun_link *t = arg;
-	uint8_t *pkt = t->rx + PPP_ENGINE_HEADROOM, *frame;
-	size_t flen;
+	uint8_t *pkt = t->rx + PPP_ENGINE_HEADROOM;
 	unsigned i;
 	ssize_t n;
-	int r;
 
-	for (i = 0; i < t->conf.burst; i++) {
+	for (i = 0; i < t->conf.burst; ) {
 		if (t->gone_reported || t->dev_failed ||
 		    UP(t)->server_full(UPARG(t)))
 			break;
-		n = read(t->fd, pkt, TUN_RX_MAX);
+		n = read(t->fd, pkt, t->vnet + TUN_RX_MAX);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -420,18 +567,11 @@ tl_read_cb(evutil_socket_t fd, short what, void *arg)
 			break;
 		}
 		t->tun_rx++;
-		t->in_engine++;
-		frame = ppp_engine_wrap_ip(t->eng, pkt, (size_t)n, &flen);
-		t->in_engine--;
-		if (frame == NULL) {
-			t->drop_wrap++;
-			continue;
-		}
-		r = UP(t)->to_server(UPARG(t), frame, flen);
-		if (r == 0)
-			t->bytes_out += flen;
-		else
-			t->drop_gate++;
+		if (t->vnet == 0) {
+			tl_send_ip(t, pkt, (size_t)n);
+			i++;
+		} else
+			i += tl_send_vnet(t, pkt, (size_t)n);
 	}
 	tl_update_rx(t);
 }
@@ -510,8 +650,10 @@ tl_start(struct link *l, char *err, size_t errlen)
 	t->timer = evtimer_new(t->base, tl_timer_cb, t);
 	t->guard = evtimer_new(t->base, tl_guard_cb, t);
 	t->defer = event_new(t->base, -1, 0, tl_defer_cb, t);
+	t->gro_ev = event_new(t->base, -1, 0, tl_gro_cb, t);
 	if (t->eng == NULL || t->rev == NULL || t->wev == NULL ||
-	    t->timer == NULL || t->guard == NULL || t->defer == NULL) {
+	    t->timer == NULL || t->guard == NULL || t->defer == NULL ||
+	    t->gro_ev == NULL) {
 		snprintf(err, errlen, "cannot set up the PPP engine: out of "
 		    "memory");
 		return LINK_END_INTERNAL;
@@ -662,8 +804,12 @@ tl_free(struct link *l)
 		event_free(t->guard);
 	if (t->defer != NULL)
 		event_free(t->defer);
+	if (t->gro_ev != NULL)
+		event_free(t->gro_ev);
 	bq_free(&t->txq);
 	free(t->rx);
+	free(t->seg);
+	free(t->grobuf);
 	free(t);
 }
 
@@ -704,8 +850,19 @@ tun_link_new(struct event_base *base, const struct tun_link_conf *conf,
 		snprintf(t->net.ifname, sizeof t->net.ifname, "%s",
 		    conf->ifname);
 	t->net.ifindex = conf->ifindex;
-	t->rx = malloc(PPP_ENGINE_HEADROOM + TUN_RX_MAX);
-	if (t->rx == NULL || bq_init(&t->txq, 16 * 1024,
+	t->vnet = conf->vnet_hdr <= GSO_VNET_HDR_MRG_LEN ? conf->vnet_hdr : 0;
+	t->vnet_le = conf->vnet_le;
+	t->rx = malloc(PPP_ENGINE_HEADROOM + t->vnet + TUN_RX_MAX);
+	if (t->vnet > 0) {
+		t->seg = malloc(PPP_ENGINE_HEADROOM + GSO_MAX_PACKET);
+		if (!conf->no_gro)
+			t->grobuf = malloc(GSO_MAX_PACKET);
+		if (t->grobuf != NULL)
+			gro_init(&t->gro, t->grobuf);
+	}
+	if (t->rx == NULL || (t->vnet > 0 && t->seg == NULL) ||
+	    (t->vnet > 0 && !conf->no_gro && t->grobuf == NULL) ||
+	    bq_init(&t->txq, 16 * 1024,
 	    TUN_LINK_TXQ_CAP) < 0) {
 		tl_free(&t->link);
 		return NULL;

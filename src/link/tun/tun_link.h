@@ -34,6 +34,15 @@ struct tun_link_conf {
 	int			 fd;		/* the TUN, non-blocking */
 	const char		*ifname;	/* its name, for net_up */
 	int			 ifindex;
+	/*
+	 * IFF_VNET_HDR (sys/tun.h): each read and write carries a
+	 * virtio_net_hdr of this many bytes (0: plain packets), its fields
+	 * little-endian when vnet_le; TCP super-packets are segmented here
+	 * (wire/gso.h).
+	 */
+	unsigned		 vnet_hdr;
+	bool			 vnet_le;
+	bool			 no_gro;	/* vnet: one write per packet */
 	unsigned		 burst;		/* 0: TUN_LINK_BURST */
 	unsigned		 stop_guard_ms;	/* 0: TUN_LINK_STOP_GUARD_MS */
 	struct ppp_engine_conf	 engine;	/* strings live as long */

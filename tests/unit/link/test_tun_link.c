@@ -42,6 +42,7 @@
 #include "ppp/proto.h"
 #include "util/buf.h"
 #include "util/clock.h"
+#include "wire/gso.h"
 #include "harness.h"
 
 #define REC_MAX		256
@@ -406,6 +407,9 @@ run_for(struct rig *r, int ms)
 	(void)run_until(r, &never, ms);
 }
 
+/* The virtio_net_hdr size the next rig_open() gives the link (0: none). */
+static unsigned rig_vnet;
+
 /* A new link on a new socketpair; ppp_start when asked. */
 static void
 rig_open(struct rig *r, bool ppp_start, int sndbuf)
@@ -428,6 +432,8 @@ rig_open(struct rig *r, bool ppp_start, int sndbuf)
 	tc.fd = r->tun;
 	tc.ifname = "sstp7";
 	tc.ifindex = 42;
+	tc.vnet_hdr = rig_vnet;
+	tc.vnet_le = true;
 	tc.stop_guard_ms = 100;
 	tc.engine.user = "alice";
 	tc.engine.ipv4 = true;
@@ -913,6 +919,151 @@ test_dev_fail(void)
 	TEST_DONE();
 }
 
+/* RFC 1071: the TCP checksum of the IPv4 packet @p verifies. */
+static bool
+tcp4_csum_ok(const uint8_t *p, size_t len)
+{
+	uint32_t s = 6 + (uint32_t)(len - 20);
+	size_t i;
+
+	for (i = 12; i < 20; i += 2)
+		s += load_be16(p + i);
+	for (i = 20; i + 1 < len; i += 2)
+		s += load_be16(p + i);
+	if (len & 1)
+		s += (uint32_t)p[len - 1] << 8;
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return s == 0xffff;
+}
+
+static void
+test_vnet(void)
+{
+	/* virtio 1.x 5.1.6, little-endian: NEEDS_CSUM, TCPV4, gso_size 100. */
+	static const uint8_t tso[10] = { 1, 1, 40, 0, 100, 0, 20, 0, 16, 0 };
+	static const uint8_t udpgso[10] = { 1, 3, 28, 0, 100, 0, 20, 0, 6, 0 };
+	static const uint8_t none[10];
+	struct rig r;
+	uint8_t buf[400], pkt[300], f[300], got[300];
+	size_t n, i;
+
+	TEST_START("IFF_VNET_HDR: super-packets segmented, header written");
+	rig_vnet = 10;
+	rig_open(&r, true, 0);
+	rig_vnet = 0;
+	S.n_to_srv = 0;
+	FE.ip4_open = true;
+	/* A TCP super-packet of 250 payload bytes: 100 + 100 + 50. */
+	n = mk_ip4(pkt, 290, 0);
+	pkt[9] = 6;
+	memset(pkt + 20, 0, 20);
+	pkt[32] = 0x50;
+	pkt[33] = 0x19;				/* ACK PSH FIN */
+	for (i = 40; i < n; i++)
+		pkt[i] = (uint8_t)i;
+	memcpy(buf, tso, 10);
+	memcpy(buf + 10, pkt, n);
+	ASSERT_INT_EQ(write(r.kern, buf, 10 + n), (ssize_t)(10 + n));
+	/* Then a plain packet, a UDP GSO one (refused), a runt. */
+	memcpy(buf, none, 10);
+	n = mk_ip4(buf + 10, 60, 5);
+	ASSERT_INT_EQ(write(r.kern, buf, 10 + n), (ssize_t)(10 + n));
+	memcpy(buf, udpgso, 10);
+	ASSERT_INT_EQ(write(r.kern, buf, 10 + n), (ssize_t)(10 + n));
+	ASSERT_INT_EQ(write(r.kern, buf, 5), 5);
+	run_for(&r, 20);
+	ASSERT_INT_EQ(S.n_to_srv, 4);
+	for (i = 0; i < 3 && i < S.n_to_srv; i++) {
+		const uint8_t *ip = S.to_srv[i].data + 2;
+		size_t want = i < 2 ? 140 : 90;
+
+		ASSERT_INT_EQ(S.to_srv[i].len, 2 + want);
+		ASSERT_INT_EQ(load_be16(ip + 2), want);
+		ASSERT_INT_EQ(ip[24 + 3], (uint8_t)(100 * i));	/* seq */
+		ASSERT_INT_EQ(ip[33], i < 2 ? 0x10 : 0x19);
+		ASSERT_TRUE(tcp4_csum_ok(ip, want));
+		ASSERT_MEM_EQ(ip + 40, pkt + 40 + 100 * i, want - 40);
+	}
+	ASSERT_INT_EQ(S.to_srv[3].len, 62);
+	/* Toward the TUN: a zeroed virtio_net_hdr in front. */
+	n = mk_ip4(pkt, 60, 7);
+	ASSERT_INT_EQ(link_from_server(r.l, f, mk_frame(f, PPP_PROTO_IP, pkt,
+	    n)), 0);
+	ASSERT_INT_EQ(read(r.kern, got, sizeof got), 70);
+	ASSERT_MEM_EQ(got, none, 10);
+	ASSERT_MEM_EQ(got + 10, pkt, 60);
+	rig_close(&r);
+	TEST_DONE();
+}
+
+static void
+test_gro(void)
+{
+	struct gso_vnet_hdr h = { GSO_VNET_F_NEEDS_CSUM, GSO_VNET_GSO_TCPV4, 0,
+	    100, 20, 16 };
+	static const uint8_t none[10];
+	struct gso g;
+	enum gso_kind kind;
+	struct rig r;
+	uint8_t pkt[400], seg[3][200], f[300], got[500], udp[60];
+	size_t n, sl[3], i;
+
+	TEST_START("IFF_VNET_HDR: TCP segments from the server coalesced");
+	rig_vnet = 10;
+	rig_open(&r, true, 0);
+	rig_vnet = 0;
+	n = mk_ip4(pkt, 340, 0);		/* 3 x 100 bytes of TCP data */
+	pkt[9] = 6;
+	memset(pkt + 20, 0, 20);
+	pkt[32] = 0x50;
+	pkt[33] = 0x18;				/* ACK PSH */
+	for (i = 40; i < n; i++)
+		pkt[i] = (uint8_t)(i * 3);
+	ASSERT_INT_EQ(gso_start(&g, &h, pkt, n, sizeof seg[0], &kind),
+	    GSO_OK);
+	for (i = 0; i < 3; i++)
+		sl[i] = gso_next(&g, seg[i]);
+	/* A UDP packet between the first and the second: order kept. */
+	(void)mk_ip4(udp, 60, 1);
+	ASSERT_INT_EQ(link_from_server(r.l, f, mk_frame(f, PPP_PROTO_IP,
+	    seg[0], sl[0])), 0);
+	ASSERT_INT_EQ(link_from_server(r.l, f, mk_frame(f, PPP_PROTO_IP,
+	    udp, 60)), 0);
+	ASSERT_INT_EQ(link_from_server(r.l, f, mk_frame(f, PPP_PROTO_IP,
+	    seg[1], sl[1])), 0);
+	ASSERT_INT_EQ(link_from_server(r.l, f, mk_frame(f, PPP_PROTO_IP,
+	    seg[2], sl[2])), 0);
+	/* seg 0 went out before the UDP one; 1 and 2 (PSH) as one. */
+	ASSERT_INT_EQ(read(r.kern, got, sizeof got), 10 + 140);
+	ASSERT_MEM_EQ(got, none, 10);
+	ASSERT_MEM_EQ(got + 10, seg[0], 140);
+	ASSERT_INT_EQ(read(r.kern, got, sizeof got), 70);
+	ASSERT_MEM_EQ(got + 10, udp, 60);
+	ASSERT_INT_EQ(read(r.kern, got, sizeof got), 10 + 240);
+	ASSERT_INT_EQ(got[0], GSO_VNET_F_NEEDS_CSUM);
+	ASSERT_INT_EQ(got[1], GSO_VNET_GSO_TCPV4);
+	ASSERT_INT_EQ(got[4] | got[5] << 8, 100);
+	ASSERT_INT_EQ(load_be16(got + 10 + 2), 240);
+	ASSERT_MEM_EQ(got + 10 + 40, pkt + 140, 200);
+	/* Without PSH the flush waits for the loop to come back. */
+	pkt[33] = 0x10;
+	ASSERT_INT_EQ(gso_start(&g, &h, pkt, n, sizeof seg[0], &kind),
+	    GSO_OK);
+	for (i = 0; i < 3; i++) {
+		sl[i] = gso_next(&g, seg[i]);
+		ASSERT_INT_EQ(link_from_server(r.l, f, mk_frame(f,
+		    PPP_PROTO_IP, seg[i], sl[i])), 0);
+	}
+	ASSERT_INT_EQ(read(r.kern, got, sizeof got), -1);
+	run_for(&r, 10);
+	ASSERT_INT_EQ(read(r.kern, got, sizeof got), 10 + 340);
+	ASSERT_INT_EQ(got[1], GSO_VNET_GSO_TCPV4);
+	ASSERT_MEM_EQ(got + 10 + 40, pkt + 40, 300);
+	rig_close(&r);
+	TEST_DONE();
+}
+
 int
 main(void)
 {
@@ -928,5 +1079,7 @@ main(void)
 	test_ends();
 	test_reentry();
 	test_dev_fail();
+	test_vnet();
+	test_gro();
 	return test_exit();
 }
