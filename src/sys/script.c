@@ -90,11 +90,12 @@ script_addr_list(const uint32_t v[2], char *out, size_t len)
 	}
 }
 
-/* Dotted netmask of prefixlen (0..32). */
+/* Dotted netmask of prefixlen (0..32; more is taken as 32). */
 static void
 script_mask4(unsigned plen, char *out, size_t len)
 {
-	uint32_t m = plen == 0 ? 0 : htonl(0xffffffffU << (32 - plen));
+	uint32_t m = plen == 0 ? 0 : plen >= 32 ? 0xffffffffU :
+	    htonl(0xffffffffU << (32 - plen));
 
 	if (inet_ntop(AF_INET, &m, out, (socklen_t)len) == NULL)
 		snprintf(out, len, "?");

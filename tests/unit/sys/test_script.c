@@ -176,7 +176,7 @@ test_env_variants(void)
 	for (c.n_routes = 0; c.n_routes < HOSTCONF_ROUTES_MAX; c.n_routes++) {
 		c.routes[c.n_routes].family = c.n_routes % 2 ? AF_INET6 :
 		    AF_INET;
-		c.routes[c.n_routes].prefixlen = 128;
+		c.routes[c.n_routes].prefixlen = c.n_routes % 2 ? 128 : 32;
 		memset(c.routes[c.n_routes].addr, 0xff, 16);
 	}
 	ASSERT_INT_EQ(script_env_build(&e, "connect", &si), 0);
