@@ -297,7 +297,9 @@ static const struct opt_def priv_opts[] = {
 	  .help = "chroot to DIR (default " SSTPC_RUNTIME_DIR ")" },
 	{ FLAG("allow-root"), .set = opt_true, .field = CFG(allow_root),
 	  .help = "keep running as root when neither the default user\n"
-	    "nor nobody exists (else sstpc refuses to run)" },
+	    "nor nobody exists; without CAP_SETUID/SETGID stay\n"
+	    "uid 0 with no capabilities (else sstpc refuses\n"
+	    "to run)" },
 };
 
 static const struct opt_def log_opts[] = {

@@ -22,6 +22,7 @@
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <linux/capability.h>
+#include <linux/securebits.h>
 
 #include "util/ctype.h"
 #include "util/log.h"
@@ -331,6 +332,65 @@ priv_verify(const struct priv_ids *ids, uint64_t keep, char *err,
 	return 0;
 }
 
+/*
+ * Can this process switch users?  setgroups/setresgid need CAP_SETGID,
+ * setresuid CAP_SETUID, in the permitted set (capabilities(7)): a
+ * container started with CAP_NET_ADMIN alone has neither.
+ */
+static bool
+priv_can_switch(void)
+{
+	struct __user_cap_data_struct d[2];
+	uint64_t need = (uint64_t)1 << CAP_SETUID | (uint64_t)1 << CAP_SETGID;
+
+	if (priv_capget(d) != 0)
+		return true;	/* unknown: try, and fail closed below */
+	return (priv_capmask(d, 1) & need) == need;
+}
+
+/*
+ * --allow-root without CAP_SETUID/CAP_SETGID: stay uid 0 but give up every
+ * capability (capabilities(7)): the bounding set as far as allowed (needs
+ * CAP_SETPCAP), SECBIT_NOROOT locked if settable (same), ambient cleared,
+ * effective/permitted/inheritable emptied by capset (ambient can no longer
+ * hold anything), then NO_NEW_PRIVS so no execve gives root's capabilities
+ * back.
+ */
+static int
+priv_stay_root(char *err, size_t errlen)
+{
+	struct __user_cap_data_struct d[2];
+	int r;
+
+	priv_limit_caps(0);
+	if (prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED,
+	    0, 0, 0) < 0)
+		log_debug("privileges: SECBIT_NOROOT: %s", strerror(errno));
+	memset(d, 0, sizeof d);
+	if ((r = priv_capset(d)) != 0) {
+		snprintf(err, errlen, "capset: %s", strerror(-r));
+		return r;
+	}
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+	    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+		snprintf(err, errlen, "prctl: %s", strerror(errno));
+		return -errno;
+	}
+	if ((r = priv_capget(d)) != 0) {
+		snprintf(err, errlen, "capget: %s", strerror(-r));
+		return r;
+	}
+	if (priv_capmask(d, 0) != 0 || priv_capmask(d, 1) != 0 ||
+	    priv_capmask(d, 2) != 0) {
+		snprintf(err, errlen, "capabilities remain (permitted %#llx)",
+		    (unsigned long long)priv_capmask(d, 1));
+		return -EPERM;
+	}
+	log_info("privileges: no CAP_SETUID/CAP_SETGID to switch users: "
+	    "staying uid 0 with no capabilities (--allow-root)");
+	return PRIV_ROOT_NO_CAPS;
+}
+
 /* Drop root; see priv.h. */
 int
 priv_drop(const char *user, const char *group, const char *dir,
@@ -348,6 +408,14 @@ priv_drop(const char *user, const char *group, const char *dir,
 		return r;
 	if ((r = priv_chdir(dir, err, errlen)) != 0)
 		return r;
+	if (!priv_can_switch()) {
+		if (flags & PRIV_ALLOW_ROOT)
+			return priv_stay_root(err, errlen);
+		snprintf(err, errlen, "uid 0 lacks CAP_SETUID/CAP_SETGID: "
+		    "give them, or --allow-root to stay uid 0 with no "
+		    "capabilities");
+		return -EPERM;
+	}
 	if (flags & PRIV_KEEP_NET_ADMIN)
 		keep = (uint64_t)1 << CAP_NET_ADMIN;
 	priv_limit_caps(keep);

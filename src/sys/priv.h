@@ -33,6 +33,13 @@
  * - PRIV_KEEP_NET_ADMIN keeps CAP_NET_ADMIN (permitted and effective, not
  *   inheritable) so the server route can be removed at exit (route.h); no
  *   other capability survives.  Raw capget/capset syscalls, no libcap.
+ * - Without CAP_SETUID or CAP_SETGID in the permitted set (a container
+ *   with CAP_NET_ADMIN alone) no user switch is possible: without
+ *   PRIV_ALLOW_ROOT that is -EPERM (fail closed, the message says what to
+ *   do); with it the process stays uid 0 but clears every capability set
+ *   (effective, permitted, inheritable, ambient; the bounding set and
+ *   SECBIT_NOROOT as far as allowed), sets NO_NEW_PRIVS and returns
+ *   PRIV_ROOT_NO_CAPS.  PRIV_KEEP_NET_ADMIN is not honoured then.
  *
  * Call it while single-threaded (capset acts on the calling thread only).
  */
@@ -50,11 +57,13 @@
 /* priv_drop() results besides 0 (dropped) and negative errno. */
 #define PRIV_NOT_ROOT		1	/* not root: nothing to do */
 #define PRIV_KEPT_ROOT		2	/* no user to switch to, allowed */
+#define PRIV_ROOT_NO_CAPS	3	/* uid 0 kept, every capability gone */
 
 /*
  * Drop root to user (and group; NULL: the user's primary group), chdir to
  * dir (NULL: "/").  flags: PRIV_*.  Returns 0 when dropped, PRIV_NOT_ROOT,
- * PRIV_KEPT_ROOT (only with PRIV_ALLOW_ROOT; warned), or a negative errno
+ * PRIV_KEPT_ROOT or PRIV_ROOT_NO_CAPS (only with PRIV_ALLOW_ROOT; logged),
+ * or a negative errno
  * with a message in err: -ENOENT unknown user/group (or neither the default
  * user nor nobody exists, without PRIV_ALLOW_ROOT), -EINVAL a name resolving to uid/gid 0,
  * -EPERM a set*id/capability call failed or root could be regained.  After

@@ -32,8 +32,13 @@
 #                    nothing has /dev/ppp open, ping through sstp0; SIGTERM:
 #                    exit 10, the summary line, sstp0 gone
 #   container-netadmin  CAP_NET_ADMIN alone: sstpc cannot switch users and
-#                    fails closed: exit 1 "cannot drop privileges" before
-#                    TLS, sstp0 gone
+#                    fails closed: exit 1 "cannot drop privileges ... lacks
+#                    CAP_SETUID/CAP_SETGID ... --allow-root" before TLS,
+#                    sstp0 gone
+#   container-netadmin-allow-root  CAP_NET_ADMIN alone and --allow-root:
+#                    sstpc stays uid 0 with no capability (CapEff, CapPrm
+#                    0), its monitor configures sstp0 (address, up), ping
+#                    through sstp0; SIGTERM: exit 10, sstp0 gone
 # Needs root, /dev/net/tun, ip netns, ping, setpriv and unshare
 # (util-linux), the user nobody; exits 77 without them.
 # Environment: SSTPC, JOBS (default 3), KEEP=1, CASES="name ...".
@@ -184,8 +189,8 @@ mkdir /dev/net && touch /dev/net/tun && mount --bind /run/ctr-dev/tun /dev/net/t
 [ ! -e /dev/ppp ] && echo "no /dev/ppp" >"$CASE_DIR/dev.txt" && ls -R /dev >>"$CASE_DIR/dev.txt" &&
 exec setpriv --inh-caps=-all --bounding-set="-all,$CTR_CAPS" -- "$@"'
 
-# ctr_start: sstpc --tun=sstp0 in the container (root, capabilities
-# CTR_CAPS only, the /dev above) in NSC, in the background
+# ctr_start [SSTPC OPTS...]: sstpc --tun=sstp0 in the container (root,
+# capabilities CTR_CAPS only, the /dev above) in NSC, in the background
 ctr_start() {
 	# shellcheck disable=SC2034  # read by sstpc_wait (lib.sh)
 	SSTPC_T0=$(date +%s%N)
@@ -197,7 +202,7 @@ ctr_start() {
 		touch /run/ctr-dev/tun && mount --bind /dev/net/tun /run/ctr-dev/tun && '"$CONTAINER_DEV" \
 		ctr "$SSTPC" --log-file "$CASE_DIR/sstpc.log" --log-level 3 \
 		--ca-cert "$PKI/ca.pem" --host localhost --user "$TUSER" \
-		--password-file "$PWFILE" --tun=sstp0 "$NS_SRV_VETH:$PORT" \
+		--password-file "$PWFILE" --tun=sstp0 "$@" "$NS_SRV_VETH:$PORT" \
 		>"$CASE_DIR/sstpc.out" 2>"$CASE_DIR/sstpc.err" </dev/null &
 	SSTPC_PID=$!
 }
@@ -250,7 +255,8 @@ case_container_netadmin() {
 		ctr_start
 		sstpc_wait 10
 		expect '[ "$RC" = 1 ]' "exit $RC, want 1"
-		expect 'log_has "cannot drop privileges"' "no 'cannot drop privileges'"
+		expect 'log_has "cannot drop privileges: .*lacks CAP_SETUID/CAP_SETGID: give them, or --allow-root"' \
+			"no 'cannot drop privileges ... lacks CAP_SETUID/CAP_SETGID ... --allow-root'"
 		expect '! has_event tls_established' "TLS was set up before the drop"
 		expect 'grep -q "no /dev/ppp" "$CASE_DIR/dev.txt"' "/dev/ppp in the container"
 		expect 'sstp0_gone' "sstp0 left behind"
@@ -258,6 +264,49 @@ case_container_netadmin() {
 		CASE_WHY="namespaces or server not up"
 	fi
 	verdict "container: root with CAP_NET_ADMIN only: privilege drop impossible -> exit 1, nothing left"
+	stop_server
+	netns_down
+}
+
+# container-netadmin-allow-root: CAP_NET_ADMIN alone, --allow-root.
+# sstpc stays uid 0 but holds no capability once set up (priv.c); the
+# monitor, forked before, keeps CAP_NET_ADMIN and configures sstp0.
+case_container_netadmin_allow_root() {
+	local CTR_CAPS=+net_admin
+	new_case container-netadmin-allow-root
+	if netns_up "$CASE_NAME" &&
+	    tun_server --once --ppp-restart 1 --negotiation-timeout 30; then
+		ctr_start --allow-root
+		if wait_tun_up sstp0 20 && wait_connected; then
+			expect 'grep -q "no /dev/ppp" "$CASE_DIR/dev.txt"' "/dev/ppp in the container"
+			expect '[ "$(cat /proc/$SSTPC_PID/comm 2>/dev/null)" = sstpc ]' \
+				"pid $SSTPC_PID is not sstpc"
+			expect 'grep -Eq "^Uid:[[:space:]]+0[[:space:]]+0[[:space:]]+0" /proc/$SSTPC_PID/status' \
+				"sstpc not uid 0: $(grep ^Uid: /proc/$SSTPC_PID/status)"
+			expect '[ "$(caps_of $SSTPC_PID CapEff)" = 0000000000000000 ]' \
+				"CapEff $(caps_of $SSTPC_PID CapEff), want 0"
+			expect '[ "$(caps_of $SSTPC_PID CapPrm)" = 0000000000000000 ]' \
+				"CapPrm $(caps_of $SSTPC_PID CapPrm), want 0"
+			expect '[ "$(caps_of $SSTPC_PID CapInh)" = 0000000000000000 ]' \
+				"CapInh $(caps_of $SSTPC_PID CapInh), want 0"
+			expect '[ "$(caps_of $SSTPC_PID CapAmb)" = 0000000000000000 ]' \
+				"CapAmb $(caps_of $SSTPC_PID CapAmb), want 0"
+			expect 'grep -Eq "^NoNewPrivs:[[:space:]]+1" /proc/$SSTPC_PID/status' \
+				"NoNewPrivs not set"
+			expect 'log_has "staying uid 0 with no capabilities \(--allow-root\)"' \
+				"no 'staying uid 0 with no capabilities' line"
+			must_ping sstp0
+			end_term
+			expect 'sstp0_gone' "sstp0 left behind"
+		else
+			CASE_WHY="sstp0 never came up: $(tail -2 "$CASE_DIR/sstpc.log" "$CASE_DIR/sstpc.err" 2>/dev/null | tr '\n' ' ' | cut -c1-300)"
+			kill -TERM "$SSTPC_PID" 2>/dev/null
+			sstpc_wait 10
+		fi
+	else
+		CASE_WHY="namespaces or server not up"
+	fi
+	verdict "container: root with CAP_NET_ADMIN only, --allow-root: uid 0, no capability, sstp0 by the monitor, ping, SIGTERM -> 10"
 	stop_server
 	netns_down
 }
@@ -271,7 +320,7 @@ sstp0_gone() {
 	return 1
 }
 
-ALL="rootless rootless_script container container_netadmin"
+ALL="rootless rootless_script container container_netadmin container_netadmin_allow_root"
 # shellcheck disable=SC2086
 run_cases "${JOBS:-3}" ${CASES:-$ALL}
 finish
