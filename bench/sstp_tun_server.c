@@ -28,6 +28,16 @@
  * packet of a TLS read is parsed in place and its IP packet written to
  * the TUN straight from the receive buffer.
  *
+ * TUN offloads, as sstpc's own TUN link (BUILTIN-PPP.md 4; --no-vnet
+ * leaves them off): the TUN is made with IFF_VNET_HDR and
+ * TUNSETOFFLOAD(TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6), so that one read
+ * may be a 64 KiB TCP super-packet; wire/gso cuts it into segments,
+ * each framed straight into the output queue.  Toward the TUN, TCP
+ * segments of one flow in a row are coalesced (gro_offer) and written as
+ * one super-packet at the end of each TLS read burst; anything else is
+ * written behind a zeroed virtio_net_hdr (GSO_NONE).  A kernel that
+ * refuses IFF_VNET_HDR or the offloads gets the plain path.
+ *
  * It ends on the client's Call Disconnect (Acked; 3 s after an Acked LCP
  * Terminate-Request at the latest), on the TLS connection closing, on SIGTERM/SIGINT, or after
  * --timeout seconds, and writes one JSON object (--report FILE, or
@@ -38,7 +48,7 @@
  * Usage: sstp_tun_server --cert PEM --key PEM --tun NAME [--listen ADDR]
  *        [--port N] [--port-file FILE] [--local A.B.C.D] [--peer A.B.C.D]
  *        [--mru N] [--no-auth] [--no-mac-check] [--tls12] [--timeout S]
- *        [--report FILE]
+ *        [--report FILE] [--no-vnet]
  * The TUN device exists (created, IFF_NO_PI) before the port file is
  * written; the caller gives it its addresses and sets it up.
  */
@@ -61,6 +71,7 @@
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -71,6 +82,7 @@
 #include "bench_payload.h"
 #include "util/buf.h"
 #include "crypto/sstp_bind.h"
+#include "wire/gso.h"
 #include "wire/sstp_wire.h"
 #include "ppp/ppp_cp.h"
 #include "ppp/proto.h"
@@ -125,6 +137,12 @@ struct ts {
 	uint64_t	 pkts_from_tun, bytes_from_tun, tun_drop;
 	uint64_t	 tls_in, tls_out, tls_writes, tls_reads;
 	uint64_t	 proto_rej, echo, bad_ppp, tx_full_waits;
+	unsigned	 vnet;		/* virtio_net_hdr bytes, or 0 */
+	bool		 vnet_le;
+	uint8_t		*tunbuf;	/* vnet: one read (vnet + 64 KiB) */
+	uint8_t		*grobuf;	/* vnet: GSO_MAX_PACKET bytes */
+	struct gro	 gro;
+	uint64_t	 tun_super, tun_segs, gro_super, gso_drop;
 };
 
 static void
@@ -480,26 +498,77 @@ ts_ipcp_in(struct ts *t, struct ppp_cp_pkt *p, uint64_t now)
 	}
 }
 
-/* An IP packet from the client, written to the TUN from rx. */
+/* One packet to the TUN, behind @hdr (t->vnet bytes) with IFF_VNET_HDR. */
+static void
+ts_tun_write(struct ts *t, const uint8_t *hdr, const uint8_t *pkt,
+    size_t len)
+{
+	struct iovec iov[2] = { { (void *)hdr, t->vnet },
+	    { (void *)pkt, len } };
+	ssize_t n;
+
+	n = t->vnet == 0 ? write(t->tun, pkt, len) : writev(t->tun, iov, 2);
+	if (n < 0)
+		t->tun_write_err++;
+}
+
+/* Write what the coalescer holds (one packet, or a super-packet). */
+static void
+ts_gro_flush(struct ts *t)
+{
+	uint8_t hdr[GSO_VNET_HDR_MRG_LEN];
+	const uint8_t *pkt;
+	unsigned segs = t->gro.segs;
+	size_t len;
+
+	if (t->grobuf == NULL)
+		return;
+	len = gro_finish(&t->gro, hdr, t->vnet, t->vnet_le, &pkt);
+	if (len == 0)
+		return;
+	if (segs > 1)
+		t->gro_super++;
+	ts_tun_write(t, hdr, pkt, len);
+}
+
+/*
+ * An IP packet from the client, written to the TUN from rx, or (vnet)
+ * offered to the coalescer, flushed at the end of the TLS read burst.
+ */
 static void
 ts_ip_in(struct ts *t, const struct ppp_frame *fr)
 {
+	/* virtio 1.x 5.1.6: GSO_NONE, no flags. */
+	static const uint8_t vnet_none[GSO_VNET_HDR_MRG_LEN];
 	const uint8_t *p = bcur_ptr(&fr->info);
-	size_t n = bcur_left(&fr->info);
+	uint16_t iplen;
+	enum gro_res gr;
 	uint8_t v;
 
-	/* Only IPv4 while IPCP is open; the version nibble must match. */
-	if (!t->ipcp_open || n < 20 || bcur_peek_u8(&fr->info, 0, &v) != 0 ||
-	    (v >> 4) != 4) {
+	/* Only IPv4 while IPCP is open, of the length its header says. */
+	if (!t->ipcp_open || bcur_peek_u8(&fr->info, 0, &v) != 0 ||
+	    (v >> 4) != 4 || (v & 0x0f) < 5 ||
+	    bcur_peek_be16(&fr->info, 2, &iplen) != 0 ||
+	    iplen < (v & 0x0f) * 4 || iplen > bcur_left(&fr->info)) {
 		t->bad_ppp++;
 		return;
 	}
-	if (write(t->tun, p, n) != (ssize_t)n) {
-		t->tun_write_err++;
-		return;
-	}
 	t->pkts_to_tun++;
-	t->bytes_to_tun += n;
+	t->bytes_to_tun += iplen;
+	if (t->grobuf != NULL) {
+		gr = gro_offer(&t->gro, p, iplen);
+		if (gr == GRO_BUSY) {
+			ts_gro_flush(t);
+			gr = gro_offer(&t->gro, p, iplen);
+		}
+		if (gr == GRO_HELD) {
+			if (t->gro.closed)
+				ts_gro_flush(t);
+			return;
+		}
+		ts_gro_flush(t);
+	}
+	ts_tun_write(t, vnet_none, p, iplen);
 }
 
 /* One PPP frame from the client (a data packet's payload). */
@@ -679,6 +748,7 @@ ts_read(struct ts *t)
 		    (int)(TS_RX_CAP - t->rx_len));
 		if (r <= 0) {
 			e = SSL_get_error(t->ssl, r);
+			ts_gro_flush(t);
 			if (e == SSL_ERROR_WANT_READ)
 				return 0;
 			if (e == SSL_ERROR_WANT_WRITE) {
@@ -706,6 +776,7 @@ ts_read(struct ts *t)
 			t->rx_len -= used;
 		}
 	}
+	ts_gro_flush(t);
 	return 0;
 }
 
@@ -762,38 +833,107 @@ ts_flush(struct ts *t)
 	return 0;
 }
 
+/* Output queue room one TUN read needs: a whole super-packet's segments. */
+static size_t
+ts_tun_room(const struct ts *t)
+{
+	return t->vnet != 0 ? 2 * GSO_MAX_PACKET : SSTP_MAX_PKT;
+}
+
+/*
+ * The IP packet at d + TS_DATA_HDR (n bytes) framed in place in the
+ * output queue: SSTP data header, PPP protocol 0x0021 (MS-SSTP 2.2.3; no
+ * FF 03, RFC 1661 2).
+ */
+static void
+ts_frame(struct ts *t, uint8_t *d, size_t n)
+{
+	struct wbuf w;
+
+	wbuf_init(&w, d, TS_DATA_HDR);
+	sstp_wire_put_data_hdr(&w, n + 2);
+	wbuf_put_be16(&w, PPP_PROTO_IP);
+	t->tx_len += TS_DATA_HDR + n;
+	t->pkts_from_tun++;
+	t->bytes_from_tun += (uint64_t)n;
+}
+
+/*
+ * One read with a virtio_net_hdr in front (t->tunbuf, @n bytes): the
+ * packet, or the segments of a TSO super-packet (wire/gso), framed into
+ * the output queue.
+ */
+static void
+ts_tun_vnet(struct ts *t, size_t n)
+{
+	struct bcur c = bcur_make(t->tunbuf, n);
+	struct gso_vnet_hdr h;
+	struct gso g;
+	enum gso_kind kind;
+	uint8_t *pkt = t->tunbuf + t->vnet, *d;
+	size_t len = n - t->vnet, sl;
+
+	if (gso_vnet_parse(&c, t->vnet, t->vnet_le, &h) < 0 ||
+	    gso_start(&g, &h, pkt, len, TS_MAX_IP, &kind) != GSO_OK) {
+		t->gso_drop++;
+		return;
+	}
+	if (kind == GSO_PASS) {
+		gso_complete_csum(&h, pkt, len);
+		if (len > TS_MAX_IP ||
+		    (d = ts_tx_room(t, SSTP_MAX_PKT)) == NULL) {
+			t->tun_drop++;
+			return;
+		}
+		memcpy(d + TS_DATA_HDR, pkt, len);
+		ts_frame(t, d, len);
+		return;
+	}
+	t->tun_super++;
+	for (;;) {
+		if ((d = ts_tx_room(t, SSTP_MAX_PKT)) == NULL) {
+			t->tun_drop++;	/* the rest of the super-packet */
+			return;
+		}
+		if ((sl = gso_next(&g, d + TS_DATA_HDR)) == 0)
+			return;
+		t->tun_segs++;
+		ts_frame(t, d, sl);
+	}
+}
+
 /*
  * Read IP packets from the TUN into the output queue, each framed in
- * place: SSTP data header, PPP protocol 0x0021, the packet (MS-SSTP
- * 2.2.3; no FF 03, RFC 1661 2).  At most TS_TUN_BURST per wake-up.
+ * place (ts_frame), or with IFF_VNET_HDR cut from a super-packet
+ * (ts_tun_vnet).  At most TS_TUN_BURST reads per wake-up.
  */
 static void
 ts_tun_read(struct ts *t)
 {
-	struct wbuf w;
-	uint8_t *d;
+	uint8_t *d, *ip;
 	ssize_t n;
 	int i;
 
 	for (i = 0; i < TS_TUN_BURST; i++) {
 		if (t->tx_len - t->tx_off >= TS_TX_HIGH)
 			return;
-		d = ts_tx_room(t, SSTP_MAX_PKT);
+		d = ts_tx_room(t, ts_tun_room(t));
 		if (d == NULL)
 			return;
-		n = read(t->tun, d + TS_DATA_HDR, TS_MAX_IP);
-		if (n < 0)
-			return;		/* EAGAIN (or the device is gone) */
-		if (n < 20 || (d[TS_DATA_HDR] >> 4) != 4 || !t->ipcp_open) {
+		ip = t->vnet != 0 ? t->tunbuf + t->vnet : d + TS_DATA_HDR;
+		n = t->vnet != 0 ? read(t->tun, t->tunbuf, t->vnet +
+		    GSO_MAX_PACKET) : read(t->tun, ip, TS_MAX_IP);
+		if (n < (ssize_t)t->vnet + 20 || (ip[0] >> 4) != 4 ||
+		    !t->ipcp_open) {
+			if (n < 0)
+				return;	/* EAGAIN (or the device is gone) */
 			t->tun_drop++;	/* IPv6 (IPV6CP refused), runts */
 			continue;
 		}
-		wbuf_init(&w, d, TS_DATA_HDR);
-		sstp_wire_put_data_hdr(&w, (size_t)n + 2);
-		wbuf_put_be16(&w, PPP_PROTO_IP);
-		t->tx_len += TS_DATA_HDR + (size_t)n;
-		t->pkts_from_tun++;
-		t->bytes_from_tun += (uint64_t)n;
+		if (t->vnet != 0)
+			ts_tun_vnet(t, (size_t)n);
+		else
+			ts_frame(t, d, (size_t)n);
 	}
 }
 
@@ -831,8 +971,9 @@ ts_report(struct ts *t, const char *path)
 	    "\"bytes_from_tun\": %llu, \"tun_drop\": %llu, "
 	    "\"tls_in\": %llu, \"tls_out\": %llu, \"tls_reads\": %llu, "
 	    "\"tls_writes\": %llu, \"proto_rej\": %llu, \"lcp_echo\": %llu, "
-	    "\"bad_ppp\": %llu, \"tls\": \"%s\", \"cipher\": \"%s\", "
-	    "\"why\": \"%s\"}\n",
+	    "\"bad_ppp\": %llu, \"vnet\": %u, \"tun_super\": %llu, "
+	    "\"tun_segs\": %llu, \"gso_drop\": %llu, \"gro_super\": %llu, "
+	    "\"tls\": \"%s\", \"cipher\": \"%s\", \"why\": \"%s\"}\n",
 	    (unsigned long long)t->t_accept, (unsigned long long)t->t_tls,
 	    (unsigned long long)t->t_http, (unsigned long long)t->t_ack,
 	    (unsigned long long)t->t_lcp, (unsigned long long)t->t_auth,
@@ -848,19 +989,29 @@ ts_report(struct ts *t, const char *path)
 	    (unsigned long long)t->tls_in, (unsigned long long)t->tls_out,
 	    (unsigned long long)t->tls_reads, (unsigned long long)t->tls_writes,
 	    (unsigned long long)t->proto_rej, (unsigned long long)t->echo,
-	    (unsigned long long)t->bad_ppp,
+	    (unsigned long long)t->bad_ppp, t->vnet,
+	    (unsigned long long)t->tun_super,
+	    (unsigned long long)t->tun_segs,
+	    (unsigned long long)t->gso_drop,
+	    (unsigned long long)t->gro_super,
 	    t->ssl ? SSL_get_version(t->ssl) : "",
 	    t->ssl ? SSL_get_cipher_name(t->ssl) : "", t->why ? t->why : "");
 	if (f != stdout)
 		fclose(f);
 }
 
-/* Create the TUN device NAME (IFF_TUN | IFF_NO_PI), non-blocking. */
-static int
-ts_tun_open(const char *name)
+/*
+ * Create the TUN device NAME (IFF_TUN | IFF_NO_PI), non-blocking; with
+ * @vnet also IFF_VNET_HDR, little-endian headers (TUNSETVNETLE) and the
+ * checksum and TSO offloads.  A kernel that refuses any of them gets the
+ * plain device (t->vnet 0): nothing is configured on it yet.
+ */
+static void
+ts_tun_open(struct ts *t, const char *name, bool vnet)
 {
+	unsigned off = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6;
 	struct ifreq ifr;
-	int fd;
+	int fd, sz = GSO_VNET_HDR_LEN, on = 1;
 
 	if (strlen(name) >= IFNAMSIZ)
 		ts_die("--tun: name too long");
@@ -868,11 +1019,35 @@ ts_tun_open(const char *name)
 	if (fd < 0)
 		ts_die("cannot open /dev/net/tun");
 	memset(&ifr, 0, sizeof ifr);
-	ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+	ifr.ifr_flags = IFF_TUN | IFF_NO_PI | (vnet ? IFF_VNET_HDR : 0);
 	memcpy(ifr.ifr_name, name, strlen(name));
-	if (ioctl(fd, TUNSETIFF, &ifr) < 0)
-		ts_die("TUNSETIFF failed");
-	return fd;
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+		if (!vnet)
+			ts_die("TUNSETIFF failed");
+		close(fd);
+		ts_tun_open(t, name, false);
+		return;
+	}
+	t->tun = fd;
+	t->vnet = 0;
+	if (!vnet)
+		return;
+	if (ioctl(fd, TUNGETVNETHDRSZ, &sz) < 0)
+		sz = GSO_VNET_HDR_LEN;
+	if ((sz != GSO_VNET_HDR_LEN && sz != GSO_VNET_HDR_MRG_LEN) ||
+	    ioctl(fd, TUNSETOFFLOAD, off) < 0) {
+		close(fd);
+		ts_tun_open(t, name, false);
+		return;
+	}
+	t->vnet = (unsigned)sz;
+	t->vnet_le = ioctl(fd, TUNSETVNETLE, &on) == 0 ||
+	    BYTE_ORDER == LITTLE_ENDIAN;
+	t->tunbuf = malloc(t->vnet + GSO_MAX_PACKET);
+	t->grobuf = malloc(GSO_MAX_PACKET);
+	if (t->tunbuf == NULL || t->grobuf == NULL)
+		ts_die("out of memory");
+	gro_init(&t->gro, t->grobuf);
 }
 
 /* Listen, write the port file, accept one client before the deadline. */
@@ -966,7 +1141,7 @@ ts_usage(void)
 	    "       [--port-file FILE] [--local A.B.C.D] [--peer A.B.C.D] "
 	    "[--mru N] [--no-auth]\n"
 	    "       [--no-mac-check] [--tls12] [--timeout S] "
-	    "[--report FILE]\n");
+	    "[--report FILE] [--no-vnet]\n");
 	exit(2);
 }
 
@@ -979,7 +1154,7 @@ main(int argc, char **argv)
 	struct ts *t;
 	struct pollfd pfd[3];
 	uint64_t deadline, now, linger = 0;
-	bool tls12 = false;
+	bool tls12 = false, vnet = true;
 	int port = 0, timeout = 300, i, r, e, sfd;
 	sigset_t ss;
 	SSL_CTX *ctx;
@@ -1004,6 +1179,10 @@ main(int argc, char **argv)
 		}
 		if (strcmp(a, "--tls12") == 0) {
 			tls12 = true;
+			continue;
+		}
+		if (strcmp(a, "--no-vnet") == 0) {
+			vnet = false;
 			continue;
 		}
 		if (v == NULL)
@@ -1048,7 +1227,7 @@ main(int argc, char **argv)
 	if (sfd < 0)
 		ts_die("signalfd");
 	ctx = ts_ctx(t, cert, key, tls12);
-	t->tun = ts_tun_open(tun);
+	ts_tun_open(t, tun, vnet);
 	deadline = bp_now_ns() + (uint64_t)timeout * 1000000000ULL;
 
 	t->fd = ts_accept(addr, port, port_file, sfd, deadline);
@@ -1103,7 +1282,10 @@ main(int argc, char **argv)
 			}
 			if (t->want_out)
 				pfd[0].events |= POLLOUT;
-			if (t->ipcp_open && t->tx_len - t->tx_off < TS_TX_HIGH)
+			/* Not while a TLS write waits and no room is left. */
+			if (t->ipcp_open && t->tx_len - t->tx_off < TS_TX_HIGH &&
+			    (t->tx_retry == 0 ||
+			    TS_TX_CAP - t->tx_len >= ts_tun_room(t)))
 				pfd[1].events = POLLIN;
 			else if (t->tx_len > t->tx_off)
 				t->tx_full_waits++;
@@ -1132,6 +1314,8 @@ out:
 		close(t->fd);
 	close(t->tun);
 	SSL_CTX_free(ctx);
+	free(t->tunbuf);
+	free(t->grobuf);
 	free(t);
 	return 0;
 }
