@@ -9,6 +9,12 @@
  *   PAP, CHAP-MD5             nothing (send_len == 0): a zero HLAK.
  * The HLAK itself is derived from this in one place, by the session
  * (crypto/sstp_bind.h: sstp_bind_hlak).
+ *
+ * Orientation: always the CLIENT's view, whichever side reports it.  A
+ * server-side PPP (sstpd's engine in its server role, or pppd with the
+ * plugin on the server) swaps its own send and receive keys before it
+ * reports them, so that send is the client's MasterSendKey and the HLAK
+ * comes out the same on both ends (MS-SSTP 3.2.5.2.2, 3.3.5.2.3).
  */
 #ifndef SSTPC_PPP_AUTH_KEYS_H
 #define SSTPC_PPP_AUTH_KEYS_H

@@ -27,6 +27,19 @@
  * CHAP-MD5, MS-CHAPv2, EAP) -> Network (IPCP, IPV6CP, CCP when the server
  * insists on MPPE) -> Terminate.  The client role is what issue 12 needs;
  * the server role (sstpd, issue 13) reuses the same automaton and codecs.
+ *
+ * Server role (conf.role = PPP_ROLE_SERVER, sstpd's built-in backend): the
+ * same phases seen from the authenticator.  LCP asks for the first method
+ * of conf.auth_offer the peer accepts (MS-CHAPv2 > EAP-MSCHAPv2 > PAP;
+ * a Nak steers to the peer's choice if offered, RFC 1661 6.2), then
+ * ppp/ppp_authsrv.c runs the authenticator side with the secret from
+ * ops.lookup_secret; IPCP gives the peer the address from ops.peer_addr
+ * (Nak of 0.0.0.0 or any other address, RFC 1332 3.3) and conf.dns4 on
+ * request (RFC 1877), our own address is conf.local4; IPV6CP Naks a
+ * zero or clashing identifier (RFC 5072 4.1).  auth_done reports the keys
+ * in the client's orientation (ppp/auth_keys.h).  Data packets from the
+ * host (ppp_engine_wrap_ip) and to it (deliver) are the same calls; the
+ * caller enforces the peer's source address (no spoofing).
  */
 #ifndef SSTPC_PPP_ENGINE_H
 #define SSTPC_PPP_ENGINE_H
@@ -77,6 +90,20 @@ enum ppp_end {
 	PPP_END_INTERNAL
 };
 
+/* Which end of the link the engine plays. */
+enum ppp_role {
+	PPP_ROLE_CLIENT = 0,	/* sstpc --tun: authenticates itself */
+	PPP_ROLE_SERVER		/* sstpd: the authenticator, gives addresses */
+};
+
+/* A peer's secret, as the server role's lookup_secret returns it. */
+#define PPP_SECRET_MAX		256
+struct ppp_secret {
+	char		secret[PPP_SECRET_MAX];	/* NUL-terminated; wiped */
+	size_t		len;
+	uint32_t	addr4;		/* fixed address, network order; 0 any */
+};
+
 struct ppp_engine_conf {
 	const char	*user;		/* copied; NULL: "" */
 	const char	*password;	/* copied, wiped at free; NULL: "" */
@@ -98,6 +125,16 @@ struct ppp_engine_conf {
 	uint8_t		 want_ifid[8];	/* IPV6CP identifier; 0: a random one */
 	/* Test hook: not NULL -> random octets come from here. */
 	void		(*rand_hook)(void *buf, size_t len);
+
+	/* --- appended for the server role (issue 13) --- */
+	enum ppp_role	 role;		/* 0: client (the fields above) */
+	unsigned	 auth_offer;	/* server: PPP_AUTH_ALLOW_* we accept;
+					   ALLOW_NONE alone: no auth phase */
+	const char	*server_name;	/* server: CHAP/MS-CHAPv2 Name; "sstpd" */
+	uint32_t	 local4;	/* server: our IPCP address (net order) */
+	uint32_t	 dns4[2];	/* server: given on request; 0 none */
+	uint32_t	 nbns4[2];	/* server: given on request; 0 none */
+	unsigned	 auth_timeout_ms; /* server: auth phase limit; 0: 30000 */
 };
 
 /* What the Network phase gave us (valid once net_up was called). */
@@ -129,6 +166,24 @@ struct ppp_engine_ops {
 	void	(*net_down)(void *arg);
 	/* PPP is over (once); why is one line for the log. */
 	void	(*ended)(void *arg, enum ppp_end, const char *why);
+
+	/* --- server role only (may be NULL in the client role) --- */
+	/*
+	 * The secret of @user (the peer's PAP Peer-ID, MS-CHAPv2 Name or EAP
+	 * Identity, printable, NUL-terminated).  0 and *out filled, or
+	 * -ENOENT for an unknown user (the engine fails the authentication
+	 * the same way as for a wrong password: no user enumeration).
+	 */
+	int	(*lookup_secret)(void *arg, const char *user,
+		    struct ppp_secret *out);
+	/*
+	 * The peer's IPv4 address for IPCP once @user is authenticated
+	 * (@fixed: the secrets line's address, 0 none).  0 and *addr4 (net
+	 * order), or -errno (pool exhausted: IPCP fails, NEGOTIATION).
+	 * Called once per session; the caller releases it at free.
+	 */
+	int	(*peer_addr)(void *arg, const char *user, uint32_t fixed,
+		    uint32_t *addr4);
 };
 
 struct ppp_engine *ppp_engine_new(const struct ppp_engine_conf *,
@@ -167,6 +222,10 @@ bool	ppp_engine_ip_open(const struct ppp_engine *, uint16_t proto);
 /* Frames and octets each way (control and data). */
 void	ppp_engine_stats(const struct ppp_engine *, uint64_t *out_octets,
 	    uint64_t *in_octets);
+/* Server role: the authenticated peer's name ("" before). */
+const char *ppp_engine_peer_user(const struct ppp_engine *);
+/* Which protocol authenticated the peer, for the log ("" before). */
+const char *ppp_engine_auth_name(const struct ppp_engine *);
 /* Wipe the secrets and free. */
 void	ppp_engine_free(struct ppp_engine *);
 

@@ -87,8 +87,13 @@ void	sstp_chan_init(struct sstp_chan *, const struct sstp_chan_ops *,
 	    void *arg);
 void	sstp_chan_set_link(struct sstp_chan *, struct link *);
 /*
- * The HTTP handshake is done: start the control machine (Call Connect
- * Request) on this stream.  Returns 0 or -errno.
+ * The HTTP handshake is done: start the control machine on this stream.
+ * Client (conf->role): send the Call Connect Request.  Server: wait for
+ * it; PPP frames pass only as sstp_ctrl_rx/tx_data_ok allow in the server
+ * states (control only before Call Connected: no IP packet reaches the
+ * link before the binding is verified), and the HLAK derived from the
+ * link's auth_done goes to the machine whenever it comes.
+ * Returns 0 or -errno.
  */
 int	sstp_chan_begin(struct sstp_chan *, const struct sstp_ctrl_conf *,
 	    const struct sstp_chan_io *, void *io_arg, uint64_t now);

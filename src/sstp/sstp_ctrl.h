@@ -13,7 +13,23 @@
  * event is ignored.
  *
  * Key material: sstp_ctrl_auth_done() takes the HLAK only for the duration
- * of the call; the machine stores no secret.
+ * of the call; the client machine stores no secret.
+ *
+ * Two roles share the one table (conf.role).  The client rows are MS-SSTP
+ * 3.2; the server rows (sstpd, issue 13) are MS-SSTP 3.3 and PROTOCOL.md
+ * 3.x/8 seen from the server: sstp_ctrl_start() (after our HTTP 200) arms
+ * the negotiation timer and waits for the Call Connect Request; a Request
+ * is accepted only first or after our Nak (a second one aborts); a wrong
+ * Encapsulated Protocol gets a Nak with Status Info, the fourth Request
+ * after Naks an Abort; a valid one gets an Ack with a fresh 32-octet nonce
+ * and conf.hash_offer, and ops->ppp_start.  The Call Connected is verified
+ * like Windows does (nonce, our certificate hash for its hash protocol,
+ * a protocol we offered, the Compound MAC over the HLAK): it may arrive
+ * before or after sstp_ctrl_auth_done() gives the HLAK (a pppd backend's
+ * keys come through the plugin), so the server machine keeps the HLAK
+ * (wiped when it closes) or the Call Connected message until the other
+ * one is there, at most conf.negotiation_ms.  Verified: ops->established.
+ * Each refusal aborts with a quit reason naming it.
  */
 #ifndef SSTPC_SSTP_CTRL_H
 #define SSTPC_SSTP_CTRL_H
@@ -35,6 +51,10 @@ enum sstp_cstate {
 	SSTP_CS_REQUEST_SENT,		/* Client_Connect_Request_Sent */
 	SSTP_CS_ACK_RECEIVED,		/* Client_Connect_Ack_Received */
 	SSTP_CS_CALL_CONNECTED,		/* Client_Call_Connected */
+	/* Server states (MS-SSTP 3.3.1.1), issue 13. */
+	SSTP_SS_REQUEST_PENDING,	/* Server_Connect_Request_Pending */
+	SSTP_SS_CONNECTED_PENDING,	/* Server_Call_Connected_Pending */
+	SSTP_SS_CALL_CONNECTED,		/* Server_Call_Connected */
 	SSTP_CS_ABORT_PENDING,		/* Call_Abort_Pending */
 	SSTP_CS_ABORT_TIMEOUT_PENDING,	/* Call_Abort_Timeout_Pending */
 	SSTP_CS_DISCONNECT_ACK_PENDING,	/* Call_Disconnect_Ack_Pending */
@@ -59,6 +79,10 @@ enum sstp_quit {
 	SSTP_QUIT_LOWER_DOWN,		/* TCP/TLS went away */
 	SSTP_QUIT_AUTH_TIMEOUT,		/* PPP auth not done 60 s after Ack */
 	SSTP_QUIT_INTERNAL,		/* local failure (binding, encoding) */
+	/* Server role (issue 13). */
+	SSTP_QUIT_BINDING_FAILED,	/* Call Connected did not verify */
+	SSTP_QUIT_BAD_REQUEST,		/* Request out of order / NAKs used up */
+	SSTP_QUIT_NO_KEYS,		/* Call Connected, never the PPP keys */
 	SSTP_QUIT_COUNT
 };
 
@@ -74,6 +98,12 @@ struct sstp_ctrl_ops {
 	void	(*close)(void *arg);
 };
 
+/* Which end of the call the machine plays. */
+enum sstp_role {
+	SSTP_ROLE_CLIENT = 0,
+	SSTP_ROLE_SERVER
+};
+
 /* Configuration; sstp_ctrl_conf_defaults() gives the MS-SSTP values. */
 struct sstp_ctrl_conf {
 	const uint8_t	*cert_sha1;	/* 20 bytes, or NULL if unknown */
@@ -87,6 +117,17 @@ struct sstp_ctrl_conf {
 	uint32_t	 abort2_ms;	/* ABORT_STATE_TIMER_2 1000 */
 	uint32_t	 disc1_ms;	/* DISCONNECT_STATE_TIMER_1 5000 */
 	uint32_t	 disc2_ms;	/* DISCONNECT_STATE_TIMER_2 1000 */
+	/* --- appended for the server role (issue 13) --- */
+	enum sstp_role	 role;		/* 0: client */
+	/*
+	 * Server: the hash bitmask of the Ack (SSTP_HASH_SHA256, | SHA1 with
+	 * --allow-sha1).  cert_sha1/cert_sha256 above are then OUR leaf's
+	 * hashes, fixed for the call (a SIGHUP reload does not change them).
+	 */
+	uint8_t		 hash_offer;
+	uint32_t	 nak_max;	/* server: Naks before Abort: 3 */
+	/* Test hook: not NULL -> the Ack's nonce comes from here. */
+	void		(*rand_hook)(void *buf, size_t len);
 };
 
 /* The machine.  Treat as opaque: use the accessors below. */

@@ -1,0 +1,43 @@
+/*
+ * pppdsrv.h - sstpd's pppd backend (issue 13, 5): per session a raw pty
+ * and, the pty's slave as pppd's tty,
+ *   pppd <pty> nodetach file <--pppd-options> <local>:<remote>
+ *        remotenumber <client-ip> plugin <our plugin> sstp-sock <socket>
+ * PPP frames go between the SSTP channel and the pty through async HDLC
+ * (wire/hdlc.c), as in the client's pppd link.  The project's plugin,
+ * loaded by pppd on the server, reports the MPPE keys of pppd's own
+ * authentication (chap-secrets, or RADIUS through pppd's radius plugin)
+ * over a unix socket; this link swaps them into the client's orientation
+ * (ppp/auth_keys.h) and reports them with up->auth_done, so the Call
+ * Connected is verified only once they are there.  Teardown: SIGTERM,
+ * then SIGKILL after a grace period; every child reaped: the link
+ * watches its pppd through a pidfd (pidfd_open, Linux 5.3) on the event
+ * loop and reaps it with waitid(P_PIDFD), so sstpd needs no SIGCHLD
+ * dispatch.  sstpd runs as root for this backend.
+ */
+#ifndef SSTPD_PPPDSRV_H
+#define SSTPD_PPPDSRV_H
+
+#include <stdint.h>
+
+#include "link/link.h"
+
+struct event_base;
+
+struct pppdsrv_conf {
+	const char	*pppd_path;	/* /usr/sbin/pppd */
+	const char	*options_file;	/* NULL: none */
+	const char	*plugin_path;	/* the sstp plugin (.so) */
+	const char	*sock_dir;	/* where the key socket goes (0700) */
+	uint32_t	 local4;	/* net order */
+	uint32_t	 peer4;		/* from the pool */
+	const char	*client_addr;	/* remotenumber (text) */
+	const char	*session_id;	/* for names and the log */
+	unsigned	 kill_grace_ms;	/* SIGTERM -> SIGKILL: 3000 */
+};
+
+/* NULL when out of memory; the pty and pppd come at link_start(). */
+struct link *pppdsrv_link_new(struct event_base *,
+	    const struct pppdsrv_conf *, const struct link_up *, void *up_arg);
+
+#endif /* SSTPD_PPPDSRV_H */

@@ -1,0 +1,79 @@
+/*
+ * tunsrv.h - sstpd's built-in backend: every session's PPP engine (server
+ * role, ppp/ppp_engine.h) on ONE shared TUN device (issue 13, 4).
+ *
+ *   TUN --(dst address)--> hub --> the session that owns it
+ *   session --(src must be its own address)--> hub --> TUN
+ *
+ * sstpd opens and configures the device (src/sstpd/srv_tun.c: created
+ * or attached by name through sys/tun.c, IFF_TUN | IFF_NO_PI, the
+ * server's address, MTU, up, a route for each pool through it with
+ * sys/nl.c; link/ may not use sys/, check-layers) and hands the hub its
+ * fd.  The hub owns the fd from then on and a table from peer
+ * address (IPv4, and IPv6 /128 of pool6 + the peer's identifier) to
+ * link.  A packet from the TUN for no session is dropped (counted); a
+ * packet from a session whose source is not that session's address is
+ * dropped and counted (no spoofing, logged at most once a second per
+ * session).  No pty, no HDLC, no kernel PPP: it runs in a container
+ * with CAP_NET_ADMIN only.
+ *
+ * Each session's link (struct link, link/link.h) runs the engine: frames
+ * from the SSTP channel in, frames out through up->to_server, keys
+ * through up->auth_done (client orientation), the Network phase through
+ * up->net_up/net_down (the session logs the assigned address), the end
+ * through up->gone.  Its timers are its own libevent timers.
+ */
+#ifndef SSTPD_TUNSRV_H
+#define SSTPD_TUNSRV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "link/link.h"
+#include "ppp/ppp_engine.h"
+
+struct event_base;
+struct tun_hub;
+
+struct tun_hub_conf {
+	int		 fd;		/* the open TUN (owned from now) */
+	const char	*name;		/* device name, for the log */
+	unsigned	 mtu;		/* 0: 1400 */
+	uint32_t	 local4;	/* the server's address, net order */
+	bool		 have_pool6;	/* the peers' IPv6 /128s: */
+	uint8_t		 pool6[16];	/* prefix + the peer's identifier */
+	unsigned	 pool6_prefix;
+};
+
+/* Take over the device's fd.  NULL with one line in @err. */
+struct tun_hub *tun_hub_new(struct event_base *, const struct tun_hub_conf *,
+	    char *err, size_t errlen);
+/* Packets dropped: no owner, spoofed source, over the MTU. */
+void	tun_hub_stats(const struct tun_hub *, uint64_t *no_owner,
+	    uint64_t *spoofed, uint64_t *too_big);
+void	tun_hub_free(struct tun_hub *);
+
+/* What the link needs from sstpd for the engine's server role. */
+struct tunsrv_auth {
+	int	(*lookup_secret)(void *arg, const char *user,
+		    struct ppp_secret *out);
+	int	(*peer_addr)(void *arg, const char *user, uint32_t fixed,
+		    uint32_t *addr4);
+	/* The address of peer_addr is free again (at the link's free). */
+	void	(*release_addr)(void *arg, uint32_t addr4);
+	void	*arg;
+};
+
+/*
+ * tunsrv_link_new - one session's link on the hub.  @conf: the engine's
+ * server-role configuration (copied; role forced to PPP_ROLE_SERVER).
+ * NULL when out of memory.
+ */
+struct link *tunsrv_link_new(struct tun_hub *, struct event_base *,
+	    const struct ppp_engine_conf *conf, const struct tunsrv_auth *,
+	    const struct link_up *up, void *up_arg);
+/* The peer's name once authenticated ("" before), for the log. */
+const char *tunsrv_link_user(const struct link *);
+
+#endif /* SSTPD_TUNSRV_H */
