@@ -1,0 +1,199 @@
+/*
+ * tls_server.c - sstpd's TLS context (net/tls_server.h): TLS 1.2 and up,
+ * the whole chain of --cert served (a missing intermediate breaks Android
+ * clients, SERVER.md 3), --key checked against the leaf, and the leaf's
+ * SHA-1 and SHA-256 over its DER encoding for the crypto binding (MS-SSTP
+ * 3.3.5.2.3: the hash of the certificate the client saw).  SIGHUP builds a
+ * new SSL_CTX; an SSL keeps a reference to the context it was made on, so
+ * live sessions keep theirs and the old context goes with the last one.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include "crypto/crypto.h"
+#include "net/tls.h"
+#include "net/tls_server.h"
+#include "util/log.h"
+
+struct tls_server {
+	char		*cert;
+	char		*key;
+	SSL_CTX		*ctx;
+	uint8_t		 sha1[20];	/* of ctx's leaf */
+	uint8_t		 sha256[32];
+	char		 desc[384];
+};
+
+/* The leaf's hashes and a one-line description ("subject, until ..."). */
+static int
+tls_server_leaf(SSL_CTX *ctx, uint8_t sha1[20], uint8_t sha256[32],
+    char *desc, size_t desclen, char *err, size_t errlen)
+{
+	X509 *leaf = SSL_CTX_get0_certificate(ctx);
+	unsigned char *der = NULL;
+	char subj[256];
+	const ASN1_TIME *na;
+	BIO *b;
+	int n;
+
+	if (leaf == NULL) {
+		snprintf(err, errlen, "no certificate loaded");
+		return -EINVAL;
+	}
+	n = i2d_X509(leaf, &der);
+	if (n <= 0) {
+		snprintf(err, errlen, "cannot encode the certificate");
+		return -EINVAL;
+	}
+	if (crypto_sha1(der, (size_t)n, sha1) < 0 ||
+	    crypto_sha256(der, (size_t)n, sha256) < 0) {
+		OPENSSL_free(der);
+		snprintf(err, errlen, "cannot hash the certificate");
+		return -EINVAL;
+	}
+	OPENSSL_free(der);
+	X509_NAME_oneline(X509_get_subject_name(leaf), subj, sizeof subj);
+	na = X509_get0_notAfter(leaf);
+	desc[0] = '\0';
+	b = BIO_new(BIO_s_mem());
+	if (b != NULL && na != NULL && ASN1_TIME_print(b, na) == 1) {
+		char t[64];
+		int tl = BIO_read(b, t, sizeof t - 1);
+
+		t[tl > 0 ? tl : 0] = '\0';
+		snprintf(desc, desclen, "%s, valid until %s", subj, t);
+	} else
+		snprintf(desc, desclen, "%s", subj);
+	BIO_free(b);
+	return 0;
+}
+
+/* A new server context from the files; NULL with one line in @err. */
+static SSL_CTX *
+tls_server_load(const char *cert, const char *key, char *err, size_t errlen)
+{
+	SSL_CTX *ctx;
+	char e[256];
+
+	ERR_clear_error();
+	ctx = SSL_CTX_new(TLS_server_method());
+	if (ctx == NULL) {
+		tls_error_string(e, sizeof e);
+		snprintf(err, errlen, "TLS context: %s", e);
+		return NULL;
+	}
+	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+	/* No renegotiation, no server-side session cache (RSS per session). */
+	SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION |
+	    SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_COMPRESSION);
+	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
+	if (SSL_CTX_use_certificate_chain_file(ctx, cert) != 1) {
+		tls_error_string(e, sizeof e);
+		snprintf(err, errlen, "--cert %s: %s", cert, e);
+		goto fail;
+	}
+	if (SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1) {
+		tls_error_string(e, sizeof e);
+		snprintf(err, errlen, "--key %s: %s", key, e);
+		goto fail;
+	}
+	if (SSL_CTX_check_private_key(ctx) != 1) {
+		tls_error_string(e, sizeof e);
+		snprintf(err, errlen, "--key %s does not match --cert %s: %s",
+		    key, cert, e);
+		goto fail;
+	}
+	return ctx;
+fail:
+	SSL_CTX_free(ctx);
+	return NULL;
+}
+
+struct tls_server *
+tls_server_new(const char *cert, const char *key, char *err, size_t errlen)
+{
+	struct tls_server *t;
+
+	if (cert == NULL || key == NULL) {
+		snprintf(err, errlen, "--cert and --key are needed (or "
+		    "--no-tls)");
+		return NULL;
+	}
+	t = calloc(1, sizeof *t);
+	if (t == NULL || (t->cert = strdup(cert)) == NULL ||
+	    (t->key = strdup(key)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		tls_server_free(t);
+		return NULL;
+	}
+	t->ctx = tls_server_load(cert, key, err, errlen);
+	if (t->ctx == NULL || tls_server_leaf(t->ctx, t->sha1, t->sha256,
+	    t->desc, sizeof t->desc, err, errlen) < 0) {
+		tls_server_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+int
+tls_server_reload(struct tls_server *t, char *err, size_t errlen)
+{
+	SSL_CTX *ctx;
+	uint8_t sha1[20], sha256[32];
+	char desc[sizeof t->desc];
+
+	ctx = tls_server_load(t->cert, t->key, err, errlen);
+	if (ctx == NULL)
+		return -EINVAL;
+	if (tls_server_leaf(ctx, sha1, sha256, desc, sizeof desc, err,
+	    errlen) < 0) {
+		SSL_CTX_free(ctx);
+		return -EINVAL;
+	}
+	/* Live SSLs hold their own reference to the old context. */
+	SSL_CTX_free(t->ctx);
+	t->ctx = ctx;
+	memcpy(t->sha1, sha1, sizeof sha1);
+	memcpy(t->sha256, sha256, sizeof sha256);
+	memcpy(t->desc, desc, sizeof desc);
+	return 0;
+}
+
+SSL *
+tls_server_ssl(struct tls_server *t, uint8_t sha1[20], uint8_t sha256[32])
+{
+	SSL *ssl = SSL_new(t->ctx);
+
+	if (ssl == NULL)
+		return NULL;
+	SSL_set_accept_state(ssl);
+	memcpy(sha1, t->sha1, sizeof t->sha1);
+	memcpy(sha256, t->sha256, sizeof t->sha256);
+	return ssl;
+}
+
+const char *
+tls_server_describe(const struct tls_server *t)
+{
+	return t->desc;
+}
+
+void
+tls_server_free(struct tls_server *t)
+{
+	if (t == NULL)
+		return;
+	SSL_CTX_free(t->ctx);
+	free(t->cert);
+	free(t->key);
+	free(t);
+}
