@@ -41,6 +41,8 @@
 
 /* How long a hung-up link may take to report its end (ms). */
 #define SRV_LINK_STOP_MS	3000
+/* How long an HTTP error answer may take to drain before the close. */
+#define SRV_LINGER_MS		1000
 /* The Server header of our HTTP answers. */
 #define SRV_HTTP_SERVER		"sstpd"
 /* Octets peeked at a time while reading a PROXY header. */
@@ -614,11 +616,21 @@ srv_http_input(struct srv_session *s, const uint8_t *buf, size_t len)
 	if (wbuf_error(&w) == 0)
 		(void)stream_write(s->st, out, w.len);
 	if (req.status != 200) {
+		struct timeval tv = { SRV_LINGER_MS / 1000,
+		    (SRV_LINGER_MS % 1000) * 1000 };
+
 		log_info("session %s: HTTP %d from %s: %s", s->id, req.status,
 		    s->client_text, req.reason);
 		srv_set_reason(s, "HTTP %d: %s", req.status, req.reason);
-		srv_drop_stream(s, true);	/* the answer, then close */
-		srv_maybe_finish(s);
+		/*
+		 * The answer is the last data (MS-SSTP 4.1): let it drain,
+		 * discard what the client still sends (closing on unread
+		 * octets would reset the answer away), close at its EOF or
+		 * after SRV_LINGER_MS.
+		 */
+		s->lingering = true;
+		srv_handshake_done(s);
+		evtimer_add(s->phase_timer, &tv);
 		return len;
 	}
 	log_debug("session %s: SSTP_DUPLEX_POST accepted (Host %s%s%s)",
@@ -644,6 +656,8 @@ srv_stream_input(void *arg, const uint8_t *buf, size_t len)
 {
 	struct srv_session *s = arg;
 
+	if (s->lingering)
+		return len;
 	switch (s->phase) {
 	case SRV_HTTP:
 		return srv_http_input(s, buf, len);
@@ -669,6 +683,11 @@ srv_stream_closed(void *arg, int err, const char *msg)
 {
 	struct srv_session *s = arg;
 
+	if (s->lingering) {
+		srv_drop_stream(s, false);
+		srv_maybe_finish(s);
+		return;
+	}
 	switch (s->phase) {
 	case SRV_TLS:
 		srv_fail(s, "%s", msg);
@@ -707,6 +726,11 @@ srv_phase_timer_cb(evutil_socket_t fd, short what, void *arg)
 	struct srv_session *s = arg;
 	const struct sstpd_conf *c = s->srv->conf;
 
+	if (s->lingering) {
+		srv_drop_stream(s, true);
+		srv_maybe_finish(s);
+		return;
+	}
 	switch (s->phase) {
 	case SRV_PROXY:
 	case SRV_TLS:

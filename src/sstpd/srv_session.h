@@ -44,6 +44,7 @@ struct srv_session {
 	bool			 established;
 	bool			 ended;		/* end line logged */
 	bool			 stopping;
+	bool			 lingering;	/* HTTP error sent: closing */
 	struct sockaddr_storage	 client;
 	socklen_t		 clientlen;
 	char			 client_text[64];

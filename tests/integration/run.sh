@@ -8,6 +8,7 @@
 #                     modes, sstp-api bytes, passwords, pppd options)
 #   tier-faults.sh    server death, signals in every phase, pppd faults
 #   tier3-softether.sh, tier4-qemu.sh   when present
+#   tier-sstpd-smoke.sh (ITIERS name "sstpd") sstpd on loopback
 #   tier-tun.sh       (ITIERS name "tun") the built-in mode, sstpc --tun,
 #                     in two network namespaces against the test server's
 #                     own TUN: ping, TCP, iperf3, the PPP bad-server rows
@@ -51,6 +52,7 @@ script_for() {
 	3) echo tier3-softether.sh ;;
 	4) echo tier4-qemu.sh ;;
 	tun) echo tier-tun.sh ;;
+	sstpd) echo tier-sstpd-smoke.sh ;;
 	*) echo "$1" ;;
 	esac
 }
