@@ -24,6 +24,13 @@
  */
 #define CHAN_BINDING_VERDICT_MS	3000
 
+/* True in the server role (sstpd): the peer is the client. */
+static bool
+chan_server(const struct sstp_chan *c)
+{
+	return c->begun && c->ctrl.conf.role == SSTP_ROLE_SERVER;
+}
+
 /* Queue bytes toward the peer.  0 or -errno. */
 static int
 chan_write(struct sstp_chan *c, const uint8_t *p, size_t len)
@@ -67,8 +74,12 @@ chan_ctrl_ppp_start(void *arg)
 {
 	struct sstp_chan *c = arg;
 
-	log_info("SSTP call connect acknowledged; crypto binding hash %s",
-	    sstp_hash_name((uint8_t)sstp_ctrl_hash(&c->ctrl)));
+	if (chan_server(c))
+		log_info("SSTP Call Connect Request accepted; crypto binding "
+		    "offered with %s", sstp_hash_name(c->ctrl.offered_hash));
+	else
+		log_info("SSTP call connect acknowledged; crypto binding hash "
+		    "%s", sstp_hash_name((uint8_t)sstp_ctrl_hash(&c->ctrl)));
 	c->ppp_start_due = true;
 }
 
@@ -101,7 +112,8 @@ chan_ctrl_close(void *arg)
 	bool refused;
 
 	sstp_ctrl_quit_message(&c->ctrl, msg, sizeof msg);
-	refused = q == SSTP_QUIT_PEER_ABORT && c->auth_sent && !c->data_rx &&
+	refused = !chan_server(c) && q == SSTP_QUIT_PEER_ABORT &&
+	    c->auth_sent && !c->data_rx &&
 	    c->ops->now(c->arg) - c->t_auth < CHAN_BINDING_VERDICT_MS;
 	log_debug("SSTP closed: %s", sstp_quit_name(q));
 	c->ops->closed(c->arg, q, refused, msg);
@@ -173,7 +185,10 @@ chan_link_pause_server(void *arg, bool pause)
 /*
  * PPP authentication done: the one place the HLAK is derived, from the keys
  * the link reports (MS-SSTP 3.2.5.2.2, PROTOCOL.md 4.1), then Call
- * Connected.  The first report wins.
+ * Connected.  The first report wins.  Server: the keys are in the client's
+ * orientation (ppp/auth_keys.h), so the same derivation gives the HLAK
+ * the client used; the machine verifies the Call Connected with it
+ * (MS-SSTP 3.3.5.2.3), whether that came before or comes after.
  */
 static void
 chan_link_auth_done(void *arg, const struct ppp_auth_keys *k, const char *how)
@@ -182,8 +197,13 @@ chan_link_auth_done(void *arg, const struct ppp_auth_keys *k, const char *how)
 	uint8_t hlak[SSTP_HLAK_LEN];
 
 	if (c->auth_sent || !c->begun ||
-	    sstp_ctrl_state(&c->ctrl) != SSTP_CS_ACK_RECEIVED)
+	    sstp_ctrl_state(&c->ctrl) != (chan_server(c) ?
+	    SSTP_SS_CONNECTED_PENDING : SSTP_CS_ACK_RECEIVED)) {
+		if (chan_server(c))
+			log_info("PPP keys (%s) in SSTP state %s: ignored", how,
+			    sstp_ctrl_state_name(sstp_ctrl_state(&c->ctrl)));
 		return;
+	}
 	if (sstp_bind_hlak(k->send, k->send_len, k->recv, k->recv_len,
 	    hlak) < 0) {
 		log_warn("unusable key lengths %zu/%zu: zero HLAK", k->send_len,
@@ -192,7 +212,12 @@ chan_link_auth_done(void *arg, const struct ppp_auth_keys *k, const char *how)
 	}
 	log_key("HLAK", hlak, sizeof hlak);
 	c->auth_sent = true;
-	log_info("PPP authentication done (%s): sending Call Connected", how);
+	if (chan_server(c))
+		log_info("PPP authentication done (%s): keys for the crypto "
+		    "binding", how);
+	else
+		log_info("PPP authentication done (%s): sending Call "
+		    "Connected", how);
 	sstp_ctrl_auth_done(&c->ctrl, c->ops->now(c->arg), hlak);
 	explicit_bzero(hlak, sizeof hlak);
 	c->ops->timer_changed(c->arg);
@@ -322,7 +347,8 @@ chan_data(struct sstp_chan *c, const uint8_t *pkt, size_t len)
 			c->data_rx = true;
 		link_from_server(c->link, bcur_ptr(&pl), bcur_left(&pl));
 	} else
-		log_trace("dropped a PPP frame from the server (state %s)",
+		log_trace("dropped a PPP frame from the %s (state %s)",
+		    chan_server(c) ? "client" : "server",
 		    sstp_ctrl_state_name(sstp_ctrl_state(&c->ctrl)));
 }
 

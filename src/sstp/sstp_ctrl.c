@@ -1,9 +1,10 @@
 /*
- * sstp_ctrl.c - SSTP client control state machine as a transition table
- * (MS-SSTP 3.1.1.1, 3.1.2, 3.1.5, 3.2.1-3.2.5; PROTOCOL.md 3 and 8).
+ * sstp_ctrl.c - SSTP control state machine as a transition table, client
+ * (MS-SSTP 3.1.1.1, 3.1.2, 3.1.5, 3.2.1-3.2.5) and server (3.3.1-3.3.7;
+ * PROTOCOL.md 3 and 8).
  *
- * Every input becomes an event; the table maps (state, event) to an action
- * and the normal next state.  An action may divert to an error path (Abort)
+ * Every input becomes an event; the table maps (role, state, event) to an
+ * action and the normal next state.  An action may divert to an error path (Abort)
  * by returning another state.  A pair missing from the table is handled by
  * the rule of PROTOCOL.md 3.4: ignored in the abort/disconnect pending
  * states, Abort (UNACCEPTED_FRAME_RECEIVED) for a peer message otherwise.
@@ -17,6 +18,7 @@
 #include "util/buf.h"
 #include "util/log.h"
 #include "util/nelem.h"
+#include "crypto/crypto.h"
 #include "crypto/sstp_bind.h"
 #include "sstp/sstp_ctrl.h"
 #include "wire/sstp_wire.h"
@@ -24,9 +26,15 @@
 #define CTRL_TXBUF	128	/* largest packet we send: Call Connected */
 #define ANY_STATE	SSTP_CS_COUNT
 
+/* Which roles a table row applies to (bit 1 << enum sstp_role). */
+#define R_CLIENT	(1u << SSTP_ROLE_CLIENT)
+#define R_SERVER	(1u << SSTP_ROLE_SERVER)
+#define R_BOTH		(R_CLIENT | R_SERVER)
+
 enum ctrl_event {
 	EV_START,
 	EV_RX_REQUEST,
+	EV_RX_REQUEST_NAK,	/* server: a Request we refuse with a Nak */
 	EV_RX_ACK,
 	EV_RX_NAK,
 	EV_RX_CONNECTED,
@@ -48,6 +56,7 @@ enum ctrl_event {
 static const char *const event_names[EV_COUNT] = {
 	[EV_START] = "START",
 	[EV_RX_REQUEST] = "RX_CONNECT_REQUEST",
+	[EV_RX_REQUEST_NAK] = "RX_REFUSED_CONNECT_REQUEST",
 	[EV_RX_ACK] = "RX_CONNECT_ACK",
 	[EV_RX_NAK] = "RX_CONNECT_NAK",
 	[EV_RX_CONNECTED] = "RX_CALL_CONNECTED",
@@ -110,6 +119,8 @@ struct evctx {
 	const struct sstp_ctrl_msg	*msg;	/* RX_* events */
 	const struct sstp_verdict	*v;	/* RX_INVALID / RX_UNKNOWN */
 	const uint8_t			*hlak;	/* AUTH_DONE */
+	const uint8_t			*pkt;	/* RX_*: the raw packet */
+	size_t				 len;
 	unsigned int			 notify;
 };
 
@@ -121,6 +132,7 @@ struct ctrl_row {
 	enum ctrl_event		 ev;
 	ctrl_action		 act;
 	enum sstp_cstate	 next;	/* normal next state */
+	unsigned int		 roles;	/* R_CLIENT, R_SERVER or R_BOTH */
 };
 
 static enum sstp_cstate act_send_request(struct sstp_ctrl *, struct evctx *,
@@ -165,6 +177,24 @@ static enum sstp_cstate act_framing(struct sstp_ctrl *, struct evctx *,
     enum sstp_cstate);
 static enum sstp_cstate act_lower_down(struct sstp_ctrl *, struct evctx *,
     enum sstp_cstate);
+static enum sstp_cstate act_srv_start(struct sstp_ctrl *, struct evctx *,
+    enum sstp_cstate);
+static enum sstp_cstate act_srv_request(struct sstp_ctrl *, struct evctx *,
+    enum sstp_cstate);
+static enum sstp_cstate act_srv_nak(struct sstp_ctrl *, struct evctx *,
+    enum sstp_cstate);
+static enum sstp_cstate act_srv_request_late(struct sstp_ctrl *,
+    struct evctx *, enum sstp_cstate);
+static enum sstp_cstate act_srv_request_timeout(struct sstp_ctrl *,
+    struct evctx *, enum sstp_cstate);
+static enum sstp_cstate act_srv_connected(struct sstp_ctrl *, struct evctx *,
+    enum sstp_cstate);
+static enum sstp_cstate act_srv_keys(struct sstp_ctrl *, struct evctx *,
+    enum sstp_cstate);
+static enum sstp_cstate act_srv_connected_timeout(struct sstp_ctrl *,
+    struct evctx *, enum sstp_cstate);
+static enum sstp_cstate act_srv_ignore_keys(struct sstp_ctrl *,
+    struct evctx *, enum sstp_cstate);
 
 /*
  * The transition table.  Rows for a specific state are searched first, then
@@ -173,96 +203,180 @@ static enum sstp_cstate act_lower_down(struct sstp_ctrl *, struct evctx *,
 static const struct ctrl_row ctrl_table[] = {
 	/* Client_Call_Disconnected: HTTP 200 seen, nothing sent yet. */
 	{ SSTP_CS_DISCONNECTED, EV_START, act_send_request,
-	    SSTP_CS_REQUEST_SENT },
+	    SSTP_CS_REQUEST_SENT, R_CLIENT },
 	{ SSTP_CS_DISCONNECTED, EV_DISCONNECT, act_close_local,
-	    SSTP_CS_CLOSED },
+	    SSTP_CS_CLOSED, R_BOTH },
 	{ SSTP_CS_DISCONNECTED, EV_AUTH_DONE, act_ignore_auth,
-	    SSTP_CS_DISCONNECTED },
+	    SSTP_CS_DISCONNECTED, R_CLIENT },
+	/* Server_Call_Disconnected: our HTTP 200 went out (MS-SSTP 3.3.5.1). */
+	{ SSTP_CS_DISCONNECTED, EV_START, act_srv_start,
+	    SSTP_SS_REQUEST_PENDING, R_SERVER },
+	{ SSTP_CS_DISCONNECTED, EV_AUTH_DONE, act_srv_ignore_keys,
+	    SSTP_CS_DISCONNECTED, R_SERVER },
 
 	/* Client_Connect_Request_Sent (3.2.5.3.1-3.2.5.3.3). */
-	{ SSTP_CS_REQUEST_SENT, EV_RX_ACK, act_ack, SSTP_CS_ACK_RECEIVED },
-	{ SSTP_CS_REQUEST_SENT, EV_RX_NAK, act_nak, SSTP_CS_REQUEST_SENT },
+	{ SSTP_CS_REQUEST_SENT, EV_RX_ACK, act_ack, SSTP_CS_ACK_RECEIVED,
+	    R_CLIENT },
+	{ SSTP_CS_REQUEST_SENT, EV_RX_NAK, act_nak, SSTP_CS_REQUEST_SENT,
+	    R_CLIENT },
 	/* Negotiation timer: Abort at once, a resend over TCP cannot help. */
 	{ SSTP_CS_REQUEST_SENT, EV_TIMEOUT, act_request_timeout,
-	    SSTP_CS_ABORT_PENDING },
+	    SSTP_CS_ABORT_PENDING, R_CLIENT },
 	{ SSTP_CS_REQUEST_SENT, EV_RX_INVALID, act_abort_invalid,
-	    SSTP_CS_ABORT_PENDING },
+	    SSTP_CS_ABORT_PENDING, R_CLIENT },
 	{ SSTP_CS_REQUEST_SENT, EV_RX_UNKNOWN, act_abort_invalid,
-	    SSTP_CS_ABORT_PENDING },
+	    SSTP_CS_ABORT_PENDING, R_CLIENT },
 	{ SSTP_CS_REQUEST_SENT, EV_RX_ABORT, act_peer_abort,
-	    SSTP_CS_ABORT_TIMEOUT_PENDING },
+	    SSTP_CS_ABORT_TIMEOUT_PENDING, R_CLIENT },
 	{ SSTP_CS_REQUEST_SENT, EV_RX_DISCONNECT, act_peer_disconnect,
-	    SSTP_CS_DISCONNECT_TIMEOUT_PENDING },
+	    SSTP_CS_DISCONNECT_TIMEOUT_PENDING, R_CLIENT },
 	{ SSTP_CS_REQUEST_SENT, EV_DISCONNECT, act_local_disconnect,
-	    SSTP_CS_DISCONNECT_ACK_PENDING },
+	    SSTP_CS_DISCONNECT_ACK_PENDING, R_CLIENT },
 	{ SSTP_CS_REQUEST_SENT, EV_AUTH_DONE, act_ignore_auth,
-	    SSTP_CS_REQUEST_SENT },
+	    SSTP_CS_REQUEST_SENT, R_CLIENT },
 
 	/* Client_Connect_Ack_Received: PPP negotiating, control frames only. */
 	{ SSTP_CS_ACK_RECEIVED, EV_AUTH_DONE, act_connected,
-	    SSTP_CS_CALL_CONNECTED },
+	    SSTP_CS_CALL_CONNECTED, R_CLIENT },
 	{ SSTP_CS_ACK_RECEIVED, EV_TIMEOUT, act_auth_timeout,
-	    SSTP_CS_ABORT_PENDING },
+	    SSTP_CS_ABORT_PENDING, R_CLIENT },
 	{ SSTP_CS_ACK_RECEIVED, EV_RX_INVALID, act_abort_invalid,
-	    SSTP_CS_ABORT_PENDING },
+	    SSTP_CS_ABORT_PENDING, R_CLIENT },
 	{ SSTP_CS_ACK_RECEIVED, EV_RX_UNKNOWN, act_abort_invalid,
-	    SSTP_CS_ABORT_PENDING },
+	    SSTP_CS_ABORT_PENDING, R_CLIENT },
 	{ SSTP_CS_ACK_RECEIVED, EV_RX_ABORT, act_peer_abort,
-	    SSTP_CS_ABORT_TIMEOUT_PENDING },
+	    SSTP_CS_ABORT_TIMEOUT_PENDING, R_CLIENT },
 	{ SSTP_CS_ACK_RECEIVED, EV_RX_DISCONNECT, act_peer_disconnect,
-	    SSTP_CS_DISCONNECT_TIMEOUT_PENDING },
+	    SSTP_CS_DISCONNECT_TIMEOUT_PENDING, R_CLIENT },
 	{ SSTP_CS_ACK_RECEIVED, EV_DISCONNECT, act_local_disconnect,
-	    SSTP_CS_DISCONNECT_ACK_PENDING },
+	    SSTP_CS_DISCONNECT_ACK_PENDING, R_CLIENT },
 
 	/* Client_Call_Connected (3.2.5.4, Hello 3.1.2.3). */
 	{ SSTP_CS_CALL_CONNECTED, EV_RX_ECHO_REQUEST, act_echo_reply,
-	    SSTP_CS_CALL_CONNECTED },
+	    SSTP_CS_CALL_CONNECTED, R_CLIENT },
 	{ SSTP_CS_CALL_CONNECTED, EV_RX_ECHO_RESPONSE, act_traffic,
-	    SSTP_CS_CALL_CONNECTED },
+	    SSTP_CS_CALL_CONNECTED, R_CLIENT },
 	{ SSTP_CS_CALL_CONNECTED, EV_TIMEOUT, act_hello,
-	    SSTP_CS_CALL_CONNECTED },
+	    SSTP_CS_CALL_CONNECTED, R_CLIENT },
 	/* XX: accel and softether ignore unknown types; so do we, once up. */
 	{ SSTP_CS_CALL_CONNECTED, EV_RX_UNKNOWN, act_ignore,
-	    SSTP_CS_CALL_CONNECTED },
+	    SSTP_CS_CALL_CONNECTED, R_CLIENT },
 	{ SSTP_CS_CALL_CONNECTED, EV_RX_INVALID, act_abort_invalid,
-	    SSTP_CS_ABORT_PENDING },
+	    SSTP_CS_ABORT_PENDING, R_CLIENT },
 	{ SSTP_CS_CALL_CONNECTED, EV_RX_ABORT, act_peer_abort,
-	    SSTP_CS_ABORT_TIMEOUT_PENDING },
+	    SSTP_CS_ABORT_TIMEOUT_PENDING, R_CLIENT },
 	{ SSTP_CS_CALL_CONNECTED, EV_RX_DISCONNECT, act_peer_disconnect,
-	    SSTP_CS_DISCONNECT_TIMEOUT_PENDING },
+	    SSTP_CS_DISCONNECT_TIMEOUT_PENDING, R_CLIENT },
 	{ SSTP_CS_CALL_CONNECTED, EV_DISCONNECT, act_local_disconnect,
-	    SSTP_CS_DISCONNECT_ACK_PENDING },
+	    SSTP_CS_DISCONNECT_ACK_PENDING, R_CLIENT },
 	{ SSTP_CS_CALL_CONNECTED, EV_AUTH_DONE, act_ignore_auth,
-	    SSTP_CS_CALL_CONNECTED },
+	    SSTP_CS_CALL_CONNECTED, R_CLIENT },
+
+	/*
+	 * Server_Connect_Request_Pending (MS-SSTP 3.3.5.2.2): the Request is
+	 * valid first or after our Nak; the negotiation timer runs from
+	 * sstp_ctrl_start() and is not restarted by a Nak.
+	 */
+	{ SSTP_SS_REQUEST_PENDING, EV_RX_REQUEST, act_srv_request,
+	    SSTP_SS_CONNECTED_PENDING, R_SERVER },
+	{ SSTP_SS_REQUEST_PENDING, EV_RX_REQUEST_NAK, act_srv_nak,
+	    SSTP_SS_REQUEST_PENDING, R_SERVER },
+	{ SSTP_SS_REQUEST_PENDING, EV_TIMEOUT, act_srv_request_timeout,
+	    SSTP_CS_ABORT_PENDING, R_SERVER },
+	{ SSTP_SS_REQUEST_PENDING, EV_RX_INVALID, act_abort_invalid,
+	    SSTP_CS_ABORT_PENDING, R_SERVER },
+	{ SSTP_SS_REQUEST_PENDING, EV_RX_UNKNOWN, act_abort_invalid,
+	    SSTP_CS_ABORT_PENDING, R_SERVER },
+	{ SSTP_SS_REQUEST_PENDING, EV_RX_ABORT, act_peer_abort,
+	    SSTP_CS_ABORT_TIMEOUT_PENDING, R_SERVER },
+	{ SSTP_SS_REQUEST_PENDING, EV_RX_DISCONNECT, act_peer_disconnect,
+	    SSTP_CS_DISCONNECT_TIMEOUT_PENDING, R_SERVER },
+	{ SSTP_SS_REQUEST_PENDING, EV_DISCONNECT, act_local_disconnect,
+	    SSTP_CS_DISCONNECT_ACK_PENDING, R_SERVER },
+	{ SSTP_SS_REQUEST_PENDING, EV_AUTH_DONE, act_srv_ignore_keys,
+	    SSTP_SS_REQUEST_PENDING, R_SERVER },
+
+	/*
+	 * Server_Call_Connected_Pending (MS-SSTP 3.3.5.2.3): PPP control
+	 * frames only; the Call Connected and the PPP keys may come in
+	 * either order, the binding is verified once both are there.
+	 */
+	{ SSTP_SS_CONNECTED_PENDING, EV_RX_CONNECTED, act_srv_connected,
+	    SSTP_SS_CONNECTED_PENDING, R_SERVER },
+	{ SSTP_SS_CONNECTED_PENDING, EV_AUTH_DONE, act_srv_keys,
+	    SSTP_SS_CONNECTED_PENDING, R_SERVER },
+	{ SSTP_SS_CONNECTED_PENDING, EV_TIMEOUT, act_srv_connected_timeout,
+	    SSTP_CS_ABORT_PENDING, R_SERVER },
+	{ SSTP_SS_CONNECTED_PENDING, EV_RX_REQUEST, act_srv_request_late,
+	    SSTP_CS_ABORT_PENDING, R_SERVER },
+	{ SSTP_SS_CONNECTED_PENDING, EV_RX_REQUEST_NAK, act_srv_request_late,
+	    SSTP_CS_ABORT_PENDING, R_SERVER },
+	{ SSTP_SS_CONNECTED_PENDING, EV_RX_INVALID, act_abort_invalid,
+	    SSTP_CS_ABORT_PENDING, R_SERVER },
+	{ SSTP_SS_CONNECTED_PENDING, EV_RX_UNKNOWN, act_abort_invalid,
+	    SSTP_CS_ABORT_PENDING, R_SERVER },
+	{ SSTP_SS_CONNECTED_PENDING, EV_RX_ABORT, act_peer_abort,
+	    SSTP_CS_ABORT_TIMEOUT_PENDING, R_SERVER },
+	{ SSTP_SS_CONNECTED_PENDING, EV_RX_DISCONNECT, act_peer_disconnect,
+	    SSTP_CS_DISCONNECT_TIMEOUT_PENDING, R_SERVER },
+	{ SSTP_SS_CONNECTED_PENDING, EV_DISCONNECT, act_local_disconnect,
+	    SSTP_CS_DISCONNECT_ACK_PENDING, R_SERVER },
+
+	/* Server_Call_Connected (3.3.5.2.4, Hello 3.1.2.3). */
+	{ SSTP_SS_CALL_CONNECTED, EV_RX_ECHO_REQUEST, act_echo_reply,
+	    SSTP_SS_CALL_CONNECTED, R_SERVER },
+	{ SSTP_SS_CALL_CONNECTED, EV_RX_ECHO_RESPONSE, act_traffic,
+	    SSTP_SS_CALL_CONNECTED, R_SERVER },
+	{ SSTP_SS_CALL_CONNECTED, EV_TIMEOUT, act_hello,
+	    SSTP_SS_CALL_CONNECTED, R_SERVER },
+	{ SSTP_SS_CALL_CONNECTED, EV_RX_REQUEST, act_srv_request_late,
+	    SSTP_CS_ABORT_PENDING, R_SERVER },
+	{ SSTP_SS_CALL_CONNECTED, EV_RX_REQUEST_NAK, act_srv_request_late,
+	    SSTP_CS_ABORT_PENDING, R_SERVER },
+	/* XX: as the client: an unknown type is ignored once up. */
+	{ SSTP_SS_CALL_CONNECTED, EV_RX_UNKNOWN, act_ignore,
+	    SSTP_SS_CALL_CONNECTED, R_SERVER },
+	{ SSTP_SS_CALL_CONNECTED, EV_RX_INVALID, act_abort_invalid,
+	    SSTP_CS_ABORT_PENDING, R_SERVER },
+	{ SSTP_SS_CALL_CONNECTED, EV_RX_ABORT, act_peer_abort,
+	    SSTP_CS_ABORT_TIMEOUT_PENDING, R_SERVER },
+	{ SSTP_SS_CALL_CONNECTED, EV_RX_DISCONNECT, act_peer_disconnect,
+	    SSTP_CS_DISCONNECT_TIMEOUT_PENDING, R_SERVER },
+	{ SSTP_SS_CALL_CONNECTED, EV_DISCONNECT, act_local_disconnect,
+	    SSTP_CS_DISCONNECT_ACK_PENDING, R_SERVER },
+	{ SSTP_SS_CALL_CONNECTED, EV_AUTH_DONE, act_srv_ignore_keys,
+	    SSTP_SS_CALL_CONNECTED, R_SERVER },
 
 	/* Call_Abort_Pending: we sent Abort, 3 s timer running. */
 	{ SSTP_CS_ABORT_PENDING, EV_RX_ABORT, act_abort_collision,
-	    SSTP_CS_ABORT_TIMEOUT_PENDING },
-	{ SSTP_CS_ABORT_PENDING, EV_TIMEOUT, act_cleanup, SSTP_CS_CLOSED },
+	    SSTP_CS_ABORT_TIMEOUT_PENDING, R_BOTH },
+	{ SSTP_CS_ABORT_PENDING, EV_TIMEOUT, act_cleanup, SSTP_CS_CLOSED,
+	    R_BOTH },
 
 	/* Call_Abort_Timeout_Pending: 1 s, then clean up. */
 	{ SSTP_CS_ABORT_TIMEOUT_PENDING, EV_TIMEOUT, act_cleanup,
-	    SSTP_CS_CLOSED },
+	    SSTP_CS_CLOSED, R_BOTH },
 
 	/* Call_Disconnect_Ack_Pending: we sent Disconnect, 5 s timer. */
 	{ SSTP_CS_DISCONNECT_ACK_PENDING, EV_RX_DISCONNECT_ACK, act_cleanup,
-	    SSTP_CS_CLOSED },
+	    SSTP_CS_CLOSED, R_BOTH },
 	{ SSTP_CS_DISCONNECT_ACK_PENDING, EV_TIMEOUT, act_cleanup,
-	    SSTP_CS_CLOSED },
+	    SSTP_CS_CLOSED, R_BOTH },
 	{ SSTP_CS_DISCONNECT_ACK_PENDING, EV_RX_ABORT, act_peer_abort,
-	    SSTP_CS_ABORT_TIMEOUT_PENDING },
+	    SSTP_CS_ABORT_TIMEOUT_PENDING, R_BOTH },
 	{ SSTP_CS_DISCONNECT_ACK_PENDING, EV_RX_DISCONNECT,
-	    act_peer_disconnect, SSTP_CS_DISCONNECT_TIMEOUT_PENDING },
+	    act_peer_disconnect, SSTP_CS_DISCONNECT_TIMEOUT_PENDING, R_BOTH },
 
 	/* Call_Disconnect_Timeout_Pending: we acked, 1 s timer. */
 	{ SSTP_CS_DISCONNECT_TIMEOUT_PENDING, EV_TIMEOUT, act_cleanup,
-	    SSTP_CS_CLOSED },
+	    SSTP_CS_CLOSED, R_BOTH },
 	{ SSTP_CS_DISCONNECT_TIMEOUT_PENDING, EV_RX_DISCONNECT,
-	    act_disconnect_ack_again, SSTP_CS_DISCONNECT_TIMEOUT_PENDING },
+	    act_disconnect_ack_again, SSTP_CS_DISCONNECT_TIMEOUT_PENDING,
+	    R_BOTH },
 
 	/* Any state: the stream is gone, send nothing (3.1.5.1). */
-	{ ANY_STATE, EV_FRAMING_ERROR, act_framing, SSTP_CS_CLOSED },
-	{ ANY_STATE, EV_LOWER_DOWN, act_lower_down, SSTP_CS_CLOSED },
+	{ ANY_STATE, EV_FRAMING_ERROR, act_framing, SSTP_CS_CLOSED, R_BOTH },
+	{ ANY_STATE, EV_LOWER_DOWN, act_lower_down, SSTP_CS_CLOSED, R_BOTH },
 };
 
 static const char *
@@ -283,6 +397,13 @@ const char *
 sstp_quit_name(enum sstp_quit q)
 {
 	return q < SSTP_QUIT_COUNT ? quit_names[q] : "?";
+}
+
+/* What the peer is called in log lines and quit messages. */
+static const char *
+peer_word(const struct sstp_ctrl *c)
+{
+	return c->conf.role == SSTP_ROLE_SERVER ? "client" : "server";
 }
 
 static bool
@@ -565,8 +686,8 @@ act_hello(struct sstp_ctrl *c, struct evctx *e, enum sstp_cstate next)
 		c->deadline = e->now + c->conf.hello_ms;
 		return next;
 	}
-	log_info("sstp: nothing received from the server for %llu ms",
-	    (unsigned long long)c->hello_misses * c->conf.hello_ms +
+	log_info("sstp: nothing received from the %s for %llu ms",
+	    peer_word(c), (unsigned long long)c->hello_misses * c->conf.hello_ms +
 	    c->conf.hello_ms);
 	set_quit(c, SSTP_QUIT_HELLO_TIMEOUT, NULL);
 	c->deadline = UINT64_MAX;
@@ -605,9 +726,19 @@ act_abort_invalid(struct sstp_ctrl *c, struct evctx *e, enum sstp_cstate next)
 		c->offered_hash = e->msg->hash_bitmask;
 		q = SSTP_QUIT_NO_COMMON_HASH;
 	}
-	log_warn("sstp: invalid %s (type 0x%04x) from server: %s "
+	/* Server: a Call Connected the decoder refused is a bad binding. */
+	if (c->conf.role == SSTP_ROLE_SERVER &&
+	    e->msg->type == SSTP_MSG_CALL_CONNECTED &&
+	    e->v->attr_id == SSTP_ATTR_CRYPTO_BINDING) {
+		c->bind_fail = e->v->status == SSTP_STATUS_VALUE_NOT_SUPPORTED ?
+		    "hash protocol is not exactly one of SHA1, SHA256" :
+		    "Crypto Binding attribute malformed or missing";
+		q = SSTP_QUIT_BINDING_FAILED;
+	}
+	log_warn("sstp: invalid %s (type 0x%04x) from %s: %s "
 	    "(attribute %s)", sstp_msg_name(e->msg->type), e->msg->type,
-	    sstp_status_name(e->v->status), sstp_attr_name(e->v->attr_id));
+	    peer_word(c), sstp_status_name(e->v->status),
+	    sstp_attr_name(e->v->attr_id));
 	return abort_with(c, e->now, e->v->status, e->v->attr_id, q);
 }
 
@@ -621,10 +752,10 @@ act_peer_abort(struct sstp_ctrl *c, struct evctx *e, enum sstp_cstate next)
 	const struct sstp_status_info *si = first_status(e->msg);
 
 	if (si != NULL)
-		log_info("sstp: server aborted: %s (attribute %s)",
+		log_info("sstp: %s aborted: %s (attribute %s)", peer_word(c),
 		    sstp_status_name(si->status), sstp_attr_name(si->attr_id));
 	else
-		log_info("sstp: server aborted the call");
+		log_info("sstp: %s aborted the call", peer_word(c));
 	set_quit(c, SSTP_QUIT_PEER_ABORT, si);
 	send_simple(c, put_abort_empty);
 	c->deadline = e->now + c->conf.abort2_ms;
@@ -650,7 +781,7 @@ act_peer_disconnect(struct sstp_ctrl *c, struct evctx *e,
 {
 	const struct sstp_status_info *si = first_status(e->msg);
 
-	log_info("sstp: server disconnected the call");
+	log_info("sstp: %s disconnected the call", peer_word(c));
 	set_quit(c, SSTP_QUIT_PEER_DISCONNECT, si);
 	send_simple(c, sstp_wire_put_disconnect_ack);
 	c->deadline = e->now + c->conf.disc2_ms;
@@ -716,16 +847,300 @@ act_lower_down(struct sstp_ctrl *c, struct evctx *e, enum sstp_cstate next)
 	return next;
 }
 
-static const struct ctrl_row *
-row_find(enum sstp_cstate st, enum ctrl_event ev)
+/* --- server role (MS-SSTP 3.3) ------------------------------------------ */
+
+/* The server's HLAK copy is wiped as soon as it is not needed. */
+static void
+srv_forget_keys(struct sstp_ctrl *c)
 {
+	explicit_bzero(c->hlak, sizeof c->hlak);
+	c->have_hlak = false;
+}
+
+/* Our HTTP 200 went out: wait for the Request, at most negotiation_ms. */
+static enum sstp_cstate
+act_srv_start(struct sstp_ctrl *c, struct evctx *e, enum sstp_cstate next)
+{
+	c->naks = 0;
+	c->deadline = e->now + c->conf.negotiation_ms;
+	return next;
+}
+
+/*
+ * A valid Call Connect Request (MS-SSTP 3.3.5.2.2): Ack with a fresh
+ * 32-octet nonce and our hash bitmask (2.2.10), restart the negotiation
+ * timer for the Call Connected, let PPP start.
+ */
+static enum sstp_cstate
+act_srv_request(struct sstp_ctrl *c, struct evctx *e, enum sstp_cstate next)
+{
+	uint8_t buf[CTRL_TXBUF];
+	struct wbuf w;
+
+	if (c->conf.rand_hook != NULL)
+		c->conf.rand_hook(c->nonce, sizeof c->nonce);
+	else if (crypto_random(c->nonce, sizeof c->nonce) != 0) {
+		log_err("sstp: no random bytes for the Call Connect Ack nonce");
+		return abort_with(c, e->now, SSTP_STATUS_NO_ERROR,
+		    SSTP_ATTR_NO_ERROR, SSTP_QUIT_INTERNAL);
+	}
+	c->offered_hash = c->conf.hash_offer;
+	wbuf_init(&w, buf, sizeof buf);
+	sstp_wire_put_connect_ack(&w, c->offered_hash, c->nonce);
+	ctrl_send(c, &w);
+	c->acked = true;
+	c->deadline = e->now + c->conf.negotiation_ms;
+	log_debug("sstp: Call Connect Request accepted after %u Nak(s), "
+	    "offering %s", c->naks, sstp_hash_name(c->offered_hash));
+	e->notify |= N_PPP_START;
+	return next;
+}
+
+/*
+ * A Request we refuse (MS-SSTP 3.3.5.2.2, 2.2.12): Encapsulated Protocol
+ * not PPP (VALUE_NOT_SUPPORTED), or a Status Info in it
+ * (STATUS_INFO_NOT_SUPPORTED_IN_MSG).  Nak with one Status Info naming
+ * the attribute, at most nak_max times; the next refused Request is
+ * aborted with RETRY_COUNT_EXCEEDED (Windows: 3 retries, Appendix A <2>).
+ */
+static enum sstp_cstate
+act_srv_nak(struct sstp_ctrl *c, struct evctx *e, enum sstp_cstate next)
+{
+	struct sstp_status_info si;
+	uint8_t buf[CTRL_TXBUF];
+	struct wbuf w;
+
+	memset(&si, 0, sizeof si);
+	si.attr_id = e->v->attr_id;
+	si.status = e->v->status;
+	si.has_status = true;
+	/* AttribValue: the refused attribute's value (2.2.8). */
+	if (si.attr_id == SSTP_ATTR_ENCAP_PROTO_ID) {
+		si.value[0] = (uint8_t)(e->msg->encap_proto >> 8);
+		si.value[1] = (uint8_t)e->msg->encap_proto;
+		si.value_len = 2;
+	}
+	c->nak_sent = si;
+	if (si.attr_id == SSTP_ATTR_ENCAP_PROTO_ID)
+		log_warn("sstp: Call Connect Request for protocol 0x%04x "
+		    "refused: %s", e->msg->encap_proto,
+		    sstp_status_name(si.status));
+	else
+		log_warn("sstp: Call Connect Request refused: %s (attribute "
+		    "%s)", sstp_status_name(si.status),
+		    sstp_attr_name(si.attr_id));
+	if (c->naks >= c->conf.nak_max) {
+		log_warn("sstp: %u Call Connect Requests refused already",
+		    c->naks);
+		return abort_with(c, e->now, SSTP_STATUS_RETRY_COUNT_EXCEEDED,
+		    SSTP_ATTR_NO_ERROR, SSTP_QUIT_BAD_REQUEST);
+	}
+	c->naks++;
+	wbuf_init(&w, buf, sizeof buf);
+	sstp_wire_put_connect_nak(&w, &si, 1);
+	ctrl_send(c, &w);
+	return next;
+}
+
+/* A Request after our Ack (MS-SSTP 3.3.5.2.2): Abort. */
+static enum sstp_cstate
+act_srv_request_late(struct sstp_ctrl *c, struct evctx *e,
+    enum sstp_cstate next)
+{
+	(void)next;
+	log_warn("sstp: Call Connect Request in %s: a second one is refused",
+	    sstp_ctrl_state_name(c->state));
+	c->request_late = true;
+	c->request_state = c->state;
+	return abort_with(c, e->now, SSTP_STATUS_UNACCEPTED_FRAME_RECEIVED,
+	    SSTP_ATTR_NO_ERROR, SSTP_QUIT_BAD_REQUEST);
+}
+
+/* No (acceptable) Request within the negotiation timer: Abort. */
+static enum sstp_cstate
+act_srv_request_timeout(struct sstp_ctrl *c, struct evctx *e,
+    enum sstp_cstate next)
+{
+	(void)next;
+	log_warn("sstp: no acceptable Call Connect Request in %u ms",
+	    c->conf.negotiation_ms);
+	return abort_with(c, e->now, SSTP_STATUS_NEGOTIATION_TIMEOUT,
+	    SSTP_ATTR_NO_ERROR, SSTP_QUIT_NEGOTIATION_TIMEOUT);
+}
+
+/* The binding did not verify: Abort, naming the field in the log. */
+static enum sstp_cstate
+srv_bind_refused(struct sstp_ctrl *c, uint64_t now, const char *what)
+{
+	c->bind_fail = what;
+	log_warn("sstp: crypto binding refused: %s", what);
+	return abort_with(c, now, SSTP_STATUS_VALUE_NOT_SUPPORTED,
+	    SSTP_ATTR_CRYPTO_BINDING, SSTP_QUIT_BINDING_FAILED);
+}
+
+/*
+ * The checks that need no key (MS-SSTP 3.3.5.2.3), as Windows makes them:
+ * the exact 112-octet layout the MAC covers, one hash protocol that we
+ * offered and hold our certificate hash for, the nonce of our Ack, our
+ * leaf certificate's hash.  Returns NULL or what differed.
+ */
+static const char *
+srv_check_fields(struct sstp_ctrl *c, const uint8_t *pkt, size_t len)
+{
+	static const uint8_t head[] = {
+		SSTP_VERSION, SSTP_FLAG_CONTROL, 0x00, SSTP_CONNECTED_LEN,
+		0x00, SSTP_MSG_CALL_CONNECTED, 0x00, 0x01,
+		0x00, SSTP_ATTR_CRYPTO_BINDING, 0x00, SSTP_ATTR_BINDING_LEN,
+		0x00, 0x00, 0x00
+	};
+	struct bcur cur = bcur_make(pkt, len);
+	uint8_t bm, nonce[SSTP_NONCE_LEN], cert[SSTP_CERT_HASH_MAX];
+	const uint8_t *ours;
+	size_t dlen;
+
+	if (len != SSTP_CONNECTED_LEN || !bcur_starts_with(&cur, head,
+	    sizeof head) || bcur_skip(&cur, sizeof head) != 0)
+		return "Call Connected is not the 112-octet form "
+		    "(MS-SSTP 2.2.11)";
+	if (bcur_get_u8(&cur, &bm) != 0 ||
+	    bcur_get_bytes(&cur, nonce, sizeof nonce) != 0 ||
+	    bcur_get_bytes(&cur, cert, sizeof cert) != 0)
+		return "Call Connected is not the 112-octet form "
+		    "(MS-SSTP 2.2.11)";
+	if (bm == SSTP_HASH_SHA256 && c->have_sha256) {
+		ours = c->cert_sha256;
+		dlen = sizeof c->cert_sha256;
+	} else if (bm == SSTP_HASH_SHA1 && c->have_sha1) {
+		ours = c->cert_sha1;
+		dlen = sizeof c->cert_sha1;
+	} else {
+		ours = NULL;
+		dlen = 0;
+	}
+	if (ours == NULL || (bm & c->offered_hash) == 0)
+		return "hash protocol not one we offered";
+	c->hash = (enum sstp_hash)bm;
+	if (!crypto_memeq(nonce, c->nonce, sizeof nonce))
+		return "nonce differs from our Call Connect Ack's";
+	if (!crypto_memeq(cert, ours, dlen))
+		return "certificate hash is not our certificate's";
+	return NULL;
+}
+
+/* Both halves are there: the Compound MAC (3.3.5.2.3), then Connected. */
+static enum sstp_cstate
+srv_verify(struct sstp_ctrl *c, struct evctx *e)
+{
+	const uint8_t *cert;
+	int r;
+
+	cert = c->hash == SSTP_HASH_SHA256 ? c->cert_sha256 : c->cert_sha1;
+	r = sstp_bind_verify(c->connected, c->nonce, cert, c->hash, c->hlak);
+	srv_forget_keys(c);
+	if (r == -EBADMSG)
+		return srv_bind_refused(c, e->now, "Compound MAC does not "
+		    "match the PPP keys");
+	if (r != 0) {
+		log_err("sstp: cannot verify the crypto binding (%d)", r);
+		return abort_with(c, e->now, SSTP_STATUS_NO_ERROR,
+		    SSTP_ATTR_NO_ERROR, SSTP_QUIT_INTERNAL);
+	}
+	log_debug("sstp: crypto binding verified (%s)",
+	    sstp_hash_name((uint8_t)c->hash));
+	c->established_at = e->now;
+	c->hello_misses = 0;
+	c->deadline = e->now + c->conf.hello_ms;
+	e->notify |= N_ESTABLISHED;
+	return SSTP_SS_CALL_CONNECTED;
+}
+
+/*
+ * Call Connected (MS-SSTP 3.3.5.2.3): only once; check the fields that
+ * need no key now, keep the message and verify the MAC once the PPP keys
+ * are there (they may come later: a pppd backend's plugin).
+ */
+static enum sstp_cstate
+act_srv_connected(struct sstp_ctrl *c, struct evctx *e, enum sstp_cstate next)
+{
+	const char *bad;
+
+	if (c->have_connected) {
+		log_warn("sstp: a second Call Connected");
+		return abort_with(c, e->now,
+		    SSTP_STATUS_UNACCEPTED_FRAME_RECEIVED, SSTP_ATTR_NO_ERROR,
+		    SSTP_QUIT_PROTOCOL_ERROR);
+	}
+	if ((bad = srv_check_fields(c, e->pkt, e->len)) != NULL)
+		return srv_bind_refused(c, e->now, bad);
+	memcpy(c->connected, e->pkt, sizeof c->connected);
+	c->have_connected = true;
+	if (!c->have_hlak) {
+		log_debug("sstp: Call Connected before the PPP keys: waiting");
+		return next;
+	}
+	return srv_verify(c, e);
+}
+
+/* The PPP keys (HLAK): the first report is kept (3.3.5.2.3). */
+static enum sstp_cstate
+act_srv_keys(struct sstp_ctrl *c, struct evctx *e, enum sstp_cstate next)
+{
+	if (c->have_hlak) {
+		log_info("sstp: PPP keys reported again: the first are kept");
+		return next;
+	}
+	memcpy(c->hlak, e->hlak, sizeof c->hlak);
+	c->have_hlak = true;
+	if (!c->have_connected) {
+		log_debug("sstp: PPP keys before the Call Connected: waiting");
+		return next;
+	}
+	return srv_verify(c, e);
+}
+
+/* No verified Call Connected within the negotiation timer: Abort. */
+static enum sstp_cstate
+act_srv_connected_timeout(struct sstp_ctrl *c, struct evctx *e,
+    enum sstp_cstate next)
+{
+	(void)next;
+	if (c->have_connected) {
+		log_warn("sstp: Call Connected came, the PPP keys did not "
+		    "within %u ms", c->conf.negotiation_ms);
+		return abort_with(c, e->now, SSTP_STATUS_NEGOTIATION_TIMEOUT,
+		    SSTP_ATTR_NO_ERROR, SSTP_QUIT_NO_KEYS);
+	}
+	log_warn("sstp: no Call Connected within %u ms of our Ack",
+	    c->conf.negotiation_ms);
+	return abort_with(c, e->now, SSTP_STATUS_NEGOTIATION_TIMEOUT,
+	    SSTP_ATTR_NO_ERROR, SSTP_QUIT_NEGOTIATION_TIMEOUT);
+}
+
+/* Keys reported outside Server_Call_Connected_Pending: ignored. */
+static enum sstp_cstate
+act_srv_ignore_keys(struct sstp_ctrl *c, struct evctx *e,
+    enum sstp_cstate next)
+{
+	(void)e;
+	log_info("sstp: PPP keys reported in %s: ignored",
+	    sstp_ctrl_state_name(c->state));
+	return next;
+}
+
+/* The row for (role, state, event): own state first, then ANY_STATE. */
+static const struct ctrl_row *
+row_find(enum sstp_role role, enum sstp_cstate st, enum ctrl_event ev)
+{
+	unsigned int rb = 1u << role;
 	size_t i;
 
 	for (i = 0; i < NELEM(ctrl_table); i++)
-		if (ctrl_table[i].state == st && ctrl_table[i].ev == ev)
+		if (ctrl_table[i].state == st && ctrl_table[i].ev == ev &&
+		    (ctrl_table[i].roles & rb) != 0)
 			return &ctrl_table[i];
 	for (i = 0; i < NELEM(ctrl_table); i++)
-		if (ctrl_table[i].state == ANY_STATE && ctrl_table[i].ev == ev)
+		if (ctrl_table[i].state == ANY_STATE &&
+		    ctrl_table[i].ev == ev && (ctrl_table[i].roles & rb) != 0)
 			return &ctrl_table[i];
 	return NULL;
 }
@@ -763,11 +1178,14 @@ dispatch(struct sstp_ctrl *c, enum ctrl_event ev, struct evctx *e)
 		return 0;
 	}
 	c->in_dispatch = true;
-	if ((row = row_find(old, ev)) != NULL)
+	if ((row = row_find(c->conf.role, old, ev)) != NULL)
 		next = row->act(c, e, row->next);
 	else
 		next = unlisted(c, ev, e);
 	c->state = next;
+	/* The server's HLAK lives only in Server_Call_Connected_Pending. */
+	if (next != SSTP_SS_CONNECTED_PENDING && c->have_hlak)
+		srv_forget_keys(c);
 	log_debug("sstp: state %s -> %s on %s", sstp_ctrl_state_name(old),
 	    sstp_ctrl_state_name(next), event_name(ev));
 	/* Notifications run after the state change, close last and once. */
@@ -782,10 +1200,11 @@ dispatch(struct sstp_ctrl *c, enum ctrl_event ev, struct evctx *e)
 	return 0;
 }
 
+/* Run one event; @pkt/@len: the raw control packet of an RX_* event. */
 static int
-run_event(struct sstp_ctrl *c, enum ctrl_event ev, uint64_t now,
+run_event_pkt(struct sstp_ctrl *c, enum ctrl_event ev, uint64_t now,
     const struct sstp_ctrl_msg *m, const struct sstp_verdict *v,
-    const uint8_t *hlak)
+    const uint8_t *pkt, size_t len, const uint8_t *hlak)
 {
 	struct evctx e;
 
@@ -799,8 +1218,18 @@ run_event(struct sstp_ctrl *c, enum ctrl_event ev, uint64_t now,
 	e.now = now;
 	e.msg = m;
 	e.v = v;
+	e.pkt = pkt;
+	e.len = len;
 	e.hlak = hlak;
 	return dispatch(c, ev, &e);
+}
+
+static int
+run_event(struct sstp_ctrl *c, enum ctrl_event ev, uint64_t now,
+    const struct sstp_ctrl_msg *m, const struct sstp_verdict *v,
+    const uint8_t *hlak)
+{
+	return run_event_pkt(c, ev, now, m, v, NULL, 0, hlak);
 }
 
 /* Defaults from MS-SSTP 3.1.2 and PROTOCOL.md 3.1. */
@@ -816,6 +1245,8 @@ sstp_ctrl_conf_defaults(struct sstp_ctrl_conf *conf)
 	conf->abort2_ms = 1000;
 	conf->disc1_ms = 5000;
 	conf->disc2_ms = 1000;
+	conf->hash_offer = SSTP_HASH_SHA256;
+	conf->nak_max = 3;
 }
 
 /* Initialise a machine in Client_Call_Disconnected. */
@@ -826,6 +1257,15 @@ sstp_ctrl_init(struct sstp_ctrl *c, const struct sstp_ctrl_conf *conf,
 	if (c == NULL || conf == NULL || ops == NULL || ops->send == NULL ||
 	    ops->ppp_start == NULL || ops->established == NULL ||
 	    ops->close == NULL)
+		return -EINVAL;
+	/* Server: offer known hashes only, each with our leaf's hash. */
+	if (conf->role != SSTP_ROLE_CLIENT && (conf->role != SSTP_ROLE_SERVER ||
+	    (conf->hash_offer & SSTP_HASH_KNOWN) == 0 ||
+	    (conf->hash_offer & ~SSTP_HASH_KNOWN) != 0 ||
+	    ((conf->hash_offer & SSTP_HASH_SHA1) != 0 &&
+	    conf->cert_sha1 == NULL) ||
+	    ((conf->hash_offer & SSTP_HASH_SHA256) != 0 &&
+	    conf->cert_sha256 == NULL)))
 		return -EINVAL;
 	memset(c, 0, sizeof *c);
 	c->conf = *conf;
@@ -902,6 +1342,12 @@ sstp_ctrl_input(struct sstp_ctrl *c, uint64_t now, const uint8_t *pkt,
 		ev = msg_event(m.type);
 	else if (r == -ENOTSUP)
 		ev = EV_RX_UNKNOWN;
+	else if (c->conf.role == SSTP_ROLE_SERVER &&
+	    m.type == SSTP_MSG_CALL_CONNECT_REQUEST &&
+	    ((v.status == SSTP_STATUS_VALUE_NOT_SUPPORTED &&
+	    v.attr_id == SSTP_ATTR_ENCAP_PROTO_ID) ||
+	    v.status == SSTP_STATUS_STATUS_INFO_NOT_SUPPORTED_IN_MSG))
+		ev = EV_RX_REQUEST_NAK;	/* refused with a Nak (3.3.5.2.2) */
 	else if (m.type == SSTP_MSG_CALL_ABORT ||
 	    m.type == SSTP_MSG_CALL_DISCONNECT) {
 		/*
@@ -914,14 +1360,15 @@ sstp_ctrl_input(struct sstp_ctrl *c, uint64_t now, const uint8_t *pkt,
 		ev = msg_event(m.type);
 	} else
 		ev = EV_RX_INVALID;
-	return run_event(c, ev, now, &m, &v, NULL);
+	return run_event_pkt(c, ev, now, &m, &v, pkt, len, NULL);
 }
 
 /* Any received packet restarts the Hello timer (MS-SSTP 3.1.2.3). */
 void
 sstp_ctrl_rx_any(struct sstp_ctrl *c, uint64_t now)
 {
-	if (c == NULL || c->state != SSTP_CS_CALL_CONNECTED)
+	if (c == NULL || (c->state != SSTP_CS_CALL_CONNECTED &&
+	    c->state != SSTP_SS_CALL_CONNECTED))
 		return;
 	c->hello_misses = 0;
 	c->deadline = now + c->conf.hello_ms;
@@ -981,8 +1428,10 @@ data_ok(const struct sstp_ctrl *c, bool ppp_control)
 {
 	switch (c->state) {
 	case SSTP_CS_ACK_RECEIVED:
+	case SSTP_SS_CONNECTED_PENDING:
 		return ppp_control;
 	case SSTP_CS_CALL_CONNECTED:
+	case SSTP_SS_CALL_CONNECTED:
 		return true;
 	default:
 		return false;
@@ -1053,22 +1502,30 @@ sstp_ctrl_quit_message(const struct sstp_ctrl *c, char *buf, size_t bufsz)
 		wbuf_printf(&w, "disconnected on request");
 		break;
 	case SSTP_QUIT_PEER_DISCONNECT:
-		wbuf_printf(&w, "server disconnected the call");
+		wbuf_printf(&w, "%s disconnected the call", peer_word(c));
 		break;
 	case SSTP_QUIT_PEER_ABORT:
-		wbuf_printf(&w, "server aborted the call");
+		wbuf_printf(&w, "%s aborted the call", peer_word(c));
 		break;
 	case SSTP_QUIT_NAK_RETRIES:
 		wbuf_printf(&w, "server refused the Call Connect Request "
 		    "%u times", c->retries + 1);
 		break;
 	case SSTP_QUIT_NEGOTIATION_TIMEOUT:
-		wbuf_printf(&w, "no answer to the Call Connect Request within "
-		    "%u s", c->conf.negotiation_ms / 1000);
+		if (c->conf.role != SSTP_ROLE_SERVER)
+			wbuf_printf(&w, "no answer to the Call Connect Request "
+			    "within %u s", c->conf.negotiation_ms / 1000);
+		else if (!c->acked)
+			wbuf_printf(&w, "no acceptable Call Connect Request "
+			    "within %u s", c->conf.negotiation_ms / 1000);
+		else
+			wbuf_printf(&w, "no Call Connected within %u s of the "
+			    "Call Connect Ack", c->conf.negotiation_ms / 1000);
 		break;
 	case SSTP_QUIT_HELLO_TIMEOUT:
-		wbuf_printf(&w, "server silent for %llu s, connection presumed "
-		    "dead", ((unsigned long long)c->conf.hello_fails + 1) *
+		wbuf_printf(&w, "%s silent for %llu s, connection presumed "
+		    "dead", peer_word(c),
+		    ((unsigned long long)c->conf.hello_fails + 1) *
 		    c->conf.hello_ms / 1000);
 		break;
 	case SSTP_QUIT_PROTOCOL_ERROR:
@@ -1077,8 +1534,8 @@ sstp_ctrl_quit_message(const struct sstp_ctrl *c, char *buf, size_t bufsz)
 		    sstp_attr_name(c->local_attr));
 		break;
 	case SSTP_QUIT_FRAMING_ERROR:
-		wbuf_printf(&w, "invalid SSTP framing from server, connection "
-		    "dropped");
+		wbuf_printf(&w, "invalid SSTP framing from %s, connection "
+		    "dropped", peer_word(c));
 		break;
 	case SSTP_QUIT_NO_COMMON_HASH:
 		wbuf_printf(&w, "server offers no acceptable crypto binding "
@@ -1087,11 +1544,30 @@ sstp_ctrl_quit_message(const struct sstp_ctrl *c, char *buf, size_t bufsz)
 		    c->conf.require_sha256 ? ", SHA256 required" : "");
 		break;
 	case SSTP_QUIT_LOWER_DOWN:
-		wbuf_printf(&w, "connection to the server lost");
+		wbuf_printf(&w, "connection to the %s lost", peer_word(c));
 		break;
 	case SSTP_QUIT_AUTH_TIMEOUT:
 		wbuf_printf(&w, "PPP authentication not completed within "
 		    "%u s", c->conf.negotiation_ms / 1000);
+		break;
+	case SSTP_QUIT_BINDING_FAILED:
+		wbuf_printf(&w, "crypto binding of the Call Connected refused: "
+		    "%s", c->bind_fail != NULL ? c->bind_fail : "?");
+		break;
+	case SSTP_QUIT_BAD_REQUEST:
+		if (c->request_late)
+			wbuf_printf(&w, "Call Connect Request out of order "
+			    "(in %s)", sstp_ctrl_state_name(c->request_state));
+		else
+			wbuf_printf(&w, "Call Connect Request refused %u "
+			    "times (%s, attribute %s)", c->naks + 1,
+			    sstp_status_name(c->nak_sent.status),
+			    sstp_attr_name(c->nak_sent.attr_id));
+		break;
+	case SSTP_QUIT_NO_KEYS:
+		wbuf_printf(&w, "Call Connected received, but no PPP keys "
+		    "for the crypto binding within %u s",
+		    c->conf.negotiation_ms / 1000);
 		break;
 	default:
 		wbuf_printf(&w, "internal error");

@@ -13,7 +13,8 @@
  * event is ignored.
  *
  * Key material: sstp_ctrl_auth_done() takes the HLAK only for the duration
- * of the call; the client machine stores no secret.
+ * of the call; the client machine stores no secret (the server machine
+ * keeps it while it waits for the Call Connected, see below).
  *
  * Two roles share the one table (conf.role).  The client rows are MS-SSTP
  * 3.2; the server rows (sstpd, issue 13) are MS-SSTP 3.3 and PROTOCOL.md
@@ -157,6 +158,18 @@ struct sstp_ctrl {
 	uint8_t			 local_attr;
 	uint64_t		 established_at;
 	uint32_t		 echo_rx;	/* Echo Requests answered */
+	/* --- server role (issue 13) --- */
+	uint32_t		 naks;		/* Naks sent */
+	struct sstp_status_info	 nak_sent;	/* our last Nak's Status Info */
+	bool			 acked;		/* our Ack went out */
+	bool			 request_late;	/* BAD_REQUEST: out of order */
+	enum sstp_cstate	 request_state;	/* ... and in which state */
+	const char		*bind_fail;	/* BINDING_FAILED: what differed */
+	bool			 have_hlak;	/* hlak[] valid */
+	bool			 have_connected; /* connected[] valid */
+	/* Kept only in SSTP_SS_CONNECTED_PENDING, wiped on leaving it. */
+	uint8_t			 hlak[SSTP_HLAK_LEN];
+	uint8_t			 connected[SSTP_CONNECTED_LEN];
 };
 
 /* Fill @conf with the MS-SSTP defaults and no certificate hashes. */
@@ -201,7 +214,9 @@ uint64_t sstp_ctrl_deadline(const struct sstp_ctrl *ctrl);
  * frame received from the server (rx) or from pppd (tx) pass?  Before the
  * Ack nothing passes; in Connect_Ack_Received only PPP control frames
  * (protocol >= 0x8000, see sstp_wire_ppp_classify()); in Call_Connected
- * everything; in teardown states nothing.
+ * everything; in teardown states nothing.  Server: nothing before our Ack;
+ * control frames only in Server_Call_Connected_Pending (no IP packet before
+ * the binding is verified, MS-SSTP 3.3.7.1/3.3.7.2); all in Call_Connected.
  */
 bool	sstp_ctrl_rx_data_ok(const struct sstp_ctrl *ctrl, bool ppp_control);
 bool	sstp_ctrl_tx_data_ok(const struct sstp_ctrl *ctrl, bool ppp_control);
