@@ -1,9 +1,17 @@
 /*
  * srv_tun.h - the shared TUN of sstpd's built-in backend (srv_tun.c):
  * create or attach the device --tun NAME (sys/tun.c, IFF_TUN |
- * IFF_NO_PI), give it the server's address @local4, the MTU, set it up
- * and route each pool through it (sys/nl.c).  Runs before the privilege
- * drop.
+ * IFF_NO_PI), give it the server's address @local4 (a peer-less /32), the
+ * MTU, set it up and route --pool and --pool6 through it (sys/hostconf.c
+ * on sys/nl.c's rtnetlink codec).  Runs before the privilege drop, as root
+ * or with CAP_NET_ADMIN: no monitor process on the server.
+ *
+ * The descriptor goes to the hub (link/tunsrv/tunsrv.h, tun_hub_conf.fd),
+ * which closes it at tun_hub_free().  A device sstpd created goes with
+ * that descriptor, and its address and routes with it.  A persistent
+ * device made beforehand (`ip tuntap add`) is the admin's: it keeps its
+ * configuration, which the next start finds in place (existing routes are
+ * left alone, NLM_F_EXCL).
  */
 #ifndef SSTPD_SRV_TUN_H
 #define SSTPD_SRV_TUN_H
@@ -13,7 +21,11 @@
 
 #include "sstpd/conf.h"
 
-/* The open, configured device's fd (its name in @ifname), or -1 and @err. */
+/*
+ * The open, configured device's fd (non-blocking, close-on-exec; its name
+ * in @ifname), or -1 with one line in @err and nothing left behind.
+ * @local4: the server's address (net order, not 0).
+ */
 int	srv_tun_open(const struct sstpd_conf *, uint32_t local4, char *ifname,
 	    size_t ifnamelen, char *err, size_t errlen);
 

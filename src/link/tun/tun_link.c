@@ -43,6 +43,7 @@
 #include <event2/event.h>
 
 #include "link/link.h"
+#include "link/link_ip.h"
 #include "link/tun/tun_link.h"
 #include "ppp/ppp_engine.h"
 #include "ppp/proto.h"
@@ -53,8 +54,6 @@
 
 /* Largest IP packet (the IPv4 total length and IPv6 payload fields). */
 #define TUN_RX_MAX		65535
-#define TUN_IP4_HDR		20
-#define TUN_IP6_HDR		40
 
 struct tun_link {
 	struct link		 link;		/* first: the interface */
@@ -216,35 +215,19 @@ tl_eng_output(void *arg, const uint8_t *frame, size_t len)
  * The packet matches its PPP protocol (0x0021: an IPv4 header, 0x0057:
  * IPv6) and its header's length fits the frame; *outlen is the header's
  * length (the bytes after it are not the packet's).  False: drop.
+ * (link/link_ip.h, shared with sstpd's link/tunsrv/.)
  */
 static bool
 tl_ip_ok(uint16_t proto, const uint8_t *pkt, size_t len, size_t *outlen)
 {
-	struct bcur c = bcur_make(pkt, len);
-	uint16_t l16;
-	uint8_t b;
+	struct link_ip ip;
 
-	if (bcur_peek_u8(&c, 0, &b) < 0)
+	if (proto != PPP_PROTO_IP && proto != PPP_PROTO_IPV6)
 		return false;
-	if (proto == PPP_PROTO_IP) {
-		if ((b >> 4) != 4 || (size_t)(b & 0x0f) * 4 < TUN_IP4_HDR ||
-		    bcur_peek_be16(&c, 2, &l16) < 0 ||
-		    l16 < (size_t)(b & 0x0f) * 4 || l16 > len)
-			return false;
-		*outlen = l16;
-		return true;
-	}
-	if (proto == PPP_PROTO_IPV6) {
-		if ((b >> 4) != 6 || bcur_peek_be16(&c, 4, &l16) < 0 ||
-		    (size_t)l16 + TUN_IP6_HDR > len)
-			return false;
-		/* A jumbogram (RFC 2675) cannot come over PPP: no 0. */
-		if (l16 == 0 && len > TUN_IP6_HDR)
-			return false;
-		*outlen = (size_t)l16 + TUN_IP6_HDR;
-		return true;
-	}
-	return false;
+	if (!link_ip_parse(proto, pkt, len, &ip))
+		return false;
+	*outlen = ip.len;
+	return true;
 }
 
 /*
@@ -446,28 +429,10 @@ static void
 tl_eng_ended(void *arg, enum ppp_end end, const char *why)
 {
 	struct tun_link *t = arg;
-	enum link_end le;
 	char msg[240];
 
-	switch (end) {
-	case PPP_END_OK:
-		le = LINK_END_OK;
-		break;
-	case PPP_END_AUTH:
-		le = LINK_END_AUTH;
-		break;
-	case PPP_END_NEGOTIATION:
-		le = LINK_END_PPP;
-		break;
-	case PPP_END_DEAD_PEER:
-		le = LINK_END_PEER;
-		break;
-	default:
-		le = LINK_END_INTERNAL;
-		break;
-	}
 	snprintf(msg, sizeof msg, "PPP ended: %s", why != NULL ? why : "?");
-	tl_report_gone(t, le, msg);
+	tl_report_gone(t, link_end_of_ppp(end), msg);
 }
 
 static const struct ppp_engine_ops tl_engine_ops = {

@@ -1,0 +1,982 @@
+/*
+ * tunsrv.c - sstpd's built-in backend (tunsrv.h): one TUN device shared by
+ * every session, each session's PPP engine in its server role.
+ *
+ * The hub reads the TUN on the event loop, at most TUNSRV_BURST packets per
+ * wake-up, each into one buffer with PPP_ENGINE_HEADROOM in front, and
+ * looks its destination up in a hash table of peer addresses: the IPv4
+ * address IPCP gave (RFC 1332 3.3) and the IPv6 /128 made of the pool6
+ * prefix and the interface identifier IPV6CP agreed on (RFC 5072 4.1); a
+ * destination fe80::ID (RFC 4291 2.5.6) is looked up by the same /128.
+ * Without a pool6 the key is fe80::ID itself.  The owner's engine wraps the
+ * packet in place (ppp_engine_wrap_ip) and it goes to that session's SSTP
+ * output (link_up.to_server).  A TUN cannot be paused for one session, so
+ * a packet for a session whose output is full (link_up.server_full) is
+ * dropped and counted, as a full interface queue drops.
+ *
+ * A packet from a session (the engine's deliver) must match its PPP
+ * protocol and length (link/link_ip.h) and carry the session's own source:
+ * IPv4 the address it holds in the table, IPv6 its /128 or fe80::ID.  The
+ * session must HOLD that entry: a second session that negotiated the same
+ * interface identifier gets no IPv6 entry and so cannot use the other's
+ * address.  Anything else is dropped, counted, logged at most once a second
+ * per session.  A write the TUN refuses (EAGAIN) is dropped and counted:
+ * there is no per-session queue toward a shared device.
+ *
+ * The hash mixes the key with a random seed: IPv6 identifiers are chosen
+ * by the peers.  Chains are intrusive (two entries live in each link).
+ *
+ * The per-session link drives its engine like link/tun/tun_link.c: the
+ * engine's timers on the link's own libevent timer, a stop asked inside an
+ * engine up-call deferred to the loop, an orderly stop bounded by a guard.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+
+#include <event2/event.h>
+
+#include "crypto/crypto.h"
+#include "link/link.h"
+#include "link/link_ip.h"
+#include "link/tunsrv/tunsrv.h"
+#include "ppp/ppp_engine.h"
+#include "ppp/proto.h"
+#include "util/buf.h"
+#include "util/clock.h"
+#include "util/log.h"
+
+#define TUNSRV_BURST		64	/* packets per wake-up */
+#define TUNSRV_RX_MAX		65535	/* largest IP packet */
+#define TUNSRV_MTU		1400
+#define TUNSRV_STOP_GUARD_MS	10000
+#define TUNSRV_SPOOF_LOG_MS	1000
+#define TUNSRV_BUCKETS0		64
+
+struct tunsrv_link;
+
+/* One peer address in the hub's table (two live in each link). */
+struct hub_ent {
+	struct hub_ent		*next;
+	struct tunsrv_link	*owner;
+	uint8_t			 fam;		/* 4 or 6 */
+	uint8_t			 addr[16];	/* IPv4: the first 4 */
+	bool			 on;		/* in the table */
+};
+
+struct tun_hub {
+	struct event_base	*base;
+	struct tun_hub_conf	 conf;
+	char			 name[16];
+	int			 ifindex;
+	int			 fd;
+	struct event		*rev;
+	uint8_t			*rx;		/* headroom + RX_MAX */
+	struct hub_ent		**bkt;
+	size_t			 nbkt, count;
+	uint64_t		 seed;
+	bool			 failed;
+	uint64_t		 no_owner, spoofed, too_big;
+	uint64_t		 rx_pkts, tx_pkts, drop_full, drop_tun;
+};
+
+struct tunsrv_link {
+	struct link		 link;		/* first: the interface */
+	struct tun_hub		*hub;
+	struct event_base	*base;
+	struct ppp_engine_conf	 econf;
+	char			*server_name;	/* econf's, ours */
+	struct tunsrv_auth	 auth;
+	struct ppp_engine	*eng;
+	struct event		*timer, *guard, *defer;
+	int			 in_engine;
+	bool			 stop_pending;
+	enum link_stop		 stop_how;
+	bool			 ppp_started, stopping, gone_reported;
+	bool			 net_is_up;
+	struct link_net		 net;
+	struct hub_ent		 e4, e6;
+	uint8_t			 ll6[16];	/* fe80::ID while e6.on */
+	bool			 have_addr;	/* peer_addr gave addr4 */
+	uint32_t		 addr4;
+	uint64_t		 bytes_out, bytes_in;
+	uint64_t		 drop_full, drop_wrap, drop_gate, drop_ip;
+	uint64_t		 drop_spoof, drop_tun;
+	uint64_t		 spoof_logged, spoof_log_ms;
+};
+
+#define TS(l)		((struct tunsrv_link *)(void *)(l))
+#define UP(t)		((t)->link.up)
+#define UPARG(t)	((t)->link.up_arg)
+
+static void	tsl_from_tun(struct tunsrv_link *, uint8_t *, size_t);
+static void	tsl_do_stop(struct tunsrv_link *, enum link_stop);
+
+/* --- the hub's table ---------------------------------------------------------- */
+
+/* The bucket of (fam, addr): the key mixed with the hub's random seed. */
+static size_t
+hub_hash(const struct tun_hub *h, uint8_t fam, const uint8_t *addr)
+{
+	uint64_t x = h->seed ^ fam, w;
+	size_t i;
+
+	for (i = 0; i < 16; i += 8) {
+		memcpy(&w, addr + i, 8);
+		x ^= w;
+		x *= 0x9e3779b97f4a7c15ULL;
+		x ^= x >> 31;
+	}
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 29;
+	return (size_t)(x & (h->nbkt - 1));
+}
+
+static struct hub_ent *
+hub_find(const struct tun_hub *h, uint8_t fam, const uint8_t *addr)
+{
+	struct hub_ent *e;
+
+	for (e = h->bkt[hub_hash(h, fam, addr)]; e != NULL; e = e->next)
+		if (e->fam == fam && memcmp(e->addr, addr, 16) == 0)
+			return e;
+	return NULL;
+}
+
+/* Double the buckets (load above 1); stays as it is without memory. */
+static void
+hub_grow(struct tun_hub *h)
+{
+	struct hub_ent **old = h->bkt, *e, *n;
+	size_t i, oldn = h->nbkt;
+
+	h->bkt = calloc(oldn * 2, sizeof *h->bkt);
+	if (h->bkt == NULL) {
+		h->bkt = old;
+		return;
+	}
+	h->nbkt = oldn * 2;
+	for (i = 0; i < oldn; i++)
+		for (e = old[i]; e != NULL; e = n) {
+			size_t b = hub_hash(h, e->fam, e->addr);
+
+			n = e->next;
+			e->next = h->bkt[b];
+			h->bkt[b] = e;
+		}
+	free(old);
+}
+
+/* Put @e in the table: 0, or -EEXIST when another link holds its key. */
+static int
+hub_add(struct tun_hub *h, struct hub_ent *e)
+{
+	size_t b;
+
+	if (e->on)
+		return 0;
+	if (hub_find(h, e->fam, e->addr) != NULL)
+		return -EEXIST;
+	if (h->count >= h->nbkt)
+		hub_grow(h);
+	b = hub_hash(h, e->fam, e->addr);
+	e->next = h->bkt[b];
+	h->bkt[b] = e;
+	e->on = true;
+	h->count++;
+	return 0;
+}
+
+static void
+hub_del(struct tun_hub *h, struct hub_ent *e)
+{
+	struct hub_ent **pp;
+
+	if (!e->on)
+		return;
+	for (pp = &h->bkt[hub_hash(h, e->fam, e->addr)]; *pp != NULL;
+	    pp = &(*pp)->next)
+		if (*pp == e) {
+			*pp = e->next;
+			break;
+		}
+	e->next = NULL;
+	e->on = false;
+	h->count--;
+}
+
+/* The IPv6 key of interface identifier @ifid: pool6 + ID, or fe80::ID. */
+static void
+hub_key6(const struct tun_hub *h, const uint8_t ifid[8], uint8_t out[16])
+{
+	unsigned i, p = h->conf.pool6_prefix;
+
+	memset(out, 0, 16);
+	if (!h->conf.have_pool6) {
+		out[0] = 0xfe;
+		out[1] = 0x80;
+		memcpy(out + 8, ifid, 8);
+		return;
+	}
+	/* The prefix's bits, then the identifier's (RFC 4291 2.5.1). */
+	memcpy(out + 8, ifid, 8);
+	for (i = 0; i < 128 && i < p; i++) {
+		uint8_t bit = (uint8_t)(0x80u >> (i % 8));
+
+		out[i / 8] = (uint8_t)((out[i / 8] & ~bit) |
+		    (h->conf.pool6[i / 8] & bit));
+	}
+}
+
+/* fe80::/64 (RFC 4291 2.5.6). */
+static bool
+ip6_is_ll(const uint8_t *a)
+{
+	static const uint8_t ll[8] = { 0xfe, 0x80 };
+
+	return memcmp(a, ll, 8) == 0;
+}
+
+/* --- the hub: TUN -> sessions --------------------------------------------- */
+
+/* The device failed: stop reading it (sstpd's sessions lose their data). */
+static void
+hub_failed(struct tun_hub *h, const char *op, int err)
+{
+	if (h->failed)
+		return;
+	h->failed = true;
+	event_del(h->rev);
+	log_err("TUN device %s failed (%s: %s): no more packets to or from "
+	    "the sessions", h->name, op, strerror(err));
+}
+
+/* One packet from the TUN: to the session owning its destination. */
+static void
+hub_route(struct tun_hub *h, uint8_t *pkt, size_t n)
+{
+	struct link_ip ip;
+	struct hub_ent *e;
+	uint8_t key[16];
+
+	if (!link_ip_parse(0, pkt, n, &ip)) {
+		h->no_owner++;
+		log_trace("TUN %s: dropped a %zu-byte packet that is no IP "
+		    "packet", h->name, n);
+		return;
+	}
+	memset(key, 0, sizeof key);
+	if (ip.version == 4)
+		memcpy(key, ip.dst, 4);
+	else if (ip6_is_ll(ip.dst))
+		hub_key6(h, ip.dst + 8, key);
+	else
+		memcpy(key, ip.dst, 16);
+	e = hub_find(h, ip.version, key);
+	if (e == NULL) {
+		h->no_owner++;
+		return;
+	}
+	if (ip.len > h->conf.mtu) {
+		h->too_big++;
+		return;
+	}
+	tsl_from_tun(e->owner, pkt, ip.len);
+}
+
+/* Read up to TUNSRV_BURST packets and hand each to its session. */
+static void
+hub_read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct tun_hub *h = arg;
+	uint8_t *pkt = h->rx + PPP_ENGINE_HEADROOM;
+	unsigned i;
+	ssize_t n;
+
+	for (i = 0; i < TUNSRV_BURST && !h->failed; ) {
+		n = read(h->fd, pkt, TUNSRV_RX_MAX);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				hub_failed(h, "read", errno);
+			break;
+		}
+		if (n == 0) {
+			hub_failed(h, "read", ENODEV);
+			break;
+		}
+		h->rx_pkts++;
+		i++;
+		hub_route(h, pkt, (size_t)n);
+	}
+}
+
+/*
+ * One packet to the TUN: 1 written, 0 refused for now (EAGAIN), -1 refused
+ * for good (counted by the caller either way).
+ */
+static int
+hub_write(struct tun_hub *h, const uint8_t *pkt, size_t len)
+{
+	ssize_t n;
+
+	if (h->failed)
+		return -1;
+	do
+		n = write(h->fd, pkt, len);
+	while (n < 0 && errno == EINTR);
+	if (n >= 0) {
+		h->tx_pkts++;
+		return 1;
+	}
+	if (errno == EAGAIN || errno == EWOULDBLOCK)
+		return 0;
+	if (errno == EBADFD || errno == EBADF || errno == ENODEV ||
+	    errno == ENXIO)
+		hub_failed(h, "write", errno);
+	else
+		log_trace("TUN %s: write of %zu bytes: %s: dropped", h->name,
+		    len, strerror(errno));
+	return -1;
+}
+
+struct tun_hub *
+tun_hub_new(struct event_base *base, const struct tun_hub_conf *conf,
+    char *err, size_t errlen)
+{
+	struct tun_hub *h;
+
+	if (conf->fd < 0) {
+		snprintf(err, errlen, "no TUN device");
+		return NULL;
+	}
+	if (conf->have_pool6 && conf->pool6_prefix > 64) {
+		snprintf(err, errlen, "--pool6: a /%u leaves no room for the "
+		    "64-bit interface identifiers (RFC 4291 2.5.1): /64 or "
+		    "shorter", conf->pool6_prefix);
+		return NULL;
+	}
+	h = calloc(1, sizeof *h);
+	if (h == NULL) {
+		snprintf(err, errlen, "TUN hub: out of memory");
+		return NULL;
+	}
+	h->base = base;
+	h->conf = *conf;
+	h->fd = conf->fd;
+	if (h->conf.mtu == 0)
+		h->conf.mtu = TUNSRV_MTU;
+	snprintf(h->name, sizeof h->name, "%s", conf->name != NULL ?
+	    conf->name : "?");
+	h->conf.name = h->name;
+	h->ifindex = conf->name != NULL ? (int)if_nametoindex(conf->name) : 0;
+	h->nbkt = TUNSRV_BUCKETS0;
+	h->bkt = calloc(h->nbkt, sizeof *h->bkt);
+	h->rx = malloc(PPP_ENGINE_HEADROOM + TUNSRV_RX_MAX);
+	h->rev = event_new(base, h->fd, EV_READ | EV_PERSIST, hub_read_cb, h);
+	if (h->bkt == NULL || h->rx == NULL || h->rev == NULL ||
+	    crypto_random(&h->seed, sizeof h->seed) != 0 ||
+	    event_add(h->rev, NULL) != 0) {
+		snprintf(err, errlen, "TUN hub: out of memory");
+		h->fd = -1;		/* still the caller's */
+		tun_hub_free(h);
+		return NULL;
+	}
+	log_debug("TUN hub on %s (ifindex %d, MTU %u)", h->name, h->ifindex,
+	    h->conf.mtu);
+	return h;
+}
+
+void
+tun_hub_stats(const struct tun_hub *h, uint64_t *no_owner, uint64_t *spoofed,
+    uint64_t *too_big)
+{
+	*no_owner = h->no_owner;
+	*spoofed = h->spoofed;
+	*too_big = h->too_big;
+}
+
+/* After every link on it is freed: the fd is closed (a device we made goes). */
+void
+tun_hub_free(struct tun_hub *h)
+{
+	if (h == NULL)
+		return;
+	if (h->rx_pkts + h->tx_pkts > 0)
+		log_info("TUN %s: %llu packets in, %llu out; dropped: no "
+		    "owner %llu, spoofed %llu, too big %llu, session full "
+		    "%llu, TUN full %llu", h->name,
+		    (unsigned long long)h->rx_pkts,
+		    (unsigned long long)h->tx_pkts,
+		    (unsigned long long)h->no_owner,
+		    (unsigned long long)h->spoofed,
+		    (unsigned long long)h->too_big,
+		    (unsigned long long)h->drop_full,
+		    (unsigned long long)h->drop_tun);
+	if (h->count > 0)
+		log_warn("TUN %s: freed with %zu address(es) still owned",
+		    h->name, h->count);
+	if (h->rev != NULL)
+		event_free(h->rev);
+	if (h->fd >= 0)
+		close(h->fd);
+	free(h->rx);
+	free(h->bkt);
+	free(h);
+}
+
+/* --- the link: its addresses in the hub -------------------------------------- */
+
+/* Take the table entries for what the Network phase gave. */
+static void
+tsl_register(struct tunsrv_link *t, const struct ppp_ip_info *ip)
+{
+	struct tun_hub *h = t->hub;
+	char a[INET6_ADDRSTRLEN];
+
+	if (ip->have_ip4 && ip->peer4 != 0) {
+		t->e4.fam = 4;
+		memset(t->e4.addr, 0, 16);
+		memcpy(t->e4.addr, &ip->peer4, 4);
+		if (hub_add(h, &t->e4) != 0)
+			log_warn("TUN %s: %s belongs to another session: no "
+			    "IPv4 for this one", h->name, inet_ntop(AF_INET,
+			    &ip->peer4, a, sizeof a) != NULL ? a : "?");
+	}
+	if (ip->have_ip6) {
+		t->e6.fam = 6;
+		hub_key6(h, ip->peer_ifid, t->e6.addr);
+		memset(t->ll6, 0, sizeof t->ll6);
+		t->ll6[0] = 0xfe;
+		t->ll6[1] = 0x80;
+		memcpy(t->ll6 + 8, ip->peer_ifid, 8);
+		if (hub_add(h, &t->e6) != 0)
+			log_warn("TUN %s: %s belongs to another session: no "
+			    "IPv6 for this one", h->name, inet_ntop(AF_INET6,
+			    t->e6.addr, a, sizeof a) != NULL ? a : "?");
+	}
+}
+
+static void
+tsl_unregister(struct tunsrv_link *t)
+{
+	hub_del(t->hub, &t->e4);
+	hub_del(t->hub, &t->e6);
+}
+
+/*
+ * Is @ip's source this session's own address: the IPv4 entry it holds, the
+ * IPv6 /128 it holds, or fe80::ID of that identifier?
+ */
+static bool
+tsl_src_ok(const struct tunsrv_link *t, const struct link_ip *ip)
+{
+	if (ip->version == 4)
+		return t->e4.on && memcmp(ip->src, t->e4.addr, 4) == 0;
+	return t->e6.on && (memcmp(ip->src, t->e6.addr, 16) == 0 ||
+	    memcmp(ip->src, t->ll6, 16) == 0);
+}
+
+/* --- the link: the engine's deadline and the end ------------------------------ */
+
+/* Point the libevent timer at the engine's next deadline. */
+static void
+tsl_timer_sync(struct tunsrv_link *t)
+{
+	uint64_t dl;
+	struct timeval tv;
+
+	if (t->eng == NULL || t->timer == NULL || t->gone_reported)
+		return;
+	dl = ppp_engine_next_timer(t->eng);
+	if (dl == 0) {
+		evtimer_del(t->timer);
+		return;
+	}
+	tv = clock_until(dl, clock_now_ms());
+	evtimer_add(t->timer, &tv);
+}
+
+/* The PPP side has ended: report gone once, after undoing net_up. */
+static void
+tsl_report_gone(struct tunsrv_link *t, enum link_end end, const char *why)
+{
+	if (t->gone_reported)
+		return;
+	tsl_unregister(t);
+	if (t->net_is_up) {
+		t->net_is_up = false;
+		if (UP(t)->net_down != NULL)
+			UP(t)->net_down(UPARG(t), &t->net);
+	}
+	t->gone_reported = true;
+	if (t->timer != NULL)
+		evtimer_del(t->timer);
+	if (t->guard != NULL)
+		evtimer_del(t->guard);
+	if (t->drop_full + t->drop_wrap + t->drop_gate + t->drop_ip +
+	    t->drop_spoof + t->drop_tun > 0)
+		log_info("TUN %s: session dropped %llu packet(s) from the TUN "
+		    "(output full %llu, engine %llu, SSTP gate %llu), %llu "
+		    "toward it (IP check %llu, spoofed source %llu, TUN full "
+		    "%llu)", t->hub->name,
+		    (unsigned long long)(t->drop_full + t->drop_wrap +
+		    t->drop_gate), (unsigned long long)t->drop_full,
+		    (unsigned long long)t->drop_wrap,
+		    (unsigned long long)t->drop_gate,
+		    (unsigned long long)(t->drop_ip + t->drop_spoof +
+		    t->drop_tun), (unsigned long long)t->drop_ip,
+		    (unsigned long long)t->drop_spoof,
+		    (unsigned long long)t->drop_tun);
+	UP(t)->gone(UPARG(t), end, why);
+}
+
+/* --- the engine's up-calls (ppp/ppp_engine.h) --------------------------------- */
+
+/* A PPP frame for the client. */
+static void
+tsl_eng_output(void *arg, const uint8_t *frame, size_t len)
+{
+	struct tunsrv_link *t = arg;
+	int r;
+
+	if (t->gone_reported)
+		return;
+	r = UP(t)->to_server(UPARG(t), frame, len);
+	if (r == 0)
+		t->bytes_out += len;
+	else
+		log_trace("PPP frame for the client not sent (%s)",
+		    strerror(-r));
+}
+
+/* An IP packet from the client: its own source only, then the TUN. */
+static void
+tsl_eng_deliver(void *arg, uint16_t proto, const uint8_t *pkt, size_t len)
+{
+	struct tunsrv_link *t = arg;
+	struct link_ip ip;
+	char a[INET6_ADDRSTRLEN];
+	uint64_t now;
+	int r;
+
+	if (t->gone_reported)
+		return;
+	if ((proto != PPP_PROTO_IP && proto != PPP_PROTO_IPV6) ||
+	    !link_ip_parse(proto, pkt, len, &ip)) {
+		t->drop_ip++;
+		log_trace("dropped a packet from the client: not an IPv%c "
+		    "packet of its length (protocol 0x%04x, %zu bytes)",
+		    proto == PPP_PROTO_IPV6 ? '6' : '4', proto, len);
+		return;
+	}
+	if (!tsl_src_ok(t, &ip)) {
+		t->drop_spoof++;
+		t->hub->spoofed++;
+		now = clock_now_ms();
+		if (t->spoof_logged == 0 ||
+		    now - t->spoof_log_ms >= TUNSRV_SPOOF_LOG_MS) {
+			log_warn("TUN %s: dropped a packet from %s with the "
+			    "source %s, not its own (%llu so far)",
+			    t->hub->name, tunsrv_link_user(&t->link),
+			    inet_ntop(ip.version == 4 ? AF_INET : AF_INET6,
+			    ip.src, a, sizeof a) != NULL ? a : "?",
+			    (unsigned long long)t->drop_spoof);
+			t->spoof_log_ms = now;
+			t->spoof_logged++;
+		}
+		return;
+	}
+	r = hub_write(t->hub, pkt, ip.len);
+	if (r <= 0) {
+		t->drop_tun++;
+		t->hub->drop_tun++;
+	}
+}
+
+static void
+tsl_eng_auth_done(void *arg, const struct ppp_auth_keys *k, const char *how)
+{
+	struct tunsrv_link *t = arg;
+
+	if (!t->gone_reported)
+		UP(t)->auth_done(UPARG(t), k, how);
+}
+
+/* IPCP/IPV6CP opened, or what they gave changed: the table, then up. */
+static void
+tsl_eng_net_up(void *arg, const struct ppp_ip_info *ip)
+{
+	struct tunsrv_link *t = arg;
+
+	if (t->gone_reported)
+		return;
+	tsl_unregister(t);
+	t->net.ip = *ip;
+	tsl_register(t, ip);
+	t->net_is_up = true;
+	if (UP(t)->net_up != NULL)
+		UP(t)->net_up(UPARG(t), &t->net);
+}
+
+static void
+tsl_eng_net_down(void *arg)
+{
+	struct tunsrv_link *t = arg;
+
+	tsl_unregister(t);
+	if (!t->net_is_up || t->gone_reported)
+		return;
+	t->net_is_up = false;
+	if (UP(t)->net_down != NULL)
+		UP(t)->net_down(UPARG(t), &t->net);
+}
+
+static void
+tsl_eng_ended(void *arg, enum ppp_end end, const char *why)
+{
+	struct tunsrv_link *t = arg;
+	char msg[240];
+
+	snprintf(msg, sizeof msg, "PPP ended: %s", why != NULL ? why : "?");
+	tsl_report_gone(t, link_end_of_ppp(end), msg);
+}
+
+static int
+tsl_eng_lookup_secret(void *arg, const char *user, struct ppp_secret *out)
+{
+	struct tunsrv_link *t = arg;
+
+	if (t->auth.lookup_secret == NULL)
+		return -ENOENT;
+	return t->auth.lookup_secret(t->auth.arg, user, out);
+}
+
+/* The peer's address; the link gives it back at free (release_addr). */
+static int
+tsl_eng_peer_addr(void *arg, const char *user, uint32_t fixed,
+    uint32_t *addr4)
+{
+	struct tunsrv_link *t = arg;
+	int r;
+
+	if (t->auth.peer_addr == NULL)
+		return -EADDRNOTAVAIL;
+	if (t->have_addr) {
+		/* Once per session (ppp_engine.h); a second ask: the same. */
+		*addr4 = t->addr4;
+		return 0;
+	}
+	r = t->auth.peer_addr(t->auth.arg, user, fixed, addr4);
+	if (r == 0 && *addr4 != 0) {
+		t->have_addr = true;
+		t->addr4 = *addr4;
+	}
+	return r;
+}
+
+static const struct ppp_engine_ops tsl_engine_ops = {
+	.output = tsl_eng_output,
+	.deliver = tsl_eng_deliver,
+	.auth_done = tsl_eng_auth_done,
+	.net_up = tsl_eng_net_up,
+	.net_down = tsl_eng_net_down,
+	.ended = tsl_eng_ended,
+	.lookup_secret = tsl_eng_lookup_secret,
+	.peer_addr = tsl_eng_peer_addr,
+};
+
+/* --- TUN -> client ------------------------------------------------------------ */
+
+/* A packet the hub routed here (headroom in front): wrap it, send it on. */
+static void
+tsl_from_tun(struct tunsrv_link *t, uint8_t *pkt, size_t len)
+{
+	uint8_t *frame;
+	size_t flen;
+	int r;
+
+	if (t->gone_reported || t->eng == NULL || !t->ppp_started)
+		return;
+	if (UP(t)->server_full(UPARG(t))) {
+		/* A shared TUN cannot wait for one session: drop. */
+		t->drop_full++;
+		t->hub->drop_full++;
+		return;
+	}
+	t->in_engine++;
+	frame = ppp_engine_wrap_ip(t->eng, pkt, len, &flen);
+	t->in_engine--;
+	if (frame == NULL) {
+		t->drop_wrap++;
+		return;
+	}
+	r = UP(t)->to_server(UPARG(t), frame, flen);
+	if (r == 0)
+		t->bytes_out += flen;
+	else
+		t->drop_gate++;
+}
+
+/* --- timers -------------------------------------------------------------------- */
+
+static void
+tsl_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct tunsrv_link *t = arg;
+
+	if (t->gone_reported)
+		return;
+	t->in_engine++;
+	ppp_engine_tick(t->eng, clock_now_ms());
+	t->in_engine--;
+	tsl_timer_sync(t);
+}
+
+/* An orderly stop took too long: the engine goes Down, then we end. */
+static void
+tsl_guard_cb(evutil_socket_t fd, short what, void *arg)
+{
+	log_warn("PPP did not end within %u ms of the stop: closing it",
+	    TUNSRV_STOP_GUARD_MS);
+	tsl_do_stop(arg, LINK_STOP_HANGUP);
+}
+
+/* A stop asked from inside an engine up-call, now from the loop. */
+static void
+tsl_defer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct tunsrv_link *t = arg;
+
+	if (!t->stop_pending)
+		return;
+	t->stop_pending = false;
+	tsl_do_stop(t, t->stop_how);
+}
+
+/* --- link_ops --------------------------------------------------------------- */
+
+/* link_ops.start: the engine and the events. */
+static enum link_end
+tsl_start(struct link *l, char *err, size_t errlen)
+{
+	struct tunsrv_link *t = TS(l);
+
+	t->eng = ppp_engine_new(&t->econf, &tsl_engine_ops, t);
+	t->timer = evtimer_new(t->base, tsl_timer_cb, t);
+	t->guard = evtimer_new(t->base, tsl_guard_cb, t);
+	t->defer = event_new(t->base, -1, 0, tsl_defer_cb, t);
+	if (t->eng == NULL || t->timer == NULL || t->guard == NULL ||
+	    t->defer == NULL) {
+		snprintf(err, errlen, "cannot set up the PPP engine: out of "
+		    "memory");
+		return LINK_END_INTERNAL;
+	}
+	return LINK_END_OK;
+}
+
+/* link_ops.ppp_start: the call is acknowledged; LCP begins. */
+static void
+tsl_ppp_start(struct link *l)
+{
+	struct tunsrv_link *t = TS(l);
+
+	if (t->ppp_started || t->gone_reported || t->eng == NULL)
+		return;
+	t->ppp_started = true;
+	t->in_engine++;
+	ppp_engine_start(t->eng, clock_now_ms());
+	t->in_engine--;
+	tsl_timer_sync(t);
+}
+
+/* link_ops.from_server: a gated PPP frame from the client. */
+static int
+tsl_from_server(struct link *l, const uint8_t *frame, size_t len)
+{
+	struct tunsrv_link *t = TS(l);
+	int r;
+
+	if (!t->ppp_started || t->gone_reported)
+		return -EPIPE;
+	t->bytes_in += len;
+	t->in_engine++;
+	r = ppp_engine_input(t->eng, clock_now_ms(), frame, len);
+	t->in_engine--;
+	tsl_timer_sync(t);
+	return r;
+}
+
+/* link_ops.server_drained: nothing waits (full means dropped). */
+static void
+tsl_server_drained(struct link *l)
+{
+	(void)l;
+}
+
+/* Stop now (never from inside the engine). */
+static void
+tsl_do_stop(struct tunsrv_link *t, enum link_stop how)
+{
+	struct timeval tv = { TUNSRV_STOP_GUARD_MS / 1000,
+	    (TUNSRV_STOP_GUARD_MS % 1000) * 1000 };
+
+	if (t->gone_reported)
+		return;
+	if (!t->ppp_started || t->eng == NULL) {
+		tsl_report_gone(t, LINK_END_OK, "PPP was not started");
+		return;
+	}
+	if (how == LINK_STOP_ORDERLY) {
+		if (t->stopping)
+			return;
+		t->stopping = true;
+		t->in_engine++;
+		ppp_engine_close(t->eng, clock_now_ms(), "sstpd is stopping");
+		t->in_engine--;
+		tsl_timer_sync(t);
+		if (!t->gone_reported)
+			evtimer_add(t->guard, &tv);
+		return;
+	}
+	t->in_engine++;
+	ppp_engine_lower_down(t->eng, clock_now_ms());
+	t->in_engine--;
+	tsl_report_gone(t, LINK_END_OK, "PPP ended: the client link is down");
+}
+
+/* link_ops.stop */
+static void
+tsl_stop(struct link *l, enum link_stop how)
+{
+	struct tunsrv_link *t = TS(l);
+
+	if (t->gone_reported)
+		return;
+	if (t->in_engine > 0) {
+		if (!t->stop_pending || how == LINK_STOP_HANGUP)
+			t->stop_how = how;
+		t->stop_pending = true;
+		event_active(t->defer, EV_TIMEOUT, 0);
+		return;
+	}
+	tsl_do_stop(t, how);
+}
+
+static bool
+tsl_done(const struct link *l)
+{
+	return TS(l)->gone_reported;
+}
+
+static pid_t
+tsl_child_pid(const struct link *l)
+{
+	(void)l;
+	return 0;
+}
+
+static const char *
+tsl_sock_path(const struct link *l)
+{
+	(void)l;
+	return NULL;
+}
+
+static void
+tsl_stats(const struct link *l, uint64_t *to_server, uint64_t *from_server)
+{
+	*to_server = TS(l)->bytes_out;
+	*from_server = TS(l)->bytes_in;
+}
+
+/* link_ops.free: out of the table, the address back, the engine wiped. */
+static void
+tsl_free(struct link *l)
+{
+	struct tunsrv_link *t = TS(l);
+
+	if (t == NULL)
+		return;
+	tsl_unregister(t);
+	if (t->eng != NULL)
+		ppp_engine_free(t->eng);
+	if (t->have_addr && t->auth.release_addr != NULL)
+		t->auth.release_addr(t->auth.arg, t->addr4);
+	if (t->timer != NULL)
+		event_free(t->timer);
+	if (t->guard != NULL)
+		event_free(t->guard);
+	if (t->defer != NULL)
+		event_free(t->defer);
+	free(t->server_name);
+	free(t);
+}
+
+static const struct link_ops tsl_link_ops = {
+	.name = "tunsrv",
+	.start = tsl_start,
+	.ppp_start = tsl_ppp_start,
+	.from_server = tsl_from_server,
+	.server_drained = tsl_server_drained,
+	.stop = tsl_stop,
+	.done = tsl_done,
+	.child_pid = tsl_child_pid,
+	.sock_path = tsl_sock_path,
+	.stats = tsl_stats,
+	.free = tsl_free,
+};
+
+struct link *
+tunsrv_link_new(struct tun_hub *hub, struct event_base *base,
+    const struct ppp_engine_conf *conf, const struct tunsrv_auth *auth,
+    const struct link_up *up, void *up_arg)
+{
+	struct tunsrv_link *t;
+
+	t = calloc(1, sizeof *t);
+	if (t == NULL)
+		return NULL;
+	t->link.ops = &tsl_link_ops;
+	t->link.up = up;
+	t->link.up_arg = up_arg;
+	t->hub = hub;
+	t->base = base;
+	t->econf = *conf;
+	t->econf.role = PPP_ROLE_SERVER;
+	if (t->econf.local4 == 0)
+		t->econf.local4 = hub->conf.local4;
+	if (t->econf.mru == 0)
+		t->econf.mru = (uint16_t)hub->conf.mtu;
+	t->server_name = strdup(conf->server_name != NULL ?
+	    conf->server_name : "sstpd");
+	if (t->server_name == NULL) {
+		free(t);
+		return NULL;
+	}
+	t->econf.server_name = t->server_name;
+	/* The client's strings are not used in the server role. */
+	t->econf.user = NULL;
+	t->econf.password = NULL;
+	if (auth != NULL)
+		t->auth = *auth;
+	t->e4.owner = t->e6.owner = t;
+	snprintf(t->net.ifname, sizeof t->net.ifname, "%s", hub->name);
+	t->net.ifindex = hub->ifindex;
+	return &t->link;
+}
+
+const char *
+tunsrv_link_user(const struct link *l)
+{
+	const struct tunsrv_link *t = TS(l);
+
+	return t->eng != NULL ? ppp_engine_peer_user(t->eng) : "";
+}

@@ -1,0 +1,604 @@
+/*
+ * test_tunsrv.c - sstpd's built-in backend (link/tunsrv/tunsrv.c): the
+ * hub on a fake TUN and two sessions, each driven through link/link.h by a
+ * fake SSTP session whose client is the real PPP engine in its CLIENT role
+ * (the test carries the frames between link_up.to_server and the client
+ * engine, through queues: no engine is re-entered).  The server role is
+ * the real engine's too (ppp/ppp_engine.c, ppp/ppp_authsrv.c).
+ *
+ * The "TUN" is one end of an AF_UNIX SOCK_SEQPACKET socketpair: one read or
+ * write is one packet, as on a TUN.  The test plays the kernel on the other
+ * end.
+ *
+ * Cases: both sessions authenticate with MS-CHAPv2 (a fake struct
+ * tunsrv_auth holds the secrets) and get distinct IPv4 addresses and IPv6
+ * identifiers; a packet for A (IPv4, its pool6 /128 and fe80::ID) reaches
+ * client A only; a packet from client A with B's source (or any other) is
+ * dropped and counted, with its own source it reaches the TUN; a packet for
+ * no session is counted; one for a session whose output is full is dropped;
+ * at free the address goes back (release_addr) and A's packets find no
+ * owner any more.  Every wait is bounded.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
+#include <event2/event.h>
+
+#include "link/link.h"
+#include "link/tunsrv/tunsrv.h"
+#include "ppp/ppp_engine.h"
+#include "ppp/proto.h"
+#include "util/buf.h"
+#include "util/clock.h"
+#include "harness.h"
+
+#define QMAX		64
+#define FMAX		2048
+#define LOCAL4		"192.0.2.1"
+#define POOL6		"2001:db8:5::"
+
+struct frameq {
+	size_t		n;
+	size_t		len[QMAX];
+	uint8_t		buf[QMAX][FMAX];
+};
+
+/* One fake SSTP session: its link, and the client at the far end. */
+struct sess {
+	const char		*name;
+	struct link		*link;
+	struct ppp_engine	*cli;
+	struct frameq		 to_cli, to_srv;
+	bool			 full;		/* server_full */
+	int			 auth_done, net_up, net_down, gone;
+	size_t			 keylen;
+	struct link_net		 net;
+	enum link_end		 end;
+	/* the client engine's side */
+	bool			 cli_up;
+	struct ppp_ip_info	 cli_ip;
+	int			 cli_rx;	/* IP packets delivered */
+	uint8_t			 cli_last[FMAX];
+	size_t			 cli_last_len;
+};
+
+static struct event_base *base;
+static struct sess SA, SB;
+static int released;
+static uint32_t released_addr[4];
+static unsigned next_host = 10;
+
+/* --- the fake tunsrv_auth ----------------------------------------------- */
+
+static int
+fa_lookup(void *arg, const char *user, struct ppp_secret *out)
+{
+	const char *pw;
+
+	(void)arg;
+	if (strcmp(user, "alice") == 0)
+		pw = "alice-Secret1";
+	else if (strcmp(user, "bob") == 0)
+		pw = "bob-Secret2";
+	else
+		return -ENOENT;
+	memset(out, 0, sizeof *out);
+	snprintf(out->secret, sizeof out->secret, "%s", pw);
+	out->len = strlen(pw);
+	return 0;
+}
+
+static int
+fa_peer_addr(void *arg, const char *user, uint32_t fixed, uint32_t *addr4)
+{
+	(void)arg;
+	(void)user;
+	(void)fixed;
+	*addr4 = htonl(0xc0000200u + next_host++);	/* 192.0.2.N */
+	return 0;
+}
+
+static void
+fa_release(void *arg, uint32_t addr4)
+{
+	(void)arg;
+	if (released < 4)
+		released_addr[released] = addr4;
+	released++;
+}
+
+static const struct tunsrv_auth fake_auth = {
+	.lookup_secret = fa_lookup,
+	.peer_addr = fa_peer_addr,
+	.release_addr = fa_release,
+	.arg = NULL,
+};
+
+/* --- queues ------------------------------------------------------------------ */
+
+static int
+q_put(struct frameq *q, const uint8_t *f, size_t len)
+{
+	if (q->n >= QMAX || len > FMAX)
+		return -ENOBUFS;
+	memcpy(q->buf[q->n], f, len);
+	q->len[q->n++] = len;
+	return 0;
+}
+
+/* --- the fake session (link_up) ------------------------------------------ */
+
+static int
+fs_to_server(void *arg, const uint8_t *frame, size_t len)
+{
+	struct sess *s = arg;
+
+	return q_put(&s->to_cli, frame, len);
+}
+
+static bool
+fs_server_full(void *arg)
+{
+	return ((struct sess *)arg)->full;
+}
+
+static void
+fs_pause(void *arg, bool pause)
+{
+	(void)arg;
+	(void)pause;
+}
+
+static void
+fs_auth_done(void *arg, const struct ppp_auth_keys *k, const char *how)
+{
+	struct sess *s = arg;
+
+	(void)how;
+	s->auth_done++;
+	s->keylen = k != NULL ? k->send_len : 0;
+}
+
+static void
+fs_fail(void *arg, enum link_end e, const char *msg)
+{
+	(void)arg;
+	(void)e;
+	fprintf(stderr, "link fail: %s\n", msg);
+}
+
+static void
+fs_gone(void *arg, enum link_end e, const char *why)
+{
+	struct sess *s = arg;
+
+	(void)why;
+	s->gone++;
+	s->end = e;
+}
+
+static void
+fs_net_up(void *arg, const struct link_net *n)
+{
+	struct sess *s = arg;
+
+	s->net_up++;
+	s->net = *n;
+}
+
+static void
+fs_net_down(void *arg, const struct link_net *n)
+{
+	(void)n;
+	((struct sess *)arg)->net_down++;
+}
+
+static const struct link_up fake_up = {
+	.to_server = fs_to_server,
+	.server_full = fs_server_full,
+	.pause_server = fs_pause,
+	.auth_done = fs_auth_done,
+	.fail = fs_fail,
+	.gone = fs_gone,
+	.net_up = fs_net_up,
+	.net_down = fs_net_down,
+};
+
+/* --- the client engine's up-calls ------------------------------------------ */
+
+static void
+ce_output(void *arg, const uint8_t *frame, size_t len)
+{
+	q_put(&((struct sess *)arg)->to_srv, frame, len);
+}
+
+static void
+ce_deliver(void *arg, uint16_t proto, const uint8_t *pkt, size_t len)
+{
+	struct sess *s = arg;
+
+	(void)proto;
+	s->cli_rx++;
+	s->cli_last_len = len < FMAX ? len : FMAX;
+	memcpy(s->cli_last, pkt, s->cli_last_len);
+}
+
+static void
+ce_auth_done(void *arg, const struct ppp_auth_keys *k, const char *how)
+{
+	(void)arg;
+	(void)k;
+	(void)how;
+}
+
+static void
+ce_net_up(void *arg, const struct ppp_ip_info *ip)
+{
+	struct sess *s = arg;
+
+	s->cli_up = true;
+	s->cli_ip = *ip;
+}
+
+static void
+ce_net_down(void *arg)
+{
+	((struct sess *)arg)->cli_up = false;
+}
+
+static void
+ce_ended(void *arg, enum ppp_end e, const char *why)
+{
+	(void)arg;
+	(void)e;
+	(void)why;
+}
+
+static const struct ppp_engine_ops cli_ops = {
+	.output = ce_output,
+	.deliver = ce_deliver,
+	.auth_done = ce_auth_done,
+	.net_up = ce_net_up,
+	.net_down = ce_net_down,
+	.ended = ce_ended,
+};
+
+/* --- driving ------------------------------------------------------------------ */
+
+/* Carry the frames both ways and run the loop until nothing moves. */
+static void
+pump(void)
+{
+	struct sess *ss[2] = { &SA, &SB };
+	size_t i, k;
+	int round;
+	bool moved;
+
+	for (round = 0; round < 200; round++) {
+		moved = false;
+		event_base_loop(base, EVLOOP_NONBLOCK);
+		for (i = 0; i < 2; i++) {
+			struct sess *s = ss[i];
+			struct frameq q;
+
+			if (s->cli != NULL && s->to_cli.n > 0) {
+				q = s->to_cli;
+				s->to_cli.n = 0;
+				for (k = 0; k < q.n; k++)
+					ppp_engine_input(s->cli,
+					    clock_now_ms(), q.buf[k],
+					    q.len[k]);
+				moved = true;
+			}
+			if (s->link != NULL && s->to_srv.n > 0) {
+				q = s->to_srv;
+				s->to_srv.n = 0;
+				for (k = 0; k < q.n; k++)
+					link_from_server(s->link, q.buf[k],
+					    q.len[k]);
+				moved = true;
+			}
+		}
+		if (!moved && round > 2)
+			break;
+	}
+}
+
+/* An IPv4 packet src -> dst with a few octets of UDP-ish payload. */
+static size_t
+mk4(uint8_t *p, uint32_t src, uint32_t dst, uint8_t tag)
+{
+	memset(p, 0, 28);
+	p[0] = 0x45;
+	p[3] = 28;
+	p[8] = 64;
+	p[9] = 17;
+	memcpy(p + 12, &src, 4);
+	memcpy(p + 16, &dst, 4);
+	p[27] = tag;
+	return 28;
+}
+
+/* An IPv6 packet src -> dst, 8 octets of payload. */
+static size_t
+mk6(uint8_t *p, const uint8_t *src, const uint8_t *dst, uint8_t tag)
+{
+	memset(p, 0, 48);
+	p[0] = 0x60;
+	p[5] = 8;
+	p[6] = 17;
+	p[7] = 64;
+	memcpy(p + 8, src, 16);
+	memcpy(p + 24, dst, 16);
+	p[47] = tag;
+	return 48;
+}
+
+/* pool6 prefix + ID, or fe80::ID. */
+static void
+addr6(uint8_t *out, const uint8_t *ifid, bool ll)
+{
+	if (ll) {
+		memset(out, 0, 16);
+		out[0] = 0xfe;
+		out[1] = 0x80;
+	} else
+		inet_pton(AF_INET6, POOL6, out);
+	memcpy(out + 8, ifid, 8);
+}
+
+/* The kernel side writes one packet; the loop routes it. */
+static void
+tun_inject(int kfd, const uint8_t *p, size_t len)
+{
+	ASSERT_INT_EQ(write(kfd, p, len), (long long)len);
+	pump();
+}
+
+/* What the kernel side reads (0: nothing waiting). */
+static ssize_t
+tun_take(int kfd, uint8_t *p, size_t cap)
+{
+	ssize_t n = recv(kfd, p, cap, MSG_DONTWAIT);
+
+	return n < 0 ? 0 : n;
+}
+
+/* Client @s sends an IP packet through its engine into the link. */
+static void
+cli_send(struct sess *s, const uint8_t *pkt, size_t len)
+{
+	uint8_t buf[PPP_ENGINE_HEADROOM + FMAX], *f;
+	size_t flen;
+
+	memcpy(buf + PPP_ENGINE_HEADROOM, pkt, len);
+	f = ppp_engine_wrap_ip(s->cli, buf + PPP_ENGINE_HEADROOM, len, &flen);
+	ASSERT_PTR_NOT_NULL(f);
+	if (f != NULL)
+		q_put(&s->to_srv, f, flen);
+	pump();
+}
+
+static void
+sess_open(struct sess *s, struct tun_hub *hub, const char *user,
+    const char *pw, uint8_t ifid_last)
+{
+	struct ppp_engine_conf sc, cc;
+	char err[200];
+
+	memset(&sc, 0, sizeof sc);
+	sc.role = PPP_ROLE_SERVER;
+	sc.auth_offer = PPP_AUTH_ALLOW_MSCHAPV2;
+	sc.server_name = "sstpd-test";
+	sc.ipv4 = sc.ipv6 = true;
+	sc.want_ifid[7] = 1;
+	s->link = tunsrv_link_new(hub, base, &sc, &fake_auth, &fake_up, s);
+	ASSERT_PTR_NOT_NULL(s->link);
+	ASSERT_INT_EQ(link_start(s->link, err, sizeof err), LINK_END_OK);
+
+	memset(&cc, 0, sizeof cc);
+	cc.role = PPP_ROLE_CLIENT;
+	cc.user = user;
+	cc.password = pw;
+	cc.auth_allow = PPP_AUTH_ALLOW_MSCHAPV2;
+	cc.ipv4 = cc.ipv6 = true;
+	cc.want_ifid[0] = 0x02;
+	cc.want_ifid[7] = ifid_last;
+	s->cli = ppp_engine_new(&cc, &cli_ops, s);
+	ASSERT_PTR_NOT_NULL(s->cli);
+	link_ppp_start(s->link);
+	ppp_engine_start(s->cli, clock_now_ms());
+	pump();
+}
+
+static void
+test_two_sessions(void)
+{
+	struct tun_hub_conf hc;
+	struct tun_hub *hub;
+	uint8_t pkt[FMAX], got[FMAX], a6[16], b6[16], x6[16];
+	uint64_t no_owner, spoofed, too_big;
+	uint32_t a4, b4, other;
+	char err[200];
+	int sv[2];
+	ssize_t n;
+
+	TEST_START("tunsrv: two sessions on one TUN");
+	ASSERT_INT_EQ(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+	ASSERT_INT_EQ(fcntl(sv[0], F_SETFL, O_NONBLOCK), 0);
+	base = event_base_new();
+	memset(&hc, 0, sizeof hc);
+	hc.fd = sv[0];
+	hc.name = "tsrv-test";
+	hc.mtu = 1400;
+	inet_pton(AF_INET, LOCAL4, &hc.local4);
+	hc.have_pool6 = true;
+	inet_pton(AF_INET6, POOL6, hc.pool6);
+	hc.pool6_prefix = 64;
+	hub = tun_hub_new(base, &hc, err, sizeof err);
+	ASSERT_PTR_NOT_NULL(hub);
+	if (hub == NULL)
+		return;
+
+	sess_open(&SA, hub, "alice", "alice-Secret1", 0xaa);
+	sess_open(&SB, hub, "bob", "bob-Secret2", 0xbb);
+	/* Both authenticated (MS-CHAPv2 keys for the binding), both up. */
+	ASSERT_INT_EQ(SA.auth_done, 1);
+	ASSERT_INT_EQ(SB.auth_done, 1);
+	ASSERT_INT_EQ(SA.keylen, 16);
+	ASSERT_INT_EQ(SA.net_up, 1);
+	ASSERT_INT_EQ(SB.net_up, 1);
+	ASSERT_TRUE(SA.cli_up && SB.cli_up);
+	ASSERT_STR_EQ(tunsrv_link_user(SA.link), "alice");
+	ASSERT_STR_EQ(tunsrv_link_user(SB.link), "bob");
+	ASSERT_STR_EQ(SA.net.ifname, "tsrv-test");
+	a4 = SA.cli_ip.local4;
+	b4 = SB.cli_ip.local4;
+	ASSERT_TRUE(a4 != 0 && b4 != 0 && a4 != b4);
+	ASSERT_U32_EQ(SA.net.ip.peer4, a4);
+	ASSERT_U32_EQ(SB.net.ip.peer4, b4);
+	ASSERT_TRUE(SA.cli_ip.have_ip6 && SB.cli_ip.have_ip6);
+	ASSERT_TRUE(memcmp(SA.net.ip.peer_ifid, SB.net.ip.peer_ifid, 8) != 0);
+	addr6(a6, SA.net.ip.peer_ifid, false);
+	addr6(b6, SB.net.ip.peer_ifid, false);
+
+	/* TUN -> A (IPv4): client A only. */
+	tun_inject(sv[1], pkt, mk4(pkt, hc.local4, a4, 1));
+	ASSERT_INT_EQ(SA.cli_rx, 1);
+	ASSERT_INT_EQ(SB.cli_rx, 0);
+	ASSERT_INT_EQ(SA.cli_last_len, 28);
+	ASSERT_INT_EQ(SA.cli_last[27], 1);
+	/* TUN -> B (IPv4). */
+	tun_inject(sv[1], pkt, mk4(pkt, hc.local4, b4, 2));
+	ASSERT_INT_EQ(SA.cli_rx, 1);
+	ASSERT_INT_EQ(SB.cli_rx, 1);
+	/* TUN -> A's pool6 /128, then to fe80::A's ID: A only. */
+	tun_inject(sv[1], pkt, mk6(pkt, b6, a6, 3));
+	ASSERT_INT_EQ(SA.cli_rx, 2);
+	ASSERT_INT_EQ(SA.cli_last[47], 3);
+	addr6(x6, SA.net.ip.peer_ifid, true);
+	tun_inject(sv[1], pkt, mk6(pkt, b6, x6, 4));
+	ASSERT_INT_EQ(SA.cli_rx, 3);
+	ASSERT_INT_EQ(SB.cli_rx, 1);
+
+	/* No owner: counted, delivered to nobody. */
+	other = htonl(0xc0000263u);		/* 192.0.2.99 */
+	tun_inject(sv[1], pkt, mk4(pkt, hc.local4, other, 5));
+	tun_hub_stats(hub, &no_owner, &spoofed, &too_big);
+	ASSERT_INT_EQ(no_owner, 1);
+	ASSERT_INT_EQ(SA.cli_rx + SB.cli_rx, 4);
+	/* Over the MTU: counted as such. */
+	memset(pkt, 0, sizeof pkt);
+	mk4(pkt, hc.local4, a4, 6);
+	pkt[2] = 1500 >> 8;
+	pkt[3] = 1500 & 0xff;
+	tun_inject(sv[1], pkt, 1500);
+	tun_hub_stats(hub, &no_owner, &spoofed, &too_big);
+	ASSERT_INT_EQ(too_big, 1);
+	ASSERT_INT_EQ(SA.cli_rx, 3);
+	/* A's output full: dropped for A, B unaffected. */
+	SA.full = true;
+	tun_inject(sv[1], pkt, mk4(pkt, hc.local4, a4, 7));
+	tun_inject(sv[1], pkt, mk4(pkt, hc.local4, b4, 8));
+	ASSERT_INT_EQ(SA.cli_rx, 3);
+	ASSERT_INT_EQ(SB.cli_rx, 2);
+	SA.full = false;
+
+	/* A -> TUN with its own source (IPv4, pool6, fe80::): passes. */
+	cli_send(&SA, pkt, mk4(pkt, a4, hc.local4, 9));
+	n = tun_take(sv[1], got, sizeof got);
+	ASSERT_INT_EQ(n, 28);
+	ASSERT_INT_EQ(got[27], 9);
+	cli_send(&SA, pkt, mk6(pkt, a6, b6, 10));
+	ASSERT_INT_EQ(tun_take(sv[1], got, sizeof got), 48);
+	cli_send(&SA, pkt, mk6(pkt, x6, b6, 11));
+	ASSERT_INT_EQ(tun_take(sv[1], got, sizeof got), 48);
+	/* A -> TUN with B's source: dropped and counted, both families. */
+	cli_send(&SA, pkt, mk4(pkt, b4, hc.local4, 12));
+	ASSERT_INT_EQ(tun_take(sv[1], got, sizeof got), 0);
+	tun_hub_stats(hub, &no_owner, &spoofed, &too_big);
+	ASSERT_INT_EQ(spoofed, 1);
+	cli_send(&SA, pkt, mk6(pkt, b6, a6, 13));
+	ASSERT_INT_EQ(tun_take(sv[1], got, sizeof got), 0);
+	addr6(x6, SB.net.ip.peer_ifid, true);
+	cli_send(&SA, pkt, mk6(pkt, x6, a6, 14));
+	ASSERT_INT_EQ(tun_take(sv[1], got, sizeof got), 0);
+	/* Any other source too (a forged one, the server's own). */
+	cli_send(&SA, pkt, mk4(pkt, other, hc.local4, 15));
+	cli_send(&SA, pkt, mk4(pkt, hc.local4, hc.local4, 16));
+	ASSERT_INT_EQ(tun_take(sv[1], got, sizeof got), 0);
+	tun_hub_stats(hub, &no_owner, &spoofed, &too_big);
+	ASSERT_INT_EQ(spoofed, 5);
+	/* B with its own source still passes. */
+	cli_send(&SB, pkt, mk4(pkt, b4, hc.local4, 17));
+	ASSERT_INT_EQ(tun_take(sv[1], got, sizeof got), 28);
+
+	/* A ends: its address goes back, its packets find no owner. */
+	link_stop(SA.link, LINK_STOP_HANGUP);
+	ASSERT_INT_EQ(SA.gone, 1);
+	ASSERT_INT_EQ(SA.net_down, 1);
+	ASSERT_INT_EQ(released, 0);
+	link_free(SA.link);
+	SA.link = NULL;
+	ASSERT_INT_EQ(released, 1);
+	ASSERT_U32_EQ(released_addr[0], a4);
+	tun_inject(sv[1], pkt, mk4(pkt, hc.local4, a4, 18));
+	tun_inject(sv[1], pkt, mk6(pkt, b6, a6, 19));
+	tun_hub_stats(hub, &no_owner, &spoofed, &too_big);
+	ASSERT_INT_EQ(no_owner, 3);
+	ASSERT_INT_EQ(SA.cli_rx, 3);
+	/* B goes on. */
+	tun_inject(sv[1], pkt, mk4(pkt, hc.local4, b4, 20));
+	ASSERT_INT_EQ(SB.cli_rx, 3);
+
+	link_stop(SB.link, LINK_STOP_HANGUP);
+	link_free(SB.link);
+	SB.link = NULL;
+	ASSERT_INT_EQ(released, 2);
+	ASSERT_U32_EQ(released_addr[1], b4);
+	ppp_engine_free(SA.cli);
+	ppp_engine_free(SB.cli);
+	tun_hub_free(hub);		/* closes sv[0] */
+	close(sv[1]);
+	event_base_free(base);
+	TEST_DONE();
+}
+
+/* A pool6 longer than /64 leaves no room for the identifiers. */
+static void
+test_hub_conf(void)
+{
+	struct tun_hub_conf hc;
+	struct event_base *b = event_base_new();
+	char err[200] = "";
+
+	TEST_START("tunsrv: hub configuration");
+	memset(&hc, 0, sizeof hc);
+	hc.fd = -1;
+	ASSERT_PTR_NULL(tun_hub_new(b, &hc, err, sizeof err));
+	hc.fd = 0;
+	hc.have_pool6 = true;
+	hc.pool6_prefix = 96;
+	ASSERT_PTR_NULL(tun_hub_new(b, &hc, err, sizeof err));
+	ASSERT_TRUE(strstr(err, "/96") != NULL);
+	event_base_free(b);
+	TEST_DONE();
+}
+
+int
+main(void)
+{
+	test_hub_conf();
+	test_two_sessions();
+	return test_exit();
+}
