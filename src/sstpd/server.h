@@ -61,7 +61,7 @@ struct sstpd_server {
 	struct event		*stop_timer;
 	TAILQ_HEAD(, srv_session) sessions;
 	unsigned		 n_sessions;	/* in the table */
-	unsigned		 n_handshakes;	/* before the HTTP 200 */
+	unsigned		 n_handshakes;	/* before Call Connected */
 	bool			 stopping;
 	int			 exit_code;
 	struct sstpd_stats	 stats;

@@ -65,6 +65,7 @@ srv_set_reason(struct srv_session *s, const char *fmt, ...)
 	if (s->have_reason)
 		return;
 	s->have_reason = true;
+	s->end_phase = s->phase;
 	va_start(ap, fmt);
 	vsnprintf(s->reason, sizeof s->reason, fmt, ap);
 	va_end(ap);
@@ -138,7 +139,7 @@ srv_session_log_end(struct srv_session *s)
 	    (unsigned long long)((now - s->t_start) / 1000),
 	    (unsigned long long)((now - s->t_start) % 1000),
 	    (unsigned long long)s->bytes_in, (unsigned long long)s->bytes_out,
-	    srv_phase_name[s->phase],
+	    srv_phase_name[s->have_reason ? s->end_phase : s->phase],
 	    s->have_reason ? s->reason : "closed");
 }
 
@@ -253,6 +254,7 @@ srv_chan_established(void *arg)
 
 	s->established = true;
 	s->t_up = clock_now_ms();
+	srv_handshake_done(s);		/* --max-handshakes: up to here */
 	evtimer_del(s->phase_timer);
 	srv_take_user(s);
 	log_info("session %s: call connected user=%s client=%s after %llu ms",
@@ -635,7 +637,6 @@ srv_http_input(struct srv_session *s, const uint8_t *buf, size_t len)
 	}
 	log_debug("session %s: SSTP_DUPLEX_POST accepted (Host %s%s%s)",
 	    s->id, req.host, req.user_agent[0] ? ", " : "", req.user_agent);
-	srv_handshake_done(s);
 	evtimer_del(s->phase_timer);
 	s->phase = SRV_SSTP;
 	if (srv_sstp_begin(s) < 0) {

@@ -40,7 +40,7 @@ struct srv_session {
 	char			 id[17];
 	int			 fd;		/* until the stream owns it */
 	enum srv_phase		 phase;
-	bool			 in_handshake;	/* counted in n_handshakes */
+	bool			 in_handshake;	/* not yet Call Connected */
 	bool			 established;
 	bool			 ended;		/* end line logged */
 	bool			 stopping;
@@ -71,6 +71,7 @@ struct srv_session {
 	uint64_t		 bytes_in;	/* TLS octets from the client */
 	uint64_t		 bytes_out;
 	bool			 have_reason;
+	enum srv_phase		 end_phase;	/* where the reason came */
 	char			 reason[256];
 };
 

@@ -113,7 +113,10 @@ if ! start_sstpd "$CASE_DIR"; then
 fi
 pass "sstpd starts and listens"
 
-big=$(head -c 9000 /dev/zero | tr '\0' a)
+# 90 fields of 100 octets: over 8 KiB and over 64 fields (431); one line
+# of 9000 octets is a line too long (400).
+big=$(for i in $(seq 1 90); do printf 'X-F%02d: %092d\\r\\n' "$i" 0; done)
+long=$(head -c 9000 /dev/zero | tr '\0' a)
 http_case wrong-path "SSTP_DUPLEX_POST /other/ HTTP/1.1\r\nHost: localhost\r\n\r\n" \
 	"HTTP/1.1 404 Not Found" closed
 http_case get "GET $SPATH HTTP/1.1\r\nHost: localhost\r\n\r\n" \
@@ -121,8 +124,10 @@ http_case get "GET $SPATH HTTP/1.1\r\nHost: localhost\r\n\r\n" \
 http_case http10 "SSTP_DUPLEX_POST $SPATH HTTP/1.0\r\n\r\n" \
 	"HTTP/1.1 400 Bad Request" closed
 http_case garbage "hello there\r\n\r\n" "HTTP/1.1 400 Bad Request" closed
-http_case too-big "SSTP_DUPLEX_POST $SPATH HTTP/1.1\r\nHost: localhost\r\nX-Big: $big\r\n\r\n" \
+http_case too-big "SSTP_DUPLEX_POST $SPATH HTTP/1.1\r\nHost: localhost\r\n$big\r\n" \
 	"HTTP/1.1 431 Request Header Fields Too Large" closed
+http_case long-line "SSTP_DUPLEX_POST $SPATH HTTP/1.1\r\nHost: localhost\r\nX-Big: $long\r\n\r\n" \
+	"HTTP/1.1 400 Bad Request" closed
 http_case http2 "SSTP_DUPLEX_POST $SPATH HTTP/2.0\r\nHost: localhost\r\n\r\n" \
 	"HTTP/1.1 505 HTTP Version Not Supported" closed
 http_case sstp "SSTP_DUPLEX_POST $SPATH HTTP/1.1\r\nHost: localhost\r\nSSTPCORRELATIONID: {0}\r\nContent-Length: 18446744073709551615\r\n\r\n" \
