@@ -180,4 +180,7 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BrokenPipeError:     # the caller kept only the first line
+        sys.exit(0)
