@@ -4,8 +4,8 @@
  * PROTOCOL.md 3 and 8).
  *
  * Every input becomes an event; the table maps (role, state, event) to an
- * action and the normal next state.  An action may divert to an error path (Abort)
- * by returning another state.  A pair missing from the table is handled by
+ * action and the normal next state.  An action may divert to an error path
+ * (Abort) by returning another state.  A pair missing from the table is handled by
  * the rule of PROTOCOL.md 3.4: ignored in the abort/disconnect pending
  * states, Abort (UNACCEPTED_FRAME_RECEIVED) for a peer message otherwise.
  */
@@ -687,8 +687,8 @@ act_hello(struct sstp_ctrl *c, struct evctx *e, enum sstp_cstate next)
 		return next;
 	}
 	log_info("sstp: nothing received from the %s for %llu ms",
-	    peer_word(c), (unsigned long long)c->hello_misses * c->conf.hello_ms +
-	    c->conf.hello_ms);
+	    peer_word(c), (unsigned long long)c->hello_misses *
+	    c->conf.hello_ms + c->conf.hello_ms);
 	set_quit(c, SSTP_QUIT_HELLO_TIMEOUT, NULL);
 	c->deadline = UINT64_MAX;
 	return SSTP_CS_CLOSED;
@@ -980,7 +980,8 @@ srv_bind_refused(struct sstp_ctrl *c, uint64_t now, const char *what)
 
 /*
  * The checks that need no key (MS-SSTP 3.3.5.2.3), as Windows makes them:
- * the exact 112-octet layout the MAC covers, one hash protocol that we
+ * the 112-octet layout sstp_bind_verify() takes (header as sent, R bits
+ * clear: the MAC covers it; Reserved1 is ignored), one hash protocol that we
  * offered and hold our certificate hash for, the nonce of our Ack, our
  * leaf certificate's hash.  Returns NULL or what differed.
  */
@@ -990,8 +991,7 @@ srv_check_fields(struct sstp_ctrl *c, const uint8_t *pkt, size_t len)
 	static const uint8_t head[] = {
 		SSTP_VERSION, SSTP_FLAG_CONTROL, 0x00, SSTP_CONNECTED_LEN,
 		0x00, SSTP_MSG_CALL_CONNECTED, 0x00, 0x01,
-		0x00, SSTP_ATTR_CRYPTO_BINDING, 0x00, SSTP_ATTR_BINDING_LEN,
-		0x00, 0x00, 0x00
+		0x00, SSTP_ATTR_CRYPTO_BINDING, 0x00, SSTP_ATTR_BINDING_LEN
 	};
 	struct bcur cur = bcur_make(pkt, len);
 	uint8_t bm, nonce[SSTP_NONCE_LEN], cert[SSTP_CERT_HASH_MAX];
@@ -1002,7 +1002,7 @@ srv_check_fields(struct sstp_ctrl *c, const uint8_t *pkt, size_t len)
 	    sizeof head) || bcur_skip(&cur, sizeof head) != 0)
 		return "Call Connected is not the 112-octet form "
 		    "(MS-SSTP 2.2.11)";
-	if (bcur_get_u8(&cur, &bm) != 0 ||
+	if (bcur_skip(&cur, 3) != 0 || bcur_get_u8(&cur, &bm) != 0 ||
 	    bcur_get_bytes(&cur, nonce, sizeof nonce) != 0 ||
 	    bcur_get_bytes(&cur, cert, sizeof cert) != 0)
 		return "Call Connected is not the 112-octet form "

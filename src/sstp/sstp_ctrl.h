@@ -164,7 +164,7 @@ struct sstp_ctrl {
 	bool			 acked;		/* our Ack went out */
 	bool			 request_late;	/* BAD_REQUEST: out of order */
 	enum sstp_cstate	 request_state;	/* ... and in which state */
-	const char		*bind_fail;	/* BINDING_FAILED: what differed */
+	const char		*bind_fail;	/* BINDING_FAILED: the field */
 	bool			 have_hlak;	/* hlak[] valid */
 	bool			 have_connected; /* connected[] valid */
 	/* Kept only in SSTP_SS_CONNECTED_PENDING, wiped on leaving it. */
