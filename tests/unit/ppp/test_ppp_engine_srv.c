@@ -550,8 +550,9 @@ test_timers(void)
 	ASSERT_INT_GE(SV.ended_at, t0 + 7000);
 	ASSERT_INT_LT(SV.ended_at, t0 + 7100);
 	unpair();
-	/* 0: the default 30 s. */
+	/* 0: the default 30 s (before the 10 Challenges 5 s apart end). */
 	sc.auth_timeout_ms = 0;
+	sc.restart_ms = 5000;
 	pair(&cc, &sc, 60000);
 	client_drop = 0;
 	ASSERT_INT_EQ(SV.ended, 1);
