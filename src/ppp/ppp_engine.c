@@ -1,9 +1,14 @@
 /*
- * ppp_engine.c - sstpc's own PPP, client role (see ppp_engine.h): the
- * phases of RFC 1661 3.2 around the automata of ppp_fsm.c, authentication
- * through ppp_auth.h, CCP/MPPE through ccp.c and mppe.c (RFC 1962, RFC
- * 3078, RFC 3079) when the server insists on it, and the data path: IP
- * packets to the host without a copy, from the host wrapped in place.
+ * ppp_engine.c - sstpc's own PPP (see ppp_engine.h): the phases of RFC
+ * 1661 3.2 around the automata of ppp_fsm.c, authentication through
+ * ppp_auth.h, CCP/MPPE through ccp.c and mppe.c (RFC 1962, RFC 3078, RFC
+ * 3079) when the server insists on it, and the data path: IP packets to
+ * the host without a copy, from the host wrapped in place.
+ *
+ * Server role (sstpd): the same phases with the server's option judges
+ * (ppp_lcp.c, ppp_ipcp.c), the authenticator through ppp_srvauth.c, the
+ * peer's address from ops.peer_addr once authenticated, and CCP always
+ * Protocol-Rejected (MS-SSTP: no MPPE inside SSTP).
  */
 #include "config.h"
 
@@ -26,6 +31,13 @@ _Static_assert(PPP_ENGINE_HEADROOM == PPP_HDR_LEN + MPPE_OVERHEAD,
 
 static void engine_end(struct ppp_engine *);
 static void engine_net_check(struct ppp_engine *);
+
+/* The other end, for the log: the client sstpd serves, or our server. */
+static const char *
+engine_peer(const struct ppp_engine *e)
+{
+	return e->conf.role == PPP_ROLE_SERVER ? "client" : "server";
+}
 
 /* Random octets: the test hook, else the kernel's. */
 void
@@ -148,6 +160,7 @@ ppp_engine_new(const struct ppp_engine_conf *conf,
 {
 	struct ppp_engine *e;
 	uint8_t id0;
+	bool srv;
 
 	if ((e = calloc(1, sizeof *e)) == NULL)
 		return NULL;
@@ -170,11 +183,19 @@ ppp_engine_new(const struct ppp_engine_conf *conf,
 	if (e->our_mru < PPP_MRU_MIN)
 		e->our_mru = PPP_MRU_MIN;
 	e->peer_mru = PPP_MRU_DEFAULT;
+	e->auth_name = "";
+	srv = conf->role == PPP_ROLE_SERVER;
+	if (srv) {
+		/* No MPPE inside SSTP (MS-SSTP 1.3): CCP is refused. */
+		e->conf.require_mppe = false;
+		e->conf.refuse_mppe = true;
+		e->auth_want = ppp_lcp_srv_first(e);
+	}
 	ppp_engine_rand(e, &id0, 1);
-	ppp_fsm_init(&e->lcp, &ppp_lcp_client_ops, e, PPP_PROTO_LCP, "LCP",
-	    id0);
-	ppp_fsm_init(&e->ipcp, &ppp_ipcp_client_ops, e, PPP_PROTO_IPCP,
-	    "IPCP", 1);
+	ppp_fsm_init(&e->lcp, srv ? &ppp_lcp_server_ops : &ppp_lcp_client_ops,
+	    e, PPP_PROTO_LCP, "LCP", id0);
+	ppp_fsm_init(&e->ipcp, srv ? &ppp_ipcp_server_ops :
+	    &ppp_ipcp_client_ops, e, PPP_PROTO_IPCP, "IPCP", 1);
 	ppp_fsm_init(&e->ipv6cp, &ppp_ipv6cp_client_ops, e, PPP_PROTO_IPV6CP,
 	    "IPV6CP", 1);
 	ppp_fsm_limits(&e->lcp, conf->restart_ms, conf->max_configure,
@@ -195,6 +216,13 @@ ppp_engine_start(struct ppp_engine *e, uint64_t now)
 	if (e->phase != PPP_PHASE_DEAD || e->ended)
 		return;
 	e->phase = PPP_PHASE_ESTABLISH;
+	if (e->conf.role == PPP_ROLE_SERVER &&
+	    e->auth_want == PPP_AUTHP_NONE &&
+	    (e->conf.auth_offer & PPP_AUTH_ALLOW_NONE) == 0) {
+		ppp_engine_fail(e, PPP_END_AUTH, "no authentication method "
+		    "to offer (PAP, MS-CHAPv2 or EAP; or none)");
+		return;
+	}
 	ppp_fsm_open(&e->lcp, now);
 	ppp_fsm_up(&e->lcp, now);
 }
@@ -212,6 +240,33 @@ engine_auth_out(struct ppp_engine *e, struct wbuf *w)
 	ppp_engine_output(e, bcur_ptr(&c), bcur_left(&c));
 }
 
+/*
+ * Server role: the client's IPv4 address, asked of ops.peer_addr once per
+ * session (the caller releases it at free) with the secrets line's fixed
+ * address.  False when there is none: PPP ends, NEGOTIATION.
+ */
+static bool
+engine_srv_peer4(struct ppp_engine *e)
+{
+	uint32_t a = 0;
+	int r;
+
+	if (e->peer4_asked)
+		return true;
+	e->peer4_asked = true;
+	r = e->ops->peer_addr != NULL ? e->ops->peer_addr(e->arg,
+	    e->peer_user, ppp_srvauth_addr4(e), &a) : -ENOSYS;
+	if (r < 0 || a == 0) {
+		ppp_engine_fail(e, PPP_END_NEGOTIATION, "IPCP: no IPv4 address "
+		    "for the client%s%s%s (%s)", e->peer_user[0] != '\0' ?
+		    " \"" : "", e->peer_user, e->peer_user[0] != '\0' ? "\"" :
+		    "", r < 0 ? strerror(-r) : "address 0.0.0.0");
+		return false;
+	}
+	e->peer4 = a;
+	return true;
+}
+
 /* Leave Authenticate for Network: the NCPs start (RFC 1661 3.5). */
 static void
 engine_network(struct ppp_engine *e)
@@ -220,7 +275,20 @@ engine_network(struct ppp_engine *e)
 	if (e->conf.require_mppe)
 		e->mppe_deadline = e->now + (uint64_t)e->lcp.restart_ms *
 		    e->lcp.max_configure;
-	if (e->conf.ipv4) {
+	if (e->conf.ipv4 && e->conf.role == PPP_ROLE_SERVER) {
+		if (!engine_srv_peer4(e))
+			return;
+		/* Our address; none configured: not asked (RFC 1332 3.3). */
+		e->ipcp_want = e->conf.local4 != 0 ? IPCP_W_ADDR : 0;
+		e->ip_local = e->conf.local4;
+		e->ip_peer = e->peer4;
+		e->ip4_noaddr = false;
+		e->ipcp_protrej = false;
+		memset(e->dns, 0, sizeof e->dns);
+		memset(e->nbns, 0, sizeof e->nbns);
+		ppp_fsm_open(&e->ipcp, e->now);
+		ppp_fsm_up(&e->ipcp, e->now);
+	} else if (e->conf.ipv4) {
 		e->ipcp_want = IPCP_W_ADDR;
 		if (e->conf.usepeerdns)
 			e->ipcp_want |= IPCP_W_DNS1 | IPCP_W_DNS2 |
@@ -244,10 +312,31 @@ engine_network(struct ppp_engine *e)
 		    "IPv6 is enabled");
 }
 
-/* Act on the flags of a ppp_auth_client_* call. */
+/*
+ * Server role: keep the authenticated name.  LCP renegotiated (RFC 1661
+ * 3.2) must authenticate the same user: the address ops.peer_addr gave
+ * is that user's.
+ */
+static bool
+engine_srv_authed(struct ppp_engine *e)
+{
+	const char *u = ppp_srvauth_user(e);
+
+	if (e->peer_user[0] != '\0' && strcmp(e->peer_user, u) != 0) {
+		ppp_engine_fail(e, PPP_END_AUTH, "the client authenticated "
+		    "again as another user (\"%s\", was \"%s\")", u,
+		    e->peer_user);
+		return false;
+	}
+	snprintf(e->peer_user, sizeof e->peer_user, "%s", u);
+	return true;
+}
+
+/* Act on the flags of a ppp_auth_client_* / ppp_srvauth_* call. */
 static void
 engine_auth_result(struct ppp_engine *e, int r, struct wbuf *w)
 {
+	const bool srv = e->conf.role == PPP_ROLE_SERVER;
 	const char *how;
 
 	if (r < 0) {
@@ -257,23 +346,36 @@ engine_auth_result(struct ppp_engine *e, int r, struct wbuf *w)
 	}
 	if (r & PPP_AUTH_SEND)
 		engine_auth_out(e, w);
-	e->auth_deadline = ppp_auth_client_wants_timer(e->auth) ?
-	    e->now + e->lcp.restart_ms : 0;
+	if (srv)
+		e->auth_deadline = ppp_srvauth_wants_timer(e) ?
+		    e->now + e->lcp.restart_ms : 0;
+	else
+		e->auth_deadline = ppp_auth_client_wants_timer(e->auth) ?
+		    e->now + e->lcp.restart_ms : 0;
 	if (r & PPP_AUTH_FAIL) {
 		ppp_engine_fail(e, PPP_END_AUTH, "authentication failed: %s",
+		    srv ? ppp_srvauth_reason(e) :
 		    ppp_auth_client_reason(e->auth));
 		return;
 	}
 	if ((r & PPP_AUTH_OK) == 0 || e->auth_ok)
 		return;
+	if (srv && !engine_srv_authed(e))
+		return;
 	e->auth_ok = true;
 	e->auth_deadline = 0;
 	e->auth_limit = 0;
 	ppp_auth_keys_clear(&e->keys);
-	if (ppp_auth_client_keys(e->auth, &e->keys) < 0)
+	if ((srv ? ppp_srvauth_keys(e, &e->keys) :
+	    ppp_auth_client_keys(e->auth, &e->keys)) < 0)
 		ppp_auth_keys_clear(&e->keys);
 	how = ppp_auth_proto_name(e->auth_proto);
-	log_info("PPP: authenticated with %s", how);
+	e->auth_name = how;
+	if (srv)
+		log_info("PPP: the client \"%s\" authenticated with %s",
+		    e->peer_user, how);
+	else
+		log_info("PPP: authenticated with %s", how);
 	if (e->ops->auth_done != NULL)
 		e->ops->auth_done(e->arg, &e->keys, how);
 	if (e->phase == PPP_PHASE_AUTHENTICATE)
@@ -287,7 +389,9 @@ ppp_engine_lcp_up(struct ppp_engine *e)
 	uint8_t buf[PPP_FRAME_MAX];
 	struct wbuf w;
 
-	e->auth_proto = e->auth_offer;
+	/* Client: what the server asked for; server: what the client Acked. */
+	e->auth_proto = e->conf.role == PPP_ROLE_SERVER ? e->auth_want :
+	    e->auth_offer;
 	e->ccp_refused = false;
 	if (e->conf.echo_interval > 0) {
 		e->echo_pending = 0;
@@ -297,16 +401,35 @@ ppp_engine_lcp_up(struct ppp_engine *e)
 	e->phase = PPP_PHASE_AUTHENTICATE;
 	e->auth_ok = false;
 	if (e->auth_proto == PPP_AUTHP_NONE) {
+		if (e->conf.role == PPP_ROLE_SERVER) {
+			/* Only offered with PPP_AUTH_ALLOW_NONE (ppp_lcp.c). */
+			e->auth_ok = true;
+			e->auth_name = "none";
+			ppp_auth_keys_clear(&e->keys);
+			if (e->ops->auth_done != NULL)
+				e->ops->auth_done(e->arg, &e->keys, "none");
+			engine_network(e);
+			return;
+		}
 		if ((e->conf.auth_allow & PPP_AUTH_ALLOW_NONE) == 0) {
 			ppp_engine_fail(e, PPP_END_AUTH, "the server asked "
 			    "for no authentication, which is not allowed");
 			return;
 		}
 		e->auth_ok = true;
+		e->auth_name = "none";
 		ppp_auth_keys_clear(&e->keys);
 		if (e->ops->auth_done != NULL)
 			e->ops->auth_done(e->arg, &e->keys, "none");
 		engine_network(e);
+		return;
+	}
+	if (e->conf.role == PPP_ROLE_SERVER) {
+		/* RFC 1994 4.1, RFC 3748 4.3: the authenticator starts. */
+		e->auth_limit = e->now + (e->conf.auth_timeout_ms != 0 ?
+		    e->conf.auth_timeout_ms : PPP_AUTHSRV_LIMIT_MS);
+		wbuf_init(&w, buf, sizeof buf);
+		engine_auth_result(e, ppp_srvauth_start(e, &w), &w);
 		return;
 	}
 	ppp_auth_client_free(e->auth);
@@ -361,13 +484,16 @@ engine_lcp_cause(struct ppp_engine *e)
 		e->end_set = true;
 		if (e->phase == PPP_PHASE_AUTHENTICATE) {
 			e->end_code = PPP_END_AUTH;
-			snprintf(e->end_why, sizeof e->end_why, "the server "
-			    "terminated PPP during authentication (%s): "
-			    "refused?", ppp_auth_proto_name(e->auth_proto));
+			snprintf(e->end_why, sizeof e->end_why, "the %s "
+			    "terminated PPP during authentication (%s)%s",
+			    engine_peer(e), ppp_auth_proto_name(e->auth_proto),
+			    e->conf.role == PPP_ROLE_SERVER ? "" :
+			    ": refused?");
 		} else {
 			e->end_code = PPP_END_OK;
-			snprintf(e->end_why, sizeof e->end_why, "the server "
-			    "terminated PPP%s", e->ccp_refused ? " (after "
+			snprintf(e->end_why, sizeof e->end_why, "the %s "
+			    "terminated PPP%s", engine_peer(e), e->ccp_refused &&
+			    e->conf.role != PPP_ROLE_SERVER ? " (after "
 			    "sstpc refused CCP: does it require MPPE?)" : "");
 		}
 		break;
@@ -377,8 +503,9 @@ engine_lcp_cause(struct ppp_engine *e)
 		    "Protocol-Reject";
 		e->end_set = true;
 		e->end_code = PPP_END_NEGOTIATION;
-		snprintf(e->end_why, sizeof e->end_why, "LCP: the server "
-		    "cannot do LCP (a %s of what LCP needs)", code);
+		snprintf(e->end_why, sizeof e->end_why, "LCP: the %s "
+		    "cannot do LCP (a %s of what LCP needs)", engine_peer(e),
+		    code);
 		break;
 	default:
 		return;
@@ -394,6 +521,12 @@ ppp_engine_lcp_down(struct ppp_engine *e)
 	engine_network_down(e);
 	ppp_auth_client_free(e->auth);
 	e->auth = NULL;
+	if (e->conf.role == PPP_ROLE_SERVER) {
+		/* A new LCP negotiation asks for authentication anew. */
+		ppp_srvauth_free(e);
+		e->auth_naked = 0;
+		e->auth_want = ppp_lcp_srv_first(e);
+	}
 	e->auth_deadline = 0;
 	e->auth_limit = 0;
 	e->auth_ok = false;
@@ -413,9 +546,10 @@ ppp_engine_lcp_finished(struct ppp_engine *e)
 	if (!e->end_set && e->lcp.rcn_gave_up) {
 		e->end_set = true;
 		e->end_code = PPP_END_NEGOTIATION;
-		snprintf(e->end_why, sizeof e->end_why, "LCP: the server %s "
-		    "every request (%u times)", e->lcp.rcn_last ==
-		    PPP_CONF_NAK ? "Naks" : "Rejects", e->lcp.rcn_run);
+		snprintf(e->end_why, sizeof e->end_why, "LCP: the %s %s "
+		    "every request (%u times)", engine_peer(e),
+		    e->lcp.rcn_last == PPP_CONF_NAK ? "Naks" : "Rejects",
+		    e->lcp.rcn_run);
 	}
 	engine_lcp_cause(e);
 	if (!e->end_set && e->phase == PPP_PHASE_ESTABLISH) {
@@ -492,7 +626,8 @@ engine_net_check(struct ppp_engine *e)
 void
 ppp_engine_ncp_up(struct ppp_engine *e, struct ppp_fsm *f)
 {
-	if (f == &e->ipcp && e->ip_local == 0) {
+	if (f == &e->ipcp && e->ip_local == 0 &&
+	    e->conf.role != PPP_ROLE_SERVER) {
 		log_warn("IPCP: the server gave no IPv4 address");
 		e->ip4_noaddr = true;
 		ppp_fsm_close(f, e->now);
@@ -641,6 +776,11 @@ engine_ccp_input(struct ppp_engine *e, const uint8_t *info, size_t len)
 	    "(MPPE needs MS-CHAPv2 or EAP-MSCHAPv2)" : NULL;
 	bool insists;
 
+	if (e->conf.role == PPP_ROLE_SERVER) {
+		/* No MPPE inside SSTP (MS-SSTP 1.3): RFC 1661 5.7. */
+		ppp_lcp_protocol_reject(e, PPP_PROTO_CCP, info, len);
+		return;
+	}
 	if (!e->ccp_on) {
 		/* XX: CCP again after our Protocol-Reject: it insists. */
 		insists = e->ccp_seen++ >= 1;
@@ -713,10 +853,19 @@ engine_auth_input(struct ppp_engine *e, uint16_t proto, struct bcur info)
 	uint8_t buf[PPP_FRAME_MAX];
 	struct wbuf w;
 
-	if (e->auth == NULL || (e->phase != PPP_PHASE_AUTHENTICATE &&
-	    e->phase != PPP_PHASE_NETWORK))
+	if (e->phase != PPP_PHASE_AUTHENTICATE && e->phase != PPP_PHASE_NETWORK)
 		return -EBADMSG;
 	wbuf_init(&w, buf, sizeof buf);
+	if (e->conf.role == PPP_ROLE_SERVER) {
+		/* After OK: retransmissions get the same answer again. */
+		if (e->authsrv == NULL)
+			return -EBADMSG;
+		engine_auth_result(e, ppp_srvauth_input(e, proto, info, &w),
+		    &w);
+		return 0;
+	}
+	if (e->auth == NULL)
+		return -EBADMSG;
 	engine_auth_result(e, ppp_auth_client_input(e->auth, proto, info,
 	    &w), &w);
 	return 0;
@@ -973,8 +1122,22 @@ ppp_engine_tick(struct ppp_engine *e, uint64_t now)
 		engine_auth_result(e, ppp_auth_client_timeout(e->auth, &w),
 		    &w);
 	}
+	if (e->authsrv != NULL && e->auth_deadline != 0 &&
+	    now >= e->auth_deadline && !e->ended) {
+		e->auth_deadline = 0;
+		wbuf_init(&w, buf, sizeof buf);
+		engine_auth_result(e, ppp_srvauth_timeout(e, &w), &w);
+	}
 	if (e->auth_limit != 0 && now >= e->auth_limit && !e->ended) {
 		e->auth_limit = 0;
+		if (!e->auth_ok && e->conf.role == PPP_ROLE_SERVER) {
+			ppp_engine_fail(e, PPP_END_AUTH, "the client did not "
+			    "authenticate (%s) within %u ms",
+			    ppp_auth_proto_name(e->auth_proto),
+			    e->conf.auth_timeout_ms != 0 ?
+			    e->conf.auth_timeout_ms : PPP_AUTHSRV_LIMIT_MS);
+			return;
+		}
 		if (!e->auth_ok) {
 			ppp_engine_fail(e, PPP_END_AUTH, "authentication (%s) "
 			    "did not finish within %u s",
@@ -988,9 +1151,9 @@ ppp_engine_tick(struct ppp_engine *e, uint64_t now)
 		if (e->conf.echo_failure != 0 &&
 		    e->echo_pending >= e->conf.echo_failure) {
 			e->echo_deadline = 0;
-			ppp_engine_fail(e, PPP_END_DEAD_PEER, "the server did "
+			ppp_engine_fail(e, PPP_END_DEAD_PEER, "the %s did "
 			    "not answer %u LCP Echo-Requests",
-			    e->echo_pending);
+			    engine_peer(e), e->echo_pending);
 			return;
 		}
 		e->echo_pending++;
@@ -1069,6 +1232,20 @@ ppp_engine_stats(const struct ppp_engine *e, uint64_t *out_octets,
 		*in_octets = e->in_octets;
 }
 
+/* Server role: the authenticated peer's name ("" before). */
+const char *
+ppp_engine_peer_user(const struct ppp_engine *e)
+{
+	return e->peer_user;
+}
+
+/* The protocol that authenticated ("" before, "none" without). */
+const char *
+ppp_engine_auth_name(const struct ppp_engine *e)
+{
+	return e->auth_name;
+}
+
 /* Wipe and free. */
 void
 ppp_engine_free(struct ppp_engine *e)
@@ -1076,6 +1253,7 @@ ppp_engine_free(struct ppp_engine *e)
 	if (e == NULL)
 		return;
 	ppp_auth_client_free(e->auth);
+	ppp_srvauth_free(e);
 	if (e->password != NULL) {
 		explicit_bzero(e->password, strlen(e->password));
 		free(e->password);

@@ -1,10 +1,12 @@
 /*
  * ppp_engine_int.h - the inside of the PPP engine, shared by its files:
  * ppp_engine.c (phases, data, timers, authentication, CCP/MPPE),
- * ppp_lcp.c (LCP options and extra codes, client role) and ppp_ipcp.c
- * (IPCP and IPV6CP options, client role).  Each control protocol is a
- * struct ppp_fsm (ppp_fsm.h) whose arg is the engine; the option judges
- * are the per-role part (the server role brings its own ops tables).
+ * ppp_lcp.c (LCP options and extra codes, both roles), ppp_ipcp.c
+ * (IPCP and IPV6CP options, both roles) and ppp_srvauth.c (the server
+ * role's Authenticate phase over ppp/ppp_authsrv.h).  Each control
+ * protocol is a struct ppp_fsm (ppp_fsm.h) whose arg is the engine; the
+ * option judges are the per-role part (the server role brings its own
+ * ops tables).
  * Include ppp/ppp_engine.h before this file: it does not include it
  * itself, so that ppp_engine.[ch] and this header form no include cycle
  * (support/check-layers.sh).
@@ -36,6 +38,8 @@ enum ppp_phase {
  * holding the answer back).
  */
 #define PPP_AUTH_LIMIT_MS	90000
+/* Server role: conf.auth_timeout_ms when 0 (ppp_engine.h). */
+#define PPP_AUTHSRV_LIMIT_MS	30000
 
 /* Smallest MRU we accept from the peer (RFC 791's 68 is too small). */
 #define PPP_MRU_MIN		128
@@ -49,6 +53,7 @@ enum ppp_phase {
 #define IPCP_W_NBNS2		0x10
 
 struct ppp_engine;
+struct ppp_auth_server;
 
 /*
  * What the protocol files call back in ppp_engine.c: through pointers, so
@@ -98,6 +103,9 @@ struct ppp_engine {
 	bool				 auth_refused;
 	uint16_t			 auth_refused_proto;	/* its value */
 	uint8_t				 auth_refused_alg;	/* CHAP's */
+	/* Server role: the method in our request, the ones the peer Nak'ed */
+	enum ppp_auth_proto		 auth_want;
+	unsigned			 auth_naked;	/* PPP_AUTH_ALLOW_* */
 	/* LCP Echo (RFC 1661 5.8) */
 	uint64_t			 echo_deadline;
 	unsigned			 echo_pending;
@@ -108,6 +116,12 @@ struct ppp_engine {
 	uint64_t			 auth_limit;	/* the phase's */
 	bool				 auth_ok;
 	struct ppp_auth_keys		 keys;
+	const char			*auth_name;	/* "" before */
+	/* server role: the authenticator (ppp_srvauth.c) and its result */
+	struct ppp_auth_server		*authsrv;
+	char				 peer_user[256];
+	bool				 peer4_asked;	/* ops.peer_addr called */
+	uint32_t			 peer4;		/* what it gave */
 
 	/* IPCP */
 	unsigned			 ipcp_want;	/* IPCP_W_* still asked */
@@ -144,6 +158,9 @@ struct ppp_engine {
 extern const struct ppp_fsm_ops ppp_lcp_client_ops;
 extern const struct ppp_fsm_ops ppp_ipcp_client_ops;
 extern const struct ppp_fsm_ops ppp_ipv6cp_client_ops;
+extern const struct ppp_fsm_ops ppp_lcp_server_ops;
+extern const struct ppp_fsm_ops ppp_ipcp_server_ops;
+/* IPV6CP is symmetric (RFC 5072 4.1): the server uses the client's ops. */
 
 /* ppp_engine.c, called by the protocol files. */
 void	ppp_engine_rand(struct ppp_engine *, void *, size_t);
@@ -161,7 +178,27 @@ void	ppp_engine_proto_rejected(struct ppp_engine *, uint16_t proto);
 void	ppp_lcp_send_echo(struct ppp_engine *);
 void	ppp_lcp_protocol_reject(struct ppp_engine *, uint16_t proto,
 	    const uint8_t *info, size_t len);
+/* Server role: the best authentication method still offered, or NONE. */
+enum ppp_auth_proto ppp_lcp_srv_first(const struct ppp_engine *);
 /* ppp_ipcp.c: fresh identifiers for a new IPV6CP negotiation. */
 void	ppp_ipv6cp_reset(struct ppp_engine *);
+/*
+ * ppp_srvauth.c, server role: the authenticator of ppp/ppp_authsrv.h for
+ * e->auth_proto, kept in e->authsrv.  The calls return PPP_AUTH_SEND /
+ * _OK / _FAIL flags (ppp_auth.h), or -ENOMEM.  ppp_engine.c does not
+ * include ppp_authsrv.h itself: that header includes ppp_engine.h, and
+ * the two would form an include cycle (support/check-layers.sh).
+ */
+int	ppp_srvauth_start(struct ppp_engine *, struct wbuf *out);
+int	ppp_srvauth_input(struct ppp_engine *, uint16_t proto,
+	    struct bcur info, struct wbuf *out);
+int	ppp_srvauth_timeout(struct ppp_engine *, struct wbuf *out);
+bool	ppp_srvauth_wants_timer(const struct ppp_engine *);
+/* Keys (client orientation), user and fixed address once OK. */
+int	ppp_srvauth_keys(const struct ppp_engine *, struct ppp_auth_keys *);
+const char *ppp_srvauth_user(const struct ppp_engine *);
+uint32_t ppp_srvauth_addr4(const struct ppp_engine *);
+const char *ppp_srvauth_reason(const struct ppp_engine *);
+void	ppp_srvauth_free(struct ppp_engine *);
 
 #endif /* SSTPC_PPP_ENGINE_INT_H */

@@ -5,6 +5,12 @@
  * Nak) and IPV6CP (RFC 5072: a random non-zero Interface-Identifier that
  * differs from the peer's, compression refused).  The peer's own address
  * and identifier come from its Configure-Request.
+ *
+ * Server role (sstpd): our request carries our own address (conf.local4);
+ * the client's IP-Address is Nak'ed with the one ops.peer_addr gave (0.0.0.0
+ * or any other, RFC 1332 3.3) and Acked when equal; DNS and NBNS (RFC 1877)
+ * are Nak'ed with conf.dns4/nbns4 when configured and Rejected when not;
+ * compression and the rest Rejected.  IPV6CP is the same in both roles.
  */
 #include "config.h"
 
@@ -150,6 +156,98 @@ ipcp_reqci(struct ppp_fsm *f, struct bcur opts, struct wbuf *reply,
 	return PPP_CONF_ACK;
 }
 
+/* Server role: what we give for an option of the client's (0: Reject). */
+static uint32_t
+ipcp_srv_value(const struct ppp_engine *e, uint8_t type)
+{
+	switch (type) {
+	case IPCP_OPT_ADDR:	return e->ip_peer;
+	case IPCP_OPT_DNS1:	return e->conf.dns4[0];
+	case IPCP_OPT_DNS2:	return e->conf.dns4[1];
+	case IPCP_OPT_NBNS1:	return e->conf.nbns4[0];
+	case IPCP_OPT_NBNS2:	return e->conf.nbns4[1];
+	default:		return 0;	/* VJ (2), Addresses (1), ... */
+	}
+}
+
+/*
+ * Server role: judge the client's request (RFC 1332 3.3, RFC 1877 1.1):
+ * each value we give must be asked for exactly; a differing one (0.0.0.0
+ * in the first request, the usual case) gets a Nak with ours, an option
+ * we do not give a Reject.  Rejects win over Naks (RFC 1661 5.4); past
+ * Max-Failure the Naks become Rejects (4.6).
+ */
+static int
+ipcp_srv_reqci(struct ppp_fsm *f, struct bcur opts, struct wbuf *reply,
+    bool nak_ok)
+{
+	struct ppp_engine *e = f->arg;
+	uint8_t rb[PPP_MAX_INFO], nb[PPP_MAX_INFO], ob[PPP_MAX_INFO];
+	struct wbuf wr, wn, wo;	/* rejects, naks, the naked originals */
+	struct ppp_opt o;
+	uint32_t give, v;
+
+	if (ppp_opts_check(&ppp_ipcp_ops, opts) < 0)
+		return -EBADMSG;
+	wbuf_init(&wr, rb, sizeof rb);
+	wbuf_init(&wn, nb, sizeof nb);
+	wbuf_init(&wo, ob, sizeof ob);
+	while (ppp_opt_next(&opts, &o) == 1) {
+		give = ipcp_srv_value(e, o.type);
+		if (give == 0 || bcur_left(&o.val) != 4) {
+			ppp_put_raw_opt(&wr, &o);
+			continue;
+		}
+		(void)bcur_get_bytes(&o.val, &v, 4);
+		if (v == give)
+			continue;
+		ppp_put_raw_opt(&wo, &o);
+		wbuf_put_u8(&wn, o.type);
+		wbuf_put_u8(&wn, 6);
+		/* Kept in network byte order: copied as is. */
+		wbuf_put_bytes(&wn, &give, 4);
+	}
+	if (wbuf_error(&wr) != 0 || wbuf_error(&wn) != 0 ||
+	    wbuf_error(&wo) != 0)
+		return -EBADMSG;
+	if (wr.len > 0 || (wn.len > 0 && !nak_ok)) {
+		wbuf_put_bytes(reply, rb, wr.len);
+		if (wr.len == 0)
+			wbuf_put_bytes(reply, ob, wo.len);
+		return PPP_CONF_REJ;
+	}
+	if (wn.len > 0) {
+		wbuf_put_bytes(reply, nb, wn.len);
+		return PPP_CONF_NAK;
+	}
+	return PPP_CONF_ACK;
+}
+
+/*
+ * Server role: the client's Nak of our address is not followed (ours is
+ * configured; the request goes out again, and a client that Naks every
+ * one ends IPCP by PPP_FSM_RCN_FACTOR); a Reject of it stops sending it.
+ */
+static int
+ipcp_srv_nakci(struct ppp_fsm *f, struct bcur opts, bool rej)
+{
+	struct ppp_engine *e = f->arg;
+	struct ppp_opt o;
+	int r;
+
+	while ((r = ppp_opt_next(&opts, &o)) == 1) {
+		if (o.type != IPCP_OPT_ADDR ||
+		    (e->ipcp_want & IPCP_W_ADDR) == 0) {
+			if (rej)
+				return -EBADMSG;	/* not ours (5.4) */
+			continue;
+		}
+		if (rej)
+			e->ipcp_want &= ~IPCP_W_ADDR;
+	}
+	return r < 0 ? -EBADMSG : 0;
+}
+
 /* Through the engine's output. */
 static void
 ncp_send(struct ppp_fsm *f, const uint8_t *frame, size_t len)
@@ -179,6 +277,16 @@ const struct ppp_fsm_ops ppp_ipcp_client_ops = {
 	.addci = ipcp_addci,
 	.reqci = ipcp_reqci,
 	.nakci = ipcp_nakci,
+	.up = ncp_up,
+	.down = ncp_down,
+	.finished = ncp_finished,
+	.send = ncp_send,
+};
+
+const struct ppp_fsm_ops ppp_ipcp_server_ops = {
+	.addci = ipcp_addci,
+	.reqci = ipcp_srv_reqci,
+	.nakci = ipcp_srv_nakci,
 	.up = ncp_up,
 	.down = ncp_down,
 	.finished = ncp_finished,

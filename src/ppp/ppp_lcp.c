@@ -7,6 +7,13 @@
  * one), ACCM/PFC/ACFC accepted (the permission to compress is not used:
  * ppp_engine_output), everything else Rejected; Echo-Request /
  * Reply / Discard-Request, Protocol-Reject and Code-Reject.
+ *
+ * Server role (sstpd): our request adds the Authentication-Protocol of
+ * the first method of conf.auth_offer in the order MS-CHAPv2 > EAP > PAP
+ * (6.2); a Nak steers to the client's suggestion when we offer it, else
+ * to our next method; a Reject, or no method left, ends PPP (AUTH) unless
+ * PPP_AUTH_ALLOW_NONE is offered too.  The client's own
+ * Authentication-Protocol (it wants to authenticate us) is Rejected.
  */
 #include "config.h"
 
@@ -73,6 +80,74 @@ lcp_auth_allowed(const struct ppp_engine *e, enum ppp_auth_proto p)
 	return p != PPP_AUTHP_NONE && (e->conf.auth_allow & bit[p]) != 0;
 }
 
+/* The PPP_AUTH_ALLOW_* bit of a protocol (0 for NONE). */
+static unsigned
+lcp_auth_bit(enum ppp_auth_proto p)
+{
+	switch (p) {
+	case PPP_AUTHP_PAP:		return PPP_AUTH_ALLOW_PAP;
+	case PPP_AUTHP_CHAP_MD5:	return PPP_AUTH_ALLOW_CHAP_MD5;
+	case PPP_AUTHP_MSCHAPV2:	return PPP_AUTH_ALLOW_MSCHAPV2;
+	case PPP_AUTHP_EAP:		return PPP_AUTH_ALLOW_EAP;
+	default:			return 0;
+	}
+}
+
+/*
+ * Server role: the methods we ask for, best first (ppp_authsrv.h has no
+ * CHAP-MD5: it would need the plain secret's MD5, and sstpd offers it not).
+ */
+static const enum ppp_auth_proto lcp_srv_order[] = {
+	PPP_AUTHP_MSCHAPV2, PPP_AUTHP_EAP, PPP_AUTHP_PAP
+};
+
+/* Server role: do we still offer @p (configured, not Nak'ed yet)? */
+static bool
+lcp_srv_offers(const struct ppp_engine *e, enum ppp_auth_proto p)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof lcp_srv_order / sizeof lcp_srv_order[0]; i++)
+		if (lcp_srv_order[i] == p)
+			return (e->conf.auth_offer & lcp_auth_bit(p)) != 0 &&
+			    (e->auth_naked & lcp_auth_bit(p)) == 0;
+	return false;
+}
+
+/* Server role: the best method still offered, or NONE. */
+enum ppp_auth_proto
+ppp_lcp_srv_first(const struct ppp_engine *e)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof lcp_srv_order / sizeof lcp_srv_order[0]; i++)
+		if (lcp_srv_offers(e, lcp_srv_order[i]))
+			return lcp_srv_order[i];
+	return PPP_AUTHP_NONE;
+}
+
+/* Write the Authentication-Protocol option of @p (RFC 1661 6.2). */
+static void
+lcp_put_auth(struct wbuf *w, enum ppp_auth_proto p)
+{
+	switch (p) {
+	case PPP_AUTHP_MSCHAPV2:
+		wbuf_put_bytes(w, "\x03\x05\xc2\x23\x81", 5);
+		break;
+	case PPP_AUTHP_EAP:
+		wbuf_put_bytes(w, "\x03\x04\xc2\x27", 4);
+		break;
+	case PPP_AUTHP_CHAP_MD5:
+		wbuf_put_bytes(w, "\x03\x05\xc2\x23\x05", 5);
+		break;
+	case PPP_AUTHP_PAP:
+		wbuf_put_bytes(w, "\x03\x04\xc0\x23", 4);
+		break;
+	default:
+		break;
+	}
+}
+
 /* Write the Authentication-Protocol option of the preferred allowed one. */
 static bool
 lcp_put_preferred_auth(const struct ppp_engine *e, struct wbuf *w)
@@ -116,10 +191,24 @@ lcp_addci(struct ppp_fsm *f, struct wbuf *w)
 	}
 }
 
-/* Judge the server's Configure-Request (RFC 1661 5.1-5.4, 6). */
+/* Server role: MRU, Magic-Number and the Authentication-Protocol (6.2). */
+static void
+lcp_srv_addci(struct ppp_fsm *f, struct wbuf *w)
+{
+	struct ppp_engine *e = f->arg;
+
+	lcp_addci(f, w);
+	lcp_put_auth(w, e->auth_want);
+}
+
+/*
+ * Judge the peer's Configure-Request (RFC 1661 5.1-5.4, 6); @server: the
+ * peer is the client, whose Authentication-Protocol is Rejected (sstpd
+ * does not authenticate itself inside PPP: the TLS certificate does).
+ */
 static int
-lcp_reqci(struct ppp_fsm *f, struct bcur opts, struct wbuf *reply,
-    bool nak_ok)
+lcp_judge(struct ppp_fsm *f, struct bcur opts, struct wbuf *reply,
+    bool nak_ok, bool server)
 {
 	struct ppp_engine *e = f->arg;
 	uint8_t rb[PPP_MAX_INFO], nb[PPP_MAX_INFO], ob[PPP_MAX_INFO];
@@ -156,6 +245,10 @@ lcp_reqci(struct ppp_fsm *f, struct bcur opts, struct wbuf *reply,
 		case LCP_OPT_ACFC:	/* receive them; we still send FF 03 */
 			break;		/* and 2-octet protocols (engine) */
 		case LCP_OPT_AUTH:
+			if (server) {
+				ppp_put_raw_opt(&wr, &o);
+				break;
+			}
 			a = lcp_auth_kind(o.val);
 			if (lcp_auth_allowed(e, a)) {
 				auth = a;
@@ -187,8 +280,9 @@ lcp_reqci(struct ppp_fsm *f, struct bcur opts, struct wbuf *reply,
 			}
 			if (v32 != 0) {
 				/* RFC 1661 6.4: maybe looped back; new ones. */
-				log_info("LCP: the server's magic number is ours: "
-				    "looped back?");
+				log_info("LCP: the %s's magic number is ours: "
+				    "looped back?", server ? "client" :
+				    "server");
 				e->our_magic = lcp_new_magic(e, v32);
 			}
 			ppp_put_raw_opt(&wo, &o);
@@ -242,9 +336,71 @@ lcp_reqci(struct ppp_fsm *f, struct bcur opts, struct wbuf *reply,
 	return PPP_CONF_ACK;
 }
 
-/* The server's Nak or Reject of our request (RFC 1661 5.3, 5.4). */
+/* Judge the server's Configure-Request (client role). */
 static int
-lcp_nakci(struct ppp_fsm *f, struct bcur opts, bool rej)
+lcp_reqci(struct ppp_fsm *f, struct bcur opts, struct wbuf *reply,
+    bool nak_ok)
+{
+	return lcp_judge(f, opts, reply, nak_ok, false);
+}
+
+/* Judge the client's Configure-Request (server role). */
+static int
+lcp_srv_reqci(struct ppp_fsm *f, struct bcur opts, struct wbuf *reply,
+    bool nak_ok)
+{
+	return lcp_judge(f, opts, reply, nak_ok, true);
+}
+
+/*
+ * Server role: the client's Nak (o.val its suggestion) or Reject of our
+ * Authentication-Protocol (RFC 1661 6.2).  -EBADMSG when PPP ends or the
+ * packet is bogus (a Reject of an option we did not send, 5.4).
+ */
+static int
+lcp_srv_auth_nak(struct ppp_engine *e, struct bcur val, bool rej)
+{
+	enum ppp_auth_proto was = e->auth_want, sug;
+	const bool none_ok = (e->conf.auth_offer & PPP_AUTH_ALLOW_NONE) != 0;
+
+	if (was == PPP_AUTHP_NONE)
+		return rej ? -EBADMSG : 0;	/* not in our request */
+	if (rej) {
+		if (none_ok) {
+			log_info("LCP: the client rejects authentication "
+			    "(%s); going on without", ppp_auth_proto_name(was));
+			e->auth_want = PPP_AUTHP_NONE;
+			return 0;
+		}
+		e->g->fail(e, PPP_END_AUTH, "LCP: the client refuses to "
+		    "authenticate (Configure-Reject of %s)",
+		    ppp_auth_proto_name(was));
+		return -EBADMSG;
+	}
+	e->auth_naked |= lcp_auth_bit(was);
+	sug = lcp_auth_kind(val);
+	e->auth_want = lcp_srv_offers(e, sug) ? sug : ppp_lcp_srv_first(e);
+	if (e->auth_want != PPP_AUTHP_NONE) {
+		log_info("LCP: the client Naks %s: asking for %s",
+		    ppp_auth_proto_name(was),
+		    ppp_auth_proto_name(e->auth_want));
+		return 0;
+	}
+	if (none_ok) {
+		log_info("LCP: no common authentication protocol; going on "
+		    "without");
+		return 0;
+	}
+	e->g->fail(e, PPP_END_AUTH, "LCP: no common authentication protocol: "
+	    "the client Naks %s and wants %s", ppp_auth_proto_name(was),
+	    sug != PPP_AUTHP_NONE ? ppp_auth_proto_name(sug) :
+	    "one sstpd does not offer");
+	return -EBADMSG;
+}
+
+/* The peer's Nak or Reject of our request (RFC 1661 5.3, 5.4). */
+static int
+lcp_nak_common(struct ppp_fsm *f, struct bcur opts, bool rej, bool server)
 {
 	struct ppp_engine *e = f->arg;
 	struct ppp_opt o;
@@ -270,6 +426,13 @@ lcp_nakci(struct ppp_fsm *f, struct bcur opts, bool rej)
 			else if (bcur_get_be32(&v, &v32) == 0)
 				e->our_magic = lcp_new_magic(e, v32);
 			break;
+		case LCP_OPT_AUTH:
+			if (server) {
+				if (lcp_srv_auth_nak(e, v, rej) < 0)
+					return -EBADMSG;
+				break;
+			}
+			/* FALLTHROUGH */
 		default:
 			/* A Reject of what we never sent is invalid (5.4). */
 			if (rej)
@@ -278,6 +441,20 @@ lcp_nakci(struct ppp_fsm *f, struct bcur opts, bool rej)
 		}
 	}
 	return r < 0 ? -EBADMSG : 0;
+}
+
+/* The server's Nak or Reject of our request (client role). */
+static int
+lcp_nakci(struct ppp_fsm *f, struct bcur opts, bool rej)
+{
+	return lcp_nak_common(f, opts, rej, false);
+}
+
+/* The client's Nak or Reject of our request (server role). */
+static int
+lcp_srv_nakci(struct ppp_fsm *f, struct bcur opts, bool rej)
+{
+	return lcp_nak_common(f, opts, rej, true);
 }
 
 /* Protocol-Reject, Echo, Discard (RFC 1661 5.7, 5.8). */
@@ -397,6 +574,18 @@ const struct ppp_fsm_ops ppp_lcp_client_ops = {
 	.addci = lcp_addci,
 	.reqci = lcp_reqci,
 	.nakci = lcp_nakci,
+	.up = lcp_up,
+	.down = lcp_down,
+	.finished = lcp_finished,
+	.extcode = lcp_extcode,
+	.echo_reply = lcp_echo_reply,
+	.send = lcp_send,
+};
+
+const struct ppp_fsm_ops ppp_lcp_server_ops = {
+	.addci = lcp_srv_addci,
+	.reqci = lcp_srv_reqci,
+	.nakci = lcp_srv_nakci,
 	.up = lcp_up,
 	.down = lcp_down,
 	.finished = lcp_finished,
