@@ -16,8 +16,10 @@
  * client A only; a packet from client A with B's source (or any other) is
  * dropped and counted, with its own source it reaches the TUN; a packet for
  * no session is counted; one for a session whose output is full is dropped;
- * at free the address goes back (release_addr) and A's packets find no
- * owner any more.  Every wait is bounded.
+ * once A is stopped its packets find no owner, and at free its address
+ * goes back (release_addr).  A hundred sessions: the table grows, buckets
+ * are shared, each packet still reaches its one owner.  Every wait is
+ * bounded.
  */
 #include "config.h"
 
@@ -42,8 +44,8 @@
 #include "util/clock.h"
 #include "harness.h"
 
-#define QMAX		64
-#define FMAX		2048
+#define QMAX		32
+#define FMAX		1600
 #define LOCAL4		"192.0.2.1"
 #define POOL6		"2001:db8:5::"
 
@@ -72,8 +74,12 @@ struct sess {
 	size_t			 cli_last_len;
 };
 
+#define NMANY		100
+
 static struct event_base *base;
 static struct sess SA, SB;
+static struct sess *all[NMANY + 2];	/* what pump() carries for */
+static size_t nall;
 static int released;
 static uint32_t released_addr[4];
 static unsigned next_host = 10;
@@ -279,7 +285,6 @@ static const struct ppp_engine_ops cli_ops = {
 static void
 pump(void)
 {
-	struct sess *ss[2] = { &SA, &SB };
 	size_t i, k;
 	int round;
 	bool moved;
@@ -287,8 +292,8 @@ pump(void)
 	for (round = 0; round < 200; round++) {
 		moved = false;
 		event_base_loop(base, EVLOOP_NONBLOCK);
-		for (i = 0; i < 2; i++) {
-			struct sess *s = ss[i];
+		for (i = 0; i < nall; i++) {
+			struct sess *s = all[i];
 			struct frameq q;
 
 			if (s->cli != NULL && s->to_cli.n > 0) {
@@ -391,10 +396,13 @@ cli_send(struct sess *s, const uint8_t *pkt, size_t len)
 
 static void
 sess_open(struct sess *s, struct tun_hub *hub, const char *user,
-    const char *pw, uint8_t ifid_last)
+    const char *pw, uint16_t ifid_last)
 {
 	struct ppp_engine_conf sc, cc;
 	char err[200];
+
+	if (nall < NMANY + 2)
+		all[nall++] = s;
 
 	memset(&sc, 0, sizeof sc);
 	sc.role = PPP_ROLE_SERVER;
@@ -413,7 +421,8 @@ sess_open(struct sess *s, struct tun_hub *hub, const char *user,
 	cc.auth_allow = PPP_AUTH_ALLOW_MSCHAPV2;
 	cc.ipv4 = cc.ipv6 = true;
 	cc.want_ifid[0] = 0x02;
-	cc.want_ifid[7] = ifid_last;
+	cc.want_ifid[6] = (uint8_t)(ifid_last >> 8);
+	cc.want_ifid[7] = (uint8_t)ifid_last;
 	s->cli = ppp_engine_new(&cc, &cli_ops, s);
 	ASSERT_PTR_NOT_NULL(s->cli);
 	link_ppp_start(s->link);
@@ -548,11 +557,13 @@ test_two_sessions(void)
 	ASSERT_INT_EQ(SA.gone, 1);
 	ASSERT_INT_EQ(SA.net_down, 1);
 	ASSERT_INT_EQ(released, 0);
+	tun_inject(sv[1], pkt, mk4(pkt, hc.local4, a4, 18));
+	tun_hub_stats(hub, &no_owner, &spoofed, &too_big);
+	ASSERT_INT_EQ(no_owner, 2);
 	link_free(SA.link);
 	SA.link = NULL;
 	ASSERT_INT_EQ(released, 1);
 	ASSERT_U32_EQ(released_addr[0], a4);
-	tun_inject(sv[1], pkt, mk4(pkt, hc.local4, a4, 18));
 	tun_inject(sv[1], pkt, mk6(pkt, b6, a6, 19));
 	tun_hub_stats(hub, &no_owner, &spoofed, &too_big);
 	ASSERT_INT_EQ(no_owner, 3);
@@ -571,6 +582,76 @@ test_two_sessions(void)
 	tun_hub_free(hub);		/* closes sv[0] */
 	close(sv[1]);
 	event_base_free(base);
+	nall = 0;
+	TEST_DONE();
+}
+
+/*
+ * NMANY sessions: the table grows and its buckets are shared; every
+ * packet reaches exactly the session owning its destination.
+ */
+static void
+test_many(void)
+{
+	struct tun_hub_conf hc;
+	struct tun_hub *hub;
+	struct sess *ss;
+	uint8_t pkt[FMAX], d6[16], s6[16];
+	uint64_t no_owner, spoofed, too_big;
+	char err[200];
+	int sv[2], bad = 0;
+	size_t i, j;
+
+	TEST_START("tunsrv: many sessions, one owner each");
+	ss = calloc(NMANY, sizeof *ss);
+	ASSERT_PTR_NOT_NULL(ss);
+	ASSERT_INT_EQ(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+	ASSERT_INT_EQ(fcntl(sv[0], F_SETFL, O_NONBLOCK), 0);
+	base = event_base_new();
+	memset(&hc, 0, sizeof hc);
+	hc.fd = sv[0];
+	hc.name = "tsrv-many";
+	inet_pton(AF_INET, LOCAL4, &hc.local4);
+	hc.have_pool6 = true;
+	inet_pton(AF_INET6, POOL6, hc.pool6);
+	hc.pool6_prefix = 48;
+	hub = tun_hub_new(base, &hc, err, sizeof err);
+	ASSERT_PTR_NOT_NULL(hub);
+	if (hub == NULL || ss == NULL)
+		return;
+	released = 0;
+	next_host = 10;
+	for (i = 0; i < NMANY; i++)
+		sess_open(&ss[i], hub, "bob", "bob-Secret2",
+		    (uint16_t)(0x100 + i));
+	for (i = 0; i < NMANY; i++)
+		if (!ss[i].cli_up || ss[i].net_up != 1)
+			bad++;
+	ASSERT_INT_EQ(bad, 0);
+	for (i = 0; i < NMANY; i++) {
+		tun_inject(sv[1], pkt, mk4(pkt, hc.local4,
+		    ss[i].net.ip.peer4, (uint8_t)i));
+		addr6(d6, ss[i].net.ip.peer_ifid, false);
+		addr6(s6, ss[(i + 1) % NMANY].net.ip.peer_ifid, false);
+		tun_inject(sv[1], pkt, mk6(pkt, s6, d6, (uint8_t)i));
+		for (j = 0; j < NMANY; j++)
+			if (ss[j].cli_rx != (j <= i ? 2 : 0))
+				bad++;
+	}
+	ASSERT_INT_EQ(bad, 0);
+	tun_hub_stats(hub, &no_owner, &spoofed, &too_big);
+	ASSERT_INT_EQ(no_owner, 0);
+	for (i = 0; i < NMANY; i++) {
+		link_stop(ss[i].link, LINK_STOP_HANGUP);
+		link_free(ss[i].link);
+		ppp_engine_free(ss[i].cli);
+	}
+	ASSERT_INT_EQ(released, NMANY);
+	tun_hub_free(hub);
+	close(sv[1]);
+	event_base_free(base);
+	nall = 0;
+	free(ss);
 	TEST_DONE();
 }
 
@@ -600,5 +681,6 @@ main(void)
 {
 	test_hub_conf();
 	test_two_sessions();
+	test_many();
 	return test_exit();
 }
