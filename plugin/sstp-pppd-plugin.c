@@ -23,6 +23,13 @@
  * - only plugin_init and pppd_version are exported (built with
  *   -fvisibility=hidden; the codec linked in stays private).
  *
+ * On sstpd's side (its pppd backend, link/pppdsrv/pppdsrv.c) the same
+ * plugin runs in the pppd that authenticates the client: pppd notifies
+ * auth-up in its network phase when it made the peer authenticate, before
+ * CCP starts, so the keys are intact there too.  They are pppd's own, in
+ * the server's orientation (pppd's send key is the client's receive
+ * key); the plugin sends them as they are and sstpd swaps them.
+ *
  * Two pppd APIs are supported, chosen at compile time:
  * - pppd 2.5 (pppdconf.h defines PPPD_VERSION): ppp_add_options,
  *   ppp_add_notify(NF_AUTH_UP, ...), mppe_keys_isset, mppe_get_send_key,

@@ -276,17 +276,37 @@ struct plugin_sock *
 plugin_sock_new(struct event_base *base, const char *name,
     const struct plugin_sock_ops *ops, void *arg, char *err, size_t errlen)
 {
-	const char *dir = SSTPC_RUNTIME_DIR;
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	struct plugin_sock *a;
-	struct stat st;
+	char file[sizeof ((struct sockaddr_un *)0)->sun_path];
 
 	if (!plugin_name_ok(name)) {
 		snprintf(err, errlen, "--ipparam '%s' cannot name a socket "
 		    "(use letters, digits, '-', '_', '.')", name);
 		return NULL;
 	}
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+	if ((size_t)snprintf(file, sizeof file, "sstpc-%s", name) >=
+	    sizeof file) {
+		snprintf(err, errlen, "socket path too long: %s/sstpc-%s",
+		    SSTPC_RUNTIME_DIR, name);
+		return NULL;
+	}
+	return plugin_sock_listen(base, SSTPC_RUNTIME_DIR, 0755, file, ops,
+	    arg, err, errlen);
+}
+
+struct plugin_sock *
+plugin_sock_listen(struct event_base *base, const char *dir, mode_t dir_mode,
+    const char *file, const struct plugin_sock_ops *ops, void *arg, char *err,
+    size_t errlen)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct plugin_sock *a;
+	struct stat st;
+
+	if (!plugin_name_ok(file)) {
+		snprintf(err, errlen, "'%s' cannot name a socket", file);
+		return NULL;
+	}
+	if (mkdir(dir, dir_mode) < 0 && errno != EEXIST) {
 		snprintf(err, errlen, "cannot create %s: %s", dir,
 		    strerror(errno));
 		return NULL;
@@ -301,10 +321,10 @@ plugin_sock_new(struct event_base *base, const char *name,
 	a->base = base;
 	a->ops = ops;
 	a->arg = arg;
-	if ((size_t)snprintf(a->path, sizeof a->path, "%s/sstpc-%s", dir,
-	    name) >= sizeof a->path) {
-		snprintf(err, errlen, "socket path too long: %s/sstpc-%s", dir,
-		    name);
+	if ((size_t)snprintf(a->path, sizeof a->path, "%s/%s", dir, file) >=
+	    sizeof a->path) {
+		snprintf(err, errlen, "socket path too long: %s/%s", dir,
+		    file);
 		free(a);
 		return NULL;
 	}

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 
 #include "ppp/auth_keys.h"
 
@@ -31,6 +32,16 @@ struct plugin_sock_ops {
 struct plugin_sock *plugin_sock_new(struct event_base *, const char *name,
 	    const struct plugin_sock_ops *, void *arg, char *err,
 	    size_t errlen);
+/*
+ * Listen on <dir>/<file> (sstpd: one socket per session in its socket
+ * directory).  dir is created with dir_mode if missing and must be a real
+ * directory owned by root or by us, writable by nobody else; file is
+ * letters, digits, '-', '_', '.' (no leading dot).  The socket is 0600 and
+ * only root or our own uid may connect.  NULL with a message in err.
+ */
+struct plugin_sock *plugin_sock_listen(struct event_base *, const char *dir,
+	    mode_t dir_mode, const char *file, const struct plugin_sock_ops *,
+	    void *arg, char *err, size_t errlen);
 const char	*plugin_sock_path(const struct plugin_sock *);
 /* Close every client and the socket, unlink it. */
 void		 plugin_sock_free(struct plugin_sock *);

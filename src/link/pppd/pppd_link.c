@@ -41,6 +41,7 @@
 #include "link/pppd/pppd_args.h"
 #include "link/pppd/pppd_link.h"
 #include "link/pppd/pppd_spawn.h"
+#include "link/pppd/pty_hdlc.h"
 #include "ppp/eap_proxy.h"
 #include "ppp/ppp_snoop.h"
 #include "ppp/proto.h"
@@ -50,29 +51,9 @@
 #include "wire/hdlc.h"
 
 #define BRIDGE_RX_SIZE		(64 * 1024)
-#define BRIDGE_FRAME_BUF	(HDLC_MAX_FRAME + 64)
-/*
- * Toward pppd: stop reading the server above HIGH, resume below LOW.  The
- * queue (bq) compacts before it grows, so with at most HIGH plus one
- * encoded frame pending it stays at 128 KiB and every compaction frees at
- * least as much as it moves.  (A 128 KiB HIGH made it grow to 256 KiB for
- * no throughput: the pty, not the queue depth, is the limit.)
- */
-#define BRIDGE_TX_HIGH		(56 * 1024)
-#define BRIDGE_TX_LOW		(24 * 1024)
-#define BRIDGE_TX_CAP		(1024 * 1024)
-#define BRIDGE_HOLD_MAX		16		/* frames held before the Ack */
-
-_Static_assert(BRIDGE_TX_HIGH + 2 * (HDLC_MAX_FRAME + 2) + 2 <= 64 * 1024,
-    "bridge queue: HIGH plus one encoded frame must fit in half of 128 KiB");
 #define BRIDGE_KILL_MS		8000		/* SIGTERM -> SIGKILL */
 #define BRIDGE_KEY_GRACE_MS	3000		/* wait for the plugin's keys */
 #define BRIDGE_PTY_GRACE_MS	2000		/* pty mode: pppd's goodbye */
-
-struct bridge_held {
-	size_t		 len;
-	uint8_t		 data[BRIDGE_FRAME_BUF];
-};
 
 struct bridge {
 	struct link		 link;		/* first: the interface */
@@ -101,17 +82,8 @@ struct bridge {
 	bool			 ppp_started;
 	bool			 pppd_ready;	/* pppd has written to the pty */
 	bool			 rx_paused;	/* not reading pppd */
-	struct hdlc_dec		 dec;
-	struct hdlc_enc		 enc;		/* negotiated send ACCM */
-	struct hdlc_enc		 enc_lcp;	/* LCP: always all (RFC 1662 7.1) */
-	bool			 accm_req_valid;
-	uint8_t			 accm_req_id;	/* pppd's ConfReq carrying it */
-	uint32_t		 accm_req;
-	uint8_t			 frame_buf[BRIDGE_FRAME_BUF];
+	struct pty_hdlc		 ph;		/* HDLC both ways, held frames */
 	uint8_t			*rx;
-	struct bq		 tx;		/* HDLC bytes for pppd */
-	struct bridge_held	*held;
-	size_t			 nheld;
 	struct ppp_snoop	 snoop;
 	struct eap_proxy	*eap;		/* --eap-auth, else NULL */
 	struct event		*eap_timer;
@@ -162,16 +134,7 @@ bridge_report_gone(struct bridge *b)
 	} else {
 		pppd_exit_string(b->status, st, sizeof st);
 		snprintf(why, sizeof why, "pppd exited: %s", st);
-		if (WIFEXITED(b->status)) {
-			int c = WEXITSTATUS(b->status);
-
-			/* pppd(8) EXIT STATUS: 11, 19 authentication. */
-			if (c == 11 || c == 19)
-				end = LINK_END_AUTH;
-			else if (c != 0 && c != 5 && c != 16)
-				end = LINK_END_PPP;
-		} else if (!b->term_sent)
-			end = LINK_END_PPP;
+		end = pppd_exit_end(b->status, b->term_sent);
 	}
 	if (b->kill_timer != NULL)
 		evtimer_del(b->kill_timer);
@@ -193,36 +156,6 @@ bridge_send_server(struct bridge *b, const uint8_t *f, size_t len)
 	} else {
 		b->dropped_out++;
 		log_trace("frame from pppd not sent (%s)", strerror(-r));
-	}
-}
-
-/*
- * RFC 1662 7.1: the ACCM pppd asks for in its LCP Configure-Request applies
- * to what pppd receives, once the server has acknowledged it.  Escaping
- * only what pppd asked for (usually nothing: asyncmap 0) saves 1 byte in 8
- * on random data toward the pty.  A new Configure-Request from either side
- * (renegotiation) returns to the default map until the next Ack.
- */
-static void
-bridge_watch_accm(struct bridge *b, const uint8_t *f, size_t len,
-    bool from_server)
-{
-	struct ppp_lcp_accm a;
-
-	if (!ppp_snoop_lcp_accm(f, len, &a))
-		return;
-	if (a.code == 1) {
-		if (b->enc.accm != HDLC_ACCM_ALL)
-			hdlc_enc_set_accm(&b->enc, HDLC_ACCM_ALL);
-		if (!from_server) {
-			b->accm_req_valid = true;
-			b->accm_req_id = a.id;
-			b->accm_req = a.has_accm ? a.accm : HDLC_ACCM_ALL;
-		}
-	} else if (a.code == 2 && from_server && b->accm_req_valid &&
-	    a.id == b->accm_req_id) {
-		hdlc_enc_set_accm(&b->enc, b->accm_req);
-		log_debug("HDLC toward pppd: send ACCM 0x%08x", b->accm_req);
 	}
 }
 
@@ -253,7 +186,7 @@ bridge_to_server(struct bridge *b, const uint8_t *f, size_t len)
 	if (ppp_snoop_frame(&b->snoop, f, len, false) ==
 	    PPP_SNOOP_LCP_TERMINATE)
 		log_debug("pppd sent LCP Terminate-Request");
-	bridge_watch_accm(b, f, len, false);
+	pty_hdlc_watch_accm(&b->ph, f, len, false);
 	bridge_send_server(b, f, len);
 }
 
@@ -340,42 +273,19 @@ static const struct plugin_sock_ops bridge_plugin_ops = {
 	.server_addr = bridge_plugin_server_addr,
 };
 
-/* LCP Configure..Code-Reject (codes 1-7) always go with the full map. */
-static bool
-bridge_is_lcp_cp(const uint8_t *f, size_t len)
-{
-	struct bcur c = bcur_make(f, len);
-	uint16_t proto;
-	uint8_t code;
-
-	if (bcur_starts_with(&c, "\xff\x03", 2))
-		(void)bcur_skip(&c, 2);
-	if (bcur_get_be16(&c, &proto) < 0 || proto != PPP_PROTO_LCP ||
-	    bcur_get_u8(&c, &code) < 0)
-		return false;
-	return code >= 1 && code <= 7;
-}
-
 /* HDLC-encode one frame into the queue toward pppd. */
 static int
 bridge_send_pppd(struct bridge *b, const uint8_t *frame, size_t len)
 {
-	struct wbuf w;
+	int r;
 
 	if (b->fd_out < 0)
 		return -EPIPE;
-	if (bq_room(&b->tx, hdlc_encode_bound(len)) < 0) {
-		log_warn("pppd is not reading: frame dropped");
-		return -ENOBUFS;
-	}
-	wbuf_init(&w, b->tx.p + b->tx.len, b->tx.cap - b->tx.len);
-	if (hdlc_encode(bridge_is_lcp_cp(frame, len) ? &b->enc_lcp : &b->enc,
-	    &w, frame, len) < 0)
-		return -EINVAL;
-	b->tx.len += w.len;
+	if ((r = pty_hdlc_queue(&b->ph, frame, len)) < 0)
+		return r;
 	b->frames_in++;
 	b->bytes_in += len;
-	if (bq_pending(&b->tx) > BRIDGE_TX_HIGH)
+	if (pty_hdlc_pending(&b->ph) > PTY_HDLC_TX_HIGH)
 		UP(b)->pause_server(UPARG(b), true);
 	if (b->pppd_ready)
 		event_add(b->wev, NULL);
@@ -394,7 +304,7 @@ bridge_from_server(struct link *l, const uint8_t *frame, size_t len)
 		bridge_eap_sync(b);
 		return 0;
 	}
-	bridge_watch_accm(b, frame, len, true);
+	pty_hdlc_watch_accm(&b->ph, frame, len, true);
 	ev = ppp_snoop_frame(&b->snoop, frame, len, true);
 	if (ev == PPP_SNOOP_AUTH_SUCCESS)
 		bridge_auth_success(b);
@@ -457,40 +367,12 @@ static void
 bridge_write_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct bridge *b = arg;
-	ssize_t n;
 
-	while (bq_pending(&b->tx) > 0) {
-		n = write(b->fd_out, bq_head(&b->tx), bq_pending(&b->tx));
-		if (n < 0) {
-			if (errno == EAGAIN || errno == EINTR)
-				break;
-			log_debug("write to pppd: %s", strerror(errno));
-			bq_consume(&b->tx, bq_pending(&b->tx));
-			break;
-		}
-		bq_consume(&b->tx, (size_t)n);
-	}
-	if (bq_pending(&b->tx) == 0)
+	(void)pty_hdlc_flush(&b->ph, b->fd_out);
+	if (pty_hdlc_pending(&b->ph) == 0)
 		event_del(b->wev);
-	if (bq_pending(&b->tx) < BRIDGE_TX_LOW)
+	if (pty_hdlc_pending(&b->ph) < PTY_HDLC_TX_LOW)
 		UP(b)->pause_server(UPARG(b), false);
-}
-
-/* Hold a frame from pppd until the SSTP call is acknowledged. */
-static void
-bridge_hold(struct bridge *b, const uint8_t *f, size_t len)
-{
-	if (len > BRIDGE_FRAME_BUF)
-		return;
-	if (b->nheld == BRIDGE_HOLD_MAX) {
-		/* pppd retransmits; the oldest copy is the least useful. */
-		memmove(&b->held[0], &b->held[1],
-		    (BRIDGE_HOLD_MAX - 1) * sizeof b->held[0]);
-		b->nheld--;
-	}
-	memcpy(b->held[b->nheld].data, f, len);
-	b->held[b->nheld].len = len;
-	b->nheld++;
 }
 
 /* Read pppd's bytes and forward the frames. */
@@ -531,13 +413,13 @@ bridge_read_cb(evutil_socket_t fd, short what, void *arg)
 		 * retransmission.  Its first frame shows the line is ready.
 		 */
 		b->pppd_ready = true;
-		if (bq_pending(&b->tx) > 0)
+		if (pty_hdlc_pending(&b->ph) > 0)
 			event_add(b->wev, NULL);
 	}
 	in = bcur_make(b->rx, got);
-	while (hdlc_decode(&b->dec, &in, &fr) == 1) {
+	while (hdlc_decode(&b->ph.dec, &in, &fr) == 1) {
 		if (!b->ppp_started)
-			bridge_hold(b, fr.data, fr.len);
+			pty_hdlc_hold(&b->ph, fr.data, fr.len);
 		else
 			bridge_to_server(b, fr.data, fr.len);
 	}
@@ -588,12 +470,12 @@ bridge_ppp_start(struct link *l)
 		b->released = pppd_release(&b->gate) == 0;
 		log_info("starting pppd (pid %ld)", (long)b->pid);
 	}
-	for (i = 0; i < b->nheld; i++)
-		bridge_to_server(b, b->held[i].data, b->held[i].len);
-	if (b->nheld > 0)
+	for (i = 0; i < b->ph.nheld; i++)
+		bridge_to_server(b, b->ph.held[i].data, b->ph.held[i].len);
+	if (b->ph.nheld > 0)
 		log_debug("forwarded %zu frame(s) pppd sent before the Ack",
-		    b->nheld);
-	b->nheld = 0;
+		    b->ph.nheld);
+	b->ph.nheld = 0;
 }
 
 /* SIGCHLD: reap pppd; with its pty drained, the link may be gone. */
@@ -769,25 +651,15 @@ pppd_link_new(struct event_base *base, const struct pppd_link_conf *conf,
 	b->launch = conf->launch;
 	b->fd_in = b->fd_out = b->gate = -1;
 	b->rx = malloc(BRIDGE_RX_SIZE);
-	bq_init(&b->tx, 16 * 1024, BRIDGE_TX_CAP);
-	/*
-	 * malloc, not calloc: only the slots written are ever read, and a
-	 * zeroed 66 KiB would be resident for a few held frames.
-	 */
-	b->held = malloc(BRIDGE_HOLD_MAX * sizeof *b->held);
 	b->key_timer = evtimer_new(base, bridge_key_timer_cb, b);
 	b->kill_timer = evtimer_new(base, bridge_kill_cb, b);
 	b->grace_timer = evtimer_new(base, bridge_grace_cb, b);
-	if (b->rx == NULL || b->tx.p == NULL || b->held == NULL ||
+	if (pty_hdlc_init(&b->ph) < 0 || b->rx == NULL ||
 	    b->key_timer == NULL || b->kill_timer == NULL ||
-	    b->grace_timer == NULL ||
-	    hdlc_dec_init(&b->dec, b->frame_buf, sizeof b->frame_buf, 0, 0) < 0) {
+	    b->grace_timer == NULL) {
 		bridge_free(&b->link);
 		return NULL;
 	}
-	/* Escape every control character toward pppd: always safe. */
-	hdlc_enc_init(&b->enc, HDLC_ACCM_ALL);
-	hdlc_enc_init(&b->enc_lcp, HDLC_ACCM_ALL);
 	if (conf->eap_auth) {
 		b->eap = eap_proxy_new(conf->user, conf->password,
 		    &bridge_eap_ops, b);
@@ -1065,8 +937,7 @@ bridge_free(struct link *l)
 	b->fd_in = b->fd_out = -1;
 	ppp_snoop_clear(&b->snoop);
 	free(b->rx);
-	bq_free(&b->tx);
-	free(b->held);
+	pty_hdlc_free(&b->ph);
 	free(b);
 }
 

@@ -227,3 +227,18 @@ pppd_exit_string(int status, char *buf, size_t len)
 		snprintf(buf, len, "wait status 0x%x", status);
 	return buf;
 }
+
+enum link_end
+pppd_exit_end(int status, bool we_signalled)
+{
+	int c;
+
+	if (!WIFEXITED(status))
+		return we_signalled ? LINK_END_OK : LINK_END_PPP;
+	c = WEXITSTATUS(status);
+	if (c == 11 || c == 19)
+		return LINK_END_AUTH;
+	if (c != 0 && c != 5 && c != 16)
+		return LINK_END_PPP;
+	return LINK_END_OK;
+}

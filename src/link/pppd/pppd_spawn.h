@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "link/link.h"
+
 /* Open a pty pair in raw mode; master non-blocking.  Returns 0 or -errno. */
 int	pppd_open_pty(int *master, int *slave, char *slave_name, size_t len);
 /*
@@ -31,5 +33,14 @@ int	pppd_release(int *gate);
 void	pppd_gate_close(int *gate);
 /* Describe a wait status the way pppd documents its exit codes. */
 const char *pppd_exit_string(int status, char *buf, size_t len);
+/*
+ * How pppd's end (a wait status) ends the link, pppd(8) EXIT STATUS:
+ * 11 (the peer failed to authenticate) and 19 (we failed to authenticate
+ * to the peer) are LINK_END_AUTH; 0, 5 (a signal) and 16 (hangup) are a
+ * clean end, every other status LINK_END_PPP; killed by a signal: clean
+ * if we_signalled, else LINK_END_PPP.  Shared by the client's pppd link
+ * and sstpd's pppd backend.
+ */
+enum link_end	pppd_exit_end(int status, bool we_signalled);
 
 #endif /* SSTPC_PPPD_SPAWN_H */
