@@ -699,7 +699,15 @@ srv_stream_closed(void *arg, int err, const char *msg)
 		break;
 	case SRV_SSTP:
 		/* MS-SSTP 3.3.5.2.6 (~): lower layer down, send nothing. */
-		srv_set_reason(s, "connection lost: %s", msg);
+		if (sstp_chan_closing(&s->chan)) {
+			char q[200];
+
+			/* The call was ending already: that is the reason. */
+			(void)sstp_ctrl_quit_message(&s->chan.ctrl, q,
+			    sizeof q);
+			srv_set_reason(s, "%s", q);
+		} else
+			srv_set_reason(s, "connection lost: %s", msg);
 		srv_drop_stream(s, false);
 		sstp_chan_lower_down(&s->chan);
 		if (s->link != NULL)
