@@ -253,7 +253,7 @@ else
 fi
 n0=$(grep -c 'call connected user=alice' "$CASE_DIR/sstpd.log")
 $CLIENT --connect "127.0.0.1:$DPORT" --ca "$PKI/ca.pem" --host 127.0.0.1 \
-	--user "$SUSER" --password "$SPASS" --hold 20 --timeout 30 \
+	--user "$SUSER" --password "$SPASS" --hold 20 --timeout 30 -v \
 	>"$CASE_DIR/client-term.log" 2>&1 &
 cpid=$!
 i=0
@@ -263,10 +263,13 @@ done
 t0=$(date +%s)
 stop_sstpd
 t1=$(date +%s)
+sleep 0.3
+kill "$cpid" 2>/dev/null
 wait $cpid 2>/dev/null
 if [ "$DRC" = 0 ] && [ $((t1 - t0)) -le 5 ] &&
     dlog_has 'SIGTERM: stopping, 1 session' &&
-    dlog_has 'reason: sstpd stopping'; then
+    dlog_has 'reason: sstpd stopping' &&
+    grep -q "client: rx_disconnect " "$CASE_DIR/client-term.log"; then
 	pass "SIGTERM: Call Disconnect to the session, exit 0 in $((t1 - t0)) s"
 else
 	fail "SIGTERM: exit 0 with the session ended" "rc=$DRC after $((t1 - t0)) s"
