@@ -535,6 +535,9 @@ static const struct err_case err_cases[] = {
 	    "absolute path of at most 107 bytes)" },
 	{ { "--disconnect", "xyz" }, NULL, "bad --disconnect 'xyz' (a "
 	    "session id: 1 to 16 hex digits, as --list shows)" },
+	{ { "--disconnect", "0123456789abcdef0" }, NULL, "bad --disconnect "
+	    "'0123456789abcdef0' (a session id: 1 to 16 hex digits, as --list "
+	    "shows)" },
 	{ { "--list", "--disconnect", "1" }, NULL, "--disconnect cannot be "
 	    "used with --list" },
 	{ { "--check-config", "--list" }, NULL, "--list cannot be used with "
