@@ -2,6 +2,11 @@
 # check-manpage.sh - the long options listed by "sstpc --help" and those
 # documented in doc/sstpc.8 must be the same set.
 #
+# usage: check-manpage.sh [PROGRAM [MANPAGE]]
+#   PROGRAM  what prints --help (default $top_builddir/sstpc)
+#   MANPAGE  the page to compare (default $top_srcdir/doc/sstpc.8)
+# (check-manpage-sstpd.sh runs it for sstpd and doc/sstpd.8.)
+#
 # Run by "make check" with top_srcdir and top_builddir in the environment.
 # The man page writes every option as \-\-name (hyphens inside names may be
 # \- too); roff comment lines are ignored.  Exit: 0 same set, 1 differences
@@ -10,8 +15,10 @@
 
 top_srcdir=${top_srcdir:-.}
 top_builddir=${top_builddir:-.}
-bin=$top_builddir/sstpc
-man=$top_srcdir/doc/sstpc.8
+bin=${1:-$top_builddir/sstpc}
+man=${2:-$top_srcdir/doc/sstpc.8}
+prog=$(basename "$bin")
+page=$(basename "$man")
 
 if [ ! -r "$man" ]; then
 	echo "ERROR: cannot read $man"
@@ -44,7 +51,7 @@ sed -e '/^\.\\"/d' -e "/^'\\\\\"/d" -e 's/\\-/-/g' "$man" |
 comm -23 "$tmp/help.opts" "$tmp/man.opts" >"$tmp/only-help"
 comm -13 "$tmp/help.opts" "$tmp/man.opts" >"$tmp/only-man"
 if [ -s "$tmp/only-help" ] || [ -s "$tmp/only-man" ]; then
-	echo "FAIL: sstpc --help and doc/sstpc.8 differ"
+	echo "FAIL: $prog --help and $page differ"
 	if [ -s "$tmp/only-help" ]; then
 		echo "in --help but not in the man page:"
 		sed 's/^/  /' "$tmp/only-help"

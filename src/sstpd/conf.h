@@ -19,6 +19,9 @@
 
 #define SSTPD_MAX_LISTEN	16
 #define SSTPD_MAX_DNS		2
+/* -c FILE: at most this many bytes, and this many bytes a line (conf.c). */
+#define SSTPD_CONF_MAX_FILE	(64 * 1024)
+#define SSTPD_CONF_MAX_LINE	1024
 
 enum sstpd_backend {
 	SSTPD_BACKEND_TUN = 0,	/* built-in PPP, all sessions on one TUN */
@@ -102,7 +105,11 @@ void	sstpd_conf_defaults(struct sstpd_conf *);
  */
 int	sstpd_conf_parse(struct sstpd_conf *, int argc, char **argv,
 	    char *err, size_t errlen);
-/* The file part alone (the text of -c FILE), for the tests and fuzzer. */
+/*
+ * The file part alone (the text of -c FILE), for the tests and fuzzer:
+ * as `sstpd -c FILE` with no other option (defaults, the file, checks).
+ * Both return SSTPD_EXIT_FAIL (1) when out of memory.
+ */
 int	sstpd_conf_parse_text(struct sstpd_conf *, const uint8_t *text,
 	    size_t len, const char *fname, char *err, size_t errlen);
 void	sstpd_conf_help(FILE *);

@@ -43,7 +43,10 @@ struct ctl_req {
 /* One request line (without its LF): 0, or -EBADMSG with @err. */
 int	ctl_msg_parse(const uint8_t *line, size_t len, struct ctl_req *,
 	    char *err, size_t errlen);
-/* One --list line for @s into @buf (NUL-terminated, LF-ended). */
+/*
+ * One --list line for @s into @buf (NUL-terminated, LF-ended): its length
+ * or -ENOSPC.  @s NULL: the header line (the daemon sends it first).
+ */
 int	ctl_msg_format(const struct ctl_session *s, char *buf, size_t len);
 
 /* What the daemon answers with. */
