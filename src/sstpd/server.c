@@ -35,61 +35,6 @@
 /* Where the pppd backend's key sockets go. */
 #define SERVER_SOCK_DIR		"/run/sstpd"
 
-/* The client's address as comparable octets (IPv4-mapped as IPv4). */
-static size_t
-server_addr_key(const struct sockaddr *sa, uint8_t key[17])
-{
-	if (sa->sa_family == AF_INET) {
-		key[0] = 4;
-		memcpy(key + 1, &((const struct sockaddr_in *)sa)->sin_addr, 4);
-		return 5;
-	}
-	if (sa->sa_family == AF_INET6) {
-		const struct in6_addr *a =
-		    &((const struct sockaddr_in6 *)sa)->sin6_addr;
-
-		if (IN6_IS_ADDR_V4MAPPED(a)) {
-			key[0] = 4;
-			memcpy(key + 1, &a->s6_addr[12], 4);
-			return 5;
-		}
-		key[0] = 6;
-		memcpy(key + 1, a, 16);
-		return 17;
-	}
-	key[0] = 0;
-	return 1;
-}
-
-unsigned
-server_count_addr(const struct sstpd_server *srv, const struct sockaddr *sa,
-    const struct srv_session *except)
-{
-	uint8_t k[17], k2[17];
-	size_t n = server_addr_key(sa, k), n2;
-	const struct srv_session *s;
-	unsigned count = 0;
-
-	TAILQ_FOREACH(s, &srv->sessions, entry) {
-		if (s == except || s->phase == SRV_DONE)
-			continue;
-		n2 = server_addr_key((const struct sockaddr *)&s->client, k2);
-		if (n2 == n && memcmp(k, k2, n) == 0)
-			count++;
-	}
-	return count;
-}
-
-void
-server_session_gone(struct sstpd_server *srv, struct srv_session *s)
-{
-	TAILQ_REMOVE(&srv->sessions, s, entry);
-	s->entry.tqe_prev = NULL;
-	srv->n_sessions--;
-	if (srv->stopping && srv->n_sessions == 0)
-		event_base_loopexit(srv->base, NULL);
-}
-
 /* Over a limit: closed at once, one line, counted. */
 static void
 server_refuse(struct sstpd_server *srv, int fd, const struct sockaddr *sa,
@@ -142,7 +87,7 @@ server_accept_cb(evutil_socket_t lfd, short what, void *arg)
 		}
 		/* Behind a PROXY front end, the real address is known later. */
 		if (!c->proxy_protocol && c->max_per_addr != 0 &&
-		    server_count_addr(srv, sa, NULL) >= c->max_per_addr) {
+		    srv_session_count_addr(srv, sa, NULL) >= c->max_per_addr) {
 			server_refuse(srv, fd, sa, &srv->stats.refused_per_addr,
 			    "--max-per-address", c->max_per_addr);
 			continue;

@@ -31,7 +31,7 @@
 #include "sstpd/control.h"
 #include "sstpd/pool.h"
 #include "sstpd/secrets.h"
-#include "sstpd/server.h"
+#include "sstpd/srv_ctx.h"
 #include "sstpd/srv_session.h"
 #include "util/buf.h"
 #include "util/clock.h"
@@ -55,6 +55,62 @@ static const char *const srv_phase_name[] = {
 static void	srv_drop_stream(struct srv_session *, bool graceful);
 static void	srv_maybe_finish(struct srv_session *);
 static void	srv_start_stream(struct srv_session *);
+
+/* The client's address as comparable octets (IPv4-mapped as IPv4). */
+static size_t
+srv_addr_key(const struct sockaddr *sa, uint8_t key[17])
+{
+	if (sa->sa_family == AF_INET) {
+		key[0] = 4;
+		memcpy(key + 1, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+		return 5;
+	}
+	if (sa->sa_family == AF_INET6) {
+		const struct in6_addr *a =
+		    &((const struct sockaddr_in6 *)sa)->sin6_addr;
+
+		if (IN6_IS_ADDR_V4MAPPED(a)) {
+			key[0] = 4;
+			memcpy(key + 1, &a->s6_addr[12], 4);
+			return 5;
+		}
+		key[0] = 6;
+		memcpy(key + 1, a, 16);
+		return 17;
+	}
+	key[0] = 0;
+	return 1;
+}
+
+unsigned
+srv_session_count_addr(const struct sstpd_server *srv,
+    const struct sockaddr *sa, const struct srv_session *except)
+{
+	uint8_t k[17], k2[17];
+	size_t n = srv_addr_key(sa, k), n2;
+	const struct srv_session *s;
+	unsigned count = 0;
+
+	TAILQ_FOREACH(s, &srv->sessions, entry) {
+		if (s == except || s->phase == SRV_DONE)
+			continue;
+		n2 = srv_addr_key((const struct sockaddr *)&s->client, k2);
+		if (n2 == n && memcmp(k, k2, n) == 0)
+			count++;
+	}
+	return count;
+}
+
+/* Out of the table; the last one out of a stopping server ends the loop. */
+static void
+srv_table_remove(struct sstpd_server *srv, struct srv_session *s)
+{
+	TAILQ_REMOVE(&srv->sessions, s, entry);
+	s->entry.tqe_prev = NULL;
+	srv->n_sessions--;
+	if (srv->stopping && srv->n_sessions == 0)
+		event_base_loopexit(srv->base, NULL);
+}
 
 /* Record the first reason the session ends. */
 static void
@@ -874,7 +930,7 @@ srv_proxy_cb(evutil_socket_t fd, short what, void *arg)
 		log_debug("session %s: PROXY v%d: client %s via %s", s->id,
 		    h.version, s->client_text, via);
 		if (s->srv->conf->max_per_addr != 0 &&
-		    server_count_addr(s->srv, (const struct sockaddr *)
+		    srv_session_count_addr(s->srv, (const struct sockaddr *)
 		    &s->client, s) >= s->srv->conf->max_per_addr) {
 			s->srv->stats.refused_per_addr++;
 			log_warn("session %s: refused %s: --max-per-address "
@@ -1052,7 +1108,7 @@ srv_session_free(struct srv_session *s)
 		event_free(s->reap);
 	srv_handshake_done(s);
 	if (s->entry.tqe_prev != NULL)
-		server_session_gone(s->srv, s);
+		srv_table_remove(s->srv, s);
 	explicit_bzero(s, sizeof *s);
 	free(s);
 }

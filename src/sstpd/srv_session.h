@@ -86,6 +86,9 @@ void	srv_session_info(const struct srv_session *, struct ctl_session *);
 void	srv_session_log_end(struct srv_session *);
 /* Free now (server_free at exit; no log line). */
 void	srv_session_free(struct srv_session *);
+/* Sessions in the table from the same client address as @sa. */
+unsigned srv_session_count_addr(const struct sstpd_server *,
+	    const struct sockaddr *sa, const struct srv_session *except);
 /* The address of @sa as text, IPv4-mapped IPv6 shown as IPv4. */
 void	srv_addr_text(const struct sockaddr *sa, char *buf, size_t len,
 	    bool with_port);
