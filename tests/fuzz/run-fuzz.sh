@@ -37,7 +37,7 @@ jobs=${FUZZ_JOBS:-2}
 cc=${CC:-clang}
 
 all="sstp_wire sstp_conv sstp_chan http_resp hdlc sstp_api url cmdline ppp_snoop sstp_bind
-    ppp_cp eap_proxy mppe ccp compat_api ppp_engine ppp_auth gso"
+    ppp_cp eap_proxy mppe ccp compat_api ppp_engine ppp_auth gso sstp_srvconv"
 targets=${*:-$all}
 
 if ! command -v "$cc" >/dev/null 2>&1; then
@@ -77,7 +77,7 @@ fi
 maxlen() {
 	case $1 in
 	http_resp) echo 10000 ;;
-	sstp_wire|sstp_conv|sstp_chan|hdlc|eap_proxy) echo 8192 ;;
+	sstp_wire|sstp_conv|sstp_chan|sstp_srvconv|hdlc|eap_proxy) echo 8192 ;;
 	*) echo 4096 ;;
 	esac
 }
