@@ -35,8 +35,13 @@
  *			0 SHA-1 (else SHA-256), the nonce of our Ack (the
  *			fixed test nonce), our certificate hash, the HLAK of
  *			the keys reported (else of the armed keys); byte 1
- *			an offset and byte 2 an XOR mask for one byte of it
- *			(0: unchanged); then it arrives as CLIENT_BYTES
+ *			an offset and byte 2 an XOR mask for one byte (0:
+ *			unchanged): of the message after its MAC was made,
+ *			or with byte 0 bit 1 of the nonce, bit 2 of the
+ *			certificate hash the client believes in (a MAC made
+ *			right over a wrong field: a man in the middle with
+ *			another certificate, a replayed nonce); then it
+ *			arrives as CLIENT_BYTES
  *	DISCONNECT	sstp_chan_disconnect() (the daemon stops)
  *	LOWER_DOWN	sstp_chan_lower_down(): the stream broke
  *	BEGIN		sstp_chan_begin() (our HTTP 200 went out)
@@ -534,19 +539,28 @@ sv_connected(struct sv *h, struct bcur *rec)
 {
 	enum sstp_hash hash;
 	uint8_t cc[SSTP_CONNECTED_LEN], hlak[SSTP_HLAK_LEN], sel, off, x;
+	uint8_t nonce[sizeof sv_nonce], cert[sizeof sv_sha256];
+	size_t clen;
 	bool sure;
 
 	sel = fuzz_u8(rec, 0);
 	off = fuzz_u8(rec, 0);
 	x = fuzz_u8(rec, 0);
 	hash = (sel & 1) != 0 ? SSTP_HASH_SHA1 : SSTP_HASH_SHA256;
+	clen = hash == SSTP_HASH_SHA1 ? sizeof sv_sha1 : sizeof sv_sha256;
+	memcpy(nonce, sv_nonce, sizeof nonce);
+	memcpy(cert, hash == SSTP_HASH_SHA1 ? sv_sha1 : sv_sha256, clen);
+	if ((sel & 2) != 0)
+		nonce[off % sizeof nonce] ^= x;
+	else if ((sel & 4) != 0)
+		cert[off % clen] ^= x;
 	if (h->have_first)
 		memcpy(hlak, h->hlak, sizeof hlak);
 	else
 		sv_hlak(&h->armed, hlak);
-	FUZZ_CHECK(sstp_bind_connected(hash, sv_nonce, hash == SSTP_HASH_SHA1 ?
-	    sv_sha1 : sv_sha256, hlak, cc) == 0);
-	cc[off % sizeof cc] ^= x;
+	FUZZ_CHECK(sstp_bind_connected(hash, nonce, cert, hlak, cc) == 0);
+	if ((sel & 6) == 0)
+		cc[off % sizeof cc] ^= x;
 	/* Unchanged, offered, keys in, first, framed alone: must establish. */
 	sure = x == 0 && (hash & h->offer) != 0 && h->have_first &&
 	    !h->have_cc && h->rx_len == 0 && !h->paused && !h->dead &&
@@ -611,6 +625,9 @@ sv_check(struct sv *h)
 	    st >= SSTP_CS_ABORT_PENDING);
 	if (st == SSTP_SS_CALL_CONNECTED)
 		FUZZ_CHECK(h->n_established == 1);
+	/* Every live state has a timer: negotiation, Hello, teardown. */
+	if (h->begun && st != SSTP_CS_CLOSED)
+		FUZZ_CHECK(dl != UINT64_MAX);
 	/* The binding: only a verifying Call Connected with the keys. */
 	if (h->check_established) {
 		h->check_established = false;

@@ -146,6 +146,11 @@ def seeds():
         s["mutant-" + name] = conv(
             C_SHA1, rec(CLIENT, REQUEST), rec(KEYS, E2E_KEYS),
             rec(CONNECTED, bytes((0, off, x))))
+    for name, sel, off in (("nonce", 2, 5), ("cert", 4, 31),
+                           ("cert-sha1", 5, 19)):
+        s["honest-mac-wrong-" + name] = conv(
+            C_SHA1, rec(CLIENT, REQUEST), rec(KEYS, E2E_KEYS),
+            rec(CONNECTED, bytes((sel, off, 0x01))))
     s["mutant-spec-cmac-keys-after"] = conv(
         0, rec(CLIENT, REQUEST),
         rec(CLIENT, SPEC_CONNECTED[:100] + b"\x00" + SPEC_CONNECTED[101:]),
