@@ -730,6 +730,25 @@ test_eap(void)
 	ASSERT_REASON_HAS(s, "Name \"Admin\" is not the EAP Identity "
 	    "\"User\"");
 	ppp_auth_server_free(s);
+	/* XX: Identity "CORP\User", Name "User": the same user. */
+	sec.user = "CORP\\User";
+	s = server(PPP_AUTHP_EAP, &sec);
+	ASSERT_PTR_NOT_NULL(s);
+	if (s == NULL)
+		return;
+	wbuf_init(&t.w, t.buf, sizeof t.buf);
+	ASSERT_INT_EQ(ppp_auth_server_start(s, &t.w), PPP_AUTHSRV_SEND);
+	ASSERT_INT_EQ(feed(s, "C2 27 02 07 00 0E 01 43 4F 52 50 5C 55 73 65 72",
+	    &t), PPP_AUTHSRV_SEND);
+	ASSERT_INT_EQ(feed(s, EAP_MS_RESPONSE, &t), PPP_AUTHSRV_SEND);
+	ASSERT_OUT_TEXT(&t, PPP_PROTO_EAP, EAP_CODE_REQUEST, 9,
+	    "1A 03 08 00 00", S_RFC " M=Access granted", 1);
+	ASSERT_INT_EQ(feed(s, "C2 27 02 09 00 06 1A 03", &t),
+	    PPP_AUTHSRV_SEND | PPP_AUTHSRV_OK);
+	ASSERT_STR_EQ(ppp_auth_server_user(s), "CORP\\User");
+	check_rfc_keys(s);
+	ppp_auth_server_free(s);
+	sec.user = "User";
 	/* An empty Identity. */
 	s = server(PPP_AUTHP_EAP, &sec);
 	ASSERT_PTR_NOT_NULL(s);
