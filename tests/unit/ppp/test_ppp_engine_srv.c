@@ -243,6 +243,8 @@ pump(void)
 		} else
 			return;
 		from->qh++;
+		if (to->e == NULL)	/* a scripted peer: nobody listens */
+			continue;
 		(void)ppp_engine_input(to->e, now,
 		    from->q[(from->qh - 1) % QN],
 		    from->qlen[(from->qh - 1) % QN]);
@@ -258,14 +260,16 @@ run_until(uint64_t until)
 
 	for (;;) {
 		pump();
-		a = CL.ended ? 0 : ppp_engine_next_timer(CL.e);
-		b = SV.ended ? 0 : ppp_engine_next_timer(SV.e);
+		a = CL.e == NULL || CL.ended ? 0 : ppp_engine_next_timer(CL.e);
+		b = SV.e == NULL || SV.ended ? 0 : ppp_engine_next_timer(SV.e);
 		t = a == 0 ? b : b == 0 ? a : a < b ? a : b;
 		if (t == 0 || t > until)
 			break;
 		now = t > now ? t : now;
-		ppp_engine_tick(CL.e, now);
-		ppp_engine_tick(SV.e, now);
+		if (CL.e != NULL)
+			ppp_engine_tick(CL.e, now);
+		if (SV.e != NULL)
+			ppp_engine_tick(SV.e, now);
 	}
 	now = until > now ? until : now;
 }
@@ -566,9 +570,12 @@ test_timers(void)
 	sc = server_conf(PPP_AUTH_ALLOW_PAP);
 	sc.echo_interval = 10;
 	sc.echo_failure = 3;
+	cc.echo_interval = 7;
+	cc.echo_failure = 3;
 	pair(&cc, &sc, 100000);
 	ASSERT_INT_EQ(SV.ended + CL.ended, 0);
 	ASSERT_INT_GE(SV.sent_echo, 9);
+	ASSERT_INT_GE(CL.sent_echo, 13);	/* the server answers them */
 	CL.mute = true;
 	t0 = now;
 	run_until(now + 100000);
@@ -721,6 +728,87 @@ test_scripted(void)
 	TEST_DONE();
 }
 
+/* Our request's Authentication-Protocol option, as hex ("" none). */
+static const char *
+req_auth_hex(void)
+{
+	static char hx[16];
+	const uint8_t *f;
+	size_t n, i;
+
+	hx[0] = '\0';
+	if (skip_to(PPP_PROTO_LCP, PPP_CONF_REQ) < 0)
+		return "none sent";
+	f = SV.q[SV.qh % QN];
+	n = SV.qlen[SV.qh % QN];
+	/* FF 03 C0 21, code id len, MRU 4, Magic 6, then the option. */
+	if (n > 18 && f[18] == LCP_OPT_AUTH && f[19] >= 4 &&
+	    (size_t)18 + f[19] <= n && f[19] <= 5)
+		for (i = 0; i < f[19]; i++)
+			snprintf(hx + 2 * i, 3, "%02X", f[18 + i]);
+	return hx;
+}
+
+/* Answer our outstanding LCP request with @code and options @hex. */
+static void
+answer_req(uint8_t code, const char *hex)
+{
+	uint8_t f[64], o[32];
+	size_t n = th_unhex(hex, o, sizeof o);
+	int id = skip_to(PPP_PROTO_LCP, PPP_CONF_REQ);
+
+	ASSERT_INT_GE(id, 0);
+	SV.qh++;
+	store_be16(f, PPP_PROTO_LCP);
+	f[2] = code;
+	f[3] = (uint8_t)id;
+	store_be16(f + 4, (uint16_t)(4 + n));
+	memcpy(f + 6, o, n);
+	(void)ppp_engine_input(SV.e, now, f, 6 + n);
+}
+
+/* LCP steering exactly (RFC 1661 6.2): the Nak's choice, else our next. */
+static void
+test_scripted_lcp_nak(void)
+{
+	struct ppp_engine_conf sc = server_conf(PPP_AUTH_ALLOW_MSCHAPV2 |
+	    PPP_AUTH_ALLOW_EAP | PPP_AUTH_ALLOW_PAP);
+
+	TEST_START("scripted client: LCP Nak and Reject of auth");
+	memset(&SV, 0, sizeof SV);
+	SV.e = ppp_engine_new(&sc, &server_ops, &SV);
+	ASSERT_PTR_NOT_NULL(SV.e);
+	now = 0;
+	ppp_engine_start(SV.e, now);
+	ASSERT_STR_EQ(req_auth_hex(), "0305C22381");
+	/* Nak toward PAP: PAP next (not EAP, our own next). */
+	answer_req(PPP_CONF_NAK, "03 04 C0 23");
+	ASSERT_STR_EQ(req_auth_hex(), "0304C023");
+	/* Nak of PAP toward MS-CHAPv2, Nak'ed before: our next, EAP. */
+	answer_req(PPP_CONF_NAK, "03 05 C2 23 81");
+	ASSERT_STR_EQ(req_auth_hex(), "0304C227");
+	ASSERT_INT_EQ(SV.ended, 0);
+	/* A Nak of EAP toward CHAP-MD5 (not offered): nothing left. */
+	answer_req(PPP_CONF_NAK, "03 05 C2 23 05");
+	ASSERT_INT_GE(skip_to(PPP_PROTO_LCP, PPP_TERM_REQ), 0);
+	run_until(now + 20000);
+	ASSERT_INT_EQ(SV.ended, 1);
+	ASSERT_INT_EQ(SV.end, PPP_END_AUTH);
+	ppp_engine_free(SV.e);
+	/* A Reject of the option: AUTH at once (Terminate-Request). */
+	memset(&SV, 0, sizeof SV);
+	SV.e = ppp_engine_new(&sc, &server_ops, &SV);
+	ppp_engine_start(SV.e, now);
+	answer_req(PPP_CONF_REJ, "03 05 C2 23 81");
+	ASSERT_INT_GE(skip_to(PPP_PROTO_LCP, PPP_TERM_REQ), 0);
+	run_until(now + 20000);
+	ASSERT_INT_EQ(SV.end, PPP_END_AUTH);
+	ASSERT_TRUE(strstr(SV.why, "refuses to authenticate") != NULL);
+	ppp_engine_free(SV.e);
+	SV.e = NULL;
+	TEST_DONE();
+}
+
 int
 main(void)
 {
@@ -736,5 +824,6 @@ main(void)
 	test_pool();
 	test_timers();
 	test_scripted();
+	test_scripted_lcp_nak();
 	return test_exit();
 }
