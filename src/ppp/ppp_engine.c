@@ -842,6 +842,16 @@ engine_ip_input(struct ppp_engine *e, uint16_t proto, struct bcur info)
 		log_debug("PPP: unencrypted packet dropped (MPPE required)");
 		return -EBADMSG;
 	}
+	/*
+	 * Server role: not before net_up (IPCP open, IPV6CP may still be
+	 * settling): the caller checks the source against the address
+	 * net_up gives, and has none before it.
+	 */
+	if (e->conf.role == PPP_ROLE_SERVER && !e->net_is_up) {
+		log_debug("PPP: IP packet before the Network phase settled "
+		    "dropped");
+		return -EBADMSG;
+	}
 	e->ops->deliver(e->arg, proto, bcur_ptr(&info), bcur_left(&info));
 	return 0;
 }

@@ -34,6 +34,7 @@ struct end {
 	bool			 mute;		/* its frames are lost */
 	uint16_t		 drop_proto;	/* frames of it are lost */
 	int			 sent_echo;	/* LCP Echo-Requests sent */
+	int			 v6naks;	/* IPV6CP Configure-Naks sent */
 	int			 auth_done, net_up, net_down, ended;
 	enum ppp_end		 end;
 	char			 why[192];
@@ -79,6 +80,9 @@ out(struct end *x, const uint8_t *f, size_t len)
 	if (len >= 10 && load_be16(f + 2) == PPP_PROTO_LCP &&
 	    f[4] == PPP_ECHO_REQ)
 		x->sent_echo++;
+	if (len >= 6 && load_be16(f + 2) == PPP_PROTO_IPV6CP &&
+	    f[4] == PPP_CONF_NAK)
+		x->v6naks++;
 	if (x->mute || len > PPP_FRAME_MAX ||
 	    (len >= 4 && load_be16(f + 2) == x->drop_proto))
 		return;
@@ -435,6 +439,31 @@ test_steering(void)
 	TEST_DONE();
 }
 
+/* IPV6CP (RFC 5072 4.1): the client asks for our own identifier. */
+static void
+test_ifid_clash(void)
+{
+	struct ppp_engine_conf cc, sc;
+	static const uint8_t id[8] = { 2, 0, 0x5e, 0xff, 0xfe, 0, 0x53, 1 };
+
+	TEST_START("IPV6CP identifier clash: Nak with a fresh one");
+	cc = client_conf(PPP_AUTH_ALLOW_PAP, "alice", "alice-pw");
+	sc = server_conf(PPP_AUTH_ALLOW_PAP);
+	memcpy(cc.want_ifid, id, 8);
+	memcpy(sc.want_ifid, id, 8);
+	pair(&cc, &sc, 5000);
+	/* Each side Naks the other's request (both hold the same one). */
+	ASSERT_INT_GE(SV.v6naks, 1);
+	ASSERT_INT_GE(CL.v6naks, 1);
+	ASSERT_INT_EQ(SV.net_up, 1);
+	ASSERT_TRUE(SV.info.have_ip6 && CL.info.have_ip6);
+	ASSERT_TRUE(memcmp(CL.info.local_ifid, SV.info.local_ifid, 8) != 0);
+	ASSERT_MEM_EQ(CL.info.local_ifid, SV.info.peer_ifid, 8);
+	ASSERT_MEM_EQ(SV.info.local_ifid, CL.info.peer_ifid, 8);
+	unpair();
+	TEST_DONE();
+}
+
 /* The client Rejects authentication; auth_offer NONE: no auth at all. */
 static void
 test_auth_reject_none(void)
@@ -499,6 +528,8 @@ test_wrong_password(void)
 		ASSERT_INT_EQ(CL.ended, 1);
 		ASSERT_INT_EQ(CL.end, PPP_END_AUTH);
 		ASSERT_INT_EQ(SV.auth_done, 0);
+		ASSERT_TRUE(strstr(SV.why, "authentication failed") != NULL);
+		ASSERT_INT_LT(SV.ended_at, 1000 + 10000);
 		ASSERT_INT_EQ(SV.net_up + CL.net_up, 0);
 		ASSERT_INT_EQ(peer_addr_calls, 0);
 		ASSERT_STR_EQ(ppp_engine_peer_user(SV.e), "");
@@ -819,6 +850,7 @@ main(void)
 	check_method("EAP-MSCHAPv2 back to back", PPP_AUTH_ALLOW_EAP,
 	    PPP_AUTH_ALLOW_EAP, "EAP", 16);
 	test_steering();
+	test_ifid_clash();
 	test_auth_reject_none();
 	test_wrong_password();
 	test_pool();
