@@ -492,9 +492,10 @@ engine_lcp_cause(struct ppp_engine *e)
 		} else {
 			e->end_code = PPP_END_OK;
 			snprintf(e->end_why, sizeof e->end_why, "the %s "
-			    "terminated PPP%s", engine_peer(e), e->ccp_refused &&
-			    e->conf.role != PPP_ROLE_SERVER ? " (after "
-			    "sstpc refused CCP: does it require MPPE?)" : "");
+			    "terminated PPP%s", engine_peer(e),
+			    e->ccp_refused && e->conf.role != PPP_ROLE_SERVER ?
+			    " (after sstpc refused CCP: does it require "
+			    "MPPE?)" : "");
 		}
 		break;
 	case PPP_CODE_REJ:
