@@ -33,6 +33,7 @@ struct http_req {
 	char		user_agent[128]; /* for the log; "" none */
 	/* Headers the front end logs (printable copies, "" absent). */
 	char		forwarded_for[128]; /* X-Forwarded-For (log only) */
+	char		correlation[64]; /* SSTPCORRELATIONID (MS-SSTP 3.2.4.1) */
 	size_t		head_len;	/* octets up to and with CRLF CRLF */
 };
 
