@@ -37,7 +37,8 @@ jobs=${FUZZ_JOBS:-2}
 cc=${CC:-clang}
 
 all="sstp_wire sstp_conv sstp_chan http_resp hdlc sstp_api url cmdline ppp_snoop sstp_bind
-    ppp_cp eap_proxy mppe ccp compat_api ppp_engine ppp_auth gso"
+    ppp_cp eap_proxy mppe ccp compat_api ppp_engine ppp_auth gso
+    http_req proxy_hdr secrets"
 targets=${*:-$all}
 
 if ! command -v "$cc" >/dev/null 2>&1; then
@@ -76,7 +77,7 @@ fi
 # header block, several frames).
 maxlen() {
 	case $1 in
-	http_resp) echo 10000 ;;
+	http_resp|http_req) echo 10000 ;;
 	sstp_wire|sstp_conv|sstp_chan|hdlc|eap_proxy) echo 8192 ;;
 	*) echo 4096 ;;
 	esac
