@@ -161,8 +161,8 @@ sec_token(struct sec_tok *t, char w[NAME_PAD], size_t *wlen)
 				return sec_fail(t, t->line, "NUL octet");
 		}
 		if (n == SECRETS_MAX_WORD)
-			return sec_fail(t, t->line, "word longer than %d octets",
-			    SECRETS_MAX_WORD);
+			return sec_fail(t, t->line,
+			    "word longer than %d octets", SECRETS_MAX_WORD);
 		w[n++] = (char)b;
 	}
 	if (quote != 0)

@@ -151,7 +151,8 @@ req_line(struct http_req *req, struct req_state *st, struct bcur line)
 	(void)bcur_skip(&line, 1);
 	for (i = 0; bcur_peek_u8(&st->target, i, &b) == 0; i++)
 		if (b <= 0x20 || b >= 0x7f)
-			return req_verdict(req, 400, "malformed request target");
+			return req_verdict(req, 400,
+			    "malformed request target");
 	ver = line;
 	if (bcur_left(&ver) != sizeof v ||
 	    bcur_get_bytes(&ver, v, sizeof v) != 0 ||
@@ -239,10 +240,12 @@ req_field(struct http_req *req, struct req_state *st, struct bcur line)
 		req_copy(val, req->host, sizeof req->host);
 	} else if (req_eq_ci(&name, "Content-Length")) {
 		if (++st->n_clen > 1 || !req_clen(val, &st->clen))
-			return req_verdict(req, 400, "malformed Content-Length");
+			return req_verdict(req, 400,
+			    "malformed Content-Length");
 	} else if (req_eq_ci(&name, "Transfer-Encoding")) {
 		/* No body is read: refuse framing we would not follow. */
-		return req_verdict(req, 400, "Transfer-Encoding in the request");
+		return req_verdict(req, 400,
+		    "Transfer-Encoding in the request");
 	} else if (req_eq_ci(&name, "User-Agent")) {
 		if (req->user_agent[0] == '\0')
 			req_copy(val, req->user_agent, sizeof req->user_agent);
@@ -324,7 +327,7 @@ http_req_parse(const uint8_t *buf, size_t len, struct http_req *req)
 			cr = bcur_find(&in, '\r');
 			if (cr >= 0 && (size_t)cr + 1 < n)
 				rc = req_verdict(req, 400, "bare CR");
-			else if (n > HTTP_REQ_LINE_MAX)
+			else if (n - (cr >= 0 ? 1 : 0) > HTTP_REQ_LINE_MAX)
 				rc = req_verdict(req, 400,
 				    "header line over %d octets",
 				    HTTP_REQ_LINE_MAX);
@@ -349,8 +352,8 @@ http_req_parse(const uint8_t *buf, size_t len, struct http_req *req)
 		if (req_has_cr(&line))
 			return req_verdict(req, 400, "bare CR");
 		if (bcur_left(&line) > HTTP_REQ_LINE_MAX)
-			return req_verdict(req, 400, "header line over %d octets",
-			    HTTP_REQ_LINE_MAX);
+			return req_verdict(req, 400,
+			    "header line over %d octets", HTTP_REQ_LINE_MAX);
 		if (first) {
 			first = false;
 			if ((rc = req_line(req, &st, line)) != 0)
