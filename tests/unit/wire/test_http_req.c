@@ -185,6 +185,23 @@ test_errors(void)
 		    v[i].status);
 		TH_CHECK(req.reason[0] != '\0', "case %zu: no reason", i);
 	}
+	/* The cause names the first fault of the line. */
+	{
+		struct http_req req;
+
+		ASSERT_INT_EQ(parse_str(SSTP_LINE "Host: h\rX: y\r\n\r\n",
+		    &req), 1);
+		ASSERT_STR_EQ(req.reason, "bare CR");
+		ASSERT_INT_EQ(parse_str(SSTP_LINE "Host: h\r\n\r\r\n", &req),
+		    1);
+		ASSERT_STR_EQ(req.reason, "bare CR");
+		ASSERT_INT_EQ(parse_str("GET / HTTP/1.1\r\nHost: h\r\n\r\n",
+		    &req), 1);
+		ASSERT_STR_EQ(req.reason, "not the SSTP path: /");
+		ASSERT_INT_EQ(parse_str("PUT " URI " HTTP/1.1\r\nHost: h\r\n"
+		    "\r\n", &req), 1);
+		ASSERT_STR_EQ(req.reason, "method PUT on the SSTP path");
+	}
 	/* An embedded NUL (strlen would stop): the explicit length. */
 	{
 		static const uint8_t nul[] = SSTP_LINE "Host: h\r\nX: a\0z\r\n"
