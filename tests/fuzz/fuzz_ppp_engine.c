@@ -112,7 +112,8 @@ fz_rand(void *buf, size_t len)
 }
 
 static const struct ppp_engine_ops fz_ops = {
-	fz_output, fz_deliver, fz_auth, fz_net_up, fz_net_down, fz_ended,
+	fz_output, fz_deliver, fz_auth, fz_net_up, fz_net_down, fz_ended, NULL,
+	NULL,
 };
 
 int

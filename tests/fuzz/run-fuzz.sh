@@ -37,7 +37,7 @@ jobs=${FUZZ_JOBS:-2}
 cc=${CC:-clang}
 
 all="sstp_wire sstp_conv sstp_chan http_resp hdlc sstp_api url cmdline ppp_snoop sstp_bind
-    ppp_cp eap_proxy mppe ccp compat_api ppp_engine ppp_auth gso"
+    ppp_cp eap_proxy mppe ccp compat_api ppp_engine ppp_auth gso ppp_engine_srv"
 targets=${*:-$all}
 
 if ! command -v "$cc" >/dev/null 2>&1; then

@@ -116,7 +116,7 @@ rnd(void *buf, size_t len)
 }
 
 static const struct ppp_engine_ops ops = {
-	c_output, c_deliver, c_auth, c_net_up, c_net_down, c_ended,
+	c_output, c_deliver, c_auth, c_net_up, c_net_down, c_ended, NULL, NULL,
 };
 
 static struct ppp_engine_conf
