@@ -14,7 +14,8 @@
  *   ignoreterm  as echo, but SIGTERM is ignored (SIGKILL must come)
  * Checked: pppd's argv; frames both ways (escaping included) and held
  * until ppp_start; the keys swapped into the client's orientation; an
- * orderly stop (SIGTERM, pppd's last frame forwarded, status 5 -> OK);
+ * orderly stop (SIGTERM, status 5 -> OK, pppd's last frame forwarded
+ * even though the full server stream paused reading the pty);
  * SIGKILL after kill_grace_ms; exit 19 -> LINK_END_AUTH; free kills and
  * reaps; no zombie and no socket file left (/proc, waitpid ECHILD).
  */
@@ -228,6 +229,7 @@ struct fake_sess {
 	enum link_end		 gone_end;
 	char			 gone_why[200];
 	int			 fail_calls;
+	bool			 full;		/* server stream full */
 };
 
 static struct fake_sess S;
@@ -248,7 +250,7 @@ up_to_server(void *arg, const uint8_t *f, size_t len)
 static bool
 up_server_full(void *arg)
 {
-	return false;
+	return ((struct fake_sess *)arg)->full;
 }
 
 static void
@@ -484,7 +486,13 @@ test_session(void)
 	ASSERT_INT_EQ(S.to_srv[1].len, sizeof data);
 	ASSERT_MEM_EQ(S.to_srv[1].data, data, sizeof data);
 
-	/* Orderly stop: SIGTERM, pppd's Terminate-Request, status 5. */
+	/*
+	 * Orderly stop: SIGTERM, pppd's Terminate-Request, status 5.  The
+	 * server stream is full, so the link does not read pppd: the last
+	 * frame must still be read from the pty when pppd is reaped.
+	 */
+	S.full = true;
+	link_server_drained(r.l);
 	link_stop(r.l, LINK_STOP_ORDERLY);
 	ASSERT_TRUE(spin_until(&r, &S.gone_calls, 1, 3000));
 	ASSERT_INT_EQ(S.gone_end, LINK_END_OK);
