@@ -630,6 +630,7 @@ srv_sstp_begin(struct srv_session *s)
 	    (c->allow_sha1 && s->have_sha1 ? SSTP_HASH_SHA1 : 0);
 	cc.nak_max = 3;
 	cc.negotiation_ms = c->negotiation_timeout_s * 1000U;
+	cc.hello_ms = c->hello_timeout_s * 1000U;
 	if (sstp_chan_begin(&s->chan, &cc, &srv_chan_io, s,
 	    clock_now_ms()) < 0) {
 		srv_set_reason(s, "cannot start the SSTP state machine");
