@@ -85,7 +85,7 @@ main(int argc, char **argv)
 	char err[512];
 	int r, code;
 
-	/* sstpd_conf_parse() sets the defaults itself (a call here leaked). */
+	/* The parse starts from the defaults itself (conf.c). */
 	memset(&conf, 0, sizeof conf);
 	err[0] = '\0';
 	if (sstpd_conf_parse(&conf, argc, argv, err, sizeof err) != 0) {
