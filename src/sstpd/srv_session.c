@@ -313,6 +313,14 @@ srv_chan_established(void *arg)
 	srv_handshake_done(s);		/* --max-handshakes: up to here */
 	evtimer_del(s->phase_timer);
 	srv_take_user(s);
+	/*
+	 * The pppd backend reports no net_up: pppd gets the pool's address
+	 * on its command line ("<local>:<remote>", after the options file),
+	 * the one it gives the client (for --list and the end line).
+	 */
+	if (s->assigned4 == 0 &&
+	    s->srv->conf->backend == SSTPD_BACKEND_PPPD)
+		s->assigned4 = s->pool_addr;
 	log_info("session %s: call connected user=%s client=%s after %llu ms",
 	    s->id, s->user[0] ? s->user : "-", s->client_text,
 	    (unsigned long long)(s->t_up - s->t_start));
