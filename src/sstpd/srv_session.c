@@ -375,7 +375,15 @@ srv_chan_link_gone(void *arg, enum link_end end, const char *why)
 	struct srv_session *s = arg;
 
 	srv_take_user(s);
-	srv_set_reason(s, "%s", why);
+	/*
+	 * A refused login is the cause, whatever came first: a client told
+	 * of the failure (CHAP Failure) sends its Call Disconnect while pppd
+	 * is still exiting with status 11.
+	 */
+	if (end == LINK_END_AUTH && !s->established && s->have_reason)
+		snprintf(s->reason, sizeof s->reason, "%s", why);
+	else
+		srv_set_reason(s, "%s", why);
 	if (s->st != NULL && s->phase == SRV_SSTP) {
 		if (sstp_chan_closing(&s->chan))
 			return;		/* the Ack or the timer ends it */
