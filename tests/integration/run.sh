@@ -9,6 +9,8 @@
 #   tier-faults.sh    server death, signals in every phase, pppd faults
 #   tier3-softether.sh, tier4-qemu.sh   when present
 #   tier-sstpd-smoke.sh (ITIERS name "sstpd") sstpd on loopback
+#   tier-sstpd-qemu.sh (ITIERS name "sstpd-qemu") sstpd --pppd with real
+#                     pppd and kernel PPP in the qemu guest, sstpc --tun
 #   tier-tun.sh       (ITIERS name "tun") the built-in mode, sstpc --tun,
 #                     in two network namespaces against the test server's
 #                     own TUN: ping, TCP, iperf3, the PPP bad-server rows
@@ -53,6 +55,7 @@ script_for() {
 	4) echo tier4-qemu.sh ;;
 	tun) echo tier-tun.sh ;;
 	sstpd) echo tier-sstpd-smoke.sh ;;
+	sstpd-qemu) echo tier-sstpd-qemu.sh ;;
 	*) echo "$1" ;;
 	esac
 }
