@@ -12,6 +12,8 @@
 #   tier-sstpd-hostile.sh (ITIERS name "sstpd-hostile") sstpd against the
 #                     hostile-client matrix (PROTOCOL.md 8, server's view),
 #                     fd count, valgrind subset
+#   tier-sstpd-qemu.sh (ITIERS name "sstpd-qemu") sstpd --pppd with real
+#                     pppd and kernel PPP in the qemu guest, sstpc --tun
 #   tier-tun.sh       (ITIERS name "tun") the built-in mode, sstpc --tun,
 #                     in two network namespaces against the test server's
 #                     own TUN: ping, TCP, iperf3, the PPP bad-server rows
@@ -57,6 +59,7 @@ script_for() {
 	tun) echo tier-tun.sh ;;
 	sstpd) echo tier-sstpd-smoke.sh ;;
 	sstpd-hostile) echo tier-sstpd-hostile.sh ;;
+	sstpd-qemu) echo tier-sstpd-qemu.sh ;;
 	*) echo "$1" ;;
 	esac
 }
