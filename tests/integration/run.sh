@@ -9,6 +9,8 @@
 #   tier-faults.sh    server death, signals in every phase, pppd faults
 #   tier3-softether.sh, tier4-qemu.sh   when present
 #   tier-sstpd-smoke.sh (ITIERS name "sstpd") sstpd on loopback
+#   tier-sstpd-net.sh (ITIERS name "sstpd-net") sstpd in a namespace with
+#                     sstpc --tun clients and the Python client as Windows
 #   tier-tun.sh       (ITIERS name "tun") the built-in mode, sstpc --tun,
 #                     in two network namespaces against the test server's
 #                     own TUN: ping, TCP, iperf3, the PPP bad-server rows
@@ -53,6 +55,7 @@ script_for() {
 	4) echo tier4-qemu.sh ;;
 	tun) echo tier-tun.sh ;;
 	sstpd) echo tier-sstpd-smoke.sh ;;
+	sstpd-net) echo tier-sstpd-net.sh ;;
 	*) echo "$1" ;;
 	esac
 }
