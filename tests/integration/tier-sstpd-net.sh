@@ -422,7 +422,8 @@ for c in nonce:'nonce differs' cert:'certificate hash is not' \
 		fail "client.py --corrupt $n" "$(tail -1 "$WORK/py-$n.out"; grep "$(sid_port "$ALOG" "$(res "$n" local_port)")" "$ALOG" | tail -1)"
 	fi
 done
-if pyok badpass && py_line badpass "$ALOG" 'end .*address=- ' &&
+if pyok badpass &&
+    py_line badpass "$ALOG" 'end .*address=- .*reason: .*authentication failed: MS-CHAPv2: wrong password' &&
     ! py_line badpass "$ALOG" 'network up'; then
 	pass "client.py wrong password: authentication failure, no address"
 else
