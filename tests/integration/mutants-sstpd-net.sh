@@ -5,8 +5,8 @@
 # tree), the file is restored at once (git checkout), and the tier runs
 # against that sstpd (SSTPD=...; sstpc stays the good one).  A mutant is
 # "killed" when the tier fails with the case named beside it.  Not part of
-# CI (a rebuild per mutant); run it by hand (it takes the integration lock
-# around each tier run itself):
+# CI (a rebuild per mutant); run it by hand (it builds every mutant, then
+# takes the integration lock once for all the tier runs):
 #   SSTPC=$PWD/build/sstpc tests/integration/mutants-sstpd-net.sh [NAME...]
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -30,9 +30,15 @@ M=(
 "disconnect@src/sstpd/server.c@s/srv_session_disconnect\(s, \"disconnected by the \"\n\t\t\t    \"operator\"\);//@--disconnect"
 "password@src/ppp/ppp_authsrv.c@s/eq = crypto_memeq\(want, m->nt, sizeof want\) &/eq = 1 \&/@wrong password"
 "bytes@src/sstpd/srv_session.c@s/\(unsigned long long\)s->bytes_in, \(unsigned long long\)s->bytes_out,/0ULL, 0ULL,/@end line counts"
+"pap@src/ppp/ppp_authsrv.c@s/eq &= \(unsigned\)\(sec.len == pl\);/eq &= 0u;/@PAP"
+"eap@src/ppp/ppp_authsrv.c@s/\t\t\[SE_EAP_MS_RESP\] = eap_ms_response,\n//@EAP-MSCHAPv2"
+"callback@src/ppp/ppp_lcp.c@s/(\t\tcase LCP_OPT_ACCM:)/\t\tcase 13:\n\$1/@--windows"
+"list@src/sstpd/srv_session.c@s/snprintf\(o->user, sizeof o->user, \"%s\", s->user\);/snprintf(o->user, sizeof o->user, \"-\");/@--list"
 )
 killed=0
 survived=0
+names=()
+# Phase 1: build every mutant (no lock needed).
 for m in "${M[@]}"; do
 	IFS='@' read -r name file subst want <<<"$m"
 	if [ $# -gt 0 ] && ! printf '%s\n' "$@" | grep -qx "$name"; then
@@ -45,7 +51,6 @@ for m in "${M[@]}"; do
 		survived=$((survived + 1))
 		continue
 	fi
-	(cd "$top" && git diff --stat -- "$file" | head -1)
 	make -C "$mut" -j2 sstpd >"$out/$name.make" 2>&1
 	rc=$?
 	cp "$out/orig" "$top/$file"
@@ -56,16 +61,32 @@ for m in "${M[@]}"; do
 		continue
 	fi
 	cp "$mut/sstpd" "$out/sstpd-$name"
-	flock /tmp/sstpc-integration.lock env SSTPD="$out/sstpd-$name" \
-		bash "$here/tier-sstpd-net.sh" >"$out/$name.log" 2>&1
-	if grep '^FAIL' "$out/$name.log" | grep -qF -- "$want"; then
-		killed=$((killed + 1))
-		echo "mutant $name: killed ($(tail -1 "$out/$name.log" | sed 's/^ *//'); $(grep -c '^FAIL' "$out/$name.log") FAIL, wanted '$want')"
-	else
-		survived=$((survived + 1))
-		echo "mutant $name: SURVIVED ($(grep '^tier-sstpd-net:' "$out/$name.log"))"
-	fi
+	names+=("$name@$want")
 done
+# Phase 2: the tier against each, under one hold of the integration lock.
+run_all() {
+	local nw name want
+	for nw in "${names[@]}"; do
+		name=${nw%%@*}
+		want=${nw#*@}
+		SSTPD="$out/sstpd-$name" bash "$here/tier-sstpd-net.sh" \
+			>"$out/$name.log" 2>&1
+		if grep '^FAIL' "$out/$name.log" | grep -qF -- "$want"; then
+			echo "mutant $name: killed ($(tail -1 "$out/$name.log" | sed 's/^ *//'); $(grep -c '^FAIL' "$out/$name.log") FAIL, wanted '$want')"
+		else
+			echo "mutant $name: SURVIVED ($(grep '^tier-sstpd-net:' "$out/$name.log"))"
+		fi
+	done
+}
+export -f run_all
+if [ ${#names[@]} -gt 0 ]; then
+	names_s=$(printf '%s\n' "${names[@]}")
+	res=$(flock /tmp/sstpc-integration.lock env out="$out" here="$here" \
+		NAMES="$names_s" bash -c 'mapfile -t names <<<"$NAMES"; run_all')
+	printf '%s\n' "$res"
+	killed=$((killed + $(printf '%s\n' "$res" | grep -c ': killed')))
+	survived=$((survived + $(printf '%s\n' "$res" | grep -c ': SURVIVED')))
+fi
 (cd "$top" && git diff --quiet -- src) || echo "WARNING: src/ differs from HEAD"
 echo "mutants-sstpd-net: $killed killed, $survived survived"
 [ "$survived" = 0 ]

@@ -247,12 +247,14 @@ if xfer_ok; then
 else
 	fail "TCP transfer through the tunnel" "$(tail -2 "$WORK/xfer.out")"
 fi
-# IPv6: sstpc's link-local identifier from IPV6CP; the pool6 /128 of that
-# identifier is the client's address in the hub (no RA: set by hand).
+# IPv6: sstpc's link-local identifier from IPV6CP (its fe80:: address with
+# a peer; the kernel's own random one on a TUN has none); the pool6 /128
+# of that identifier is the client's address in the hub (no RA: by hand).
 ll=
 for i in $(seq 50); do
 	ll=$(ip -n "$NSC" -6 -o addr show dev sstp0 scope link 2>/dev/null |
-		grep -v tentative | sed -n 's/.* inet6 \(fe80::[0-9a-f:]*\).*/\1/p' | head -1)
+		grep -v tentative |
+		sed -n 's/.* inet6 \(fe80::[0-9a-f:]*\) peer .*/\1/p' | head -1)
 	[ -n "$ll" ] && break
 	sleep 0.1
 done
