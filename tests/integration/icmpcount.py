@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Count ICMP echo requests that reach this network namespace's stack.
 
-Usage: icmpcount.py SECONDS MARKER [MARKER...] [--ready FILE]
+Usage: icmpcount.py SECONDS MARKER [MARKER...] [--ready FILE] [--stop FILE]
 
 A raw IPv4 ICMP socket gets a copy of every ICMP packet the kernel takes in
 (on any interface of the namespace, the TUN included).  Prints one line
@@ -9,8 +9,11 @@ A raw IPv4 ICMP socket gets a copy of every ICMP packet the kernel takes in
 MARKER.  The sstpd network tier (tier-sstpd-net.sh) runs it in the
 server's namespace to prove that IP data a client sends before its Call
 Connected never reaches the TUN.  --ready FILE is written once the socket
-is open.
+is open; --stop FILE ends the capture early once FILE exists (SECONDS
+stays the bound).
 """
+
+import os
 
 import argparse
 import select
@@ -24,6 +27,7 @@ def main():
     ap.add_argument("seconds", type=float)
     ap.add_argument("markers", nargs="+")
     ap.add_argument("--ready")
+    ap.add_argument("--stop")
     a = ap.parse_args()
     marks = [m.encode() for m in a.markers]
     counts = dict.fromkeys(marks, 0)
@@ -34,9 +38,9 @@ def main():
     end = time.monotonic() + a.seconds
     while True:
         left = end - time.monotonic()
-        if left <= 0:
+        if left <= 0 or (a.stop and os.path.exists(a.stop)):
             break
-        if not select.select([s], [], [], left)[0]:
+        if not select.select([s], [], [], min(left, 0.1))[0]:
             continue
         pkt = s.recv(65535)
         if len(pkt) < 20:

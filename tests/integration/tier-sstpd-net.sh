@@ -180,14 +180,18 @@ xfer_ok() {	# client.py-free TCP transfer 192.0.2.1 <- NSC, both ways
 
 # --- client.py -------------------------------------------------------------
 # pyc NAME PORT ARGS...: client.py in NSC against 192.0.2.65:PORT, bounded
-# by 25 s; output in $WORK/py-NAME.out, status in $WORK/py-NAME.rc
+# by 25 s; output in $WORK/py-NAME.out, status and milliseconds in
+# $WORK/py-NAME.rc
 pyc() {
-	local name=$1 port=$2
+	local name=$1 port=$2 t0 rc
 	shift 2
+	t0=$(date +%s%N)
 	timeout -k 2 25 ip netns exec "$NSC" $CLIENT \
 		--connect "$NS_SRV_VETH:$port" --ca "$PKI/ca.pem" --host localhost \
 		--timeout 10 "$@" >"$WORK/py-$name.out" 2>&1
-	echo $? >"$WORK/py-$name.rc"
+	rc=$?
+	echo "$rc $(( ($(date +%s%N) - t0) / 1000000 ))" >"$WORK/py-$name.rc.tmp"
+	mv "$WORK/py-$name.rc.tmp" "$WORK/py-$name.rc"
 }
 
 # res NAME KEY: a field of client.py's result dict
@@ -211,7 +215,7 @@ py_line() {
 	[ -n "$sid" ] && grep "session $sid: " "$2" | grep -Eq -- "$3"
 }
 
-pyrc() { cat "$WORK/py-$1.rc" 2>/dev/null; }
+pyrc() { cut -d' ' -f1 "$WORK/py-$1.rc" 2>/dev/null; }
 
 # ===========================================================================
 netns_up net || { echo "$TIER_NAME: namespaces not made"; exit 1; }
@@ -289,8 +293,16 @@ ok=0
 wait_up 1 15 && wait_up 2 15 && ok=1
 a1=$(tun_addr 1)
 a2=$(tun_addr 2)
-if [ $ok = 1 ] && [ "$(printf '%s\n' "$a0" "$a1" "$a2" | sort -u | wc -l)" = 3 ]; then
-	pass "3 clients at once: distinct addresses $a0 $a1 $a2 ($(( $(date +%s) - t1 )) s)"
+# distinct, from the pool, none the server's own 192.0.2.1
+inpool() {
+	"$PY" -c 'import ipaddress, sys
+a = [ipaddress.ip_address(x) for x in sys.argv[1:]]
+n = ipaddress.ip_network("192.0.2.0/27")
+sys.exit(not (len(set(a)) == 3 and all(x in n and x != n[0] and
+    x != n[1] and x != n[-1] for x in a)))' "$@" 2>/dev/null
+}
+if [ $ok = 1 ] && inpool "$a0" "$a1" "$a2"; then
+	pass "3 clients at once: distinct pool addresses $a0 $a1 $a2 ($(( $(date +%s) - t1 )) s)"
 else
 	fail "3 clients at once with distinct addresses" "'$a0' '$a1' '$a2'"
 fi
@@ -341,8 +353,8 @@ T1=$(( $(date +%s) - t0 ))
 
 # --- 2. the Python client as the Windows client ----------------------------
 t0=$(date +%s)
-in_s "$PY" "$ITEST_DIR/icmpcount.py" 8 EARLYIP LATEIP --ready "$WORK/cap.ready" \
-	>"$WORK/cap.out" 2>&1 &
+in_s "$PY" "$ITEST_DIR/icmpcount.py" 40 EARLYIP LATEIP --ready "$WORK/cap.ready" \
+	--stop "$WORK/cap.stop" >"$WORK/cap.out" 2>&1 &
 cap=$!
 i=0
 while [ ! -s "$WORK/cap.ready" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
@@ -363,11 +375,15 @@ pyc badpass 443 --user $SUSER --password "wrong-$SPASS" --auth mschapv2 \
 	--expect-auth-fail &
 pyc early 443 --user $BUSER --password "$BPASS" --auth mschapv2 \
 	--early-ip 3 --ping 2 &
-for c in sha256 sha1-refused sha1-allowed eap pap pap-refused windows nonce \
-    cert cmac hash badpass early; do
+PYCASES="sha256 sha1-refused sha1-allowed eap pap pap-refused windows nonce
+	cert cmac hash badpass early"
+for c in $PYCASES; do
 	while [ ! -s "$WORK/py-$c.rc" ]; do sleep 0.1; done	# pyc: <= 27 s
 done
+touch "$WORK/cap.stop"	# the early client is done: its packets are in
 wait "$cap" 2>/dev/null
+slow=$(for c in $PYCASES; do echo "$(cut -d' ' -f2 "$WORK/py-$c.rc") $c"; done |
+	sort -n | tail -1)
 sleep 0.5	# the end lines of the aborted sessions
 
 pyok() {	# NAME: client.py exited 0 (its own expectation met)
@@ -438,6 +454,7 @@ else
 	fail "IP data before Call Connected not forwarded" "$(tr '\n' ' ' <"$WORK/cap.out") replies=$(res early early_replies) rc=$(pyrc early)"
 fi
 T2=$(( $(date +%s) - t0 ))
+echo "  client.py: 13 clients at once, the slowest: ${slow#* } in ${slow%% *} ms"
 
 stop_daemons
 if ! grep -q 'AddressSanitizer\|runtime error' "$ALOG" "$BLOG"; then
