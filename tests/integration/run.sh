@@ -14,6 +14,8 @@
 #                     fd count, valgrind subset
 #   tier-sstpd-qemu.sh (ITIERS name "sstpd-qemu") sstpd --pppd with real
 #                     pppd and kernel PPP in the qemu guest, sstpc --tun
+#   tier-sstpd-net.sh (ITIERS name "sstpd-net") sstpd in a namespace with
+#                     sstpc --tun clients and the Python client as Windows
 #   tier-tun.sh       (ITIERS name "tun") the built-in mode, sstpc --tun,
 #                     in two network namespaces against the test server's
 #                     own TUN: ping, TCP, iperf3, the PPP bad-server rows
@@ -60,6 +62,7 @@ script_for() {
 	sstpd) echo tier-sstpd-smoke.sh ;;
 	sstpd-hostile) echo tier-sstpd-hostile.sh ;;
 	sstpd-qemu) echo tier-sstpd-qemu.sh ;;
+	sstpd-net) echo tier-sstpd-net.sh ;;
 	*) echo "$1" ;;
 	esac
 }
