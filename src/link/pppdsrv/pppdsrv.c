@@ -109,7 +109,10 @@ struct psrv {
 static void	psrv_read_cb(evutil_socket_t, short, void *);
 static void	psrv_free(struct link *);
 
-/* pidfd_open(2) (Linux 5.3); through syscall(2) for older C libraries. */
+/*
+ * pidfd_open(2) (Linux 5.3); through syscall(2) for older C libraries.
+ * The reap needs waitid(P_PIDFD), Linux 5.4: that is the floor.
+ */
 static int
 psrv_pidfd_open(pid_t pid)
 {
@@ -514,7 +517,7 @@ psrv_spawn(struct psrv *p, const char *tty, int slave, char *err,
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 			;
 		p->pid = 0;
-		snprintf(err, errlen, "pidfd_open: %s (Linux 5.3 or later "
+		snprintf(err, errlen, "pidfd_open: %s (Linux 5.4 or later "
 		    "is needed)", strerror(e));
 		return -1;
 	}
