@@ -586,7 +586,8 @@ engine_net_check(struct ppp_engine *e)
 	 * new host configuration (and a script's disconnect + connect), so
 	 * one per NCP opening would flap it.
 	 */
-	if (e->conf.ipv4 && !v4)
+	if (e->conf.ipv4 && !v4 && (e->conf.role != PPP_ROLE_SERVER ||
+	    e->ipcp.state > PPP_ST_STOPPED))
 		return;
 	if (!e->net_is_up && e->conf.ipv6 && !v6 &&
 	    e->ipv6cp.state >= PPP_ST_REQ_SENT) {
@@ -667,13 +668,19 @@ ppp_engine_ncp_finished(struct ppp_engine *e, struct ppp_fsm *f)
 	bool v4 = e->conf.ipv4 && e->ipcp.state > PPP_ST_STOPPED;
 	bool v6 = e->conf.ipv6 && e->ipv6cp.state > PPP_ST_STOPPED;
 	bool ip4 = f == &e->ipcp;
+	/*
+	 * The server role serves an IPv6-only peer too: a client that
+	 * Protocol-Rejects or gives up IPCP keeps its link while IPV6CP
+	 * lives (RFC 5072 runs independently of IPCP).
+	 */
+	bool need4 = e->conf.ipv4 && e->conf.role != PPP_ROLE_SERVER;
 	char cause[128];
 
 	log_info("%s finished", f->name);
 	/* Not when LCP going down took the NCPs with it (RFC 1661 3.7). */
 	if (e->phase != PPP_PHASE_NETWORK || e->lcp.state != PPP_ST_OPENED)
 		return;
-	if (!(ip4 && e->conf.ipv4) && (v4 || v6)) {
+	if (!(ip4 && need4) && (v4 || v6)) {
 		engine_net_check(e);	/* net_up may have waited for it */
 		return;
 	}
