@@ -13,6 +13,11 @@
  *
  *   loadgen --connect ADDR:PORT --user NAME --password-file FILE
  *           [--sessions N] [--window W] [--cycles M] [--timeout SEC]
+ *           [--ipv6 PREFIX/SERVER-ADDR]
+ *
+ * --ipv6: IPV6CP instead of IPCP (RFC 5072); our address is PREFIX's
+ * first 64 bits + the interface identifier IPV6CP agreed on, the echo is
+ * ICMPv6 (RFC 4443) to SERVER-ADDR.
  *
  * hold mode (no --cycles): bring N sessions up, at most W between TCP
  * connect and the first echo reply, then print one JSON line
@@ -94,6 +99,7 @@ struct sess {
 	bool			 want_write;
 	bool			 net_up, dead, counted, closing;
 	uint32_t		 my4, srv4;
+	uint8_t			 my6[16];
 	uint16_t		 seq;		/* last echo sent */
 	uint16_t		 seq_ok;	/* last echo answered */
 	unsigned		 echo_sent, echo_ok;
@@ -110,6 +116,8 @@ struct lg {
 	const char		*user;
 	char			 password[256];
 	unsigned		 n, window, cycles, timeout_s;
+	bool			 v6;		/* --ipv6: IPV6CP only, ICMPv6 */
+	uint8_t			 prefix6[16], srv6[16];
 	struct sess		**s;		/* hold mode: every session */
 	unsigned		 started, active, up, failed, finished;
 	unsigned		 clean_end;
@@ -193,6 +201,52 @@ inet_csum(const uint8_t *p, size_t n)
 	return (uint16_t)~sum;
 }
 
+/* ICMPv6 checksum over the pseudo-header (RFC 8200 8.1, RFC 4443 2.3). */
+static uint16_t
+icmp6_csum(const uint8_t *ip6, size_t plen)
+{
+	uint8_t tmp[40 + 8 + LG_ECHO_LEN];
+
+	memcpy(tmp, ip6 + 8, 32);
+	memset(tmp + 32, 0, 8);
+	tmp[34] = (uint8_t)(plen >> 8);
+	tmp[35] = (uint8_t)plen;
+	tmp[39] = 58;
+	memcpy(tmp + 40, ip6 + 40, plen);
+	return inet_csum(tmp, 40 + plen);
+}
+
+/* One ICMPv6 echo request (RFC 4443 4.1) to the server's address. */
+static void
+sess_echo6(struct sess *s)
+{
+	uint8_t buf[PPP_ENGINE_HEADROOM + 40 + 8 + LG_ECHO_LEN];
+	uint8_t *ip = buf + PPP_ENGINE_HEADROOM, *frame;
+	size_t plen = 8 + LG_ECHO_LEN, flen;
+	uint16_t c;
+
+	memset(ip, 0, 40 + plen);
+	ip[0] = 0x60;
+	ip[4] = (uint8_t)(plen >> 8);
+	ip[5] = (uint8_t)plen;
+	ip[6] = 58;
+	ip[7] = 64;
+	memcpy(ip + 8, s->my6, 16);
+	memcpy(ip + 24, s->lg->srv6, 16);
+	ip[40] = 128;
+	ip[44] = (uint8_t)(s->idx >> 8);
+	ip[45] = (uint8_t)s->idx;
+	ip[46] = (uint8_t)(s->seq >> 8);
+	ip[47] = (uint8_t)s->seq;
+	memset(ip + 48, 0xa5, LG_ECHO_LEN);
+	c = icmp6_csum(ip, plen);
+	ip[42] = (uint8_t)(c >> 8);
+	ip[43] = (uint8_t)c;
+	frame = ppp_engine_wrap_ip(s->eng, ip, 40 + plen, &flen);
+	if (frame != NULL)
+		sstp_chan_link_up.to_server(&s->chan, frame, flen);
+}
+
 /* Send one echo request (RFC 792) from our address to the server's. */
 static void
 sess_echo(struct sess *s)
@@ -208,6 +262,11 @@ sess_echo(struct sess *s)
 		return;
 	s->seq++;
 	s->echo_sent++;
+	if (s->lg->v6) {
+		sess_echo6(s);
+		evtimer_add(s->etimer, &tv);
+		return;
+	}
 	memset(ip, 0, len);
 	ip[0] = 0x45;
 	ip[2] = (uint8_t)(len >> 8);
@@ -319,6 +378,21 @@ eng_deliver(void *arg, uint16_t proto, const uint8_t *pkt, size_t len)
 	uint32_t src, dst;
 	size_t ihl;
 
+	if (proto == 0x0057 && s->lg->v6) {
+		uint8_t h[48];
+
+		c = bcur_make(pkt, len);
+		if (bcur_get_bytes(&c, h, sizeof h) < 0 || (h[0] >> 4) != 6 ||
+		    h[6] != 58 || memcmp(h + 8, s->lg->srv6, 16) != 0 ||
+		    memcmp(h + 24, s->my6, 16) != 0 || h[40] != 129 ||
+		    ((unsigned)h[44] << 8 | h[45]) != (s->idx & 0xffff) ||
+		    ((unsigned)h[46] << 8 | h[47]) != s->seq ||
+		    s->seq_ok == s->seq)
+			return;
+		s->seq_ok = s->seq;
+		sess_echo_ok(s);
+		return;
+	}
 	if (proto != 0x0021)
 		return;
 	c = bcur_make(pkt, len);
@@ -356,12 +430,20 @@ eng_net_up(void *arg, const struct ppp_ip_info *ip)
 {
 	struct sess *s = arg;
 
-	if (!ip->have_ip4 || ip->peer4 == 0) {
+	if (s->lg->v6) {
+		if (!ip->have_ip6) {
+			sess_fail(s, "IPV6CP not open");
+			return;
+		}
+		memcpy(s->my6, s->lg->prefix6, 8);
+		memcpy(s->my6 + 8, ip->local_ifid, 8);
+	} else if (!ip->have_ip4 || ip->peer4 == 0) {
 		sess_fail(s, "IPCP gave no addresses");
 		return;
+	} else {
+		s->my4 = ip->local4;
+		s->srv4 = ip->peer4;
 	}
-	s->my4 = ip->local4;
-	s->srv4 = ip->peer4;
 	if (s->net_up)
 		return;
 	s->net_up = true;
@@ -758,7 +840,8 @@ sess_sstp_begin(struct sess *s)
 	pc.user = lg->user;
 	pc.password = lg->password;
 	pc.auth_allow = PPP_AUTH_ALLOW_MSCHAPV2;
-	pc.ipv4 = true;
+	pc.ipv4 = !lg->v6;
+	pc.ipv6 = lg->v6;
 	pc.echo_interval = 0;	/* the server's echoes are answered */
 	pc.refuse_mppe = true;
 	s->eng = ppp_engine_new(&pc, &lg_eng_ops, s);
@@ -1123,7 +1206,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: loadgen --connect ADDR:PORT --user NAME "
 	    "--password-file FILE [--sessions N] [--window W] [--cycles M] "
-	    "[--timeout SEC]\n");
+	    "[--timeout SEC] [--ipv6 PREFIX/SERVER-ADDR]\n");
 	return 2;
 }
 
@@ -1177,7 +1260,22 @@ main(int argc, char **argv)
 			lg.window = (unsigned)strtoul(v, NULL, 10);
 		else if (strcmp(a, "--cycles") == 0)
 			lg.cycles = (unsigned)strtoul(v, NULL, 10);
-		else if (strcmp(a, "--timeout") == 0)
+		else if (strcmp(a, "--ipv6") == 0) {
+			/* PREFIX/ADDR: our /64 and the server's address */
+			char p6[INET6_ADDRSTRLEN * 2 + 2], *sl;
+
+			if (strlen(v) >= sizeof p6)
+				return usage();
+			strcpy(p6, v);
+			sl = strchr(p6, '/');
+			if (sl == NULL)
+				return usage();
+			*sl = '\0';
+			if (inet_pton(AF_INET6, p6, lg.prefix6) != 1 ||
+			    inet_pton(AF_INET6, sl + 1, lg.srv6) != 1)
+				return usage();
+			lg.v6 = true;
+		} else if (strcmp(a, "--timeout") == 0)
 			lg.timeout_s = (unsigned)strtoul(v, NULL, 10);
 		else
 			return usage();

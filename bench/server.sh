@@ -15,8 +15,9 @@
 # --secs S (iperf3 seconds), --idle-secs S, --only scale|tput,
 # --out FILE (results JSON; the table goes next to it as .txt).
 # Environment: BUILD=DIR uses an existing build (else one is made in
-# /tmp/sstpc-bench-build).  Every address it uses lives in namespaces of
-# its own: veths in 192.0.2.0/24, the client pool 198.18.0.0/16 (RFC 2544).
+# /tmp/sstpc-bench-build), SSTPD=PATH another sstpd.  Every address it uses
+# lives in namespaces of its own: veths in 192.0.2.0/26, the IPv4 pool
+# 192.0.2.128/25, the IPv6 pool 2001:db8:1::/64 (1,000 IPv6-only sessions).
 # Exit status: 0 PASS, 1 FAIL, 2 cannot run.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
