@@ -243,7 +243,9 @@ engine_auth_out(struct ppp_engine *e, struct wbuf *w)
 /*
  * Server role: the client's IPv4 address, asked of ops.peer_addr once per
  * session (the caller releases it at free) with the secrets line's fixed
- * address.  False when there is none: PPP ends, NEGOTIATION.
+ * address.  False when there is none: PPP ends, NEGOTIATION, unless IPv6
+ * is on: then the link is IPv6 only (IPCP is not opened; a client that
+ * insists on IPCP sees it closed and decides).
  */
 static bool
 engine_srv_peer4(struct ppp_engine *e)
@@ -252,10 +254,17 @@ engine_srv_peer4(struct ppp_engine *e)
 	int r;
 
 	if (e->peer4_asked)
-		return true;
+		return e->peer4 != 0;
 	e->peer4_asked = true;
 	r = e->ops->peer_addr != NULL ? e->ops->peer_addr(e->arg,
 	    e->peer_user, ppp_srvauth_addr4(e), &a) : -ENOSYS;
+	if ((r < 0 || a == 0) && e->conf.ipv6) {
+		log_info("IPCP: no IPv4 address for the client%s%s%s (%s): "
+		    "IPv6 only", e->peer_user[0] != '\0' ? " \"" : "",
+		    e->peer_user, e->peer_user[0] != '\0' ? "\"" : "",
+		    r < 0 ? strerror(-r) : "address 0.0.0.0");
+		return false;
+	}
 	if (r < 0 || a == 0) {
 		ppp_engine_fail(e, PPP_END_NEGOTIATION, "IPCP: no IPv4 address "
 		    "for the client%s%s%s (%s)", e->peer_user[0] != '\0' ?
@@ -276,8 +285,11 @@ engine_network(struct ppp_engine *e)
 		e->mppe_deadline = e->now + (uint64_t)e->lcp.restart_ms *
 		    e->lcp.max_configure;
 	if (e->conf.ipv4 && e->conf.role == PPP_ROLE_SERVER) {
-		if (!engine_srv_peer4(e))
-			return;
+		if (!engine_srv_peer4(e)) {
+			if (e->phase != PPP_PHASE_NETWORK)
+				return;		/* failed: PPP ends */
+			goto ipv6;		/* IPv6 only */
+		}
 		/* Our address; none configured: not asked (RFC 1332 3.3). */
 		e->ipcp_want = e->conf.local4 != 0 ? IPCP_W_ADDR : 0;
 		e->ip_local = e->conf.local4;
@@ -302,6 +314,7 @@ engine_network(struct ppp_engine *e)
 		ppp_fsm_open(&e->ipcp, e->now);
 		ppp_fsm_up(&e->ipcp, e->now);
 	}
+ipv6:
 	if (e->conf.ipv6 && e->phase == PPP_PHASE_NETWORK) {
 		ppp_ipv6cp_reset(e);
 		ppp_fsm_open(&e->ipv6cp, e->now);
