@@ -500,7 +500,7 @@ pap_check(struct ppp_auth_server *p, const struct srv_pkt *pkt,
 	usable = srv_lookup(p, user, name_ok, &sec, &found);
 	memset(got, 0, sizeof got);
 	memset(want, 0, sizeof want);
-	memcpy(got, bcur_ptr(&pw_v), pl);
+	(void)bcur_get_bytes(&pw_v, got, pl);
 	memcpy(want, sec.secret, sec.len < sizeof want ? sec.len :
 	    sizeof want);
 	eq = crypto_memeq(got, want, sizeof got);
@@ -665,6 +665,15 @@ ms_verify(struct ppp_auth_server *p, const char *user, bool name_ok,
 	explicit_bzero(want, sizeof want);
 	explicit_bzero(&sec, sizeof sec);
 	return res;
+}
+
+/* A user name without its "DOMAIN\" (RFC 2759 8.2). */
+static const char *
+ms_bare(const char *name)
+{
+	const char *bs = strrchr(name, '\\');
+
+	return bs != NULL ? bs + 1 : name;
 }
 
 /* The reason line for a refused MS-CHAPv2 login, into @buf. */
@@ -916,13 +925,15 @@ eap_ms_response(struct ppp_auth_server *p, const struct srv_pkt *pkt,
 		return srv_drop(p, "Response with a bad MS-CHAPv2 value");
 	/*
 	 * The secret is the Identity's; the ChallengeHash takes the Name
-	 * (RFC 2759 8.2).  A Name other than the Identity fails like a
-	 * wrong password, after the same work.
+	 * without its domain (RFC 2759 8.2).  A Name for another user
+	 * fails like a wrong password, after the same work.  XX: a
+	 * Windows peer may put "DOMAIN\" on one of the two only: the
+	 * names are compared without it (the ChallengeHash has none).
 	 */
 	name_valid = srv_name_ok(m.name, name);
 	srv_shown(m.name, shown);
 	name_ok = name_valid && p->identity_ok &&
-	    strcmp(name, p->identity) == 0;
+	    strcmp(ms_bare(name), ms_bare(p->identity)) == 0;
 	why = ms_verify(p, p->identity, name_ok, name, &m, s_msg);
 	explicit_bzero(&m, sizeof m);
 	id = p->next_id++;

@@ -505,9 +505,10 @@ engine_lcp_cause(struct ppp_engine *e)
 		} else {
 			e->end_code = PPP_END_OK;
 			snprintf(e->end_why, sizeof e->end_why, "the %s "
-			    "terminated PPP%s", engine_peer(e), e->ccp_refused &&
-			    e->conf.role != PPP_ROLE_SERVER ? " (after "
-			    "sstpc refused CCP: does it require MPPE?)" : "");
+			    "terminated PPP%s", engine_peer(e),
+			    e->ccp_refused && e->conf.role != PPP_ROLE_SERVER ?
+			    " (after sstpc refused CCP: does it require "
+			    "MPPE?)" : "");
 		}
 		break;
 	case PPP_CODE_REJ:
@@ -860,6 +861,16 @@ engine_ip_input(struct ppp_engine *e, uint16_t proto, struct bcur info)
 	}
 	if (e->conf.require_mppe) {
 		log_debug("PPP: unencrypted packet dropped (MPPE required)");
+		return -EBADMSG;
+	}
+	/*
+	 * Server role: not before net_up (IPCP open, IPV6CP may still be
+	 * settling): the caller checks the source against the address
+	 * net_up gives, and has none before it.
+	 */
+	if (e->conf.role == PPP_ROLE_SERVER && !e->net_is_up) {
+		log_debug("PPP: IP packet before the Network phase settled "
+		    "dropped");
 		return -EBADMSG;
 	}
 	e->ops->deliver(e->arg, proto, bcur_ptr(&info), bcur_left(&info));

@@ -166,7 +166,7 @@ ipcp_srv_value(const struct ppp_engine *e, uint8_t type)
 	case IPCP_OPT_DNS2:	return e->conf.dns4[1];
 	case IPCP_OPT_NBNS1:	return e->conf.nbns4[0];
 	case IPCP_OPT_NBNS2:	return e->conf.nbns4[1];
-	default:		return 0;	/* VJ (2), Addresses (1), ... */
+	default:		return 0;	/* VJ (2), Addresses (1) */
 	}
 }
 

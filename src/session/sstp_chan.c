@@ -24,7 +24,7 @@
  */
 #define CHAN_BINDING_VERDICT_MS	3000
 
-/* True in the server role (sstpd): the peer is the client. */
+/* True in the server role (sstpd): the peer is the client (conf.role). */
 static bool
 chan_server(const struct sstp_chan *c)
 {
@@ -75,8 +75,7 @@ chan_ctrl_ppp_start(void *arg)
 	struct sstp_chan *c = arg;
 
 	if (chan_server(c))
-		log_info("SSTP Call Connect Request accepted; crypto binding "
-		    "offered with %s", sstp_hash_name(c->ctrl.offered_hash));
+		log_info("SSTP Call Connect Request accepted: PPP starts");
 	else
 		log_info("SSTP call connect acknowledged; crypto binding hash "
 		    "%s", sstp_hash_name((uint8_t)sstp_ctrl_hash(&c->ctrl)));
@@ -100,6 +99,9 @@ chan_ctrl_established(void *arg)
 	struct sstp_chan *c = arg;
 
 	c->t_auth = c->ops->now(c->arg);
+	if (chan_server(c))
+		log_info("SSTP crypto binding verified (%s): the call is up",
+		    sstp_hash_name((uint8_t)sstp_ctrl_hash(&c->ctrl)));
 	c->ops->established(c->arg);
 }
 

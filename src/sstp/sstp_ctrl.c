@@ -734,6 +734,7 @@ act_abort_invalid(struct sstp_ctrl *c, struct evctx *e, enum sstp_cstate next)
 		    "hash protocol is not exactly one of SHA1, SHA256" :
 		    "Crypto Binding attribute malformed or missing";
 		q = SSTP_QUIT_BINDING_FAILED;
+		log_warn("sstp: crypto binding refused: %s", c->bind_fail);
 	}
 	log_warn("sstp: invalid %s (type 0x%04x) from %s: %s "
 	    "(attribute %s)", sstp_msg_name(e->msg->type), e->msg->type,
@@ -1459,7 +1460,7 @@ sstp_ctrl_state(const struct sstp_ctrl *c)
 	return c->state;
 }
 
-/* Hash chosen from the Ack (SSTP_HASH_NONE before). */
+/* Hash chosen from the Ack; server: the Call Connected's (NONE before). */
 enum sstp_hash
 sstp_ctrl_hash(const struct sstp_ctrl *c)
 {
@@ -1560,7 +1561,8 @@ sstp_ctrl_quit_message(const struct sstp_ctrl *c, char *buf, size_t bufsz)
 			    "(in %s)", sstp_ctrl_state_name(c->request_state));
 		else
 			wbuf_printf(&w, "Call Connect Request refused %u "
-			    "times (%s, attribute %s)", c->naks + 1,
+			    "time%s (%s, attribute %s)", c->naks + 1,
+			    c->naks == 0 ? "" : "s",
 			    sstp_status_name(c->nak_sent.status),
 			    sstp_attr_name(c->nak_sent.attr_id));
 		break;

@@ -194,7 +194,9 @@ int	sstp_ctrl_input(struct sstp_ctrl *ctrl, uint64_t now,
 void	sstp_ctrl_rx_any(struct sstp_ctrl *ctrl, uint64_t now);
 /*
  * PPP authentication finished; @hlak (32 bytes, all zero for PAP/no keys).
- * Sends Call Connected once; later calls are logged and ignored.
+ * Sends Call Connected once; later calls are logged and ignored.  Server:
+ * the HLAK the client's Call Connected is verified with (the first one
+ * reported in Server_Call_Connected_Pending is kept until then).
  */
 int	sstp_ctrl_auth_done(struct sstp_ctrl *ctrl, uint64_t now,
 	    const uint8_t hlak[SSTP_HLAK_LEN]);

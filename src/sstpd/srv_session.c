@@ -313,9 +313,10 @@ srv_chan_established(void *arg)
 	srv_handshake_done(s);		/* --max-handshakes: up to here */
 	evtimer_del(s->phase_timer);
 	srv_take_user(s);
-	log_info("session %s: call connected user=%s client=%s after %llu ms",
-	    s->id, s->user[0] ? s->user : "-", s->client_text,
-	    (unsigned long long)(s->t_up - s->t_start));
+	log_info("session %s: call connected user=%s client=%s after %llu ms"
+	    "%s%s", s->id, s->user[0] ? s->user : "-", s->client_text,
+	    (unsigned long long)(s->t_up - s->t_start),
+	    s->correlation[0] ? " correlation=" : "", s->correlation);
 }
 
 /* The control machine closed: the stream goes, the link is hung up. */
@@ -693,6 +694,9 @@ srv_http_input(struct srv_session *s, const uint8_t *buf, size_t len)
 	}
 	log_debug("session %s: SSTP_DUPLEX_POST accepted (Host %s%s%s)",
 	    s->id, req.host, req.user_agent[0] ? ", " : "", req.user_agent);
+	/* MS-SSTP 3.2.4.1: the client's SSTPCORRELATIONID, for the log. */
+	snprintf(s->correlation, sizeof s->correlation, "%s",
+	    req.correlation);
 	evtimer_del(s->phase_timer);
 	s->phase = SRV_SSTP;
 	if (srv_sstp_begin(s) < 0) {

@@ -66,6 +66,7 @@ struct srv_session {
 	uint32_t		 pool_addr;	/* ours to give back */
 	uint32_t		 assigned4;	/* from net_up */
 	char			 user[64];
+	char			 correlation[64];	/* SSTPCORRELATIONID */
 	uint64_t		 t_start;	/* ms */
 	uint64_t		 t_up;
 	uint64_t		 bytes_in;	/* TLS octets from the client */

@@ -31,7 +31,8 @@
 static uint32_t
 srv_tun_net4(uint32_t addr, unsigned prefix)
 {
-	uint32_t m = prefix == 0 ? 0 : ~(uint32_t)0 << (32 - prefix);
+	uint32_t m = prefix == 0 ? 0 : prefix >= 32 ? ~(uint32_t)0 :
+	    ~(uint32_t)0 << (32 - prefix);
 
 	return htonl(ntohl(addr) & m);
 }
@@ -50,6 +51,7 @@ srv_tun_net6(const uint8_t *addr, unsigned prefix, uint8_t *out)
 	}
 }
 
+/* See srv_tun.h. */
 int
 srv_tun_open(const struct sstpd_conf *conf, uint32_t local4, char *ifname,
     size_t ifnamelen, char *err, size_t errlen)

@@ -112,8 +112,12 @@ fz_rand(void *buf, size_t len)
 }
 
 static const struct ppp_engine_ops fz_ops = {
-	fz_output, fz_deliver, fz_auth, fz_net_up, fz_net_down, fz_ended, NULL,
-	NULL,
+	.output = fz_output,
+	.deliver = fz_deliver,
+	.auth_done = fz_auth,
+	.net_up = fz_net_up,
+	.net_down = fz_net_down,
+	.ended = fz_ended,
 };
 
 int

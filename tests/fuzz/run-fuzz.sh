@@ -38,7 +38,7 @@ cc=${CC:-clang}
 
 all="sstp_wire sstp_conv sstp_chan http_resp hdlc sstp_api url cmdline ppp_snoop sstp_bind
     ppp_cp eap_proxy mppe ccp compat_api ppp_engine ppp_auth ppp_authsrv gso ppp_engine_srv
-    http_req proxy_hdr secrets sstpd_conf ctl_msg"
+    http_req proxy_hdr secrets sstpd_conf ctl_msg sstp_srvconv"
 targets=${*:-$all}
 
 if ! command -v "$cc" >/dev/null 2>&1; then
@@ -78,7 +78,7 @@ fi
 maxlen() {
 	case $1 in
 	http_resp|http_req) echo 10000 ;;
-	sstp_wire|sstp_conv|sstp_chan|hdlc|eap_proxy) echo 8192 ;;
+	sstp_wire|sstp_conv|sstp_chan|sstp_srvconv|hdlc|eap_proxy) echo 8192 ;;
 	*) echo 4096 ;;
 	esac
 }

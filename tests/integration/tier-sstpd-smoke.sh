@@ -305,4 +305,78 @@ else
 	fail "sstpd starts with --proxy-protocol"
 fi
 
+# --- operations: sd_notify, --user, the limits --------------------------
+new_case ops
+# As systemd's: a socket anybody may send to (sstpd reports after --user).
+NDIR=$(mktemp -d "${TMPDIR:-/tmp}/sstpd-notify.XXXXXX")
+chmod 755 "$NDIR"
+$PY -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+with open(sys.argv[2], "a") as f:
+    while True:
+        f.write(s.recv(4096).decode() + "\n"); f.flush()
+ ' "$NDIR/notify.sock" "$CASE_DIR/notify.log" &
+npid=$!
+sleep 0.3
+chmod 777 "$NDIR/notify.sock"
+export NOTIFY_SOCKET="$NDIR/notify.sock"
+start_sstpd "$CASE_DIR" --user nobody --max-handshakes 2 --max-per-address 100
+ok=$?
+unset NOTIFY_SOCKET
+if [ $ok = 0 ]; then
+	if grep -qx 'READY=1' "$CASE_DIR/notify.log" 2>/dev/null; then
+		pass "sd_notify: READY=1 once listening"
+	else
+		fail "sd_notify: READY=1" "$(cat "$CASE_DIR/notify.log" 2>/dev/null)"
+	fi
+	uid=$(awk '/^Uid:/ { print $3 }' "/proc/$DPID/status")
+	if [ "$uid" = "$(id -u nobody)" ] && dlog_has 'running as nobody'; then
+		pass "--user nobody: privileges dropped after the TUN and the listeners"
+	else
+		fail "--user nobody" "effective uid $uid"
+	fi
+	$PROBE idle "127.0.0.1:$DPORT" 3 1 --bind 127.0.0.3 >"$CASE_DIR/idle.out" 2>&1
+	if dlog_has 'refused connection from 127\.0\.0\.3:[0-9]+: --max-handshakes 2 reached \(1 refused\)'; then
+		pass "--max-handshakes 2: the third connection in flight refused, logged, counted"
+	else
+		fail "--max-handshakes 2" "$(grep refused "$CASE_DIR/sstpd.log")"
+	fi
+	sleep 0.5
+	if $CLIENT --connect "127.0.0.1:$DPORT" --ca "$PKI/ca.pem" --host localhost \
+	    --user "$SUSER" --password "$SPASS" --ping 2 --timeout 10 \
+	    >"$CASE_DIR/client.log" 2>&1; then
+		pass "login and ping through the TUN after the privilege drop"
+	else
+		fail "login after the privilege drop" "$(tail -2 "$CASE_DIR/client.log")"
+	fi
+	kill -HUP "$DPID"
+	sleep 0.5
+	stop_sstpd
+	sleep 0.2
+	if [ "$DRC" = 0 ] && [ "$(tr '\n' ' ' <"$CASE_DIR/notify.log")" = "READY=1 RELOADING=1 READY=1 STOPPING=1 " ]; then
+		pass "sd_notify: RELOADING=1 / READY=1 on SIGHUP, STOPPING=1, exit 0"
+	else
+		fail "sd_notify sequence" "rc=$DRC: $(tr '\n' ' ' <"$CASE_DIR/notify.log")"
+	fi
+else
+	fail "sstpd starts with --user nobody"
+fi
+kill "$npid" 2>/dev/null
+rm -rf "$NDIR"
+
+new_case limits
+if start_sstpd "$CASE_DIR" --max-sessions 2 --max-per-address 100; then
+	$PROBE idle "127.0.0.1:$DPORT" 3 1 >"$CASE_DIR/idle.out" 2>&1
+	if dlog_has 'refused connection from 127\.0\.0\.1:[0-9]+: --max-sessions 2 reached \(1 refused\)'; then
+		pass "--max-sessions 2: the third connection refused, logged, counted"
+	else
+		fail "--max-sessions 2" "$(grep refused "$CASE_DIR/sstpd.log")"
+	fi
+	stop_sstpd
+else
+	fail "sstpd starts with --max-sessions 2"
+fi
+
 finish

@@ -138,6 +138,7 @@ hub_hash(const struct tun_hub *h, uint8_t fam, const uint8_t *addr)
 	return (size_t)(x & (h->nbkt - 1));
 }
 
+/* The entry of (fam, addr), or NULL. */
 static struct hub_ent *
 hub_find(const struct tun_hub *h, uint8_t fam, const uint8_t *addr)
 {
@@ -193,6 +194,7 @@ hub_add(struct tun_hub *h, struct hub_ent *e)
 	return 0;
 }
 
+/* Take @e out of the table (idempotent). */
 static void
 hub_del(struct tun_hub *h, struct hub_ent *e)
 {
@@ -347,6 +349,7 @@ hub_write(struct tun_hub *h, const uint8_t *pkt, size_t len)
 	return -1;
 }
 
+/* See tunsrv.h; on failure the fd stays the caller's. */
 struct tun_hub *
 tun_hub_new(struct event_base *base, const struct tun_hub_conf *conf,
     char *err, size_t errlen)
@@ -394,6 +397,7 @@ tun_hub_new(struct event_base *base, const struct tun_hub_conf *conf,
 	return h;
 }
 
+/* The hub's drop counters (tunsrv.h). */
 void
 tun_hub_stats(const struct tun_hub *h, uint64_t *no_owner, uint64_t *spoofed,
     uint64_t *too_big)
@@ -464,6 +468,7 @@ tsl_register(struct tunsrv_link *t, const struct ppp_ip_info *ip)
 	}
 }
 
+/* Out of the table: no packet reaches this session any more. */
 static void
 tsl_unregister(struct tunsrv_link *t)
 {
@@ -601,6 +606,7 @@ tsl_eng_deliver(void *arg, uint16_t proto, const uint8_t *pkt, size_t len)
 	}
 }
 
+/* The keys, in the client's orientation, to the session. */
 static void
 tsl_eng_auth_done(void *arg, const struct ppp_auth_keys *k, const char *how)
 {
@@ -626,6 +632,7 @@ tsl_eng_net_up(void *arg, const struct ppp_ip_info *ip)
 		UP(t)->net_up(UPARG(t), &t->net);
 }
 
+/* The Network phase went down: out of the table, then down. */
 static void
 tsl_eng_net_down(void *arg)
 {
@@ -639,6 +646,7 @@ tsl_eng_net_down(void *arg)
 		UP(t)->net_down(UPARG(t), &t->net);
 }
 
+/* PPP is over: the link's end, mapped as the client link does. */
 static void
 tsl_eng_ended(void *arg, enum ppp_end end, const char *why)
 {
@@ -649,6 +657,7 @@ tsl_eng_ended(void *arg, enum ppp_end end, const char *why)
 	tsl_report_gone(t, link_end_of_ppp(end), msg);
 }
 
+/* The secret of @user, from sstpd (tunsrv_auth). */
 static int
 tsl_eng_lookup_secret(void *arg, const char *user, struct ppp_secret *out)
 {
@@ -727,6 +736,7 @@ tsl_from_tun(struct tunsrv_link *t, uint8_t *pkt, size_t len)
 
 /* --- timers -------------------------------------------------------------------- */
 
+/* The engine's deadline came: run its timers. */
 static void
 tsl_timer_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -853,6 +863,7 @@ tsl_do_stop(struct tunsrv_link *t, enum link_stop how)
 }
 
 /* link_ops.stop */
+/* link_ops.stop: deferred to the loop when inside the engine. */
 static void
 tsl_stop(struct link *l, enum link_stop how)
 {
@@ -870,12 +881,14 @@ tsl_stop(struct link *l, enum link_stop how)
 	tsl_do_stop(t, how);
 }
 
+/* link_ops.done: once the end was reported. */
 static bool
 tsl_done(const struct link *l)
 {
 	return TS(l)->gone_reported;
 }
 
+/* link_ops.child_pid: no child. */
 static pid_t
 tsl_child_pid(const struct link *l)
 {
@@ -883,6 +896,7 @@ tsl_child_pid(const struct link *l)
 	return 0;
 }
 
+/* link_ops.sock_path: no socket. */
 static const char *
 tsl_sock_path(const struct link *l)
 {
@@ -890,6 +904,7 @@ tsl_sock_path(const struct link *l)
 	return NULL;
 }
 
+/* link_ops.stats: PPP bytes each way. */
 static void
 tsl_stats(const struct link *l, uint64_t *to_server, uint64_t *from_server)
 {
@@ -934,6 +949,7 @@ static const struct link_ops tsl_link_ops = {
 	.free = tsl_free,
 };
 
+/* See tunsrv.h. */
 struct link *
 tunsrv_link_new(struct tun_hub *hub, struct event_base *base,
     const struct ppp_engine_conf *conf, const struct tunsrv_auth *auth,
@@ -973,6 +989,7 @@ tunsrv_link_new(struct tun_hub *hub, struct event_base *base,
 	return &t->link;
 }
 
+/* The authenticated peer's name, "" before. */
 const char *
 tunsrv_link_user(const struct link *l)
 {

@@ -218,6 +218,37 @@ test_new(void)
 	TEST_DONE();
 }
 
+/*
+ * A CHAP Response (protocol first) to the RFC 2759 9.2 Challenge, with
+ * the 9.2 Peer-Challenge, for @name and @pw (RFC 2759 8.1 via
+ * ms_funcs.h, the client's primitive).
+ */
+static size_t
+chap_resp(uint8_t *f, size_t cap, uint8_t id, const char *name,
+    const char *pw)
+{
+	uint8_t ach[16], pch[16], nt[24];
+	struct wbuf w;
+
+	th_unhex(auth_ch_hex, ach, sizeof ach);
+	th_unhex("21 40 23 24 25 5E 26 2A 28 29 5F 2B 3A 33 7C 7E", pch,
+	    sizeof pch);
+	ASSERT_INT_EQ(ms_generate_nt_response(ach, pch, name, pw, nt), 0);
+	wbuf_init(&w, f, cap);
+	wbuf_put_be16(&w, PPP_PROTO_CHAP);
+	wbuf_put_u8(&w, CHAP_CODE_RESPONSE);
+	wbuf_put_u8(&w, id);
+	wbuf_put_be16(&w, (uint16_t)(4 + 1 + 49 + strlen(name)));
+	wbuf_put_u8(&w, MSCHAPV2_VALUE_LEN);
+	wbuf_put_bytes(&w, pch, sizeof pch);
+	wbuf_put_zero(&w, 8);
+	wbuf_put_bytes(&w, nt, sizeof nt);
+	wbuf_put_u8(&w, 0);
+	wbuf_put_str(&w, name);
+	ASSERT_INT_EQ(wbuf_error(&w), 0);
+	return w.len;
+}
+
 static void
 test_mschapv2(void)
 {
@@ -332,6 +363,30 @@ test_mschapv2(void)
 	ASSERT_REASON_HAS(s, "unknown user");
 	ASSERT_REASON_HAS(s, "\"U?er\"");
 	ppp_auth_server_free(s);
+	/*
+	 * Unknown user, NT-Response made with ppp_authsrv.c's stand-in
+	 * secret: still the Failure.
+	 */
+	s = server(PPP_AUTHP_MSCHAPV2, &sec);
+	ASSERT_PTR_NOT_NULL(s);
+	if (s == NULL)
+		return;
+	wbuf_init(&t2.w, t2.buf, sizeof t2.buf);
+	ASSERT_INT_EQ(ppp_auth_server_start(s, &t2.w), PPP_AUTHSRV_SEND);
+	{
+		uint8_t f[128];
+		size_t n = chap_resp(f, sizeof f, 7, "User",
+		    "no-such-user-xx");
+
+		wbuf_init(&t2.w, t2.buf, sizeof t2.buf);
+		ASSERT_INT_EQ(ppp_auth_server_input(s, PPP_PROTO_CHAP,
+		    bcur_make(f + 2, n - 2), &t2.w),
+		    PPP_AUTHSRV_SEND | PPP_AUTHSRV_FAIL);
+	}
+	ASSERT_INT_EQ(t2.w.len, t.w.len);
+	ASSERT_MEM_EQ(t2.buf, t.buf, t.w.len);
+	ASSERT_REASON_HAS(s, "unknown user");
+	ppp_auth_server_free(s);
 	TEST_DONE();
 
 	TEST_START("MS-CHAPv2: 10 Challenges unanswered -> FAIL");
@@ -403,6 +458,11 @@ test_pap(void)
 		"C0 23 01 05 00 0B 05 61 6C 69 63 65 00",
 		"C0 23 01 05 00 11 05 61 6C 69 63 66 06 73 33 63 72 65 74",
 		"C0 23 01 05 00 0C 00 06 73 33 63 72 65 74",
+		/* the password and a NUL: equal padded, not equal length */
+		"C0 23 01 05 00 12 05 61 6C 69 63 65 07 73 33 63 72 65 74 00",
+		/* unknown user with ppp_authsrv.c's stand-in secret */
+		"C0 23 01 05 00 1A 05 62 6F 62 62 79 0F 6E 6F 2D 73 75 63 68"
+		"2D 75 73 65 72 2D 78 78",
 	};
 	static const char *const why[] = {
 		"wrong password for user \"alice\"",
@@ -411,6 +471,8 @@ test_pap(void)
 		"wrong password for user \"alice\"",
 		"unknown user (or no usable secret) \"alicf\"",
 		"unknown user (or no usable secret) \"\"",
+		"wrong password for user \"alice\"",
+		"unknown user (or no usable secret) \"bobby\"",
 	};
 	struct ppp_auth_server *s;
 	struct ppp_auth_keys k;
@@ -619,6 +681,74 @@ test_eap(void)
 	ASSERT_REASON_HAS(s, "MS-CHAPv2 Name \"User\" is not the EAP "
 	    "Identity \"Usr\"");
 	ppp_auth_server_free(s);
+	/*
+	 * Identity "User" (known), but the Response's Name "Admin" with an
+	 * NT-Response right for that Name and User's password: the secret
+	 * looked up must be the Name's, so this is refused.
+	 */
+	s = server(PPP_AUTHP_EAP, &sec);
+	ASSERT_PTR_NOT_NULL(s);
+	if (s == NULL)
+		return;
+	{
+		uint8_t ach[16], pch[16], nt[24], f[128];
+		struct wbuf w;
+
+		th_unhex(auth_ch_hex, ach, sizeof ach);
+		th_unhex("21 40 23 24 25 5E 26 2A 28 29 5F 2B 3A 33 7C 7E",
+		    pch, sizeof pch);
+		ASSERT_INT_EQ(ms_generate_nt_response(ach, pch, "Admin",
+		    "clientPass", nt), 0);
+		wbuf_init(&t.w, t.buf, sizeof t.buf);
+		ASSERT_INT_EQ(ppp_auth_server_start(s, &t.w),
+		    PPP_AUTHSRV_SEND);
+		ASSERT_INT_EQ(feed(s, "C2 27 02 07 00 09 01 55 73 65 72", &t),
+		    PPP_AUTHSRV_SEND);
+		wbuf_init(&w, f, sizeof f);
+		wbuf_put_u8(&w, EAP_CODE_RESPONSE);
+		wbuf_put_u8(&w, 8);
+		wbuf_put_be16(&w, 5 + 4 + 1 + 49 + 5);
+		wbuf_put_u8(&w, EAP_TYPE_MSCHAPV2);
+		wbuf_put_u8(&w, MSCHAPV2_OP_RESPONSE);
+		wbuf_put_u8(&w, 8);
+		wbuf_put_be16(&w, 4 + 1 + 49 + 5);
+		wbuf_put_u8(&w, MSCHAPV2_VALUE_LEN);
+		wbuf_put_bytes(&w, pch, sizeof pch);
+		wbuf_put_zero(&w, 8);
+		wbuf_put_bytes(&w, nt, sizeof nt);
+		wbuf_put_u8(&w, 0);
+		wbuf_put_str(&w, "Admin");
+		ASSERT_INT_EQ(wbuf_error(&w), 0);
+		wbuf_init(&t.w, t.buf, sizeof t.buf);
+		ASSERT_INT_EQ(ppp_auth_server_input(s, PPP_PROTO_EAP,
+		    bcur_make(f, w.len), &t.w), PPP_AUTHSRV_SEND);
+		ASSERT_OUT_TEXT(&t, PPP_PROTO_EAP, EAP_CODE_REQUEST, 9,
+		    "1A 04 08 00 00", FAIL_MSG, 1);
+	}
+	ASSERT_INT_EQ(feed(s, "C2 27 02 09 00 06 1A 04", &t),
+	    PPP_AUTHSRV_SEND | PPP_AUTHSRV_FAIL);
+	ASSERT_REASON_HAS(s, "Name \"Admin\" is not the EAP Identity "
+	    "\"User\"");
+	ppp_auth_server_free(s);
+	/* XX: Identity "CORP\User", Name "User": the same user. */
+	sec.user = "CORP\\User";
+	s = server(PPP_AUTHP_EAP, &sec);
+	ASSERT_PTR_NOT_NULL(s);
+	if (s == NULL)
+		return;
+	wbuf_init(&t.w, t.buf, sizeof t.buf);
+	ASSERT_INT_EQ(ppp_auth_server_start(s, &t.w), PPP_AUTHSRV_SEND);
+	ASSERT_INT_EQ(feed(s, "C2 27 02 07 00 0E 01 43 4F 52 50 5C 55 73 65 72",
+	    &t), PPP_AUTHSRV_SEND);
+	ASSERT_INT_EQ(feed(s, EAP_MS_RESPONSE, &t), PPP_AUTHSRV_SEND);
+	ASSERT_OUT_TEXT(&t, PPP_PROTO_EAP, EAP_CODE_REQUEST, 9,
+	    "1A 03 08 00 00", S_RFC " M=Access granted", 1);
+	ASSERT_INT_EQ(feed(s, "C2 27 02 09 00 06 1A 03", &t),
+	    PPP_AUTHSRV_SEND | PPP_AUTHSRV_OK);
+	ASSERT_STR_EQ(ppp_auth_server_user(s), "CORP\\User");
+	check_rfc_keys(s);
+	ppp_auth_server_free(s);
+	sec.user = "User";
 	/* An empty Identity. */
 	s = server(PPP_AUTHP_EAP, &sec);
 	ASSERT_PTR_NOT_NULL(s);

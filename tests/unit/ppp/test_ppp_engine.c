@@ -116,7 +116,12 @@ rnd(void *buf, size_t len)
 }
 
 static const struct ppp_engine_ops ops = {
-	c_output, c_deliver, c_auth, c_net_up, c_net_down, c_ended, NULL, NULL,
+	.output = c_output,
+	.deliver = c_deliver,
+	.auth_done = c_auth,
+	.net_up = c_net_up,
+	.net_down = c_net_down,
+	.ended = c_ended,
 };
 
 static struct ppp_engine_conf

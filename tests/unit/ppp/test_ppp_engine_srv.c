@@ -34,6 +34,7 @@ struct end {
 	bool			 mute;		/* its frames are lost */
 	uint16_t		 drop_proto;	/* frames of it are lost */
 	int			 sent_echo;	/* LCP Echo-Requests sent */
+	int			 v6naks;	/* IPV6CP Configure-Naks sent */
 	int			 auth_done, net_up, net_down, ended;
 	enum ppp_end		 end;
 	char			 why[192];
@@ -79,6 +80,9 @@ out(struct end *x, const uint8_t *f, size_t len)
 	if (len >= 10 && load_be16(f + 2) == PPP_PROTO_LCP &&
 	    f[4] == PPP_ECHO_REQ)
 		x->sent_echo++;
+	if (len >= 6 && load_be16(f + 2) == PPP_PROTO_IPV6CP &&
+	    f[4] == PPP_CONF_NAK)
+		x->v6naks++;
 	if (x->mute || len > PPP_FRAME_MAX ||
 	    (len >= 4 && load_be16(f + 2) == x->drop_proto))
 		return;
@@ -243,6 +247,8 @@ pump(void)
 		} else
 			return;
 		from->qh++;
+		if (to->e == NULL)	/* a scripted peer: nobody listens */
+			continue;
 		(void)ppp_engine_input(to->e, now,
 		    from->q[(from->qh - 1) % QN],
 		    from->qlen[(from->qh - 1) % QN]);
@@ -258,14 +264,16 @@ run_until(uint64_t until)
 
 	for (;;) {
 		pump();
-		a = CL.ended ? 0 : ppp_engine_next_timer(CL.e);
-		b = SV.ended ? 0 : ppp_engine_next_timer(SV.e);
+		a = CL.e == NULL || CL.ended ? 0 : ppp_engine_next_timer(CL.e);
+		b = SV.e == NULL || SV.ended ? 0 : ppp_engine_next_timer(SV.e);
 		t = a == 0 ? b : b == 0 ? a : a < b ? a : b;
 		if (t == 0 || t > until)
 			break;
 		now = t > now ? t : now;
-		ppp_engine_tick(CL.e, now);
-		ppp_engine_tick(SV.e, now);
+		if (CL.e != NULL)
+			ppp_engine_tick(CL.e, now);
+		if (SV.e != NULL)
+			ppp_engine_tick(SV.e, now);
 	}
 	now = until > now ? until : now;
 }
@@ -431,6 +439,31 @@ test_steering(void)
 	TEST_DONE();
 }
 
+/* IPV6CP (RFC 5072 4.1): the client asks for our own identifier. */
+static void
+test_ifid_clash(void)
+{
+	struct ppp_engine_conf cc, sc;
+	static const uint8_t id[8] = { 2, 0, 0x5e, 0xff, 0xfe, 0, 0x53, 1 };
+
+	TEST_START("IPV6CP identifier clash: Nak with a fresh one");
+	cc = client_conf(PPP_AUTH_ALLOW_PAP, "alice", "alice-pw");
+	sc = server_conf(PPP_AUTH_ALLOW_PAP);
+	memcpy(cc.want_ifid, id, 8);
+	memcpy(sc.want_ifid, id, 8);
+	pair(&cc, &sc, 5000);
+	/* Each side Naks the other's request (both hold the same one). */
+	ASSERT_INT_GE(SV.v6naks, 1);
+	ASSERT_INT_GE(CL.v6naks, 1);
+	ASSERT_INT_EQ(SV.net_up, 1);
+	ASSERT_TRUE(SV.info.have_ip6 && CL.info.have_ip6);
+	ASSERT_TRUE(memcmp(CL.info.local_ifid, SV.info.local_ifid, 8) != 0);
+	ASSERT_MEM_EQ(CL.info.local_ifid, SV.info.peer_ifid, 8);
+	ASSERT_MEM_EQ(SV.info.local_ifid, CL.info.peer_ifid, 8);
+	unpair();
+	TEST_DONE();
+}
+
 /* The client Rejects authentication; auth_offer NONE: no auth at all. */
 static void
 test_auth_reject_none(void)
@@ -495,6 +528,8 @@ test_wrong_password(void)
 		ASSERT_INT_EQ(CL.ended, 1);
 		ASSERT_INT_EQ(CL.end, PPP_END_AUTH);
 		ASSERT_INT_EQ(SV.auth_done, 0);
+		ASSERT_TRUE(strstr(SV.why, "authentication failed") != NULL);
+		ASSERT_INT_LT(SV.ended_at, 1000 + 10000);
 		ASSERT_INT_EQ(SV.net_up + CL.net_up, 0);
 		ASSERT_INT_EQ(peer_addr_calls, 0);
 		ASSERT_STR_EQ(ppp_engine_peer_user(SV.e), "");
@@ -601,9 +636,12 @@ test_timers(void)
 	sc = server_conf(PPP_AUTH_ALLOW_PAP);
 	sc.echo_interval = 10;
 	sc.echo_failure = 3;
+	cc.echo_interval = 7;
+	cc.echo_failure = 3;
 	pair(&cc, &sc, 100000);
 	ASSERT_INT_EQ(SV.ended + CL.ended, 0);
 	ASSERT_INT_GE(SV.sent_echo, 9);
+	ASSERT_INT_GE(CL.sent_echo, 13);	/* the server answers them */
 	CL.mute = true;
 	t0 = now;
 	run_until(now + 100000);
@@ -756,6 +794,87 @@ test_scripted(void)
 	TEST_DONE();
 }
 
+/* Our request's Authentication-Protocol option, as hex ("" none). */
+static const char *
+req_auth_hex(void)
+{
+	static char hx[16];
+	const uint8_t *f;
+	size_t n, i;
+
+	hx[0] = '\0';
+	if (skip_to(PPP_PROTO_LCP, PPP_CONF_REQ) < 0)
+		return "none sent";
+	f = SV.q[SV.qh % QN];
+	n = SV.qlen[SV.qh % QN];
+	/* FF 03 C0 21, code id len, MRU 4, Magic 6, then the option. */
+	if (n > 18 && f[18] == LCP_OPT_AUTH && f[19] >= 4 &&
+	    (size_t)18 + f[19] <= n && f[19] <= 5)
+		for (i = 0; i < f[19]; i++)
+			snprintf(hx + 2 * i, 3, "%02X", f[18 + i]);
+	return hx;
+}
+
+/* Answer our outstanding LCP request with @code and options @hex. */
+static void
+answer_req(uint8_t code, const char *hex)
+{
+	uint8_t f[64], o[32];
+	size_t n = th_unhex(hex, o, sizeof o);
+	int id = skip_to(PPP_PROTO_LCP, PPP_CONF_REQ);
+
+	ASSERT_INT_GE(id, 0);
+	SV.qh++;
+	store_be16(f, PPP_PROTO_LCP);
+	f[2] = code;
+	f[3] = (uint8_t)id;
+	store_be16(f + 4, (uint16_t)(4 + n));
+	memcpy(f + 6, o, n);
+	(void)ppp_engine_input(SV.e, now, f, 6 + n);
+}
+
+/* LCP steering exactly (RFC 1661 6.2): the Nak's choice, else our next. */
+static void
+test_scripted_lcp_nak(void)
+{
+	struct ppp_engine_conf sc = server_conf(PPP_AUTH_ALLOW_MSCHAPV2 |
+	    PPP_AUTH_ALLOW_EAP | PPP_AUTH_ALLOW_PAP);
+
+	TEST_START("scripted client: LCP Nak and Reject of auth");
+	memset(&SV, 0, sizeof SV);
+	SV.e = ppp_engine_new(&sc, &server_ops, &SV);
+	ASSERT_PTR_NOT_NULL(SV.e);
+	now = 0;
+	ppp_engine_start(SV.e, now);
+	ASSERT_STR_EQ(req_auth_hex(), "0305C22381");
+	/* Nak toward PAP: PAP next (not EAP, our own next). */
+	answer_req(PPP_CONF_NAK, "03 04 C0 23");
+	ASSERT_STR_EQ(req_auth_hex(), "0304C023");
+	/* Nak of PAP toward MS-CHAPv2, Nak'ed before: our next, EAP. */
+	answer_req(PPP_CONF_NAK, "03 05 C2 23 81");
+	ASSERT_STR_EQ(req_auth_hex(), "0304C227");
+	ASSERT_INT_EQ(SV.ended, 0);
+	/* A Nak of EAP toward CHAP-MD5 (not offered): nothing left. */
+	answer_req(PPP_CONF_NAK, "03 05 C2 23 05");
+	ASSERT_INT_GE(skip_to(PPP_PROTO_LCP, PPP_TERM_REQ), 0);
+	run_until(now + 20000);
+	ASSERT_INT_EQ(SV.ended, 1);
+	ASSERT_INT_EQ(SV.end, PPP_END_AUTH);
+	ppp_engine_free(SV.e);
+	/* A Reject of the option: AUTH at once (Terminate-Request). */
+	memset(&SV, 0, sizeof SV);
+	SV.e = ppp_engine_new(&sc, &server_ops, &SV);
+	ppp_engine_start(SV.e, now);
+	answer_req(PPP_CONF_REJ, "03 05 C2 23 81");
+	ASSERT_INT_GE(skip_to(PPP_PROTO_LCP, PPP_TERM_REQ), 0);
+	run_until(now + 20000);
+	ASSERT_INT_EQ(SV.end, PPP_END_AUTH);
+	ASSERT_TRUE(strstr(SV.why, "refuses to authenticate") != NULL);
+	ppp_engine_free(SV.e);
+	SV.e = NULL;
+	TEST_DONE();
+}
+
 int
 main(void)
 {
@@ -766,11 +885,13 @@ main(void)
 	check_method("EAP-MSCHAPv2 back to back", PPP_AUTH_ALLOW_EAP,
 	    PPP_AUTH_ALLOW_EAP, "EAP", 16);
 	test_steering();
+	test_ifid_clash();
 	test_auth_reject_none();
 	test_wrong_password();
 	test_pool();
 	test_ipv6_only();
 	test_timers();
 	test_scripted();
+	test_scripted_lcp_nak();
 	return test_exit();
 }

@@ -134,7 +134,7 @@ expect_out(struct fake_stream *f, const char *hex)
 		ASSERT_MEM_EQ(got, want, n);
 }
 
-/* --- the fake link: the PPP side of a server session ----------------------- */
+/* --- the fake link: the PPP side of a server session --------------------- */
 
 struct fake_link {
 	struct link		 link;		/* first */

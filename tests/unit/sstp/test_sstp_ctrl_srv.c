@@ -622,6 +622,8 @@ test_naks(void)
 	ASSERT_INT_EQ(f.n, 1);
 	expect_last(&f, ABORT("00", "06"));
 	ASSERT_INT_EQ(sstp_ctrl_quit(&c), SSTP_QUIT_BAD_REQUEST);
+	expect_msg(&c, "refused 1 time (STATUS_INFO_NOT_SUPPORTED_IN_MSG, "
+	    "attribute STATUS_INFO)");
 	TEST_DONE();
 
 	TEST_START("a malformed Request (attribute length) aborts, no Nak");
@@ -943,7 +945,7 @@ test_log_line(void)
 		return;
 	close(fd);
 	memset(&lc, 0, sizeof lc);
-	lc.level = LOG_LVL_WARN;
+	lc.level = LOG_LVL_DUMP;
 	lc.sink = LOG_SINK_FILE;
 	lc.ident = "test";
 	lc.path = path;
@@ -952,6 +954,15 @@ test_log_line(void)
 	pkt[20] ^= 0x01;
 	to_pending(&c, &f, &spec_id, 0);
 	feed_bytes(&c, 1, pkt, sizeof pkt);
+	th_unhex(SPEC_CONNECTED, pkt, sizeof pkt);
+	pkt[15] = 0x03;
+	to_pending(&c, &f, &spec_id, 0);
+	feed_bytes(&c, 1, pkt, sizeof pkt);
+	th_unhex(SPEC_CONNECTED, pkt, sizeof pkt);
+	pkt[90] ^= 0x01;
+	to_pending(&c, &f, &spec_id, 0);
+	feed_bytes(&c, 1, pkt, sizeof pkt);
+	keys(&c, 2, SPEC_HLAK);
 	log_close();
 	quiet_log();
 	if ((fp = fopen(path, "r")) != NULL) {
@@ -962,6 +973,14 @@ test_log_line(void)
 	unlink(path);
 	ASSERT_PTR_NOT_NULL(strstr(text, "crypto binding refused: nonce "
 	    "differs"));
+	ASSERT_PTR_NOT_NULL(strstr(text, "crypto binding refused: hash "
+	    "protocol is not exactly one"));
+	ASSERT_PTR_NOT_NULL(strstr(text, "crypto binding refused: Compound "
+	    "MAC does not match"));
+	/* Neither the HLAK nor a MAC byte is logged. */
+	ASSERT_PTR_NULL(strstr(text, "2a1bb40d"));
+	ASSERT_PTR_NULL(strstr(text, "2A1BB40D"));
+	ASSERT_PTR_NULL(strstr(text, "52a68efd"));
 	TEST_DONE();
 }
 

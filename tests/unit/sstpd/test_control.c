@@ -276,6 +276,41 @@ test_raw(struct event_base *base, struct fake *f)
 }
 
 static void
+test_conn_cap(struct event_base *base, struct fake *f)
+{
+	struct sockaddr_un sun;
+	struct timeval tick = { 0, 50000 };
+	struct job j;
+	int fds[8], i;
+
+	TEST_START("at most 8 open requests: the 9th is closed at once");
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	(void)snprintf(sun.sun_path, sizeof sun.sun_path, "%s", sock_path);
+	for (i = 0; i < 8; i++) {
+		fds[i] = socket(AF_UNIX, SOCK_STREAM, 0);
+		ASSERT_INT_EQ(connect(fds[i], (struct sockaddr *)&sun,
+		    sizeof sun), 0);
+	}
+	for (i = 0; i < 3; i++) {	/* the daemon accepts the 8 */
+		(void)event_base_loopexit(base, &tick);
+		(void)event_base_dispatch(base);
+	}
+	/* Closed unanswered: the send, or the read, fails (EPIPE, reset). */
+	job_client(&j, CTL_LIST, NULL);
+	ASSERT_INT_EQ(run_job(base, &j), SSTPD_EXIT_FAIL);
+	ASSERT_STR_EQ(j.out, "");
+	ASSERT_TRUE(strncmp(j.err, "sstpd: ", 7) == 0);
+	for (i = 0; i < 8; i++)
+		(void)close(fds[i]);
+	(void)event_base_loopexit(base, &tick);
+	(void)event_base_dispatch(base);
+	job_client(&j, CTL_LIST, NULL);
+	ASSERT_INT_EQ(run_job(base, &j), SSTPD_EXIT_OK);
+	TEST_DONE();
+}
+
+static void
 test_peer_uid(struct event_base *base, struct fake *f)
 {
 	struct job j;
@@ -384,6 +419,7 @@ main(void)
 	}
 	test_list_disconnect(base, &f);
 	test_raw(base, &f);
+	test_conn_cap(base, &f);
 	test_peer_uid(base, &f);
 	ctl_server_free(srv);
 	test_lifecycle(base, &f);
