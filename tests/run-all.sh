@@ -19,6 +19,9 @@
 #                   stand-in, faults, EAP proxy, SoftEther, real pppd in qemu)
 #   compat          NetworkManager-sstp's plugin built against our libsstp-api
 #   bench           bench/run.sh --quick (no timing is checked: 0 frames lost)
+#   benchsrv        bench/server.sh --quick: sstpd with 50 sessions, 200
+#                   connect/disconnect cycles, 1 sstpc --tun client (no timing
+#                   is checked: all up and pinging, fds/sessions flat)
 # STEPS="build unit ..." selects steps; KEEP=1 keeps the build directories.
 # Under CI=true a step that cannot run is a failure, never a skip.
 set -u
@@ -26,7 +29,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 export PYTHONDONTWRITEBYTECODE=1
 jobs=${JOBS:-$(nproc)}
-steps=${STEPS:-"build layers unit asan noplugin distcheck pytest plugin fuzz integration compat bench"}
+steps=${STEPS:-"build layers unit asan noplugin distcheck pytest plugin fuzz integration compat bench benchsrv"}
 logs="$here/build-logs"
 rm -rf "$logs"; mkdir -p "$logs"
 passed=0
@@ -130,6 +133,9 @@ for s in $steps; do
 	bench)
 		need_script bench/run.sh &&
 		run_step bench env BUILD="$here/build-main" "$here/bench/run.sh" --quick ;;
+	benchsrv)
+		need_script bench/server.sh &&
+		run_step benchsrv env BUILD="$here/build-main" "$here/bench/server.sh" --quick ;;
 	*)
 		echo "unknown step $s" >&2; bad "$s" 0 ;;
 	esac

@@ -243,7 +243,9 @@ engine_auth_out(struct ppp_engine *e, struct wbuf *w)
 /*
  * Server role: the client's IPv4 address, asked of ops.peer_addr once per
  * session (the caller releases it at free) with the secrets line's fixed
- * address.  False when there is none: PPP ends, NEGOTIATION.
+ * address.  False when there is none: PPP ends, NEGOTIATION, unless IPv6
+ * is on: then the link is IPv6 only (IPCP is not opened; a client that
+ * insists on IPCP sees it closed and decides).
  */
 static bool
 engine_srv_peer4(struct ppp_engine *e)
@@ -252,10 +254,17 @@ engine_srv_peer4(struct ppp_engine *e)
 	int r;
 
 	if (e->peer4_asked)
-		return true;
+		return e->peer4 != 0;
 	e->peer4_asked = true;
 	r = e->ops->peer_addr != NULL ? e->ops->peer_addr(e->arg,
 	    e->peer_user, ppp_srvauth_addr4(e), &a) : -ENOSYS;
+	if ((r < 0 || a == 0) && e->conf.ipv6) {
+		log_info("IPCP: no IPv4 address for the client%s%s%s (%s): "
+		    "IPv6 only", e->peer_user[0] != '\0' ? " \"" : "",
+		    e->peer_user, e->peer_user[0] != '\0' ? "\"" : "",
+		    r < 0 ? strerror(-r) : "address 0.0.0.0");
+		return false;
+	}
 	if (r < 0 || a == 0) {
 		ppp_engine_fail(e, PPP_END_NEGOTIATION, "IPCP: no IPv4 address "
 		    "for the client%s%s%s (%s)", e->peer_user[0] != '\0' ?
@@ -276,8 +285,11 @@ engine_network(struct ppp_engine *e)
 		e->mppe_deadline = e->now + (uint64_t)e->lcp.restart_ms *
 		    e->lcp.max_configure;
 	if (e->conf.ipv4 && e->conf.role == PPP_ROLE_SERVER) {
-		if (!engine_srv_peer4(e))
-			return;
+		if (!engine_srv_peer4(e)) {
+			if (e->phase != PPP_PHASE_NETWORK)
+				return;		/* failed: PPP ends */
+			goto ipv6;		/* IPv6 only */
+		}
 		/* Our address; none configured: not asked (RFC 1332 3.3). */
 		e->ipcp_want = e->conf.local4 != 0 ? IPCP_W_ADDR : 0;
 		e->ip_local = e->conf.local4;
@@ -302,6 +314,7 @@ engine_network(struct ppp_engine *e)
 		ppp_fsm_open(&e->ipcp, e->now);
 		ppp_fsm_up(&e->ipcp, e->now);
 	}
+ipv6:
 	if (e->conf.ipv6 && e->phase == PPP_PHASE_NETWORK) {
 		ppp_ipv6cp_reset(e);
 		ppp_fsm_open(&e->ipv6cp, e->now);
@@ -587,7 +600,8 @@ engine_net_check(struct ppp_engine *e)
 	 * new host configuration (and a script's disconnect + connect), so
 	 * one per NCP opening would flap it.
 	 */
-	if (e->conf.ipv4 && !v4)
+	if (e->conf.ipv4 && !v4 && (e->conf.role != PPP_ROLE_SERVER ||
+	    e->ipcp.state > PPP_ST_STOPPED))
 		return;
 	if (!e->net_is_up && e->conf.ipv6 && !v6 &&
 	    e->ipv6cp.state >= PPP_ST_REQ_SENT) {
@@ -668,13 +682,19 @@ ppp_engine_ncp_finished(struct ppp_engine *e, struct ppp_fsm *f)
 	bool v4 = e->conf.ipv4 && e->ipcp.state > PPP_ST_STOPPED;
 	bool v6 = e->conf.ipv6 && e->ipv6cp.state > PPP_ST_STOPPED;
 	bool ip4 = f == &e->ipcp;
+	/*
+	 * The server role serves an IPv6-only peer too: a client that
+	 * Protocol-Rejects or gives up IPCP keeps its link while IPV6CP
+	 * lives (RFC 5072 runs independently of IPCP).
+	 */
+	bool need4 = e->conf.ipv4 && e->conf.role != PPP_ROLE_SERVER;
 	char cause[128];
 
 	log_info("%s finished", f->name);
 	/* Not when LCP going down took the NCPs with it (RFC 1661 3.7). */
 	if (e->phase != PPP_PHASE_NETWORK || e->lcp.state != PPP_ST_OPENED)
 		return;
-	if (!(ip4 && e->conf.ipv4) && (v4 || v6)) {
+	if (!(ip4 && need4) && (v4 || v6)) {
 		engine_net_check(e);	/* net_up may have waited for it */
 		return;
 	}

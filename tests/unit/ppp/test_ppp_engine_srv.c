@@ -552,6 +552,8 @@ test_pool(void)
 	ASSERT_U32_EQ(CL.info.local4, IP4(192, 0, 2, 77));
 	ASSERT_STR_EQ(ppp_engine_peer_user(SV.e), "bob");
 	unpair();
+	/* IPv4 only: an empty pool ends PPP. */
+	sc.ipv6 = false;
 	pool_empty = true;
 	pair(&cc, &sc, 20000);
 	pool_empty = false;
@@ -561,6 +563,39 @@ test_pool(void)
 	ASSERT_INT_EQ(CL.ended, 1);
 	ASSERT_INT_EQ(SV.net_up + CL.net_up, 0);
 	unpair();
+	TEST_DONE();
+}
+
+/*
+ * An IPv6-only client (no IPCP: it Protocol-Rejects it) is served with
+ * IPV6CP alone, with an address from the pool or with the pool empty
+ * (then IPCP is not even opened).
+ */
+static void
+test_ipv6_only(void)
+{
+	struct ppp_engine_conf cc, sc;
+	int empty;
+
+	TEST_START("IPv6-only client, pool free or exhausted");
+	for (empty = 0; empty < 2; empty++) {
+		cc = client_conf(PPP_AUTH_ALLOW_MSCHAPV2, "bob", "bob-pw");
+		cc.ipv4 = false;
+		sc = server_conf(PPP_AUTH_ALLOW_MSCHAPV2);
+		pool_empty = empty != 0;
+		pair(&cc, &sc, 20000);
+		pool_empty = false;
+		ASSERT_INT_EQ(peer_addr_calls, 1);
+		ASSERT_INT_EQ(SV.ended, 0);
+		ASSERT_INT_EQ(CL.ended, 0);
+		ASSERT_INT_EQ(SV.net_up, 1);
+		ASSERT_INT_EQ(CL.net_up, 1);
+		ASSERT_TRUE(SV.info.have_ip6);
+		ASSERT_TRUE(!SV.info.have_ip4);
+		ASSERT_TRUE(CL.info.have_ip6);
+		ASSERT_TRUE(ppp_engine_ip_open(SV.e, 0x0057));
+		unpair();
+	}
 	TEST_DONE();
 }
 
@@ -854,6 +889,7 @@ main(void)
 	test_auth_reject_none();
 	test_wrong_password();
 	test_pool();
+	test_ipv6_only();
 	test_timers();
 	test_scripted();
 	test_scripted_lcp_nak();
