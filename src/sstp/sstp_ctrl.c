@@ -474,6 +474,24 @@ put_disconnect_empty(struct wbuf *w)
 	sstp_wire_put_disconnect(w, NULL);
 }
 
+/*
+ * The server's Call Disconnect carries one Status Info (NO_ERROR, status
+ * 0), MS-SSTP 2.2.8 allows 0 or 1.  XX: sstp-client 1.0.18 cannot parse a
+ * Call Disconnect without attributes ("Could not parse attributes") and
+ * exits 255 with "Reason was not known"; accel-ppp sends this form too.
+ */
+static void
+put_disconnect_srv(struct wbuf *w)
+{
+	struct sstp_status_info si;
+
+	memset(&si, 0, sizeof si);
+	si.attr_id = SSTP_ATTR_NO_ERROR;
+	si.status = SSTP_STATUS_NO_ERROR;
+	si.has_status = true;
+	sstp_wire_put_disconnect(w, &si);
+}
+
 static void
 send_simple(struct sstp_ctrl *c, void (*put)(struct wbuf *))
 {
@@ -805,7 +823,8 @@ act_local_disconnect(struct sstp_ctrl *c, struct evctx *e,
     enum sstp_cstate next)
 {
 	set_quit(c, SSTP_QUIT_LOCAL_DISCONNECT, NULL);
-	send_simple(c, put_disconnect_empty);
+	send_simple(c, c->conf.role == SSTP_ROLE_SERVER ? put_disconnect_srv :
+	    put_disconnect_empty);
 	c->deadline = e->now + c->conf.disc1_ms;
 	return next;
 }

@@ -90,6 +90,9 @@
 #define ECHO_RESP	"10 01 00 08 00 09 00 00"
 #define DISC_ACK	"10 01 00 08 00 07 00 00"
 #define DISC_EMPTY	"10 01 00 08 00 06 00 00"
+/* Our Disconnect: one Status Info (NO_ERROR, 0), accel-ppp's form. */
+#define DISC_NOERR	"10 01 00 14 00 06 00 01 00 02 00 0C 00 00 00 00" \
+			"00 00 00 00"
 #define ABORT_EMPTY	"10 01 00 08 00 05 00 00"
 #define ACK_FROM_CLIENT	"10 01 00 30 00 02 00 01 00 04 00 28 00 00 00 02" \
 			SPEC_NONCE
@@ -369,7 +372,7 @@ test_happy_path(void)
 
 	/* Orderly end from our side. */
 	ASSERT_INT_EQ(sstp_ctrl_disconnect(&c, 6000), 0);
-	expect_last(&f, DISC_EMPTY);
+	expect_last(&f, DISC_NOERR);
 	ASSERT_INT_EQ(sstp_ctrl_state(&c), SSTP_CS_DISCONNECT_ACK_PENDING);
 	feed(&c, 6100, DISC_ACK);
 	ASSERT_INT_EQ(sstp_ctrl_state(&c), SSTP_CS_CLOSED);
@@ -832,12 +835,12 @@ test_wrong_state_and_teardown(void)
 	ASSERT_INT_EQ(srv_init(&c, &f, &spec_id), 0);
 	ASSERT_INT_EQ(sstp_ctrl_start(&c, 0), 0);
 	ASSERT_INT_EQ(sstp_ctrl_disconnect(&c, 10), 0);
-	expect_last(&f, DISC_EMPTY);
+	expect_last(&f, DISC_NOERR);
 	ASSERT_INT_EQ(sstp_ctrl_state(&c), SSTP_CS_DISCONNECT_ACK_PENDING);
 	to_pending(&c, &f, &spec_id, 0);
 	keys(&c, 5, SPEC_HLAK);
 	ASSERT_INT_EQ(sstp_ctrl_disconnect(&c, 10), 0);
-	expect_last(&f, DISC_EMPTY);
+	expect_last(&f, DISC_NOERR);
 	ASSERT_TRUE(hlak_wiped(&c));
 	feed(&c, 20, SPEC_CONNECTED);		/* ignored while closing */
 	ASSERT_INT_EQ(f.established, 0);
