@@ -9,6 +9,8 @@
 #   tier-faults.sh    server death, signals in every phase, pppd faults
 #   tier3-softether.sh, tier4-qemu.sh   when present
 #   tier-sstpd-smoke.sh (ITIERS name "sstpd") sstpd on loopback
+#   tier-sstpd-front.sh (ITIERS name "sstpd-front") sstpd behind haproxy
+#                     (PROXY v1/v2, TLS offload) and SIGHUP certificate reload
 #   tier-tun.sh       (ITIERS name "tun") the built-in mode, sstpc --tun,
 #                     in two network namespaces against the test server's
 #                     own TUN: ping, TCP, iperf3, the PPP bad-server rows
@@ -53,6 +55,7 @@ script_for() {
 	4) echo tier4-qemu.sh ;;
 	tun) echo tier-tun.sh ;;
 	sstpd) echo tier-sstpd-smoke.sh ;;
+	sstpd-front) echo tier-sstpd-front.sh ;;
 	*) echo "$1" ;;
 	esac
 }
