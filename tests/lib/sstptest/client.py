@@ -11,7 +11,7 @@ Usage (exit status 0 when the scripted session completed as expected):
               --user u --password p [--ping 3] [--hash sha256]
               [--corrupt nonce|cert|cmac|hash] [--zero-hlak]
               [--expect-auth-fail] [--expect-abort] [--mppe]
-              [--bind ADDR] [--late-ping N] [--delay-connected SEC]
+              [--bind ADDR] [--late-ping N] [--delay-http SEC]
 
 Library use: ``SstpClient(**kw).run()`` (a coroutine) returns a dict
 with the outcome; ``client.log`` lists what happened.
@@ -53,7 +53,7 @@ class SstpClient:
                  early_echo=False, compressed=False, ping=1, mppe=False,
                  timeout=10.0, hold=0.0, verbose=False, insecure=False,
                  raw_after_ack=None, disconnect=True, bind=None,
-                 late_ping=0, delay_connected=0.0):
+                 late_ping=0, delay_http=0.0):
         self.host, self.port = host, port
         self.ca, self.sni, self.insecure = ca, sni, insecure
         self.http_host = http_host or sni or host
@@ -74,7 +74,7 @@ class SstpClient:
         self.do_disconnect = disconnect
         self.bind = bind
         self.late_ping = late_ping
-        self.delay_connected = delay_connected
+        self.delay_http = delay_http
         self.log = []
         self.parser = sw.StreamParser()
         self.changed = asyncio.Event()
@@ -478,6 +478,8 @@ class SstpClient:
         so = self.writer.get_extra_info("ssl_object")
         self.note("tls", version=so.version(), cert_sha256=hashlib.sha256(
             so.getpeercert(True)).hexdigest())
+        if self.delay_http:
+            await asyncio.sleep(self.delay_http)
         self.write(("SSTP_DUPLEX_POST %s HTTP/1.1\r\nHost: %s\r\n"
                     "Content-Length: 18446744073709551615\r\n"
                     "SSTPCORRELATIONID: {%s}\r\n\r\n" %
@@ -546,8 +548,6 @@ class SstpClient:
             await self._teardown()
             return res
         if self.send_connected:
-            if self.delay_connected:
-                await asyncio.sleep(self.delay_connected)
             self._call_connected()
         self.send_ipcp_req()
         try:
@@ -640,9 +640,9 @@ def main(argv=None):
     ap.add_argument("--bind", help="local (source) address to connect from")
     ap.add_argument("--late-ping", type=int, default=0,
                     help="pings after --hold (the session must be alive)")
-    ap.add_argument("--delay-connected", type=float, default=0.0,
-                    help="seconds between the auth result and Call "
-                    "Connected")
+    ap.add_argument("--delay-http", type=float, default=0.0,
+                    help="seconds between the TLS handshake and the "
+                    "HTTP request")
     ap.add_argument("--timeout", type=float, default=10.0)
     ap.add_argument("--expect-auth-fail", action="store_true")
     ap.add_argument("--expect-abort", action="store_true")
@@ -669,7 +669,7 @@ def main(argv=None):
                     ping=a.ping, mppe=a.mppe, timeout=a.timeout, hold=a.hold,
                     verbose=a.verbose, bind=a.bind,
                     late_ping=a.late_ping,
-                    delay_connected=a.delay_connected)
+                    delay_http=a.delay_http)
     try:
         res = asyncio.run(cl.run())
     except (ClientError, OSError, ssl.SSLError, asyncio.TimeoutError) as e:
