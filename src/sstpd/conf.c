@@ -56,6 +56,7 @@
 #define DEF_MAX_HANDSHAKES	128
 #define DEF_HANDSHAKE_TIMEOUT	10
 #define DEF_NEGOTIATION_TIMEOUT	60	/* MS-SSTP 3.3.2: 60 s */
+#define DEF_HELLO_TIMEOUT	60	/* MS-SSTP 3.1.2.3: 60 s */
 #define DEF_CONTROL_PATH	"/run/sstpd.sock"
 #define DEF_PLUGIN		SSTPC_PLUGIN_DIR "/sstp-pppd-plugin.so"
 #define DEF_AUTH		(PPP_AUTH_ALLOW_MSCHAPV2 | PPP_AUTH_ALLOW_EAP)
@@ -218,6 +219,10 @@ static const struct opt_def limit_opts[] = {
 	{ REQ("negotiation-timeout", "SEC"), .set = opt_uint,
 	  .field = CONF(negotiation_timeout_s), .min = 1, .max = TIMEOUT_MAX,
 	  .help = "SSTP and PPP up within SEC (default 60)" },
+	{ REQ("hello-timeout", "SEC"), .set = opt_uint,
+	  .field = CONF(hello_timeout_s), .min = 1, .max = TIMEOUT_MAX,
+	  .help = "Echo Request after SEC silent seconds, close\n"
+	    "after SEC more (default 60)" },
 };
 
 static const struct opt_def ops_opts[] = {
@@ -1296,6 +1301,7 @@ sstpd_conf_defaults(struct sstpd_conf *conf)
 	conf->max_handshakes = DEF_MAX_HANDSHAKES;
 	conf->handshake_timeout_s = DEF_HANDSHAKE_TIMEOUT;
 	conf->negotiation_timeout_s = DEF_NEGOTIATION_TIMEOUT;
+	conf->hello_timeout_s = DEF_HELLO_TIMEOUT;
 	/* A failed copy leaves NULL, which the parse reports. */
 	(void)set_str(&conf->server_name, DEF_SERVER_NAME);
 	(void)set_str(&conf->tun_name, DEF_TUN_NAME);

@@ -85,6 +85,7 @@ struct sstpd_conf {
 	unsigned		max_handshakes;		/* 128 in flight */
 	unsigned		handshake_timeout_s;	/* TLS + HTTP: 10 */
 	unsigned		negotiation_timeout_s;	/* SSTP+PPP: 60 */
+	unsigned		hello_timeout_s;	/* Hello timer: 60 */
 	/* Operations */
 	char			*control_path;	/* /run/sstpd.sock */
 	char			*user;		/* drop to this user (tun) */

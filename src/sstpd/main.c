@@ -85,7 +85,8 @@ main(int argc, char **argv)
 	char err[512];
 	int r, code;
 
-	sstpd_conf_defaults(&conf);
+	/* The parse starts from the defaults itself (conf.c). */
+	memset(&conf, 0, sizeof conf);
 	err[0] = '\0';
 	if (sstpd_conf_parse(&conf, argc, argv, err, sizeof err) != 0) {
 		fprintf(stderr, "sstpd: %s (try 'sstpd --help')\n", err);

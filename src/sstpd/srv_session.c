@@ -313,6 +313,14 @@ srv_chan_established(void *arg)
 	srv_handshake_done(s);		/* --max-handshakes: up to here */
 	evtimer_del(s->phase_timer);
 	srv_take_user(s);
+	/*
+	 * The pppd backend reports no net_up: pppd gets the pool's address
+	 * on its command line ("<local>:<remote>", after the options file),
+	 * the one it gives the client (for --list and the end line).
+	 */
+	if (s->assigned4 == 0 &&
+	    s->srv->conf->backend == SSTPD_BACKEND_PPPD)
+		s->assigned4 = s->pool_addr;
 	log_info("session %s: call connected user=%s client=%s after %llu ms"
 	    "%s%s", s->id, s->user[0] ? s->user : "-", s->client_text,
 	    (unsigned long long)(s->t_up - s->t_start),
@@ -368,7 +376,15 @@ srv_chan_link_gone(void *arg, enum link_end end, const char *why)
 	struct srv_session *s = arg;
 
 	srv_take_user(s);
-	srv_set_reason(s, "%s", why);
+	/*
+	 * A refused login is the cause, whatever came first: a client told
+	 * of the failure (CHAP Failure) sends its Call Disconnect while pppd
+	 * is still exiting with status 11.
+	 */
+	if (end == LINK_END_AUTH && !s->established && s->have_reason)
+		snprintf(s->reason, sizeof s->reason, "%s", why);
+	else
+		srv_set_reason(s, "%s", why);
 	if (s->st != NULL && s->phase == SRV_SSTP) {
 		if (sstp_chan_closing(&s->chan))
 			return;		/* the Ack or the timer ends it */
@@ -630,6 +646,7 @@ srv_sstp_begin(struct srv_session *s)
 	    (c->allow_sha1 && s->have_sha1 ? SSTP_HASH_SHA1 : 0);
 	cc.nak_max = 3;
 	cc.negotiation_ms = c->negotiation_timeout_s * 1000U;
+	cc.hello_ms = c->hello_timeout_s * 1000U;
 	if (sstp_chan_begin(&s->chan, &cc, &srv_chan_io, s,
 	    clock_now_ms()) < 0) {
 		srv_set_reason(s, "cannot start the SSTP state machine");

@@ -106,6 +106,34 @@ hc_set_link(struct nl_sock *nl, int ifindex, bool up, uint32_t mtu)
 	return nl_call(nl, &w);
 }
 
+/*
+ * RTM_NEWLINK: no IPv6 link-local address of the kernel's own on the
+ * device (IFLA_INET6_ADDR_GEN_MODE none, Linux 4.1): the only one is the
+ * interface identifier IPV6CP agreed (RFC 5072 5).  Without this a TUN
+ * also gets a random fe80:: whose router and listener messages a strict
+ * server drops as spoofed (sstpd does).  Sent before IFF_UP, which is
+ * when the kernel would make it.  Best effort: a kernel without IPv6
+ * refuses it, and nothing depends on it.
+ */
+static int
+hc_no_addr_gen(struct nl_sock *nl, int ifindex)
+{
+	uint8_t req[HC_REQ_MAX];
+	/* IFLA_AF_SPEC { AF_INET6 { IFLA_INET6_ADDR_GEN_MODE: u8 } } */
+	const uint8_t spec[12] = {
+		12, 0, AF_INET6, 0,
+		5, 0, IFLA_INET6_ADDR_GEN_MODE, 0,
+		IN6_ADDR_GEN_MODE_NONE, 0, 0, 0
+	};
+	struct wbuf w;
+
+	wbuf_init(&w, req, sizeof req);
+	nl_begin(&w, nl, RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK);
+	hc_put_ifinfo(&w, ifindex, 0, 0);
+	nl_put_attr(&w, IFLA_AF_SPEC, spec, sizeof spec);
+	return nl_call(nl, &w);
+}
+
 /* RTM_NEWADDR / RTM_DELADDR: local peer peer/plen on ifindex. */
 static int
 hc_addr(struct nl_sock *nl, uint16_t type, int family, int ifindex,
@@ -286,6 +314,9 @@ hostconf_apply(const struct hostconf_conf *conf, const struct ppp_ip_info *ip,
 	}
 	st->set_mtu = mtu != 0 && mtu != st->old_mtu;
 	st->set_up = (flags & IFF_UP) == 0;
+	if (st->set_up && (r = hc_no_addr_gen(&nl, conf->ifindex)) != 0)
+		log_debug("host configuration: %s keeps the kernel's IPv6 "
+		    "link-local address: %s", conf->ifname, strerror(-r));
 	if ((st->set_mtu || st->set_up) && (r = hc_set_link(&nl,
 	    conf->ifindex, true, st->set_mtu ? mtu : 0)) != 0) {
 		st->set_mtu = st->set_up = false;

@@ -9,6 +9,13 @@
 #   tier-faults.sh    server death, signals in every phase, pppd faults
 #   tier3-softether.sh, tier4-qemu.sh   when present
 #   tier-sstpd-smoke.sh (ITIERS name "sstpd") sstpd on loopback
+#   tier-sstpd-hostile.sh (ITIERS name "sstpd-hostile") sstpd against the
+#                     hostile-client matrix (PROTOCOL.md 8, server's view),
+#                     fd count, valgrind subset
+#   tier-sstpd-qemu.sh (ITIERS name "sstpd-qemu") sstpd --pppd with real
+#                     pppd and kernel PPP in the qemu guest, sstpc --tun
+#   tier-sstpd-net.sh (ITIERS name "sstpd-net") sstpd in a namespace with
+#                     sstpc --tun clients and the Python client as Windows
 #   tier-sstpd-front.sh (ITIERS name "sstpd-front") sstpd behind haproxy
 #                     (PROXY v1/v2, TLS offload) and SIGHUP certificate reload
 #   tier-tun.sh       (ITIERS name "tun") the built-in mode, sstpc --tun,
@@ -55,6 +62,9 @@ script_for() {
 	4) echo tier4-qemu.sh ;;
 	tun) echo tier-tun.sh ;;
 	sstpd) echo tier-sstpd-smoke.sh ;;
+	sstpd-hostile) echo tier-sstpd-hostile.sh ;;
+	sstpd-qemu) echo tier-sstpd-qemu.sh ;;
+	sstpd-net) echo tier-sstpd-net.sh ;;
 	sstpd-front) echo tier-sstpd-front.sh ;;
 	*) echo "$1" ;;
 	esac

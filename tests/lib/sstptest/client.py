@@ -11,7 +11,16 @@ Usage (exit status 0 when the scripted session completed as expected):
               --user u --password p [--ping 3] [--hash sha256]
               [--corrupt nonce|cert|cmac|hash] [--zero-hlak]
               [--expect-auth-fail] [--expect-abort] [--mppe]
+              [--force-hash sha1|sha256] [--windows] [--early-ip N]
               [--bind ADDR] [--late-ping N] [--delay-http SEC]
+
+--windows asks what the Windows client asks for: LCP Magic, PFC, ACFC and
+Callback (MS-SSTP servers reject 13; PROTOCOL.md 7.4), IPCP address, DNS
+and NBNS (129..132); rejected options are dropped and the request resent,
+NAKed values taken (RFC 1661 5.3, 5.4).  --early-ip N sends N ICMP echo
+requests (payload "EARLYIP...") to the server once IPCP is up but BEFORE
+the Call Connected; the later --ping payloads start "LATEIP" so a capture
+on the server's side can tell them apart.
 
 Library use: ``SstpClient(**kw).run()`` (a coroutine) returns a dict
 with the outcome; ``client.log`` lists what happened.
@@ -52,8 +61,9 @@ class SstpClient:
                  corrupt=None, zero_hlak=False, send_connected=True,
                  early_echo=False, compressed=False, ping=1, mppe=False,
                  timeout=10.0, hold=0.0, verbose=False, insecure=False,
-                 raw_after_ack=None, disconnect=True, bind=None,
-                 late_ping=0, delay_http=0.0):
+                 raw_after_ack=None, disconnect=True, force_hash=None,
+                 windows=False, early_ip=0, bind=None, late_ping=0,
+                 delay_http=0.0):
         self.host, self.port = host, port
         self.ca, self.sni, self.insecure = ca, sni, insecure
         self.http_host = http_host or sni or host
@@ -72,6 +82,14 @@ class SstpClient:
         self.verbose = verbose
         self.raw_after_ack = raw_after_ack
         self.do_disconnect = disconnect
+        self.force_hash = force_hash
+        self.windows = windows
+        self.early_ip = early_ip
+        self.early_replies = 0
+        self.chosen_hash = None
+        self.lcp_rejected = []
+        self.ipcp_rejected = []
+        self.dns = []
         self.bind = bind
         self.late_ping = late_ping
         self.delay_http = delay_http
@@ -94,6 +112,19 @@ class SstpClient:
         self.ipcp_req_id = None
         self.ccp_opts = None
         self.connected_sent = False
+        self.local_port = None
+        if windows:
+            # MS-SSTP clients: Magic, PFC, ACFC, Callback (operation 6)
+            self.lcp_opts = [(pw.LCP_MAGIC, struct.pack(">I", self.magic)),
+                             (pw.LCP_PFC, b""), (pw.LCP_ACFC, b""),
+                             (pw.LCP_CALLBACK, b"\x06")]
+            self.ipcp_opts = [(pw.IPCP_ADDR, bytes(4)),
+                              (pw.IPCP_DNS1, bytes(4)), (130, bytes(4)),
+                              (pw.IPCP_DNS2, bytes(4)), (132, bytes(4))]
+        else:
+            self.lcp_opts = [(pw.LCP_MRU, struct.pack(">H", 1500)),
+                             (pw.LCP_MAGIC, struct.pack(">I", self.magic))]
+            self.ipcp_opts = [(pw.IPCP_ADDR, bytes(4))]
 
     # --- plumbing ---------------------------------------------------------
     def note(self, what, **kw):
@@ -200,11 +231,21 @@ class SstpClient:
 
     # LCP
     def send_lcp_req(self):
-        """Our LCP Configure-Request: MRU 1500 + Magic."""
+        """Our LCP Configure-Request: MRU 1500 + Magic (or --windows')."""
         self.lcp_req_id = self.next_id()
         self.send_ppp(pw.PROTO_LCP, pw.build_cp_options(
-            pw.CONF_REQ, self.lcp_req_id,
-            [pw.opt_mru(1500), pw.opt_magic(self.magic)]))
+            pw.CONF_REQ, self.lcp_req_id, self.lcp_opts))
+
+    @staticmethod
+    def _cp_adjust(opts, p, rejected):
+        """RFC 1661 5.3/5.4: drop rejected options, take NAKed values."""
+        got = p.options or []
+        if p.code == pw.CONF_REJ:
+            gone = [t for t, _ in got]
+            rejected.extend(gone)
+            return [(t, v) for t, v in opts if t not in gone]
+        naked = dict(got)
+        return [(t, naked.get(t, v)) for t, v in opts]
 
     def lcp_in(self, info):
         """LCP from the server."""
@@ -243,8 +284,12 @@ class SstpClient:
         elif p.code == pw.CONF_ACK and p.ident == self.lcp_req_id:
             self.st["lcp_ours"] = True
             self._maybe_pap()
-        elif p.code in (pw.CONF_NAK, pw.CONF_REJ):
-            self.note("lcp_nak_or_rej", code=p.code)
+        elif p.code in (pw.CONF_NAK, pw.CONF_REJ) and \
+                p.ident == self.lcp_req_id:
+            self.note("lcp_nak_or_rej", code=p.code,
+                      options=[t for t, _ in p.options or []])
+            self.lcp_opts = self._cp_adjust(self.lcp_opts, p,
+                                            self.lcp_rejected)
             self.send_lcp_req()
         elif p.code == pw.ECHO_REQ:
             self.send_ppp(pw.PROTO_LCP, pw.echo_packet(pw.ECHO_REP, p.ident,
@@ -343,9 +388,11 @@ class SstpClient:
     def send_ipcp_req(self):
         """IPCP Configure-Request for our current address."""
         self.ipcp_req_id = self.next_id()
+        self.ipcp_opts = [(t, ipaddress.IPv4Address(self.ip).packed
+                           if t == pw.IPCP_ADDR else v)
+                          for t, v in self.ipcp_opts]
         self.send_ppp(pw.PROTO_IPCP, pw.build_cp_options(
-            pw.CONF_REQ, self.ipcp_req_id,
-            [pw.opt_ipv4(pw.IPCP_ADDR, self.ip)]))
+            pw.CONF_REQ, self.ipcp_req_id, self.ipcp_opts))
 
     def ipcp_in(self, info):
         """IPCP from the server."""
@@ -357,13 +404,19 @@ class SstpClient:
             self.send_ppp(pw.PROTO_IPCP, pw.build_cp(pw.CONF_ACK, p.ident,
                                                      p.data))
             self.st["ipcp_peer"] = True
-        elif p.code == pw.CONF_NAK and p.ident == self.ipcp_req_id:
+        elif p.code in (pw.CONF_NAK, pw.CONF_REJ) and \
+                p.ident == self.ipcp_req_id:
             for t, v in p.options or []:
-                if t == pw.IPCP_ADDR:
+                if t == pw.IPCP_ADDR and p.code == pw.CONF_NAK:
                     self.ip = str(ipaddress.IPv4Address(v))
+            self.ipcp_opts = self._cp_adjust(self.ipcp_opts, p,
+                                             self.ipcp_rejected)
             self.send_ipcp_req()
         elif p.code == pw.CONF_ACK and p.ident == self.ipcp_req_id:
             self.st["ipcp_ours"] = True
+            self.dns = [str(ipaddress.IPv4Address(v))
+                        for t, v in p.options or []
+                        if t in (pw.IPCP_DNS1, pw.IPCP_DNS2) and len(v) == 4]
 
     def ccp_in(self, info):
         """CCP: reject unless --mppe (then mirror the server's offer)."""
@@ -401,7 +454,10 @@ class SstpClient:
             ip = pw.parse_ipv4(pkt)
             if ip.proto == 1:
                 e = pw.parse_icmp_echo(ip.payload)
-                if e.type == pw.ICMP_ECHO_REPLY:
+                if e.type == pw.ICMP_ECHO_REPLY and \
+                        e.payload.startswith(b"EARLYIP"):
+                    self.early_replies += 1
+                elif e.type == pw.ICMP_ECHO_REPLY:
                     self.echo_replies[e.seq] = (e.payload, encrypted)
                 elif e.type == pw.ICMP_ECHO_REQUEST:
                     self.note("icmp_request_from_server", seq=e.seq)
@@ -440,6 +496,10 @@ class SstpClient:
         bitmask, nonce = self.st["ack"]
         proto = 2 if (bitmask & 2 and self.hash_pref == "sha256") or \
             not bitmask & 1 else 1
+        if self.force_hash:
+            # whatever the server offered (a client the server must refuse)
+            proto = 2 if self.force_hash == "sha256" else 1
+        self.chosen_hash = proto
         der = self.writer.get_extra_info("ssl_object").getpeercert(True)
         cert_hash = (hashlib.sha256 if proto == 2 else hashlib.sha1)(
             der).digest()
@@ -476,6 +536,7 @@ class SstpClient:
         except asyncio.TimeoutError:
             raise ClientError("timeout in TCP/TLS connect") from None
         so = self.writer.get_extra_info("ssl_object")
+        self.local_port = self.writer.get_extra_info("sockname")[1]
         self.note("tls", version=so.version(), cert_sha256=hashlib.sha256(
             so.getpeercert(True)).hexdigest())
         if self.delay_http:
@@ -519,7 +580,8 @@ class SstpClient:
                 pass
 
     async def _sstp(self):
-        res = {"auth_ok": None, "pings": 0, "aborted": False}
+        res = {"auth_ok": None, "pings": 0, "aborted": False,
+               "local_port": self.local_port}
         for attempt in range(4):
             self.write(sw.connect_request())
             await self.until(lambda: self.st["ack"] or self.st["nak"] >
@@ -544,10 +606,12 @@ class SstpClient:
                          self.st["abort"], "auth result")
         res["auth_ok"] = self.st["auth_ok"]
         res["auth"] = self.st["auth"]
+        res["bitmask"] = self.st["ack"][0]
+        res["lcp_rejected"] = self.lcp_rejected
         if not self.st["auth_ok"]:
             await self._teardown()
             return res
-        if self.send_connected:
+        if self.send_connected and not self.early_ip:
             self._call_connected()
         self.send_ipcp_req()
         try:
@@ -562,6 +626,21 @@ class SstpClient:
             self.write(sw.abort(sw.STATUS_NO_ERROR))
             return res
         res["ip"] = self.ip
+        res["ipcp_rejected"] = self.ipcp_rejected
+        res["dns"] = self.dns
+        if self.early_ip:
+            # IP data while the call is still Call Connected Pending: the
+            # server must not forward it (MS-SSTP 3.3.5.2.2 / 3.3.7.1)
+            for seq in range(1, self.early_ip + 1):
+                self.send_ip(pw.icmp_echo_packet(
+                    self.ip, self.server_ip, 0x4321, seq,
+                    b"EARLYIP" + os.urandom(16)))
+            await asyncio.sleep(1.0)
+            res["early_replies"] = self.early_replies
+            if self.send_connected:
+                self._call_connected()
+            await asyncio.sleep(0.2)
+        res["hash"] = self.chosen_hash
         if self.mppe:
             await self.until(lambda: self.mppe_tx is not None, "MPPE up")
         res["pings"] = await self._pings(1, self.ping_count)
@@ -582,7 +661,8 @@ class SstpClient:
         """Echo Requests first..first+count-1 to the server's address."""
         n = 0
         for seq in range(first, first + count):
-            payload = os.urandom(32 + seq)
+            payload = (b"LATEIP" if self.early_ip else b"") + \
+                os.urandom(32 + seq)
             self.send_ip(pw.icmp_echo_packet(self.ip, self.server_ip, 0x1234,
                                              seq, payload))
             await self.until(lambda: seq in self.echo_replies or
@@ -629,6 +709,12 @@ def main(argv=None):
     ap.add_argument("--hash", choices=("sha1", "sha256"), default="sha256")
     ap.add_argument("--corrupt",
                     choices=("nonce", "cert", "cmac", "hash", "hlak"))
+    ap.add_argument("--force-hash", choices=("sha1", "sha256"),
+                    help="bind with this hash whatever the server offers")
+    ap.add_argument("--windows", action="store_true",
+                    help="the Windows client's LCP and IPCP options")
+    ap.add_argument("--early-ip", type=int, default=0, metavar="N",
+                    help="N echo requests before the Call Connected")
     ap.add_argument("--zero-hlak", action="store_true")
     ap.add_argument("--no-call-connected", action="store_true")
     ap.add_argument("--early-echo", action="store_true")
@@ -667,14 +753,14 @@ def main(argv=None):
                     send_connected=not a.no_call_connected,
                     early_echo=a.early_echo, compressed=a.compressed,
                     ping=a.ping, mppe=a.mppe, timeout=a.timeout, hold=a.hold,
-                    verbose=a.verbose, bind=a.bind,
-                    late_ping=a.late_ping,
-                    delay_http=a.delay_http)
+                    verbose=a.verbose, force_hash=a.force_hash,
+                    windows=a.windows, early_ip=a.early_ip, bind=a.bind,
+                    late_ping=a.late_ping, delay_http=a.delay_http)
     try:
         res = asyncio.run(cl.run())
     except (ClientError, OSError, ssl.SSLError, asyncio.TimeoutError) as e:
         res = {"error": "%s: %s" % (type(e).__name__, e),
-               "aborted": cl.st["abort"]}
+               "aborted": cl.st["abort"], "local_port": cl.local_port}
     print("client result: %s" % res, flush=True)
     if a.expect_abort:
         return 0 if res.get("aborted") else 1

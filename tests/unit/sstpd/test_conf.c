@@ -110,6 +110,7 @@ test_defaults(void)
 	ASSERT_INT_EQ(c.max_handshakes, 128);
 	ASSERT_INT_EQ(c.handshake_timeout_s, 10);
 	ASSERT_INT_EQ(c.negotiation_timeout_s, 60);
+	ASSERT_INT_EQ(c.hello_timeout_s, 60);
 	ASSERT_INT_EQ(c.n_listen, 0);
 	ASSERT_PTR_NULL(c.cert_file);
 	sstpd_conf_free(&c);
@@ -240,7 +241,8 @@ test_backend_limits_ops(void)
 	    "--lcp-echo-interval", "0", "--lcp-echo-failure", "7",
 	    "--max-sessions", "5000", "--max-per-address", "2",
 	    "--max-handshakes", "64", "--handshake-timeout", "5",
-	    "--negotiation-timeout", "90", "--control", "/run/x.sock",
+	    "--negotiation-timeout", "90", "--hello-timeout", "7",
+	    "--control", "/run/x.sock",
 	    "--user", "nobody", "-d", "--debug", NULL), 0);
 	ASSERT_STR_EQ(errbuf, "");
 	ASSERT_INT_EQ(c.backend, SSTPD_BACKEND_TUN);
@@ -253,6 +255,7 @@ test_backend_limits_ops(void)
 	ASSERT_INT_EQ(c.max_handshakes, 64);
 	ASSERT_INT_EQ(c.handshake_timeout_s, 5);
 	ASSERT_INT_EQ(c.negotiation_timeout_s, 90);
+	ASSERT_INT_EQ(c.hello_timeout_s, 7);
 	ASSERT_STR_EQ(c.control_path, "/run/x.sock");
 	ASSERT_STR_EQ(c.user, "nobody");
 	ASSERT_INT_EQ(c.debug, 2);
