@@ -76,6 +76,38 @@ tls_server_leaf(SSL_CTX *ctx, uint8_t sha1[20], uint8_t sha256[32],
 	return 0;
 }
 
+/*
+ * The cause of a failed load: the FIRST error of OpenSSL's queue ("PEM
+ * routines: bad end line", "system library: No such file or directory");
+ * the last one is only the SSL layer's wrapper ("PEM lib", "system lib").
+ * Empties the queue.
+ */
+static void
+tls_server_cause(char *buf, size_t len)
+{
+	unsigned long e, first;
+	const char *lib, *why;
+
+	first = ERR_get_error();
+	while ((e = ERR_get_error()) != 0)
+		;
+	if (first == 0) {
+		snprintf(buf, len, "unknown TLS error");
+		return;
+	}
+	if (ERR_SYSTEM_ERROR(first)) {
+		snprintf(buf, len, "%s", strerror(ERR_GET_REASON(first)));
+		return;
+	}
+	lib = ERR_lib_error_string(first);
+	why = ERR_reason_error_string(first);
+	if (why == NULL)
+		ERR_error_string_n(first, buf, len);
+	else
+		snprintf(buf, len, "%s%s%s", lib != NULL ? lib : "",
+		    lib != NULL ? ": " : "", why);
+}
+
 /* A new server context from the files; NULL with one line in @err. */
 static SSL_CTX *
 tls_server_load(const char *cert, const char *key, char *err, size_t errlen)
@@ -97,17 +129,17 @@ tls_server_load(const char *cert, const char *key, char *err, size_t errlen)
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
 	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
 	if (SSL_CTX_use_certificate_chain_file(ctx, cert) != 1) {
-		tls_error_string(e, sizeof e);
+		tls_server_cause(e, sizeof e);
 		snprintf(err, errlen, "--cert %s: %s", cert, e);
 		goto fail;
 	}
 	if (SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1) {
-		tls_error_string(e, sizeof e);
+		tls_server_cause(e, sizeof e);
 		snprintf(err, errlen, "--key %s: %s", key, e);
 		goto fail;
 	}
 	if (SSL_CTX_check_private_key(ctx) != 1) {
-		tls_error_string(e, sizeof e);
+		tls_server_cause(e, sizeof e);
 		snprintf(err, errlen, "--key %s does not match --cert %s: %s",
 		    key, cert, e);
 		goto fail;

@@ -16,6 +16,8 @@
 #                     pppd and kernel PPP in the qemu guest, sstpc --tun
 #   tier-sstpd-net.sh (ITIERS name "sstpd-net") sstpd in a namespace with
 #                     sstpc --tun clients and the Python client as Windows
+#   tier-sstpd-front.sh (ITIERS name "sstpd-front") sstpd behind haproxy
+#                     (PROXY v1/v2, TLS offload) and SIGHUP certificate reload
 #   tier-tun.sh       (ITIERS name "tun") the built-in mode, sstpc --tun,
 #                     in two network namespaces against the test server's
 #                     own TUN: ping, TCP, iperf3, the PPP bad-server rows
@@ -63,6 +65,7 @@ script_for() {
 	sstpd-hostile) echo tier-sstpd-hostile.sh ;;
 	sstpd-qemu) echo tier-sstpd-qemu.sh ;;
 	sstpd-net) echo tier-sstpd-net.sh ;;
+	sstpd-front) echo tier-sstpd-front.sh ;;
 	*) echo "$1" ;;
 	esac
 }

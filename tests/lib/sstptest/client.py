@@ -12,6 +12,7 @@ Usage (exit status 0 when the scripted session completed as expected):
               [--corrupt nonce|cert|cmac|hash] [--zero-hlak]
               [--expect-auth-fail] [--expect-abort] [--mppe]
               [--force-hash sha1|sha256] [--windows] [--early-ip N]
+              [--bind ADDR] [--late-ping N] [--delay-http SEC]
 
 --windows asks what the Windows client asks for: LCP Magic, PFC, ACFC and
 Callback (MS-SSTP servers reject 13; PROTOCOL.md 7.4), IPCP address, DNS
@@ -61,7 +62,8 @@ class SstpClient:
                  early_echo=False, compressed=False, ping=1, mppe=False,
                  timeout=10.0, hold=0.0, verbose=False, insecure=False,
                  raw_after_ack=None, disconnect=True, force_hash=None,
-                 windows=False, early_ip=0):
+                 windows=False, early_ip=0, bind=None, late_ping=0,
+                 delay_http=0.0):
         self.host, self.port = host, port
         self.ca, self.sni, self.insecure = ca, sni, insecure
         self.http_host = http_host or sni or host
@@ -88,6 +90,9 @@ class SstpClient:
         self.lcp_rejected = []
         self.ipcp_rejected = []
         self.dns = []
+        self.bind = bind
+        self.late_ping = late_ping
+        self.delay_http = delay_http
         self.log = []
         self.parser = sw.StreamParser()
         self.changed = asyncio.Event()
@@ -524,13 +529,18 @@ class SstpClient:
         try:
             self.reader, self.writer = await asyncio.wait_for(
                 asyncio.open_connection(self.host, self.port, ssl=ctx,
-                                        server_hostname=self.sni or None),
+                                        server_hostname=self.sni or None,
+                                        local_addr=(self.bind, 0)
+                                        if self.bind else None),
                 self.timeout)
         except asyncio.TimeoutError:
             raise ClientError("timeout in TCP/TLS connect") from None
         so = self.writer.get_extra_info("ssl_object")
         self.local_port = self.writer.get_extra_info("sockname")[1]
-        self.note("tls", version=so.version())
+        self.note("tls", version=so.version(), cert_sha256=hashlib.sha256(
+            so.getpeercert(True)).hexdigest())
+        if self.delay_http:
+            await asyncio.sleep(self.delay_http)
         self.write(("SSTP_DUPLEX_POST %s HTTP/1.1\r\nHost: %s\r\n"
                     "Content-Length: 18446744073709551615\r\n"
                     "SSTPCORRELATIONID: {%s}\r\n\r\n" %
@@ -633,7 +643,24 @@ class SstpClient:
         res["hash"] = self.chosen_hash
         if self.mppe:
             await self.until(lambda: self.mppe_tx is not None, "MPPE up")
-        for seq in range(1, self.ping_count + 1):
+        res["pings"] = await self._pings(1, self.ping_count)
+        if self.hold:
+            await asyncio.sleep(self.hold)
+        if self.late_ping:
+            # The session must still be there after the hold.
+            if self.st["eof"] or self.st["disconnect"] or self.st["abort"]:
+                raise ClientError("session gone during the hold")
+            res["late_pings"] = await self._pings(self.ping_count + 1,
+                                                  self.late_ping)
+        res["aborted"] = self.st["abort"]
+        if self.do_disconnect and not self.st["abort"]:
+            await self._teardown()
+        return res
+
+    async def _pings(self, first, count):
+        """Echo Requests first..first+count-1 to the server's address."""
+        n = 0
+        for seq in range(first, first + count):
             payload = (b"LATEIP" if self.early_ip else b"") + \
                 os.urandom(32 + seq)
             self.send_ip(pw.icmp_echo_packet(self.ip, self.server_ip, 0x1234,
@@ -642,13 +669,8 @@ class SstpClient:
                              self.st["abort"], "echo reply %d" % seq)
             if self.echo_replies.get(seq, (None,))[0] != payload:
                 raise ClientError("echo reply payload mismatch")
-            res["pings"] += 1
-        if self.hold:
-            await asyncio.sleep(self.hold)
-        res["aborted"] = self.st["abort"]
-        if self.do_disconnect and not self.st["abort"]:
-            await self._teardown()
-        return res
+            n += 1
+        return n
 
     async def _teardown(self):
         if self.st["eof"] or self.st["disconnect"]:
@@ -701,6 +723,12 @@ def main(argv=None):
     ap.add_argument("--mppe", action="store_true")
     ap.add_argument("--ping", type=int, default=1)
     ap.add_argument("--hold", type=float, default=0.0)
+    ap.add_argument("--bind", help="local (source) address to connect from")
+    ap.add_argument("--late-ping", type=int, default=0,
+                    help="pings after --hold (the session must be alive)")
+    ap.add_argument("--delay-http", type=float, default=0.0,
+                    help="seconds between the TLS handshake and the "
+                    "HTTP request")
     ap.add_argument("--timeout", type=float, default=10.0)
     ap.add_argument("--expect-auth-fail", action="store_true")
     ap.add_argument("--expect-abort", action="store_true")
@@ -712,6 +740,11 @@ def main(argv=None):
     if not addr.is_loopback and addr not in ipaddress.ip_network(
             "192.0.2.0/24"):
         ap.error("loopback or 192.0.2.0/24 (a test namespace's veth) only")
+    if a.bind:
+        baddr = ipaddress.ip_address(a.bind)
+        if not baddr.is_loopback and baddr not in ipaddress.ip_network(
+                "192.0.2.0/24"):
+            ap.error("--bind: loopback or 192.0.2.0/24 only")
     cl = SstpClient(host=host, port=int(port), ca=a.ca, sni=a.host,
                     insecure=a.insecure, user=a.user, password=a.password,
                     auth=[x for x in a.auth.split(",") if x],
@@ -721,7 +754,8 @@ def main(argv=None):
                     early_echo=a.early_echo, compressed=a.compressed,
                     ping=a.ping, mppe=a.mppe, timeout=a.timeout, hold=a.hold,
                     verbose=a.verbose, force_hash=a.force_hash,
-                    windows=a.windows, early_ip=a.early_ip)
+                    windows=a.windows, early_ip=a.early_ip, bind=a.bind,
+                    late_ping=a.late_ping, delay_http=a.delay_http)
     try:
         res = asyncio.run(cl.run())
     except (ClientError, OSError, ssl.SSLError, asyncio.TimeoutError) as e:
@@ -733,6 +767,7 @@ def main(argv=None):
     if a.expect_auth_fail:
         return 0 if res.get("auth_ok") is False else 1
     ok = (res.get("auth_ok") and res.get("pings") == a.ping and
+          res.get("late_pings", 0) == a.late_ping and
           not res.get("aborted") and "error" not in res)
     return 0 if ok else 1
 

@@ -212,6 +212,27 @@ main(void)
 	snprintf(path, sizeof path, "%s/none.pem", dir);
 	ASSERT_PTR_NULL(tls_server_new(path, key, err, sizeof err));
 	ASSERT_TRUE(strncmp(err, "--cert ", 7) == 0);
+	/* the cause, not OpenSSL's wrapper error ("system lib") */
+	printf("  (%s)\n", err);
+	ASSERT_TRUE(strstr(err, "No such file or directory") != NULL);
+	TEST_DONE();
+
+	TEST_START("reload: a truncated certificate file names the PEM error");
+	renew("a", "live", "pem");
+	renew("a", "live", "key");
+	snprintf(path, sizeof path, "%s/live.pem", dir);
+	snprintf(key, sizeof key, "%s/live.key", dir);
+	t = tls_server_new(path, key, err, sizeof err);
+	ASSERT_PTR_NOT_NULL(t);
+	ASSERT_INT_EQ(truncate(path, 300), 0);
+	ASSERT_INT_EQ(tls_server_reload(t, err, sizeof err), -EINVAL);
+	printf("  (%s)\n", err);
+	ASSERT_TRUE(strncmp(err, "--cert ", 7) == 0);
+	ASSERT_TRUE(strstr(err, "PEM routines: bad end line") != NULL);
+	fresh = tls_server_ssl(t, s1, s256);
+	ASSERT_MEM_EQ(s256, h_a, 32);
+	SSL_free(fresh);
+	tls_server_free(t);
 	TEST_DONE();
 
 	snprintf(path, sizeof path, "rm -rf '%s'", dir);
