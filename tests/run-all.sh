@@ -23,13 +23,15 @@
 #                   connect/disconnect cycles, 1 sstpc --tun client (no timing
 #                   is checked: all up and pinging, fds/sessions flat)
 # STEPS="build unit ..." selects steps; KEEP=1 keeps the build directories.
+# A step group "a+b" runs its steps at the same time (fuzz with the steps
+# that only compile or wait: the fuzzers run for a fixed time anyway).
 # Under CI=true a step that cannot run is a failure, never a skip.
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 export PYTHONDONTWRITEBYTECODE=1
 jobs=${JOBS:-$(nproc)}
-steps=${STEPS:-"build layers unit asan noplugin distcheck pytest plugin fuzz integration compat bench benchsrv"}
+steps=${STEPS:-"build layers unit asan noplugin distcheck pytest fuzz+plugin+compat integration bench benchsrv"}
 logs="$here/build-logs"
 rm -rf "$logs"; mkdir -p "$logs"
 passed=0
@@ -99,7 +101,9 @@ configure_in() {	# DIR, configure flags...
 	rm -rf "$dir" && mkdir -p "$dir" && cd "$dir" && "$here/configure" "$@"
 }
 
-for s in $steps; do
+# do_step NAME: run one step (see the list above)
+do_step() {
+	local s=$1
 	case $s in
 	build)
 		run_step build bash -c "$(declare -f configure_in); here=$here; configure_in '$here/build-main' --enable-werror && make -j$jobs" ;;
@@ -138,6 +142,36 @@ for s in $steps; do
 		run_step benchsrv env BUILD="$here/build-main" "$here/bench/server.sh" --quick ;;
 	*)
 		echo "unknown step $s" >&2; bad "$s" 0 ;;
+	esac
+}
+
+# do_group A+B...: run the steps at the same time, each into its own file,
+# then print their output in order and count their PASS/FAIL lines here
+# (the counters of a background subshell are its own).  Only steps that
+# check no timing are grouped: a fuzzer runs for a fixed time whatever the
+# load, so a step that mostly waits (downloads, dpkg) hides behind it.
+do_group() {
+	local g=$1 m pids=() n
+	for m in ${g//+/ }; do
+		( do_step "$m" ) >"$logs/$m.out" 2>&1 &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+	for m in ${g//+/ }; do
+		cat "$logs/$m.out"
+		n=$(grep -c '^PASS: ' "$logs/$m.out")
+		passed=$((passed + n))
+		while read -r _ n _; do
+			failed=$((failed + 1)); failed_names+=("$n")
+		done < <(grep '^FAIL: ' "$logs/$m.out")
+		rm -f "$logs/$m.out"
+	done
+}
+
+for s in $steps; do
+	case $s in
+	*+*) do_group "$s" ;;
+	*) do_step "$s" ;;
 	esac
 done
 
