@@ -26,9 +26,10 @@
  * The hash mixes the key with a random seed: IPv6 identifiers are chosen
  * by the peers.  Chains are intrusive (two entries live in each link).
  *
- * The per-session link drives its engine like link/tun/tun_link.c: the
- * engine's timers on the link's own libevent timer, a stop asked inside an
- * engine up-call deferred to the loop, an orderly stop bounded by a guard.
+ * The per-session link drives its engine as link/tun/tun_link.c does,
+ * with the same code (link/link_eng.h): the engine's timers on the link's
+ * own libevent timer, a stop asked inside an engine up-call deferred to
+ * the loop, an orderly stop bounded by a guard.
  */
 #include "config.h"
 
@@ -45,6 +46,7 @@
 
 #include "crypto/crypto.h"
 #include "link/link.h"
+#include "link/link_eng.h"
 #include "link/link_ip.h"
 #include "link/tunsrv/tunsrv.h"
 #include "ppp/ppp_engine.h"
@@ -103,12 +105,7 @@ struct tunsrv_link {
 	struct ppp_engine_conf	 econf;
 	char			*server_name;	/* econf's, ours */
 	struct tunsrv_auth	 auth;
-	struct ppp_engine	*eng;
-	struct event		*timer, *guard, *defer;
-	int			 in_engine;
-	bool			 stop_pending;
-	enum link_stop		 stop_how;
-	bool			 ppp_started, stopping, gone_reported;
+	struct link_eng		 e;		/* the engine, its stops */
 	bool			 net_is_up;
 	struct link_net		 net;
 	struct hub_ent		 e4, e6;
@@ -126,7 +123,6 @@ struct tunsrv_link {
 #define UPARG(t)	((t)->link.up_arg)
 
 static bool	tsl_from_tun(struct tunsrv_link *, uint8_t *, size_t);
-static void	tsl_do_stop(struct tunsrv_link *, enum link_stop);
 
 /* --- the hub's table ---------------------------------------------------------- */
 
@@ -688,31 +684,15 @@ tsl_src_ok(const struct tunsrv_link *t, const struct link_ip *ip)
 	    memcmp(ip->src, t->ll6, 16) == 0);
 }
 
-/* --- the link: the engine's deadline and the end ------------------------------ */
-
-/* Point the libevent timer at the engine's next deadline. */
-static void
-tsl_timer_sync(struct tunsrv_link *t)
-{
-	uint64_t dl;
-	struct timeval tv;
-
-	if (t->eng == NULL || t->timer == NULL || t->gone_reported)
-		return;
-	dl = ppp_engine_next_timer(t->eng);
-	if (dl == 0) {
-		evtimer_del(t->timer);
-		return;
-	}
-	tv = clock_until(dl, clock_now_ms());
-	evtimer_add(t->timer, &tv);
-}
+/* --- the link: the end ------------------------------------------------------- */
 
 /* The PPP side has ended: report gone once, after undoing net_up. */
 static void
-tsl_report_gone(struct tunsrv_link *t, enum link_end end, const char *why)
+tsl_report_gone(void *arg, enum link_end end, const char *why)
 {
-	if (t->gone_reported)
+	struct tunsrv_link *t = arg;
+
+	if (t->e.gone)
 		return;
 	tsl_unregister(t);
 	if (t->net_is_up) {
@@ -720,11 +700,7 @@ tsl_report_gone(struct tunsrv_link *t, enum link_end end, const char *why)
 		if (UP(t)->net_down != NULL)
 			UP(t)->net_down(UPARG(t), &t->net);
 	}
-	t->gone_reported = true;
-	if (t->timer != NULL)
-		evtimer_del(t->timer);
-	if (t->guard != NULL)
-		evtimer_del(t->guard);
+	link_eng_halt(&t->e);
 	if (t->drop_full + t->drop_wrap + t->drop_gate + t->drop_ip +
 	    t->drop_spoof + t->drop_tun > 0)
 		log_info("TUN %s: session dropped %llu packet(s) from the TUN "
@@ -751,7 +727,7 @@ tsl_eng_output(void *arg, const uint8_t *frame, size_t len)
 	struct tunsrv_link *t = arg;
 	int r;
 
-	if (t->gone_reported)
+	if (t->e.gone)
 		return;
 	r = UP(t)->to_server(UPARG(t), frame, len);
 	if (r == 0)
@@ -770,7 +746,7 @@ tsl_eng_deliver(void *arg, uint16_t proto, const uint8_t *pkt, size_t len)
 	char a[INET6_ADDRSTRLEN];
 	uint64_t now;
 
-	if (t->gone_reported)
+	if (t->e.gone)
 		return;
 	if ((proto != PPP_PROTO_IP && proto != PPP_PROTO_IPV6) ||
 	    !link_ip_parse(proto, pkt, len, &ip)) {
@@ -806,7 +782,7 @@ tsl_eng_auth_done(void *arg, const struct ppp_auth_keys *k, const char *how)
 {
 	struct tunsrv_link *t = arg;
 
-	if (!t->gone_reported)
+	if (!t->e.gone)
 		UP(t)->auth_done(UPARG(t), k, how);
 }
 
@@ -816,7 +792,7 @@ tsl_eng_net_up(void *arg, const struct ppp_ip_info *ip)
 {
 	struct tunsrv_link *t = arg;
 
-	if (t->gone_reported)
+	if (t->e.gone)
 		return;
 	tsl_unregister(t);
 	t->net.ip = *ip;
@@ -833,7 +809,7 @@ tsl_eng_net_down(void *arg)
 	struct tunsrv_link *t = arg;
 
 	tsl_unregister(t);
-	if (!t->net_is_up || t->gone_reported)
+	if (!t->net_is_up || t->e.gone)
 		return;
 	t->net_is_up = false;
 	if (UP(t)->net_down != NULL)
@@ -909,7 +885,7 @@ tsl_from_tun(struct tunsrv_link *t, uint8_t *pkt, size_t len)
 	size_t flen;
 	int r;
 
-	if (t->gone_reported || t->eng == NULL || !t->ppp_started)
+	if (t->e.gone || t->e.eng == NULL || !t->e.ppp_started)
 		return false;
 	if (UP(t)->server_full(UPARG(t))) {
 		/* A shared TUN cannot wait for one session: drop. */
@@ -917,9 +893,9 @@ tsl_from_tun(struct tunsrv_link *t, uint8_t *pkt, size_t len)
 		t->hub->drop_full++;
 		return false;
 	}
-	t->in_engine++;
-	frame = ppp_engine_wrap_ip(t->eng, pkt, len, &flen);
-	t->in_engine--;
+	t->e.in_engine++;
+	frame = ppp_engine_wrap_ip(t->e.eng, pkt, len, &flen);
+	t->e.in_engine--;
 	if (frame == NULL) {
 		t->drop_wrap++;
 		return true;
@@ -932,43 +908,6 @@ tsl_from_tun(struct tunsrv_link *t, uint8_t *pkt, size_t len)
 	return true;
 }
 
-/* --- timers -------------------------------------------------------------------- */
-
-/* The engine's deadline came: run its timers. */
-static void
-tsl_timer_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct tunsrv_link *t = arg;
-
-	if (t->gone_reported)
-		return;
-	t->in_engine++;
-	ppp_engine_tick(t->eng, clock_now_ms());
-	t->in_engine--;
-	tsl_timer_sync(t);
-}
-
-/* An orderly stop took too long: the engine goes Down, then we end. */
-static void
-tsl_guard_cb(evutil_socket_t fd, short what, void *arg)
-{
-	log_warn("PPP did not end within %u ms of the stop: closing it",
-	    TUNSRV_STOP_GUARD_MS);
-	tsl_do_stop(arg, LINK_STOP_HANGUP);
-}
-
-/* A stop asked from inside an engine up-call, now from the loop. */
-static void
-tsl_defer_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct tunsrv_link *t = arg;
-
-	if (!t->stop_pending)
-		return;
-	t->stop_pending = false;
-	tsl_do_stop(t, t->stop_how);
-}
-
 /* --- link_ops --------------------------------------------------------------- */
 
 /* link_ops.start: the engine and the events. */
@@ -977,12 +916,8 @@ tsl_start(struct link *l, char *err, size_t errlen)
 {
 	struct tunsrv_link *t = TS(l);
 
-	t->eng = ppp_engine_new(&t->econf, &tsl_engine_ops, t);
-	t->timer = evtimer_new(t->base, tsl_timer_cb, t);
-	t->guard = evtimer_new(t->base, tsl_guard_cb, t);
-	t->defer = event_new(t->base, -1, 0, tsl_defer_cb, t);
-	if (t->eng == NULL || t->timer == NULL || t->guard == NULL ||
-	    t->defer == NULL) {
+	if (link_eng_init(&t->e, t->base, &t->econf, &tsl_engine_ops,
+	    t) < 0) {
 		snprintf(err, errlen, "cannot set up the PPP engine: out of "
 		    "memory");
 		return LINK_END_INTERNAL;
@@ -994,15 +929,7 @@ tsl_start(struct link *l, char *err, size_t errlen)
 static void
 tsl_ppp_start(struct link *l)
 {
-	struct tunsrv_link *t = TS(l);
-
-	if (t->ppp_started || t->gone_reported || t->eng == NULL)
-		return;
-	t->ppp_started = true;
-	t->in_engine++;
-	ppp_engine_start(t->eng, clock_now_ms());
-	t->in_engine--;
-	tsl_timer_sync(t);
+	(void)link_eng_ppp_start(&TS(l)->e);
 }
 
 /* link_ops.from_server: a gated PPP frame from the client. */
@@ -1010,16 +937,10 @@ static int
 tsl_from_server(struct link *l, const uint8_t *frame, size_t len)
 {
 	struct tunsrv_link *t = TS(l);
-	int r;
 
-	if (!t->ppp_started || t->gone_reported)
-		return -EPIPE;
-	t->bytes_in += len;
-	t->in_engine++;
-	r = ppp_engine_input(t->eng, clock_now_ms(), frame, len);
-	t->in_engine--;
-	tsl_timer_sync(t);
-	return r;
+	if (t->e.ppp_started && !t->e.gone)
+		t->bytes_in += len;
+	return link_eng_input(&t->e, frame, len);
 }
 
 /* link_ops.server_drained: nothing waits (full means dropped). */
@@ -1029,61 +950,18 @@ tsl_server_drained(struct link *l)
 	(void)l;
 }
 
-/* Stop now (never from inside the engine). */
-static void
-tsl_do_stop(struct tunsrv_link *t, enum link_stop how)
-{
-	struct timeval tv = { TUNSRV_STOP_GUARD_MS / 1000,
-	    (TUNSRV_STOP_GUARD_MS % 1000) * 1000 };
-
-	if (t->gone_reported)
-		return;
-	if (!t->ppp_started || t->eng == NULL) {
-		tsl_report_gone(t, LINK_END_OK, "PPP was not started");
-		return;
-	}
-	if (how == LINK_STOP_ORDERLY) {
-		if (t->stopping)
-			return;
-		t->stopping = true;
-		t->in_engine++;
-		ppp_engine_close(t->eng, clock_now_ms(), "sstpd is stopping");
-		t->in_engine--;
-		tsl_timer_sync(t);
-		if (!t->gone_reported)
-			evtimer_add(t->guard, &tv);
-		return;
-	}
-	t->in_engine++;
-	ppp_engine_lower_down(t->eng, clock_now_ms());
-	t->in_engine--;
-	tsl_report_gone(t, LINK_END_OK, "PPP ended: the client link is down");
-}
-
-/* link_ops.stop */
 /* link_ops.stop: deferred to the loop when inside the engine. */
 static void
 tsl_stop(struct link *l, enum link_stop how)
 {
-	struct tunsrv_link *t = TS(l);
-
-	if (t->gone_reported)
-		return;
-	if (t->in_engine > 0) {
-		if (!t->stop_pending || how == LINK_STOP_HANGUP)
-			t->stop_how = how;
-		t->stop_pending = true;
-		event_active(t->defer, EV_TIMEOUT, 0);
-		return;
-	}
-	tsl_do_stop(t, how);
+	link_eng_stop(&TS(l)->e, how);
 }
 
 /* link_ops.done: once the end was reported. */
 static bool
 tsl_done(const struct link *l)
 {
-	return TS(l)->gone_reported;
+	return TS(l)->e.gone;
 }
 
 /* link_ops.child_pid: no child. */
@@ -1119,16 +997,9 @@ tsl_free(struct link *l)
 	if (t == NULL)
 		return;
 	tsl_unregister(t);
-	if (t->eng != NULL)
-		ppp_engine_free(t->eng);
+	link_eng_free(&t->e);
 	if (t->have_addr && t->auth.release_addr != NULL)
 		t->auth.release_addr(t->auth.arg, t->addr4);
-	if (t->timer != NULL)
-		event_free(t->timer);
-	if (t->guard != NULL)
-		event_free(t->guard);
-	if (t->defer != NULL)
-		event_free(t->defer);
 	free(t->server_name);
 	free(t);
 }
@@ -1182,6 +1053,10 @@ tunsrv_link_new(struct tun_hub *hub, struct event_base *base,
 	if (auth != NULL)
 		t->auth = *auth;
 	t->e4.owner = t->e6.owner = t;
+	t->e.ended = tsl_report_gone;
+	t->e.guard_ms = TUNSRV_STOP_GUARD_MS;
+	t->e.close_why = "sstpd is stopping";
+	t->e.down_why = "PPP ended: the client link is down";
 	snprintf(t->net.ifname, sizeof t->net.ifname, "%s", hub->name);
 	t->net.ifindex = hub->ifindex;
 	return &t->link;
@@ -1193,5 +1068,5 @@ tunsrv_link_user(const struct link *l)
 {
 	const struct tunsrv_link *t = TS(l);
 
-	return t->eng != NULL ? ppp_engine_peer_user(t->eng) : "";
+	return t->e.eng != NULL ? ppp_engine_peer_user(t->e.eng) : "";
 }
