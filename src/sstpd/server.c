@@ -360,11 +360,11 @@ server_init(struct sstpd_server *srv, const struct sstpd_conf *c,
 			    "built-in backend");
 			return SSTPD_EXIT_USAGE;
 		}
+		memset(&hc, 0, sizeof hc);
 		tfd = srv_tun_open(c, srv->local4, srv->tun_name,
-		    sizeof srv->tun_name, err, errlen);
+		    sizeof srv->tun_name, &hc, err, errlen);
 		if (tfd < 0)
 			return SSTPD_EXIT_FAIL;
-		memset(&hc, 0, sizeof hc);
 		hc.fd = tfd;
 		hc.name = srv->tun_name;
 		hc.mtu = c->mtu;

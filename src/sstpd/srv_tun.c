@@ -1,14 +1,16 @@
 /*
  * srv_tun.c - open and configure sstpd's shared TUN device (see srv_tun.h).
  *
- * No IFF_VNET_HDR in this first version: the hub routes every packet by
- * its destination to one of many sessions, one read per packet.  With the
- * header a read could be a 64 KiB TSO super-packet (BUILTIN-PPP.md 4); its
- * segments all belong to one destination, so the next step is the
- * client's path (wire/gso.h segmentation in the hub before the lookup,
- * GRO toward the TUN per session), measured with the issue's iperf3
- * bench first: at 1 to 16 sessions the per-packet cost is TLS, not the
- * TUN read.
+ * The device is opened as the client's is (sys/tun.c tun_open): with
+ * IFF_VNET_HDR and TUNSETOFFLOAD(TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6)
+ * when the kernel takes them (BUILTIN-PPP.md 4), so one read may be a
+ * TCP super-packet of up to 64 KiB for one peer address.  The hub
+ * (link/tunsrv/tunsrv.c) looks the owner up once per super-packet, cuts it
+ * into segments for that session (wire/gso.h), and coalesces each
+ * session's checked TCP segments toward the TUN (GRO): fewer TUN reads
+ * and writes per byte, as in the client.  SSTPC_TUN_VNET=0 in sstpd's
+ * environment keeps plain packets (one per read), =nogro writes segments
+ * one by one (sstpc(8) ENVIRONMENT; the same variable).
  */
 #include "config.h"
 
@@ -54,7 +56,7 @@ srv_tun_net6(const uint8_t *addr, unsigned prefix, uint8_t *out)
 /* See srv_tun.h. */
 int
 srv_tun_open(const struct sstpd_conf *conf, uint32_t local4, char *ifname,
-    size_t ifnamelen, char *err, size_t errlen)
+    size_t ifnamelen, struct tun_hub_conf *hc_out, char *err, size_t errlen)
 {
 	struct hostconf_conf hc;
 	struct hostconf_state st;
@@ -70,9 +72,9 @@ srv_tun_open(const struct sstpd_conf *conf, uint32_t local4, char *ifname,
 		    "IPv4 address: give --pool or --local");
 		return -1;
 	}
-	/* Plain packets: see the top of this file. */
-	r = tun_open_vnet(&dev, conf->tun_name != NULL ? conf->tun_name :
-	    SRV_TUN_NAME, false, e2, sizeof e2);
+	/* IFF_VNET_HDR and the offloads: see the top of this file. */
+	r = tun_open(&dev, conf->tun_name != NULL ? conf->tun_name :
+	    SRV_TUN_NAME, e2, sizeof e2);
 	if (r < 0) {
 		snprintf(err, errlen, "%s", e2);
 		return -1;
@@ -106,8 +108,13 @@ srv_tun_open(const struct sstpd_conf *conf, uint32_t local4, char *ifname,
 		tun_close(&dev);
 		return -1;
 	}
-	log_info("TUN %s %s (ifindex %d, MTU %u)", dev.name, dev.created ?
-	    "created" : "attached", dev.ifindex, hc.mtu);
+	log_info("TUN %s %s (ifindex %d, MTU %u%s)", dev.name, dev.created ?
+	    "created" : "attached", dev.ifindex, hc.mtu, !dev.offloads ?
+	    "" : dev.no_gro ? ", TSO" : ", TSO and GRO");
+	/* Without the offloads a read is one packet, header or not. */
+	hc_out->vnet_hdr = dev.vnet_hdr;
+	hc_out->vnet_le = dev.vnet_le;
+	hc_out->no_gro = dev.no_gro;
 	snprintf(ifname, ifnamelen, "%s", dev.name);
 	return dev.fd;
 }

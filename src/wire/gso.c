@@ -309,6 +309,18 @@ gso_next(struct gso *g, uint8_t *out)
 	return seglen;
 }
 
+unsigned
+gso_left(const struct gso *g)
+{
+	size_t left;
+
+	if (g->done)
+		return 0;
+	left = g->len - g->hlen - g->off;
+	/* gso_next() makes one segment even of no payload. */
+	return left == 0 ? 1 : (unsigned)((left + g->mss - 1) / g->mss);
+}
+
 void
 gso_complete_csum(const struct gso_vnet_hdr *h, uint8_t *pkt, size_t len)
 {

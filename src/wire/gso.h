@@ -108,6 +108,8 @@ enum gso_err gso_start(struct gso *g, const struct gso_vnet_hdr *h,
  * its length, or 0 when all were made.
  */
 size_t	gso_next(struct gso *g, uint8_t *out);
+/* How many segments gso_next() has still to make (0 once done). */
+unsigned gso_left(const struct gso *g);
 /*
  * A GSO_PASS packet whose header has VIRTIO_NET_HDR_F_NEEDS_CSUM: fold
  * the one's complement sum from csum_start to the end (the field holds

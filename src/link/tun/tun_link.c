@@ -30,6 +30,8 @@
  * stop is the engine's Close (RFC 1661 4.1: LCP Terminate-Request, then
  * ended), a hangup its Down.  Down-calls made by the session from inside an
  * engine up-call are deferred to the loop: the engine is not re-entered.
+ * That driving of the engine is sstpd's per-session link's too
+ * (link/link_eng.h).
  */
 #include "config.h"
 
@@ -43,6 +45,7 @@
 #include <event2/event.h>
 
 #include "link/link.h"
+#include "link/link_eng.h"
 #include "link/link_ip.h"
 #include "link/tun/tun_link.h"
 #include "ppp/ppp_engine.h"
@@ -59,28 +62,19 @@ struct tun_link {
 	struct link		 link;		/* first: the interface */
 	struct event_base	*base;
 	struct tun_link_conf	 conf;
-	struct ppp_engine	*eng;
+	struct link_eng		 e;		/* the engine, its stops */
 	int			 fd;
 	unsigned		 vnet;		/* virtio_net_hdr bytes, or 0 */
 	bool			 vnet_le;
 	struct event		*rev;		/* TUN readable */
 	struct event		*wev;		/* TUN writable (txq waits) */
-	struct event		*timer;		/* the engine's deadline */
-	struct event		*guard;		/* orderly stop bound */
-	struct event		*defer;		/* a stop asked in an up-call */
 	struct event		*gro_ev;	/* flush the coalescer */
 	struct gro		 gro;		/* vnet: segments -> TUN */
 	uint8_t			*grobuf;
-	int			 in_engine;	/* engine call depth */
-	bool			 stop_pending;
-	enum link_stop		 stop_how;
-	bool			 ppp_started;
-	bool			 stopping;
 	bool			 rx_on;		/* rev added */
 	bool			 paused_server;	/* we asked pause_server */
 	bool			 dev_failed;	/* the TUN gave an error */
 	bool			 net_is_up;
-	bool			 gone_reported;
 	struct link_net		 net;
 	uint8_t			*rx;		/* headroom + vnet + RX_MAX */
 	uint8_t			*seg;		/* headroom + a segment */
@@ -97,25 +91,6 @@ struct tun_link {
 #define UPARG(t)	((t)->link.up_arg)
 
 static void	tl_update_rx(struct tun_link *);
-static void	tl_do_stop(struct tun_link *, enum link_stop);
-
-/* Point the libevent timer at the engine's next deadline. */
-static void
-tl_timer_sync(struct tun_link *t)
-{
-	uint64_t dl;
-	struct timeval tv;
-
-	if (t->eng == NULL || t->timer == NULL || t->gone_reported)
-		return;
-	dl = ppp_engine_next_timer(t->eng);
-	if (dl == 0) {
-		evtimer_del(t->timer);
-		return;
-	}
-	tv = clock_until(dl, clock_now_ms());
-	evtimer_add(t->timer, &tv);
-}
 
 /* Ask the session to stop (true) or resume (false) reading the server. */
 static void
@@ -129,25 +104,23 @@ tl_pause_server(struct tun_link *t, bool pause)
 
 /* The PPP side has ended: report gone once, after undoing net_up. */
 static void
-tl_report_gone(struct tun_link *t, enum link_end end, const char *why)
+tl_report_gone(void *arg, enum link_end end, const char *why)
 {
-	if (t->gone_reported)
+	struct tun_link *t = arg;
+
+	if (t->e.gone)
 		return;
 	if (t->net_is_up) {
 		t->net_is_up = false;
 		if (UP(t)->net_down != NULL)
 			UP(t)->net_down(UPARG(t), &t->net);
 	}
-	t->gone_reported = true;
+	link_eng_halt(&t->e);
 	if (t->rev != NULL)
 		event_del(t->rev);
 	t->rx_on = false;
 	if (t->wev != NULL)
 		event_del(t->wev);
-	if (t->timer != NULL)
-		evtimer_del(t->timer);
-	if (t->guard != NULL)
-		evtimer_del(t->guard);
 	if (t->gro_ev != NULL)
 		event_del(t->gro_ev);
 	bq_consume(&t->txq, bq_pending(&t->txq));
@@ -201,7 +174,7 @@ tl_eng_output(void *arg, const uint8_t *frame, size_t len)
 	struct tun_link *t = arg;
 	int r;
 
-	if (t->gone_reported)
+	if (t->e.gone)
 		return;
 	r = UP(t)->to_server(UPARG(t), frame, len);
 	if (r == 0)
@@ -310,7 +283,7 @@ tl_gro_flush(struct tun_link *t)
 	unsigned segs = t->gro.segs;
 
 	len = gro_finish(&t->gro, hdr, t->vnet, t->vnet_le, &pkt);
-	if (len == 0 || t->gone_reported || t->dev_failed)
+	if (len == 0 || t->e.gone || t->dev_failed)
 		return;
 	if (segs > 1)
 		t->gro_super++;
@@ -334,7 +307,7 @@ tl_eng_deliver(void *arg, uint16_t proto, const uint8_t *pkt, size_t len)
 	enum gro_res gr;
 	size_t iplen;
 
-	if (t->gone_reported || t->dev_failed)
+	if (t->e.gone || t->dev_failed)
 		return;
 	if (!tl_ip_ok(proto, pkt, len, &iplen)) {
 		t->drop_ip++;
@@ -361,7 +334,7 @@ tl_eng_deliver(void *arg, uint16_t proto, const uint8_t *pkt, size_t len)
 			return;
 		}
 		tl_gro_flush(t);
-		if (t->gone_reported || t->dev_failed)
+		if (t->e.gone || t->dev_failed)
 			return;
 	}
 	tl_tun_out(t, vnet_none, pkt, iplen);
@@ -394,7 +367,7 @@ tl_eng_auth_done(void *arg, const struct ppp_auth_keys *k, const char *how)
 {
 	struct tun_link *t = arg;
 
-	if (!t->gone_reported)
+	if (!t->e.gone)
 		UP(t)->auth_done(UPARG(t), k, how);
 }
 
@@ -404,7 +377,7 @@ tl_eng_net_up(void *arg, const struct ppp_ip_info *ip)
 {
 	struct tun_link *t = arg;
 
-	if (t->gone_reported)
+	if (t->e.gone)
 		return;
 	t->net.ip = *ip;
 	t->net_is_up = true;
@@ -417,7 +390,7 @@ tl_eng_net_down(void *arg)
 {
 	struct tun_link *t = arg;
 
-	if (!t->net_is_up || t->gone_reported)
+	if (!t->net_is_up || t->e.gone)
 		return;
 	t->net_is_up = false;
 	if (UP(t)->net_down != NULL)
@@ -454,9 +427,9 @@ tl_send_ip(struct tun_link *t, uint8_t *pkt, size_t len)
 	size_t flen;
 	int r;
 
-	t->in_engine++;
-	frame = ppp_engine_wrap_ip(t->eng, pkt, len, &flen);
-	t->in_engine--;
+	t->e.in_engine++;
+	frame = ppp_engine_wrap_ip(t->e.eng, pkt, len, &flen);
+	t->e.in_engine--;
 	if (frame == NULL) {
 		t->drop_wrap++;
 		return;
@@ -498,7 +471,7 @@ tl_send_vnet(struct tun_link *t, uint8_t *buf, size_t n)
 		return 1;
 	}
 	t->tun_super++;
-	while (!t->gone_reported && (sl = gso_next(&g, seg)) > 0) {
+	while (!t->e.gone && (sl = gso_next(&g, seg)) > 0) {
 		tl_send_ip(t, seg, sl);
 		k++;
 	}
@@ -515,7 +488,7 @@ tl_read_cb(evutil_socket_t fd, short what, void *arg)
 	ssize_t n;
 
 	for (i = 0; i < t->conf.burst; ) {
-		if (t->gone_reported || t->dev_failed ||
+		if (t->e.gone || t->dev_failed ||
 		    UP(t)->server_full(UPARG(t)))
 			break;
 		n = read(t->fd, pkt, t->vnet + TUN_RX_MAX);
@@ -549,51 +522,13 @@ tl_update_rx(struct tun_link *t)
 
 	if (t->rev == NULL)
 		return;
-	want = t->ppp_started && !t->gone_reported && !t->dev_failed &&
+	want = t->e.ppp_started && !t->e.gone && !t->dev_failed &&
 	    !UP(t)->server_full(UPARG(t));
 	if (want && !t->rx_on)
 		event_add(t->rev, NULL);
 	else if (!want && t->rx_on)
 		event_del(t->rev);
 	t->rx_on = want;
-}
-
-/* --- timers ----------------------------------------------------------------- */
-
-static void
-tl_timer_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct tun_link *t = arg;
-
-	if (t->gone_reported)
-		return;
-	t->in_engine++;
-	ppp_engine_tick(t->eng, clock_now_ms());
-	t->in_engine--;
-	tl_timer_sync(t);
-}
-
-/* An orderly stop took too long: the engine goes Down, then we end. */
-static void
-tl_guard_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct tun_link *t = arg;
-
-	log_warn("PPP did not end within %u ms of the stop: closing it",
-	    t->conf.stop_guard_ms);
-	tl_do_stop(t, LINK_STOP_HANGUP);
-}
-
-/* A stop asked from inside an engine up-call, now from the loop. */
-static void
-tl_defer_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct tun_link *t = arg;
-
-	if (!t->stop_pending)
-		return;
-	t->stop_pending = false;
-	tl_do_stop(t, t->stop_how);
 }
 
 /* --- link_ops -------------------------------------------------------------- */
@@ -603,22 +538,18 @@ static enum link_end
 tl_start(struct link *l, char *err, size_t errlen)
 {
 	struct tun_link *t = TL(l);
+	int r;
 
 	if (t->fd < 0) {
 		snprintf(err, errlen, "no TUN device");
 		return LINK_END_PPP;
 	}
-	t->eng = ppp_engine_new(&t->conf.engine, &tl_engine_ops, t);
+	r = link_eng_init(&t->e, t->base, &t->conf.engine, &tl_engine_ops, t);
 	t->rev = event_new(t->base, t->fd, EV_READ | EV_PERSIST, tl_read_cb, t);
 	t->wev = event_new(t->base, t->fd, EV_WRITE | EV_PERSIST, tl_write_cb,
 	    t);
-	t->timer = evtimer_new(t->base, tl_timer_cb, t);
-	t->guard = evtimer_new(t->base, tl_guard_cb, t);
-	t->defer = event_new(t->base, -1, 0, tl_defer_cb, t);
 	t->gro_ev = event_new(t->base, -1, 0, tl_gro_cb, t);
-	if (t->eng == NULL || t->rev == NULL || t->wev == NULL ||
-	    t->timer == NULL || t->guard == NULL || t->defer == NULL ||
-	    t->gro_ev == NULL) {
+	if (r < 0 || t->rev == NULL || t->wev == NULL || t->gro_ev == NULL) {
 		snprintf(err, errlen, "cannot set up the PPP engine: out of "
 		    "memory");
 		return LINK_END_INTERNAL;
@@ -632,16 +563,8 @@ tl_start(struct link *l, char *err, size_t errlen)
 static void
 tl_ppp_start(struct link *l)
 {
-	struct tun_link *t = TL(l);
-
-	if (t->ppp_started || t->gone_reported || t->eng == NULL)
-		return;
-	t->ppp_started = true;
-	t->in_engine++;
-	ppp_engine_start(t->eng, clock_now_ms());
-	t->in_engine--;
-	tl_timer_sync(t);
-	tl_update_rx(t);
+	if (link_eng_ppp_start(&TL(l)->e))
+		tl_update_rx(TL(l));
 }
 
 /* link_ops.from_server: a gated PPP frame for the engine. */
@@ -649,16 +572,10 @@ static int
 tl_from_server(struct link *l, const uint8_t *frame, size_t len)
 {
 	struct tun_link *t = TL(l);
-	int r;
 
-	if (!t->ppp_started || t->gone_reported)
-		return -EPIPE;
-	t->bytes_in += len;
-	t->in_engine++;
-	r = ppp_engine_input(t->eng, clock_now_ms(), frame, len);
-	t->in_engine--;
-	tl_timer_sync(t);
-	return r;
+	if (t->e.ppp_started && !t->e.gone)
+		t->bytes_in += len;
+	return link_eng_input(&t->e, frame, len);
 }
 
 /* link_ops.server_drained: the TUN may be read again. */
@@ -668,63 +585,18 @@ tl_server_drained(struct link *l)
 	tl_update_rx(TL(l));
 }
 
-/* Stop now (never from inside the engine). */
-static void
-tl_do_stop(struct tun_link *t, enum link_stop how)
-{
-	struct timeval tv = { t->conf.stop_guard_ms / 1000,
-	    (t->conf.stop_guard_ms % 1000) * 1000 };
-
-	if (t->gone_reported)
-		return;
-	if (!t->ppp_started || t->eng == NULL) {
-		tl_report_gone(t, LINK_END_OK, "PPP was not started");
-		return;
-	}
-	if (how == LINK_STOP_ORDERLY) {
-		if (t->stopping)
-			return;
-		t->stopping = true;
-		log_debug("PPP: closing (LCP Terminate-Request)");
-		t->in_engine++;
-		ppp_engine_close(t->eng, clock_now_ms(), "sstpc is stopping");
-		t->in_engine--;
-		tl_timer_sync(t);
-		if (!t->gone_reported)
-			evtimer_add(t->guard, &tv);
-		return;
-	}
-	t->in_engine++;
-	ppp_engine_lower_down(t->eng, clock_now_ms());
-	t->in_engine--;
-	/* The engine's ended() follows Down; if it did not, end here. */
-	tl_report_gone(t, LINK_END_OK, "PPP ended: the server link is down");
-}
-
-/* link_ops.stop */
+/* link_ops.stop: deferred to the loop when inside the engine. */
 static void
 tl_stop(struct link *l, enum link_stop how)
 {
-	struct tun_link *t = TL(l);
-
-	if (t->gone_reported)
-		return;
-	if (t->in_engine > 0) {
-		/* A hangup wins over an orderly stop asked before it. */
-		if (!t->stop_pending || how == LINK_STOP_HANGUP)
-			t->stop_how = how;
-		t->stop_pending = true;
-		event_active(t->defer, EV_TIMEOUT, 0);
-		return;
-	}
-	tl_do_stop(t, how);
+	link_eng_stop(&TL(l)->e, how);
 }
 
 /* link_ops.done: once the end was reported. */
 static bool
 tl_done(const struct link *l)
 {
-	return TL(l)->gone_reported;
+	return TL(l)->e.gone;
 }
 
 static pid_t
@@ -757,18 +629,11 @@ tl_free(struct link *l)
 
 	if (t == NULL)
 		return;
-	if (t->eng != NULL)
-		ppp_engine_free(t->eng);
+	link_eng_free(&t->e);
 	if (t->rev != NULL)
 		event_free(t->rev);
 	if (t->wev != NULL)
 		event_free(t->wev);
-	if (t->timer != NULL)
-		event_free(t->timer);
-	if (t->guard != NULL)
-		event_free(t->guard);
-	if (t->defer != NULL)
-		event_free(t->defer);
 	if (t->gro_ev != NULL)
 		event_free(t->gro_ev);
 	bq_free(&t->txq);
@@ -811,6 +676,10 @@ tun_link_new(struct event_base *base, const struct tun_link_conf *conf,
 	if (t->conf.stop_guard_ms == 0)
 		t->conf.stop_guard_ms = TUN_LINK_STOP_GUARD_MS;
 	t->fd = conf->fd;
+	t->e.ended = tl_report_gone;
+	t->e.guard_ms = t->conf.stop_guard_ms;
+	t->e.close_why = "sstpc is stopping";
+	t->e.down_why = "PPP ended: the server link is down";
 	if (conf->ifname != NULL)
 		snprintf(t->net.ifname, sizeof t->net.ifname, "%s",
 		    conf->ifname);

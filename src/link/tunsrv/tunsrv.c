@@ -26,9 +26,10 @@
  * The hash mixes the key with a random seed: IPv6 identifiers are chosen
  * by the peers.  Chains are intrusive (two entries live in each link).
  *
- * The per-session link drives its engine like link/tun/tun_link.c: the
- * engine's timers on the link's own libevent timer, a stop asked inside an
- * engine up-call deferred to the loop, an orderly stop bounded by a guard.
+ * The per-session link drives its engine as link/tun/tun_link.c does,
+ * with the same code (link/link_eng.h): the engine's timers on the link's
+ * own libevent timer, a stop asked inside an engine up-call deferred to
+ * the loop, an orderly stop bounded by a guard.
  */
 #include "config.h"
 
@@ -39,11 +40,13 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <net/if.h>
+#include <sys/uio.h>
 
 #include <event2/event.h>
 
 #include "crypto/crypto.h"
 #include "link/link.h"
+#include "link/link_eng.h"
 #include "link/link_ip.h"
 #include "link/tunsrv/tunsrv.h"
 #include "ppp/ppp_engine.h"
@@ -51,8 +54,9 @@
 #include "util/buf.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "wire/gso.h"
 
-#define TUNSRV_BURST		64	/* packets per wake-up */
+#define TUNSRV_BURST		64	/* packets (segments) per wake-up */
 #define TUNSRV_RX_MAX		65535	/* largest IP packet */
 #define TUNSRV_MTU		1400
 #define TUNSRV_STOP_GUARD_MS	10000
@@ -76,14 +80,22 @@ struct tun_hub {
 	char			 name[16];
 	int			 ifindex;
 	int			 fd;
+	unsigned		 vnet;		/* virtio_net_hdr bytes, or 0 */
+	bool			 vnet_le;
 	struct event		*rev;
-	uint8_t			*rx;		/* headroom + RX_MAX */
+	struct event		*gro_ev;	/* flush the coalescer */
+	uint8_t			*rx;		/* headroom + vnet + RX_MAX */
+	uint8_t			*seg;		/* headroom + a segment */
+	struct gro		 gro;		/* vnet: segments -> TUN */
+	uint8_t			*grobuf;
+	struct tunsrv_link	*gro_owner;	/* whose packets it holds */
 	struct hub_ent		**bkt;
 	size_t			 nbkt, count;
 	uint64_t		 seed;
 	bool			 failed;
 	uint64_t		 no_owner, spoofed, too_big;
 	uint64_t		 rx_pkts, tx_pkts, drop_full, drop_tun;
+	uint64_t		 rx_super, drop_gso, gro_super;
 };
 
 struct tunsrv_link {
@@ -93,12 +105,7 @@ struct tunsrv_link {
 	struct ppp_engine_conf	 econf;
 	char			*server_name;	/* econf's, ours */
 	struct tunsrv_auth	 auth;
-	struct ppp_engine	*eng;
-	struct event		*timer, *guard, *defer;
-	int			 in_engine;
-	bool			 stop_pending;
-	enum link_stop		 stop_how;
-	bool			 ppp_started, stopping, gone_reported;
+	struct link_eng		 e;		/* the engine, its stops */
 	bool			 net_is_up;
 	struct link_net		 net;
 	struct hub_ent		 e4, e6;
@@ -115,8 +122,7 @@ struct tunsrv_link {
 #define UP(t)		((t)->link.up)
 #define UPARG(t)	((t)->link.up_arg)
 
-static void	tsl_from_tun(struct tunsrv_link *, uint8_t *, size_t);
-static void	tsl_do_stop(struct tunsrv_link *, enum link_stop);
+static bool	tsl_from_tun(struct tunsrv_link *, uint8_t *, size_t);
 
 /* --- the hub's table ---------------------------------------------------------- */
 
@@ -259,9 +265,12 @@ hub_failed(struct tun_hub *h, const char *op, int err)
 	    "the sessions", h->name, op, strerror(err));
 }
 
-/* One packet from the TUN: to the session owning its destination. */
-static void
-hub_route(struct tun_hub *h, uint8_t *pkt, size_t n)
+/*
+ * The session owning the destination of the IP packet @pkt (a whole
+ * super-packet too: its segments share its addresses), or NULL (counted).
+ */
+static struct tunsrv_link *
+hub_owner(struct tun_hub *h, const uint8_t *pkt, size_t n, size_t *iplen)
 {
 	struct link_ip ip;
 	struct hub_ent *e;
@@ -271,7 +280,7 @@ hub_route(struct tun_hub *h, uint8_t *pkt, size_t n)
 		h->no_owner++;
 		log_trace("TUN %s: dropped a %zu-byte packet that is no IP "
 		    "packet", h->name, n);
-		return;
+		return NULL;
 	}
 	memset(key, 0, sizeof key);
 	if (ip.version == 4)
@@ -283,16 +292,87 @@ hub_route(struct tun_hub *h, uint8_t *pkt, size_t n)
 	e = hub_find(h, ip.version, key);
 	if (e == NULL) {
 		h->no_owner++;
-		return;
+		return NULL;
 	}
-	if (ip.len > h->conf.mtu) {
+	*iplen = ip.len;
+	return e->owner;
+}
+
+/* One packet from the TUN: to the session owning its destination. */
+static void
+hub_route(struct tun_hub *h, uint8_t *pkt, size_t n)
+{
+	struct tunsrv_link *t;
+	size_t len;
+
+	if ((t = hub_owner(h, pkt, n, &len)) == NULL)
+		return;
+	if (len > h->conf.mtu) {
 		h->too_big++;
 		return;
 	}
-	tsl_from_tun(e->owner, pkt, ip.len);
+	(void)tsl_from_tun(t, pkt, len);
 }
 
-/* Read up to TUNSRV_BURST packets and hand each to its session. */
+/*
+ * One read with a virtio_net_hdr in front (@buf, @n bytes): the packet to
+ * its session, or a TSO super-packet cut into its segments (wire/gso.h),
+ * each built behind the headroom of h->seg and sent on by the one session
+ * owning the destination.  A session that stops taking (output full)
+ * loses the rest of the super-packet, counted as full.  The number of
+ * packets (segments) handled, for the wake-up's bound.
+ */
+static unsigned
+hub_route_vnet(struct tun_hub *h, uint8_t *buf, size_t n)
+{
+	struct bcur c = bcur_make(buf, n);
+	struct gso_vnet_hdr vh;
+	struct gso g;
+	struct tunsrv_link *t;
+	enum gso_kind kind;
+	enum gso_err e = GSO_ERR_VNET;
+	uint8_t *pkt = buf + h->vnet, *seg = h->seg + PPP_ENGINE_HEADROOM;
+	size_t len = n - h->vnet, iplen, sl;
+	unsigned k = 0, left;
+
+	if (n < h->vnet || gso_vnet_parse(&c, h->vnet, h->vnet_le, &vh) < 0 ||
+	    (e = gso_start(&g, &vh, pkt, len, GSO_MAX_PACKET, &kind)) !=
+	    GSO_OK) {
+		h->drop_gso++;
+		log_trace("TUN %s: dropped a packet: %s (%zu bytes)", h->name,
+		    gso_err_str(e), n);
+		return 1;
+	}
+	if (kind == GSO_PASS) {
+		gso_complete_csum(&vh, pkt, len);
+		hub_route(h, pkt, len);
+		return 1;
+	}
+	h->rx_super++;
+	left = gso_left(&g);
+	if ((t = hub_owner(h, pkt, len, &iplen)) == NULL) {
+		h->no_owner += left - 1;
+		return left;
+	}
+	if (g.hlen + g.mss > h->conf.mtu) {
+		/* The kernel cut for a larger MTU than the sessions take. */
+		h->too_big += left;
+		return left;
+	}
+	while ((sl = gso_next(&g, seg)) > 0) {
+		k++;
+		if (!tsl_from_tun(t, seg, sl)) {
+			left = gso_left(&g);
+			t->drop_full += left;
+			h->drop_full += left;
+			k += left;
+			break;
+		}
+	}
+	return k;
+}
+
+/* Read up to TUNSRV_BURST packets (segments) and hand each to its session. */
 static void
 hub_read_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -302,7 +382,7 @@ hub_read_cb(evutil_socket_t fd, short what, void *arg)
 	ssize_t n;
 
 	for (i = 0; i < TUNSRV_BURST && !h->failed; ) {
-		n = read(h->fd, pkt, TUNSRV_RX_MAX);
+		n = read(h->fd, pkt, h->vnet + TUNSRV_RX_MAX);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -315,24 +395,31 @@ hub_read_cb(evutil_socket_t fd, short what, void *arg)
 			break;
 		}
 		h->rx_pkts++;
-		i++;
-		hub_route(h, pkt, (size_t)n);
+		if (h->vnet == 0) {
+			i++;
+			hub_route(h, pkt, (size_t)n);
+		} else
+			i += hub_route_vnet(h, pkt, (size_t)n);
 	}
 }
 
 /*
- * One packet to the TUN: 1 written, 0 refused for now (EAGAIN), -1 refused
- * for good (counted by the caller either way).
+ * One packet to the TUN (with IFF_VNET_HDR behind @hdr, in one writev): 1
+ * written, 0 refused for now (EAGAIN), -1 refused for good.
  */
 static int
-hub_write(struct tun_hub *h, const uint8_t *pkt, size_t len)
+hub_write(struct tun_hub *h, const uint8_t *hdr, const uint8_t *pkt,
+    size_t len)
 {
+	struct iovec iov[2] = { { (void *)hdr, h->vnet },
+	    { (void *)pkt, len } };
 	ssize_t n;
 
 	if (h->failed)
 		return -1;
 	do
-		n = write(h->fd, pkt, len);
+		n = h->vnet == 0 ? write(h->fd, pkt, len) :
+		    writev(h->fd, iov, 2);
 	while (n < 0 && errno == EINTR);
 	if (n >= 0) {
 		h->tx_pkts++;
@@ -347,6 +434,84 @@ hub_write(struct tun_hub *h, const uint8_t *pkt, size_t len)
 		log_trace("TUN %s: write of %zu bytes: %s: dropped", h->name,
 		    len, strerror(errno));
 	return -1;
+}
+
+/*
+ * A packet of session @t to the TUN; refused, it is dropped and counted:
+ * there is no per-session queue toward a shared device.
+ */
+static void
+hub_send(struct tun_hub *h, struct tunsrv_link *t, const uint8_t *hdr,
+    const uint8_t *pkt, size_t len)
+{
+	if (hub_write(h, hdr, pkt, len) <= 0) {
+		t->drop_tun++;
+		h->drop_tun++;
+	}
+}
+
+/* Write what the coalescer holds (one packet, or a super-packet). */
+static void
+hub_gro_flush(struct tun_hub *h)
+{
+	uint8_t hdr[GSO_VNET_HDR_MRG_LEN];
+	const uint8_t *pkt;
+	size_t len;
+	unsigned segs = h->gro.segs;
+	struct tunsrv_link *t = h->gro_owner;
+
+	if (h->grobuf == NULL)
+		return;
+	h->gro_owner = NULL;
+	len = gro_finish(&h->gro, hdr, h->vnet, h->vnet_le, &pkt);
+	if (len == 0 || t == NULL)
+		return;
+	if (segs > 1)
+		h->gro_super++;
+	hub_send(h, t, hdr, pkt, len);
+}
+
+/* The loop came back: the sessions' reads are parsed; flush. */
+static void
+hub_gro_cb(evutil_socket_t fd, short what, void *arg)
+{
+	hub_gro_flush(arg);
+}
+
+/*
+ * A checked packet of session @t toward the TUN.  With IFF_VNET_HDR, TCP
+ * segments of one flow in a row are held in the hub's one coalescer and
+ * written as one super-packet when the loop comes back (wire/gso.h GRO);
+ * a packet of another session flushes it first, so a super-packet only
+ * ever holds segments whose source was checked as that session's.
+ */
+static void
+hub_out(struct tun_hub *h, struct tunsrv_link *t, const uint8_t *pkt,
+    size_t len)
+{
+	/* virtio 1.x 5.1.6: GSO_NONE, no flags (the kernel checks it). */
+	static const uint8_t vnet_none[GSO_VNET_HDR_MRG_LEN];
+	enum gro_res gr;
+
+	if (h->grobuf != NULL) {
+		if (h->gro_owner != t)
+			hub_gro_flush(h);
+		gr = gro_offer(&h->gro, pkt, len);
+		if (gr == GRO_BUSY) {
+			hub_gro_flush(h);
+			gr = gro_offer(&h->gro, pkt, len);
+		}
+		if (gr == GRO_HELD) {
+			h->gro_owner = t;
+			if (h->gro.closed)
+				hub_gro_flush(h);
+			else if (h->gro.segs == 1)
+				event_active(h->gro_ev, EV_TIMEOUT, 0);
+			return;
+		}
+		hub_gro_flush(h);
+	}
+	hub_send(h, t, vnet_none, pkt, len);
 }
 
 /* See tunsrv.h; on failure the fd stays the caller's. */
@@ -374,6 +539,9 @@ tun_hub_new(struct event_base *base, const struct tun_hub_conf *conf,
 	h->base = base;
 	h->conf = *conf;
 	h->fd = conf->fd;
+	h->vnet = conf->vnet_hdr == GSO_VNET_HDR_LEN ||
+	    conf->vnet_hdr == GSO_VNET_HDR_MRG_LEN ? conf->vnet_hdr : 0;
+	h->vnet_le = conf->vnet_le;
 	if (h->conf.mtu == 0)
 		h->conf.mtu = TUNSRV_MTU;
 	snprintf(h->name, sizeof h->name, "%s", conf->name != NULL ?
@@ -382,9 +550,19 @@ tun_hub_new(struct event_base *base, const struct tun_hub_conf *conf,
 	h->ifindex = conf->name != NULL ? (int)if_nametoindex(conf->name) : 0;
 	h->nbkt = TUNSRV_BUCKETS0;
 	h->bkt = calloc(h->nbkt, sizeof *h->bkt);
-	h->rx = malloc(PPP_ENGINE_HEADROOM + TUNSRV_RX_MAX);
+	h->rx = malloc(PPP_ENGINE_HEADROOM + h->vnet + TUNSRV_RX_MAX);
 	h->rev = event_new(base, h->fd, EV_READ | EV_PERSIST, hub_read_cb, h);
+	h->gro_ev = event_new(base, -1, 0, hub_gro_cb, h);
+	if (h->vnet > 0) {
+		h->seg = malloc(PPP_ENGINE_HEADROOM + GSO_MAX_PACKET);
+		if (!conf->no_gro)
+			h->grobuf = malloc(GSO_MAX_PACKET);
+		if (h->grobuf != NULL)
+			gro_init(&h->gro, h->grobuf);
+	}
 	if (h->bkt == NULL || h->rx == NULL || h->rev == NULL ||
+	    h->gro_ev == NULL || (h->vnet > 0 && (h->seg == NULL ||
+	    (!conf->no_gro && h->grobuf == NULL))) ||
 	    crypto_random(&h->seed, sizeof h->seed) != 0 ||
 	    event_add(h->rev, NULL) != 0) {
 		snprintf(err, errlen, "TUN hub: out of memory");
@@ -392,8 +570,10 @@ tun_hub_new(struct event_base *base, const struct tun_hub_conf *conf,
 		tun_hub_free(h);
 		return NULL;
 	}
-	log_debug("TUN hub on %s (ifindex %d, MTU %u)", h->name, h->ifindex,
-	    h->conf.mtu);
+	log_debug("TUN hub on %s (ifindex %d, MTU %u, %s)", h->name,
+	    h->ifindex, h->conf.mtu, h->vnet == 0 ? "one packet per read" :
+	    h->grobuf != NULL ? "virtio_net_hdr: TSO in, GRO out" :
+	    "virtio_net_hdr: TSO in");
 	return h;
 }
 
@@ -424,14 +604,24 @@ tun_hub_free(struct tun_hub *h)
 		    (unsigned long long)h->too_big,
 		    (unsigned long long)h->drop_full,
 		    (unsigned long long)h->drop_tun);
+	if (h->rx_super + h->gro_super + h->drop_gso > 0)
+		log_info("TUN %s: %llu super-packets in (TSO), %llu out "
+		    "(GRO), %llu malformed dropped", h->name,
+		    (unsigned long long)h->rx_super,
+		    (unsigned long long)h->gro_super,
+		    (unsigned long long)h->drop_gso);
 	if (h->count > 0)
 		log_warn("TUN %s: freed with %zu address(es) still owned",
 		    h->name, h->count);
 	if (h->rev != NULL)
 		event_free(h->rev);
+	if (h->gro_ev != NULL)
+		event_free(h->gro_ev);
 	if (h->fd >= 0)
 		close(h->fd);
 	free(h->rx);
+	free(h->seg);
+	free(h->grobuf);
 	free(h->bkt);
 	free(h);
 }
@@ -468,10 +658,15 @@ tsl_register(struct tunsrv_link *t, const struct ppp_ip_info *ip)
 	}
 }
 
-/* Out of the table: no packet reaches this session any more. */
+/*
+ * Out of the table: no packet reaches this session any more; what the
+ * coalescer holds of it goes first (checked packets, in their order).
+ */
 static void
 tsl_unregister(struct tunsrv_link *t)
 {
+	if (t->hub->gro_owner == t)
+		hub_gro_flush(t->hub);
 	hub_del(t->hub, &t->e4);
 	hub_del(t->hub, &t->e6);
 }
@@ -489,31 +684,15 @@ tsl_src_ok(const struct tunsrv_link *t, const struct link_ip *ip)
 	    memcmp(ip->src, t->ll6, 16) == 0);
 }
 
-/* --- the link: the engine's deadline and the end ------------------------------ */
-
-/* Point the libevent timer at the engine's next deadline. */
-static void
-tsl_timer_sync(struct tunsrv_link *t)
-{
-	uint64_t dl;
-	struct timeval tv;
-
-	if (t->eng == NULL || t->timer == NULL || t->gone_reported)
-		return;
-	dl = ppp_engine_next_timer(t->eng);
-	if (dl == 0) {
-		evtimer_del(t->timer);
-		return;
-	}
-	tv = clock_until(dl, clock_now_ms());
-	evtimer_add(t->timer, &tv);
-}
+/* --- the link: the end ------------------------------------------------------- */
 
 /* The PPP side has ended: report gone once, after undoing net_up. */
 static void
-tsl_report_gone(struct tunsrv_link *t, enum link_end end, const char *why)
+tsl_report_gone(void *arg, enum link_end end, const char *why)
 {
-	if (t->gone_reported)
+	struct tunsrv_link *t = arg;
+
+	if (t->e.gone)
 		return;
 	tsl_unregister(t);
 	if (t->net_is_up) {
@@ -521,11 +700,7 @@ tsl_report_gone(struct tunsrv_link *t, enum link_end end, const char *why)
 		if (UP(t)->net_down != NULL)
 			UP(t)->net_down(UPARG(t), &t->net);
 	}
-	t->gone_reported = true;
-	if (t->timer != NULL)
-		evtimer_del(t->timer);
-	if (t->guard != NULL)
-		evtimer_del(t->guard);
+	link_eng_halt(&t->e);
 	if (t->drop_full + t->drop_wrap + t->drop_gate + t->drop_ip +
 	    t->drop_spoof + t->drop_tun > 0)
 		log_info("TUN %s: session dropped %llu packet(s) from the TUN "
@@ -552,7 +727,7 @@ tsl_eng_output(void *arg, const uint8_t *frame, size_t len)
 	struct tunsrv_link *t = arg;
 	int r;
 
-	if (t->gone_reported)
+	if (t->e.gone)
 		return;
 	r = UP(t)->to_server(UPARG(t), frame, len);
 	if (r == 0)
@@ -570,9 +745,8 @@ tsl_eng_deliver(void *arg, uint16_t proto, const uint8_t *pkt, size_t len)
 	struct link_ip ip;
 	char a[INET6_ADDRSTRLEN];
 	uint64_t now;
-	int r;
 
-	if (t->gone_reported)
+	if (t->e.gone)
 		return;
 	if ((proto != PPP_PROTO_IP && proto != PPP_PROTO_IPV6) ||
 	    !link_ip_parse(proto, pkt, len, &ip)) {
@@ -599,11 +773,7 @@ tsl_eng_deliver(void *arg, uint16_t proto, const uint8_t *pkt, size_t len)
 		}
 		return;
 	}
-	r = hub_write(t->hub, pkt, ip.len);
-	if (r <= 0) {
-		t->drop_tun++;
-		t->hub->drop_tun++;
-	}
+	hub_out(t->hub, t, pkt, ip.len);
 }
 
 /* The keys, in the client's orientation, to the session. */
@@ -612,7 +782,7 @@ tsl_eng_auth_done(void *arg, const struct ppp_auth_keys *k, const char *how)
 {
 	struct tunsrv_link *t = arg;
 
-	if (!t->gone_reported)
+	if (!t->e.gone)
 		UP(t)->auth_done(UPARG(t), k, how);
 }
 
@@ -622,7 +792,7 @@ tsl_eng_net_up(void *arg, const struct ppp_ip_info *ip)
 {
 	struct tunsrv_link *t = arg;
 
-	if (t->gone_reported)
+	if (t->e.gone)
 		return;
 	tsl_unregister(t);
 	t->net.ip = *ip;
@@ -639,7 +809,7 @@ tsl_eng_net_down(void *arg)
 	struct tunsrv_link *t = arg;
 
 	tsl_unregister(t);
-	if (!t->net_is_up || t->gone_reported)
+	if (!t->net_is_up || t->e.gone)
 		return;
 	t->net_is_up = false;
 	if (UP(t)->net_down != NULL)
@@ -704,71 +874,38 @@ static const struct ppp_engine_ops tsl_engine_ops = {
 
 /* --- TUN -> client ------------------------------------------------------------ */
 
-/* A packet the hub routed here (headroom in front): wrap it, send it on. */
-static void
+/*
+ * A packet the hub routed here (headroom in front): wrap it, send it on.
+ * False when the session takes no more now (its output full, or ended).
+ */
+static bool
 tsl_from_tun(struct tunsrv_link *t, uint8_t *pkt, size_t len)
 {
 	uint8_t *frame;
 	size_t flen;
 	int r;
 
-	if (t->gone_reported || t->eng == NULL || !t->ppp_started)
-		return;
+	if (t->e.gone || t->e.eng == NULL || !t->e.ppp_started)
+		return false;
 	if (UP(t)->server_full(UPARG(t))) {
 		/* A shared TUN cannot wait for one session: drop. */
 		t->drop_full++;
 		t->hub->drop_full++;
-		return;
+		return false;
 	}
-	t->in_engine++;
-	frame = ppp_engine_wrap_ip(t->eng, pkt, len, &flen);
-	t->in_engine--;
+	t->e.in_engine++;
+	frame = ppp_engine_wrap_ip(t->e.eng, pkt, len, &flen);
+	t->e.in_engine--;
 	if (frame == NULL) {
 		t->drop_wrap++;
-		return;
+		return true;
 	}
 	r = UP(t)->to_server(UPARG(t), frame, flen);
 	if (r == 0)
 		t->bytes_out += flen;
 	else
 		t->drop_gate++;
-}
-
-/* --- timers -------------------------------------------------------------------- */
-
-/* The engine's deadline came: run its timers. */
-static void
-tsl_timer_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct tunsrv_link *t = arg;
-
-	if (t->gone_reported)
-		return;
-	t->in_engine++;
-	ppp_engine_tick(t->eng, clock_now_ms());
-	t->in_engine--;
-	tsl_timer_sync(t);
-}
-
-/* An orderly stop took too long: the engine goes Down, then we end. */
-static void
-tsl_guard_cb(evutil_socket_t fd, short what, void *arg)
-{
-	log_warn("PPP did not end within %u ms of the stop: closing it",
-	    TUNSRV_STOP_GUARD_MS);
-	tsl_do_stop(arg, LINK_STOP_HANGUP);
-}
-
-/* A stop asked from inside an engine up-call, now from the loop. */
-static void
-tsl_defer_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct tunsrv_link *t = arg;
-
-	if (!t->stop_pending)
-		return;
-	t->stop_pending = false;
-	tsl_do_stop(t, t->stop_how);
+	return true;
 }
 
 /* --- link_ops --------------------------------------------------------------- */
@@ -779,12 +916,8 @@ tsl_start(struct link *l, char *err, size_t errlen)
 {
 	struct tunsrv_link *t = TS(l);
 
-	t->eng = ppp_engine_new(&t->econf, &tsl_engine_ops, t);
-	t->timer = evtimer_new(t->base, tsl_timer_cb, t);
-	t->guard = evtimer_new(t->base, tsl_guard_cb, t);
-	t->defer = event_new(t->base, -1, 0, tsl_defer_cb, t);
-	if (t->eng == NULL || t->timer == NULL || t->guard == NULL ||
-	    t->defer == NULL) {
+	if (link_eng_init(&t->e, t->base, &t->econf, &tsl_engine_ops,
+	    t) < 0) {
 		snprintf(err, errlen, "cannot set up the PPP engine: out of "
 		    "memory");
 		return LINK_END_INTERNAL;
@@ -796,15 +929,7 @@ tsl_start(struct link *l, char *err, size_t errlen)
 static void
 tsl_ppp_start(struct link *l)
 {
-	struct tunsrv_link *t = TS(l);
-
-	if (t->ppp_started || t->gone_reported || t->eng == NULL)
-		return;
-	t->ppp_started = true;
-	t->in_engine++;
-	ppp_engine_start(t->eng, clock_now_ms());
-	t->in_engine--;
-	tsl_timer_sync(t);
+	(void)link_eng_ppp_start(&TS(l)->e);
 }
 
 /* link_ops.from_server: a gated PPP frame from the client. */
@@ -812,16 +937,10 @@ static int
 tsl_from_server(struct link *l, const uint8_t *frame, size_t len)
 {
 	struct tunsrv_link *t = TS(l);
-	int r;
 
-	if (!t->ppp_started || t->gone_reported)
-		return -EPIPE;
-	t->bytes_in += len;
-	t->in_engine++;
-	r = ppp_engine_input(t->eng, clock_now_ms(), frame, len);
-	t->in_engine--;
-	tsl_timer_sync(t);
-	return r;
+	if (t->e.ppp_started && !t->e.gone)
+		t->bytes_in += len;
+	return link_eng_input(&t->e, frame, len);
 }
 
 /* link_ops.server_drained: nothing waits (full means dropped). */
@@ -831,61 +950,18 @@ tsl_server_drained(struct link *l)
 	(void)l;
 }
 
-/* Stop now (never from inside the engine). */
-static void
-tsl_do_stop(struct tunsrv_link *t, enum link_stop how)
-{
-	struct timeval tv = { TUNSRV_STOP_GUARD_MS / 1000,
-	    (TUNSRV_STOP_GUARD_MS % 1000) * 1000 };
-
-	if (t->gone_reported)
-		return;
-	if (!t->ppp_started || t->eng == NULL) {
-		tsl_report_gone(t, LINK_END_OK, "PPP was not started");
-		return;
-	}
-	if (how == LINK_STOP_ORDERLY) {
-		if (t->stopping)
-			return;
-		t->stopping = true;
-		t->in_engine++;
-		ppp_engine_close(t->eng, clock_now_ms(), "sstpd is stopping");
-		t->in_engine--;
-		tsl_timer_sync(t);
-		if (!t->gone_reported)
-			evtimer_add(t->guard, &tv);
-		return;
-	}
-	t->in_engine++;
-	ppp_engine_lower_down(t->eng, clock_now_ms());
-	t->in_engine--;
-	tsl_report_gone(t, LINK_END_OK, "PPP ended: the client link is down");
-}
-
-/* link_ops.stop */
 /* link_ops.stop: deferred to the loop when inside the engine. */
 static void
 tsl_stop(struct link *l, enum link_stop how)
 {
-	struct tunsrv_link *t = TS(l);
-
-	if (t->gone_reported)
-		return;
-	if (t->in_engine > 0) {
-		if (!t->stop_pending || how == LINK_STOP_HANGUP)
-			t->stop_how = how;
-		t->stop_pending = true;
-		event_active(t->defer, EV_TIMEOUT, 0);
-		return;
-	}
-	tsl_do_stop(t, how);
+	link_eng_stop(&TS(l)->e, how);
 }
 
 /* link_ops.done: once the end was reported. */
 static bool
 tsl_done(const struct link *l)
 {
-	return TS(l)->gone_reported;
+	return TS(l)->e.gone;
 }
 
 /* link_ops.child_pid: no child. */
@@ -921,16 +997,9 @@ tsl_free(struct link *l)
 	if (t == NULL)
 		return;
 	tsl_unregister(t);
-	if (t->eng != NULL)
-		ppp_engine_free(t->eng);
+	link_eng_free(&t->e);
 	if (t->have_addr && t->auth.release_addr != NULL)
 		t->auth.release_addr(t->auth.arg, t->addr4);
-	if (t->timer != NULL)
-		event_free(t->timer);
-	if (t->guard != NULL)
-		event_free(t->guard);
-	if (t->defer != NULL)
-		event_free(t->defer);
 	free(t->server_name);
 	free(t);
 }
@@ -984,6 +1053,10 @@ tunsrv_link_new(struct tun_hub *hub, struct event_base *base,
 	if (auth != NULL)
 		t->auth = *auth;
 	t->e4.owner = t->e6.owner = t;
+	t->e.ended = tsl_report_gone;
+	t->e.guard_ms = TUNSRV_STOP_GUARD_MS;
+	t->e.close_why = "sstpd is stopping";
+	t->e.down_why = "PPP ended: the client link is down";
 	snprintf(t->net.ifname, sizeof t->net.ifname, "%s", hub->name);
 	t->net.ifindex = hub->ifindex;
 	return &t->link;
@@ -995,5 +1068,5 @@ tunsrv_link_user(const struct link *l)
 {
 	const struct tunsrv_link *t = TS(l);
 
-	return t->eng != NULL ? ppp_engine_peer_user(t->eng) : "";
+	return t->e.eng != NULL ? ppp_engine_peer_user(t->e.eng) : "";
 }

@@ -44,6 +44,15 @@ struct tun_hub_conf {
 	bool		 have_pool6;	/* the peers' IPv6 /128s: */
 	uint8_t		 pool6[16];	/* prefix + the peer's identifier */
 	unsigned	 pool6_prefix;
+	/*
+	 * IFF_VNET_HDR (sys/tun.h): each read and write behind a
+	 * virtio_net_hdr of this many bytes (10 or 12; 0: plain packets),
+	 * its fields little-endian when vnet_le; no_gro: write the
+	 * sessions' segments one by one.
+	 */
+	unsigned	 vnet_hdr;
+	bool		 vnet_le;
+	bool		 no_gro;
 };
 
 /* Take over the device's fd.  NULL with one line in @err. */

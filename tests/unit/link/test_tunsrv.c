@@ -18,7 +18,14 @@
  * no session is counted; one for a session whose output is full is dropped;
  * once A is stopped its packets find no owner, and at free its address
  * goes back (release_addr).  A hundred sessions: the table grows, buckets
- * are shared, each packet still reaches its one owner.  Last, as root in
+ * are shared, each packet still reaches its one owner.  With IFF_VNET_HDR
+ * (a virtio_net_hdr in front of each datagram): a TCP super-packet is cut
+ * into its segments for the one session owning its destination (IPv4,
+ * IPv6), none for no owner; a session whose output fills up mid-way loses
+ * the rest while the other session's super-packet behind it still
+ * arrives whole; malformed headers are dropped; a client's TCP segments in
+ * a row reach the TUN as one super-packet (GRO), and a segment with a
+ * forged source among them is dropped, never coalesced.  Last, as root in
  * a network namespace of its own (else it says SKIP and the rest counts),
  * a real TUN made by sstpd/srv_tun.c: A's packets reach B through the
  * kernel's forwarding (IPv4, IPv6), the host reaches A, A's forged source
@@ -49,6 +56,7 @@
 #include "ppp/proto.h"
 #include "util/buf.h"
 #include "util/clock.h"
+#include "wire/gso.h"
 #include "harness.h"
 
 #define QMAX		32
@@ -69,6 +77,7 @@ struct sess {
 	struct ppp_engine	*cli;
 	struct frameq		 to_cli, to_srv;
 	bool			 full;		/* server_full */
+	size_t			 full_at;	/* full at this many queued */
 	int			 auth_done, net_up, net_down, gone;
 	size_t			 keylen;
 	struct link_net		 net;
@@ -162,7 +171,9 @@ fs_to_server(void *arg, const uint8_t *frame, size_t len)
 static bool
 fs_server_full(void *arg)
 {
-	return ((struct sess *)arg)->full;
+	struct sess *s = arg;
+
+	return s->full || (s->full_at > 0 && s->to_cli.n >= s->full_at);
 }
 
 static void
@@ -678,6 +689,305 @@ test_many(void)
 	TEST_DONE();
 }
 
+/* --- IFF_VNET_HDR: TSO from the TUN, GRO toward it -------------------------- */
+
+#define VNET		GSO_VNET_HDR_LEN
+
+/* Big-endian 32 bits (RFC 9293's sequence numbers). */
+static void
+store_be32(uint8_t *p, uint32_t v)
+{
+	store_be16(p, (uint16_t)(v >> 16));
+	store_be16(p + 2, (uint16_t)v);
+}
+
+/* The other way. */
+static uint32_t
+load_be32(const uint8_t *p)
+{
+	return (uint32_t)load_be16(p) << 16 | load_be16(p + 2);
+}
+#define SUPER_MAX	(VNET + 20 + 20 + 1000)
+
+/* An IPv4 TCP packet src -> dst, seq @seq, @pay payload octets (ACK). */
+static size_t
+mk_tcp4(uint8_t *p, uint32_t src, uint32_t dst, uint32_t seq, size_t pay)
+{
+	size_t i, len = 40 + pay;
+
+	memset(p, 0, 40);
+	p[0] = 0x45;
+	store_be16(p + 2, (uint16_t)len);
+	store_be16(p + 4, 0x1234);
+	p[8] = 64;
+	p[9] = 6;
+	memcpy(p + 12, &src, 4);
+	memcpy(p + 16, &dst, 4);
+	store_be16(p + 20, 40000);
+	store_be16(p + 22, 5201);
+	store_be32(p + 24, seq);
+	store_be32(p + 28, 777);
+	p[32] = 5 << 4;
+	p[33] = 0x10;			/* ACK */
+	store_be16(p + 34, 512);
+	for (i = 0; i < pay; i++)
+		p[40 + i] = (uint8_t)(seq + i);
+	csum4(p);
+	return len;
+}
+
+/* The same, IPv6. */
+static size_t
+mk_tcp6(uint8_t *p, const uint8_t *src, const uint8_t *dst, uint32_t seq,
+    size_t pay)
+{
+	uint8_t v4[40 + 1000];
+	size_t len;
+
+	mk_tcp4(v4, 0, 0, seq, pay);
+	memset(p, 0, 40);
+	p[0] = 0x60;
+	store_be16(p + 4, (uint16_t)(20 + pay));
+	p[6] = 6;
+	p[7] = 64;
+	memcpy(p + 8, src, 16);
+	memcpy(p + 24, dst, 16);
+	memcpy(p + 40, v4 + 20, 20 + pay);
+	len = 60 + pay;
+	return len;
+}
+
+/*
+ * A virtio_net_hdr (little-endian, virtio 1.x 5.1.6) in front of @pkt at
+ * @out: @type a GSO type with @mss, checksum from the transport header.
+ */
+static size_t
+vnet_wrap(uint8_t *out, uint8_t type, uint16_t mss, const uint8_t *pkt,
+    size_t len, size_t ip_hlen)
+{
+	memset(out, 0, VNET);
+	out[0] = GSO_VNET_F_NEEDS_CSUM;
+	out[1] = type;
+	out[2] = (uint8_t)(ip_hlen + 20);
+	out[4] = (uint8_t)mss;
+	out[5] = (uint8_t)(mss >> 8);
+	out[6] = (uint8_t)ip_hlen;
+	out[8] = 16;			/* TCP's checksum field */
+	memcpy(out + VNET, pkt, len);
+	return VNET + len;
+}
+
+/* The segments of an IPv4 super-packet, made (with checksums) by gso. */
+static size_t
+cut4(uint8_t segs[][FMAX], size_t *lens, uint32_t src, uint32_t dst,
+    uint32_t seq, size_t pay, uint16_t mss)
+{
+	static uint8_t sup[40 + 1000];
+	struct gso_vnet_hdr h = { GSO_VNET_F_NEEDS_CSUM, GSO_VNET_GSO_TCPV4,
+	    40, mss, 20, 16 };
+	struct gso g;
+	enum gso_kind kind;
+	size_t n = 0, len = mk_tcp4(sup, src, dst, seq, pay);
+
+	ASSERT_INT_EQ(gso_start(&g, &h, sup, len, FMAX, &kind), GSO_OK);
+	ASSERT_INT_EQ(kind, GSO_SEGMENT);
+	while (n < 8 && (lens[n] = gso_next(&g, segs[n])) > 0)
+		n++;
+	return n;
+}
+
+/* Client @s sends packets in one batch (one TLS read's worth). */
+static void
+cli_batch(struct sess *s, uint8_t pkts[][FMAX], const size_t *lens,
+    size_t n)
+{
+	uint8_t buf[PPP_ENGINE_HEADROOM + FMAX], *f;
+	size_t i, flen;
+
+	for (i = 0; i < n; i++) {
+		memcpy(buf + PPP_ENGINE_HEADROOM, pkts[i], lens[i]);
+		f = ppp_engine_wrap_ip(s->cli, buf + PPP_ENGINE_HEADROOM,
+		    lens[i], &flen);
+		ASSERT_PTR_NOT_NULL(f);
+		if (f != NULL)
+			q_put(&s->to_srv, f, flen);
+	}
+	pump();
+}
+
+/* The hub with a virtio_net_hdr on its TUN: TSO in, GRO out. */
+static void
+test_vnet(void)
+{
+	struct tun_hub_conf hc;
+	struct tun_hub *hub;
+	static uint8_t sup[SUPER_MAX], pkt[SUPER_MAX], got[SUPER_MAX];
+	static uint8_t segs[8][FMAX];
+	size_t lens[8], n, len;
+	uint8_t a6[16], b6[16];
+	uint64_t no_owner, spoofed, too_big;
+	uint32_t a4, b4, other;
+	char err[200];
+	int sv[2], k;
+
+	TEST_START("tunsrv: IFF_VNET_HDR, segments and coalescing");
+	ASSERT_INT_EQ(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+	ASSERT_INT_EQ(fcntl(sv[0], F_SETFL, O_NONBLOCK), 0);
+	base = event_base_new();
+	memset(&hc, 0, sizeof hc);
+	hc.fd = sv[0];
+	hc.name = "tsrv-vnet";
+	hc.mtu = 1400;
+	hc.vnet_hdr = VNET;
+	hc.vnet_le = true;
+	inet_pton(AF_INET, LOCAL4, &hc.local4);
+	hc.have_pool6 = true;
+	inet_pton(AF_INET6, POOL6, hc.pool6);
+	hc.pool6_prefix = 64;
+	hub = tun_hub_new(base, &hc, err, sizeof err);
+	ASSERT_PTR_NOT_NULL(hub);
+	if (hub == NULL)
+		return;
+	memset(&SA, 0, sizeof SA);
+	memset(&SB, 0, sizeof SB);
+	released = 0;
+	sess_open(&SA, hub, "alice", "alice-Secret1", 0xaa);
+	sess_open(&SB, hub, "bob", "bob-Secret2", 0xbb);
+	ASSERT_TRUE(SA.cli_up && SB.cli_up);
+	a4 = SA.net.ip.peer4;
+	b4 = SB.net.ip.peer4;
+	addr6(a6, SA.net.ip.peer_ifid, false);
+	addr6(b6, SB.net.ip.peer_ifid, false);
+
+	/* TSO, IPv4: 540 octets at an MSS of 100 -> 6 segments, A only. */
+	len = mk_tcp4(pkt, hc.local4, a4, 1000, 540);
+	tun_inject(sv[1], sup, vnet_wrap(sup, GSO_VNET_GSO_TCPV4, 100, pkt,
+	    len, 20));
+	ASSERT_INT_EQ(SA.cli_rx, 6);
+	ASSERT_INT_EQ(SB.cli_rx, 0);
+	/* The last: 40 octets of payload at seq 1500, its own lengths. */
+	ASSERT_INT_EQ(SA.cli_last_len, 80);
+	ASSERT_U32_EQ(load_be32(SA.cli_last + 24), 1500);
+	ASSERT_INT_EQ(load_be16(SA.cli_last + 2), 80);
+	ASSERT_INT_EQ(SA.cli_last[40], (uint8_t)1500);
+	/* IPv6 to B's pool6 /128: 3 segments, B only. */
+	len = mk_tcp6(pkt, a6, b6, 5, 250);
+	tun_inject(sv[1], sup, vnet_wrap(sup, GSO_VNET_GSO_TCPV6, 100, pkt,
+	    len, 40));
+	ASSERT_INT_EQ(SB.cli_rx, 3);
+	ASSERT_INT_EQ(SA.cli_rx, 6);
+	ASSERT_INT_EQ(SB.cli_last_len, 40 + 20 + 50);
+	/* For no session: every segment counted, none delivered. */
+	other = htonl(0xc0000263u);		/* 192.0.2.99 */
+	len = mk_tcp4(pkt, hc.local4, other, 1, 400);
+	tun_inject(sv[1], sup, vnet_wrap(sup, GSO_VNET_GSO_TCPV4, 100, pkt,
+	    len, 20));
+	tun_hub_stats(hub, &no_owner, &spoofed, &too_big);
+	ASSERT_INT_EQ(no_owner, 4);
+	ASSERT_INT_EQ(SA.cli_rx + SB.cli_rx, 9);
+	/* A plain packet behind a GSO_NONE header; a UDP GSO type: refused. */
+	len = mk4(pkt + VNET, hc.local4, a4, 0x21);
+	memset(pkt, 0, VNET);
+	tun_inject(sv[1], pkt, VNET + len);
+	ASSERT_INT_EQ(SA.cli_rx, 7);
+	ASSERT_INT_EQ(SA.cli_last[27], 0x21);
+	len = mk_tcp4(pkt, hc.local4, a4, 1, 300);
+	n = vnet_wrap(sup, GSO_VNET_GSO_UDP, 100, pkt, len, 20);
+	tun_inject(sv[1], sup, n);
+	ASSERT_INT_EQ(SA.cli_rx, 7);
+	/* Segments over the sessions' MTU: counted too big. */
+	len = mk_tcp4(pkt, hc.local4, a4, 1, 1000);
+	tun_inject(sv[1], sup, vnet_wrap(sup, GSO_VNET_GSO_TCPV4, 1380,
+	    pkt, len, 20));
+	ASSERT_INT_EQ(SA.cli_rx, 7);
+
+	/*
+	 * A's output fills after 2 frames: the rest of its super-packet is
+	 * dropped; B's, read in the same wake-up behind it, arrives whole.
+	 */
+	SA.full_at = 2;
+	len = mk_tcp4(pkt, hc.local4, a4, 1, 500);
+	n = vnet_wrap(sup, GSO_VNET_GSO_TCPV4, 100, pkt, len, 20);
+	ASSERT_INT_EQ(write(sv[1], sup, n), (long long)n);
+	len = mk_tcp4(pkt, hc.local4, b4, 1, 500);
+	tun_inject(sv[1], sup, vnet_wrap(sup, GSO_VNET_GSO_TCPV4, 100, pkt,
+	    len, 20));
+	ASSERT_INT_EQ(SA.cli_rx, 9);
+	ASSERT_INT_EQ(SB.cli_rx, 8);
+	SA.full_at = 0;
+
+	/* GRO: A's 3 segments in one batch -> one TCPV4 super-packet. */
+	n = cut4(segs, lens, a4, hc.local4, 100, 300, 100);
+	ASSERT_INT_EQ(n, 3);
+	cli_batch(&SA, segs, lens, n);
+	k = (int)tun_take(sv[1], got, sizeof got);
+	ASSERT_INT_EQ(k, VNET + 40 + 300);
+	ASSERT_INT_EQ(got[1], GSO_VNET_GSO_TCPV4);
+	ASSERT_INT_EQ(got[4] | got[5] << 8, 100);
+	ASSERT_INT_EQ(load_be16(got + VNET + 2), 340);
+	ASSERT_TRUE(memcmp(got + VNET + 12, &a4, 4) == 0);
+	ASSERT_INT_EQ(tun_take(sv[1], got, sizeof got), 0);
+
+	/*
+	 * A forged source among A's segments: the 3rd carries B's address.
+	 * Dropped and counted before the coalescer: the TUN gets segments
+	 * 1-2 as one, then 4 alone (it does not continue 2), none from B.
+	 */
+	n = cut4(segs, lens, a4, hc.local4, 5000, 400, 100);
+	ASSERT_INT_EQ(n, 4);
+	memcpy(segs[2] + 12, &b4, 4);
+	csum4(segs[2]);
+	cli_batch(&SA, segs, lens, n);
+	tun_hub_stats(hub, &no_owner, &spoofed, &too_big);
+	ASSERT_INT_EQ(spoofed, 1);
+	k = (int)tun_take(sv[1], got, sizeof got);
+	ASSERT_INT_EQ(k, VNET + 40 + 200);
+	ASSERT_INT_EQ(got[1], GSO_VNET_GSO_TCPV4);
+	ASSERT_TRUE(memcmp(got + VNET + 12, &a4, 4) == 0);
+	k = (int)tun_take(sv[1], got, sizeof got);
+	ASSERT_INT_EQ(k, VNET + 40 + 100);
+	ASSERT_INT_EQ(got[1], GSO_VNET_GSO_NONE);
+	ASSERT_TRUE(memcmp(got + VNET + 12, &a4, 4) == 0);
+	ASSERT_U32_EQ(load_be32(got + VNET + 24), 5300);
+	ASSERT_INT_EQ(tun_take(sv[1], got, sizeof got), 0);
+	/* B's segments with A's source: all dropped, nothing written. */
+	n = cut4(segs, lens, a4, hc.local4, 9000, 300, 100);
+	cli_batch(&SB, segs, lens, n);
+	tun_hub_stats(hub, &no_owner, &spoofed, &too_big);
+	ASSERT_INT_EQ(spoofed, 4);
+	ASSERT_INT_EQ(tun_take(sv[1], got, sizeof got), 0);
+	/* A's held segments go out when A ends (not lost, not B's). */
+	n = cut4(segs, lens, a4, hc.local4, 20000, 200, 100);
+	for (k = 0; k < (int)n; k++) {
+		uint8_t buf[PPP_ENGINE_HEADROOM + FMAX], *f;
+		size_t flen;
+
+		memcpy(buf + PPP_ENGINE_HEADROOM, segs[k], lens[k]);
+		f = ppp_engine_wrap_ip(SA.cli, buf + PPP_ENGINE_HEADROOM,
+		    lens[k], &flen);
+		if (f != NULL)
+			link_from_server(SA.link, f, flen);
+	}
+	link_stop(SA.link, LINK_STOP_HANGUP);
+	k = (int)tun_take(sv[1], got, sizeof got);
+	ASSERT_INT_EQ(k, VNET + 40 + 200);
+	link_free(SA.link);
+	SA.link = NULL;
+	pump();
+	ASSERT_INT_EQ(tun_take(sv[1], got, sizeof got), 0);
+
+	link_stop(SB.link, LINK_STOP_HANGUP);
+	link_free(SB.link);
+	SB.link = NULL;
+	ppp_engine_free(SA.cli);
+	ppp_engine_free(SB.cli);
+	tun_hub_free(hub);
+	close(sv[1]);
+	event_base_free(base);
+	nall = 0;
+	TEST_DONE();
+}
+
 /* A pool6 longer than /64 leaves no room for the identifiers. */
 static void
 test_hub_conf(void)
@@ -766,7 +1076,7 @@ test_real_tun(void)
 	c.pool6_prefix = 64;
 	memset(&hc, 0, sizeof hc);
 	inet_pton(AF_INET, LOCAL4, &hc.local4);
-	fd = srv_tun_open(&c, hc.local4, ifname, sizeof ifname, err,
+	fd = srv_tun_open(&c, hc.local4, ifname, sizeof ifname, &hc, err,
 	    sizeof err);
 	ASSERT_INT_GE(fd, 0);
 	if (fd < 0) {
@@ -852,6 +1162,7 @@ main(void)
 	test_hub_conf();
 	test_two_sessions();
 	test_many();
+	test_vnet();
 	test_real_tun();		/* last: it moves to a new namespace */
 	return test_exit();
 }

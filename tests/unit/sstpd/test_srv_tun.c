@@ -83,13 +83,17 @@ test_created(void)
 	TEST_START("srv_tun: created, configured, routed, removed");
 	conf_init(&c, name);
 	inet_pton(AF_INET, "192.0.2.1", &local4);
-	fd = srv_tun_open(&c, local4, ifname, sizeof ifname, err, sizeof err);
+	memset(&hc, 0, sizeof hc);
+	fd = srv_tun_open(&c, local4, ifname, sizeof ifname, &hc, err,
+	    sizeof err);
 	ASSERT_INT_GE(fd, 0);
 	if (fd < 0) {
 		fprintf(stderr, "%s\n", err);
 		return;
 	}
 	ASSERT_STR_EQ(ifname, "srvtun0");
+	/* The client's offloads (IFF_VNET_HDR): a 10- or 12-byte header. */
+	ASSERT_TRUE(hc.vnet_hdr == 10 || hc.vnet_hdr == 12);
 	ASSERT_TRUE(if_nametoindex("srvtun0") != 0);
 	ASSERT_TRUE(shows("ip -o link show dev srvtun0", "mtu 1300"));
 	ASSERT_TRUE(shows("ip -o link show dev srvtun0", ",UP"));
@@ -99,7 +103,6 @@ test_created(void)
 	ASSERT_TRUE(shows("ip -6 route", "2001:db8:7::/64 dev srvtun0"));
 
 	base = event_base_new();
-	memset(&hc, 0, sizeof hc);
 	hc.fd = fd;
 	hc.name = ifname;
 	hc.mtu = c.mtu;
@@ -141,6 +144,7 @@ static void
 test_attached(void)
 {
 	struct sstpd_conf c;
+	struct tun_hub_conf hc;
 	char err[256] = "", name[] = "srvtun1", ifname[16];
 	uint32_t local4;
 	int fd;
@@ -151,7 +155,8 @@ test_attached(void)
 	c.have_pool6 = false;
 	inet_pton(AF_INET, "192.0.2.130", &local4);
 	inet_pton(AF_INET, "192.0.2.128", &c.pool4);
-	fd = srv_tun_open(&c, local4, ifname, sizeof ifname, err, sizeof err);
+	fd = srv_tun_open(&c, local4, ifname, sizeof ifname, &hc, err,
+	    sizeof err);
 	ASSERT_INT_GE(fd, 0);
 	ASSERT_TRUE(shows("ip -o -4 addr show dev srvtun1",
 	    "inet 192.0.2.130/32"));
@@ -160,7 +165,8 @@ test_attached(void)
 		close(fd);
 	/* The admin's device stays, configured for the next start. */
 	ASSERT_TRUE(if_nametoindex("srvtun1") != 0);
-	fd = srv_tun_open(&c, local4, ifname, sizeof ifname, err, sizeof err);
+	fd = srv_tun_open(&c, local4, ifname, sizeof ifname, &hc, err,
+	    sizeof err);
 	ASSERT_INT_GE(fd, 0);
 	if (fd >= 0)
 		close(fd);
@@ -172,12 +178,13 @@ static void
 test_refused(void)
 {
 	struct sstpd_conf c;
+	struct tun_hub_conf hc;
 	char err[256] = "", name[] = "srvtun2", ifname[16];
 	uint32_t local4;
 
 	TEST_START("srv_tun: refusals leave nothing behind");
 	conf_init(&c, name);
-	ASSERT_INT_EQ(srv_tun_open(&c, 0, ifname, sizeof ifname, err,
+	ASSERT_INT_EQ(srv_tun_open(&c, 0, ifname, sizeof ifname, &hc, err,
 	    sizeof err), -1);
 	ASSERT_TRUE(strstr(err, "--pool") != NULL);
 	ASSERT_TRUE(if_nametoindex("srvtun2") == 0);
@@ -185,8 +192,8 @@ test_refused(void)
 	inet_pton(AF_INET, "192.0.2.1", &local4);
 	c.pool6_prefix = 129;
 	err[0] = '\0';
-	ASSERT_INT_EQ(srv_tun_open(&c, local4, ifname, sizeof ifname, err,
-	    sizeof err), -1);
+	ASSERT_INT_EQ(srv_tun_open(&c, local4, ifname, sizeof ifname, &hc,
+	    err, sizeof err), -1);
 	ASSERT_TRUE(strstr(err, "srvtun2") != NULL);
 	ASSERT_TRUE(if_nametoindex("srvtun2") == 0);
 	ASSERT_FALSE(system("ip -4 route | grep -q srvtun2") == 0);
