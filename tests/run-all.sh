@@ -22,6 +22,11 @@
 #   benchsrv        bench/server.sh --quick: sstpd with 50 sessions, 200
 #                   connect/disconnect cycles, 1 sstpc --tun client (no timing
 #                   is checked: all up and pinging, fds/sessions flat)
+#   deb             tests/deb/run.sh: the Debian packages built from the
+#                   tracked files, lintian, installed in a fresh Debian 12
+#                   root (dpkg -i/-r/-P file lists, network-manager-sstp
+#                   keeps them and its pppd plugin binds to our library),
+#                   tier 4 (qemu) once with the packaged sstpc and plugin
 # STEPS="build unit ..." selects steps; KEEP=1 keeps the build directories.
 # Under CI=true a step that cannot run is a failure, never a skip.
 set -u
@@ -29,7 +34,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 export PYTHONDONTWRITEBYTECODE=1
 jobs=${JOBS:-$(nproc)}
-steps=${STEPS:-"build layers unit asan noplugin distcheck pytest plugin fuzz integration compat bench benchsrv"}
+steps=${STEPS:-"build layers unit asan noplugin distcheck pytest plugin fuzz integration compat bench benchsrv deb"}
 logs="$here/build-logs"
 rm -rf "$logs"; mkdir -p "$logs"
 passed=0
@@ -136,6 +141,9 @@ for s in $steps; do
 	benchsrv)
 		need_script bench/server.sh &&
 		run_step benchsrv env BUILD="$here/build-main" "$here/bench/server.sh" --quick ;;
+	deb)
+		need_script tests/deb/run.sh &&
+		run_step deb env DEBS_OUT="$here/build-debs" "$here/tests/deb/run.sh" ;;
 	*)
 		echo "unknown step $s" >&2; bad "$s" 0 ;;
 	esac
@@ -150,6 +158,6 @@ for n in "${failed_names[@]}"; do
 done
 [ ${#failed_names[@]} -gt 0 ] && printf 'failed: %s\n' "${failed_names[*]}"
 [ "${KEEP:-0}" = 1 ] || [ $failed -gt 0 ] ||
-	rm -rf "$here"/build-main "$here"/build-asan "$here"/build-noplugin
+	rm -rf "$here"/build-main "$here"/build-asan "$here"/build-noplugin "$here"/build-debs
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]
