@@ -177,21 +177,18 @@ canon() { inroot sh -c 'while read -r p; do [ "$p" = /. ] ||
 debs=()
 for p in "${pkgs[@]}"; do debs+=("/mnt/debs/${p}_${v_deb}_$(dpkg --print-architecture).deb"); done
 
-# 3a. install with apt (pulls the dependencies), purge: the dependencies
-# stay, the baseline for the dpkg round trip below.
+# 3a. the dependencies of our packages (apt-get satisfy: their Depends
+# without our own names), so that the dpkg round trip below starts from a
+# root that has everything but our files.
 t0=$(date +%s)
-flist >"$tmp/l.pre"
-inroot apt-get install -y -qq --no-install-recommends "${debs[@]}" >"$tmp/apt.log" 2>&1 ||
-	{ tail -20 "$tmp/apt.log"; bad install "apt-get install our .debs"; finish; }
-for p in "${pkgs[@]}"; do inroot dpkg -L "$p"; done | canon | LC_ALL=C sort -u >"$tmp/owned"
-inroot dpkg -P "${pkgs[@]}" >>"$tmp/apt.log" 2>&1 || bad purge0 "dpkg -P after apt"
+deps=$(for d in "${debs[@]}"; do dpkg-deb -f "$root$d" Depends; echo; done |
+	tr ',' '\n' | sed 's/^ *//; s/ *$//' | grep -v '^$' |
+	grep -vE "^($(IFS='|'; echo "${pkgs[*]}"))( |$)" | LC_ALL=C sort -u |
+	paste -sd, -)
+echo "  dependencies: $deps"
+inroot apt-get satisfy -y -qq --no-install-recommends "$deps" >"$tmp/apt.log" 2>&1 ||
+	{ tail -20 "$tmp/apt.log"; bad deps "apt-get satisfy"; finish; }
 flist >"$tmp/l0"
-# Nothing of ours left after the first purge (beyond paths that were
-# there before or belong to a dependency apt pulled in).
-left=$(comm -23 "$tmp/l0" "$tmp/l.pre" | sed 's/^\.//' | while read -r f; do
-	grep -qxF "$f" "$tmp/owned" || continue
-	inroot dpkg -S "$f" >/dev/null 2>&1 || echo "$f"; done)
-check purge-after-apt "left: $left" [ -z "$left" ]
 
 # 3b. dpkg -i / -r / -P against that baseline
 inroot dpkg -i "${debs[@]}" >>"$tmp/apt.log" 2>&1 || bad dpkg-i "dpkg -i"
@@ -265,7 +262,7 @@ check nm-symbols "uses [$(echo $used)], ours lacks [$(echo $undef)]" \
 # NetworkManager on D-Bus, and "dryrun" stops pppd before any device.
 inroot env LD_BIND_NOW=1 LD_DEBUG=bindings pppd nodetach dryrun \
     plugin "/$plug" >"$tmp/bindings" 2>&1
-grep -v 'binding file' "$tmp/bindings" >"$tmp/pppd.log"
+grep -vE '^ *[0-9]+:' "$tmp/bindings" >"$tmp/pppd.log"
 bound=$(grep -E "binding file /$plug .* to (/usr)?/${lib#usr/} .*symbol \`sstp_api_" "$tmp/bindings" |
 	sed -n "s/.*symbol \`\\(sstp_api_[a-z_]*\\)'.*/\\1/p" | sort -u)
 check nm-plugin-loads "pppd: $(head -c 300 "$tmp/pppd.log" | tr '\n' ' '); bound [$(echo $bound)], used [$(echo $used)]" \
