@@ -22,16 +22,22 @@
 #   benchsrv        bench/server.sh --quick: sstpd with 50 sessions, 200
 #                   connect/disconnect cycles, 1 sstpc --tun client (no timing
 #                   is checked: all up and pinging, fds/sessions flat)
+#   deb             tests/deb/run.sh: the Debian packages built from the
+#                   tracked files, lintian, installed in a fresh Debian 12
+#                   root (dpkg -i/-r/-P file lists, network-manager-sstp
+#                   keeps them and its pppd plugin binds to our library),
+#                   tier 4 (qemu) once with the packaged sstpc and plugin
 # STEPS="build unit ..." selects steps; KEEP=1 keeps the build directories.
 # A step group "a+b" runs its steps at the same time (fuzz with the steps
-# that only compile or wait: the fuzzers run for a fixed time anyway).
+# that only compile, wait or check no timing: the fuzzers run for a fixed
+# time anyway).
 # Under CI=true a step that cannot run is a failure, never a skip.
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 export PYTHONDONTWRITEBYTECODE=1
 jobs=${JOBS:-$(nproc)}
-steps=${STEPS:-"build layers unit asan noplugin distcheck pytest fuzz+plugin+compat integration bench benchsrv"}
+steps=${STEPS:-"build layers unit asan noplugin distcheck pytest fuzz+deb+plugin+compat integration bench benchsrv"}
 logs="$here/build-logs"
 rm -rf "$logs"; mkdir -p "$logs"
 passed=0
@@ -140,6 +146,9 @@ do_step() {
 	benchsrv)
 		need_script bench/server.sh &&
 		run_step benchsrv env BUILD="$here/build-main" "$here/bench/server.sh" --quick ;;
+	deb)
+		need_script tests/deb/run.sh &&
+		run_step deb env DEBS_OUT="$here/build-debs" "$here/tests/deb/run.sh" ;;
 	*)
 		echo "unknown step $s" >&2; bad "$s" 0 ;;
 	esac
@@ -184,6 +193,6 @@ for n in "${failed_names[@]}"; do
 done
 [ ${#failed_names[@]} -gt 0 ] && printf 'failed: %s\n' "${failed_names[*]}"
 [ "${KEEP:-0}" = 1 ] || [ $failed -gt 0 ] ||
-	rm -rf "$here"/build-main "$here"/build-asan "$here"/build-noplugin
+	rm -rf "$here"/build-main "$here"/build-asan "$here"/build-noplugin "$here"/build-debs
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]

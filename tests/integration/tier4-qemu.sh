@@ -39,6 +39,9 @@
 # Environment: SSTPC (the binary), SSTP_PLUGIN (the .so; default: found next
 # to sstpc), SSTPC_TEST_CACHE (default /var/cache/sstpc-tests), QEMU,
 # QEMU_TIMEOUT (s, default 150), QEMU_ACCEL (default tcg), CASES ("a b c d").
+# SSTPC_DEBS=DIR: the guest gets sstpc and sstp-pppd-plugin.so from DIR's
+# sstpc_*.deb (unpacked with dpkg-deb -x) instead of SSTPC/SSTP_PLUGIN
+# (tests/deb/run.sh runs the tier once that way).
 # Exit 77 (outside CI only) when a prerequisite is missing.
 TIER_NAME=tier4-qemu
 . "$(dirname "$0")/lib.sh"
@@ -73,6 +76,14 @@ unavailable() {
 	exit 77
 }
 
+if [ -n "${SSTPC_DEBS:-}" ]; then
+	deb=$(ls "$SSTPC_DEBS"/sstpc_*.deb 2>/dev/null | head -n 1)
+	[ -n "$deb" ] || unavailable "no sstpc_*.deb in $SSTPC_DEBS"
+	dpkg-deb -x "$deb" "$WORK/debroot" || unavailable "dpkg-deb -x $deb"
+	SSTPC=$WORK/debroot/usr/sbin/sstpc
+	SSTP_PLUGIN=$(ls "$WORK"/debroot/usr/lib/pppd/*/sstp-pppd-plugin.so | head -n 1)
+	echo "sstpc and plugin from $deb"
+fi
 command -v "$QEMU" >/dev/null 2>&1 ||
     unavailable "$QEMU not found (apt-get install qemu-system-x86)"
 [ -x "$SSTPC" ] || unavailable "sstpc not built at $SSTPC (set SSTPC)"
