@@ -177,7 +177,63 @@ srv_handshake_done(struct srv_session *s)
 	}
 }
 
-/* The end line, once: everything an operator asks about a session. */
+void
+srv_log_refusal(struct sstpd_server *srv, const char *fmt, ...)
+{
+	uint64_t now = clock_now_ms();
+	struct timeval tv;
+	va_list ap;
+	char m[512];
+
+	if (!ratelimit_take(&srv->refusals, now)) {
+		if (srv->refusal_timer != NULL &&
+		    !evtimer_pending(srv->refusal_timer, NULL)) {
+			tv = clock_until(now + ratelimit_wait_ms(&srv->refusals,
+			    now), now);
+			evtimer_add(srv->refusal_timer, &tv);
+		}
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(m, sizeof m, fmt, ap);
+	va_end(ap);
+	log_warn("%s", m);
+}
+
+/* The refusals held back by the limit, in one line (fd -1: at exit). */
+void
+srv_refusal_timer_cb(int fd, short what, void *arg)
+{
+	struct sstpd_server *srv = arg;
+	uint64_t now = clock_now_ms(), n;
+	struct timeval tv;
+
+	if (fd == -1)
+		now += srv->refusals.window_ms;	/* whatever is held */
+	n = ratelimit_due(&srv->refusals, now);
+	if (n == 0) {
+		/* A new window began before this ran: its end then. */
+		if (srv->refusals.held != 0 && fd != -1) {
+			tv = clock_until(now + ratelimit_wait_ms(&srv->refusals,
+			    now), now);
+			evtimer_add(srv->refusal_timer, &tv);
+		}
+		return;
+	}
+	log_warn("refused %llu more connection(s), not logged one by one "
+	    "(over %u lines a second); refused in all: %llu over "
+	    "--max-sessions, %llu over --max-per-address, %llu over "
+	    "--max-handshakes", (unsigned long long)n, srv->refusals.max,
+	    (unsigned long long)srv->stats.refused_sessions,
+	    (unsigned long long)srv->stats.refused_per_addr,
+	    (unsigned long long)srv->stats.refused_handshakes);
+}
+
+/*
+ * The end line, once: everything an operator asks about a session.  A
+ * connection that never had its start line (refused in the PROXY phase)
+ * gets one refusal line instead, as those refused at accept.
+ */
 void
 srv_session_log_end(struct srv_session *s)
 {

@@ -90,6 +90,14 @@ void	srv_session_free(struct srv_session *);
 /* Sessions in the table from the same client address as @sa. */
 unsigned srv_session_count_addr(const struct sstpd_server *,
 	    const struct sockaddr *sa, const struct srv_session *except);
+/*
+ * One refusal line (a connection closed before its session started),
+ * rate-limited: past SSTPD_REFUSAL_LINES a second they are counted and
+ * srv_refusal_timer_cb (the server's refusal_timer) writes the summary.
+ */
+void	srv_log_refusal(struct sstpd_server *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	srv_refusal_timer_cb(int fd, short what, void *srv);
 /* The address of @sa as text, IPv4-mapped IPv6 shown as IPv4. */
 void	srv_addr_text(const struct sockaddr *sa, char *buf, size_t len,
 	    bool with_port);
