@@ -243,6 +243,12 @@ srv_session_log_end(struct srv_session *s)
 	if (s->ended)
 		return;
 	s->ended = true;
+	if (!s->started) {
+		srv_log_refusal(s->srv, "refused connection from %s (session "
+		    "%s): %s", s->client_text, s->id,
+		    s->have_reason ? s->reason : "closed");
+		return;
+	}
 	if (s->assigned4 != 0)
 		inet_ntop(AF_INET, &s->assigned4, a4, sizeof a4);
 	log_info("session %s: end user=%s client=%s address=%s "
@@ -982,8 +988,7 @@ srv_proxy_cb(evutil_socket_t fd, short what, void *arg)
 		memset(&h, 0, sizeof h);
 		r = proxy_hdr_parse(s->pbuf, s->plen, &h, err, sizeof err);
 		if (r < 0) {
-			log_info("session %s: bad PROXY header from %s: %s",
-			    s->id, s->client_text, err);
+			/* One line: the refusal (srv_session_log_end). */
 			srv_fail(s, "bad PROXY header: %s", err);
 			return;
 		}
@@ -1010,11 +1015,9 @@ srv_proxy_cb(evutil_socket_t fd, short what, void *arg)
 		    srv_session_count_addr(s->srv, (const struct sockaddr *)
 		    &s->client, s) >= s->srv->conf->max_per_addr) {
 			s->srv->stats.refused_per_addr++;
-			log_warn("session %s: refused %s: --max-per-address "
-			    "%u reached (%llu refused)", s->id,
-			    s->client_text, s->srv->conf->max_per_addr,
+			srv_fail(s, "--max-per-address %u reached (%llu "
+			    "refused)", s->srv->conf->max_per_addr,
 			    (unsigned long long)s->srv->stats.refused_per_addr);
-			srv_fail(s, "over --max-per-address");
 			return;
 		}
 	}
@@ -1029,6 +1032,7 @@ srv_start_stream(struct srv_session *s)
 	SSL *ssl;
 
 	log_info("session %s: start client=%s", s->id, s->client_text);
+	s->started = true;
 	s->st = stream_new(srv->base, s->fd, &srv_stream_ops, s);
 	if (s->st == NULL) {
 		srv_fail(s, "out of memory (stream)");

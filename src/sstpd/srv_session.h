@@ -6,7 +6,9 @@
  * timeout the SSTP and PPP negotiation up to Call Connected.  Every
  * session has a correlation id (16 hex digits) on each of its log lines;
  * one line at the start (client address) and one at the end (user,
- * client, assigned address, duration, bytes in/out, reason).
+ * client, assigned address, duration, bytes in/out, reason).  One
+ * refused before its start line (in the PROXY phase) has one refusal
+ * line instead: "refused connection from ADDR (session ID): REASON".
  */
 #ifndef SSTPD_SRV_SESSION_H
 #define SSTPD_SRV_SESSION_H
@@ -42,6 +44,7 @@ struct srv_session {
 	enum srv_phase		 phase;
 	bool			 in_handshake;	/* not yet Call Connected */
 	bool			 established;
+	bool			 started;	/* start line logged */
 	bool			 ended;		/* end line logged */
 	bool			 stopping;
 	bool			 lingering;	/* HTTP error sent: closing */

@@ -301,7 +301,8 @@ if start_sstpd "$CASE_DIR" --proxy-protocol; then
 		fail "PROXY v2" "got '$out'"
 	fi
 	out=$($PROBE http "127.0.0.1:$DPORT" "$CASE_DIR/req" | tail -1)
-	if [ "$out" = closed ] && dlog_has 'bad PROXY header from 127\.0\.0\.1'; then
+	if [ "$out" = closed ] &&
+	    dlog_has 'refused connection from 127\.0\.0\.1:[0-9]+ \(session [0-9a-f]{16}\): bad PROXY header: '; then
 		pass "no PROXY header: refused, cause logged"
 	else
 		fail "no PROXY header refused" "got '$out'"
