@@ -637,6 +637,7 @@ srv_link_tun(struct srv_session *s)
 	pc.echo_interval = c->lcp_echo_interval;
 	pc.echo_failure = c->lcp_echo_failure;
 	pc.auth_timeout_ms = c->negotiation_timeout_s * 1000U;
+	pc.log_ctx = s->log_ctx;
 	memset(&auth, 0, sizeof auth);
 	auth.lookup_secret = srv_lookup_secret;
 	auth.peer_addr = srv_peer_addr;
@@ -709,6 +710,7 @@ srv_sstp_begin(struct srv_session *s)
 	cc.nak_max = 3;
 	cc.negotiation_ms = c->negotiation_timeout_s * 1000U;
 	cc.hello_ms = c->hello_timeout_s * 1000U;
+	cc.log_ctx = s->log_ctx;
 	if (sstp_chan_begin(&s->chan, &cc, &srv_chan_io, s,
 	    clock_now_ms()) < 0) {
 		srv_set_reason(s, "cannot start the SSTP state machine");
@@ -1088,7 +1090,9 @@ srv_session_new(struct sstpd_server *srv, int fd, const struct sockaddr *sa,
 	}
 	for (i = 0; i < sizeof rnd; i++)
 		snprintf(s->id + 2 * i, 3, "%02x", rnd[i]);
+	snprintf(s->log_ctx, sizeof s->log_ctx, "session %s", s->id);
 	sstp_chan_init(&s->chan, &srv_chan_ops, s);
+	s->chan.log_ctx = s->log_ctx;
 	s->ctrl_timer = evtimer_new(srv->base, srv_ctrl_timer_cb, s);
 	s->phase_timer = evtimer_new(srv->base, srv_phase_timer_cb, s);
 	s->reap = evtimer_new(srv->base, srv_reap_cb, s);

@@ -40,6 +40,11 @@ struct srv_session {
 	TAILQ_ENTRY(srv_session) entry;
 	struct sstpd_server	*srv;
 	char			 id[17];
+	/*
+	 * "session <id>": the context of the lines the channel, the SSTP
+	 * machine and the PPP engine write for this session (util/log.h).
+	 */
+	char			 log_ctx[32];
 	int			 fd;		/* until the stream owns it */
 	enum srv_phase		 phase;
 	bool			 in_handshake;	/* not yet Call Connected */

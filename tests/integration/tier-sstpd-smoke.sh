@@ -229,6 +229,17 @@ if [ "$(grep -c 'call connected user=alice' "$CASE_DIR/sstpd.log")" -gt "$n0" ] 
 else
 	fail "login: call connected" "$(tail -3 "$CASE_DIR/client-hold.log")"
 fi
+# The engine's and the SSTP machine's own lines carry the session's id.
+sid=$(grep -Eo 'session [0-9a-f]{16}: call connected user=alice' "$CASE_DIR/sstpd.log" |
+	tail -1 | cut -d' ' -f2 | tr -d :)
+if [ -n "$sid" ] &&
+    dlog_has "session $sid: PPP: the client \"alice\" authenticated with " &&
+    dlog_has "session $sid: SSTP crypto binding verified \(SHA256\)" &&
+    dlog_has "session $sid: IPCP is up"; then
+	pass "PPP and SSTP lines carry the session id ($sid)"
+else
+	fail "PPP and SSTP lines carry the session id" "sid=$sid; $(grep -E 'authenticated|binding verified|IPCP is up' "$CASE_DIR/sstpd.log" | tail -3)"
+fi
 if "$SSTPD" --list --control "$CASE_DIR/ctl.sock" 2>&1 | grep -q 'alice'; then
 	pass "--list shows the live session"
 else
