@@ -350,16 +350,19 @@ srv_chan_now(void *arg)
 	return clock_now_ms();
 }
 
-/* The peer's name, from the link that authenticated it. */
+/*
+ * The peer's name, from the link that authenticated it: the engine's, or
+ * with --pppd the name the client gave once pppd accepted it.
+ */
 static void
 srv_take_user(struct srv_session *s)
 {
 	const char *u;
 
-	if (s->user[0] != '\0' || s->link == NULL ||
-	    s->srv->conf->backend != SSTPD_BACKEND_TUN)
+	if (s->user[0] != '\0' || s->link == NULL)
 		return;
-	u = tunsrv_link_user(s->link);
+	u = s->srv->conf->backend == SSTPD_BACKEND_TUN ?
+	    tunsrv_link_user(s->link) : pppdsrv_link_user(s->link);
 	if (u != NULL)
 		snprintf(s->user, sizeof s->user, "%s", u);
 }
