@@ -28,6 +28,7 @@
 #include "link/tunsrv/tunsrv.h"
 #include "net/tls_server.h"
 #include "net/tls_stream.h"
+#include "session/chan_loop.h"
 #include "sstpd/control.h"
 #include "sstpd/pool.h"
 #include "sstpd/secrets.h"
@@ -412,26 +413,8 @@ static void
 srv_chan_timer_changed(void *arg)
 {
 	struct srv_session *s = arg;
-	uint64_t dl;
-	struct timeval tv;
 
-	if (s->ctrl_timer == NULL)
-		return;
-	dl = sstp_chan_deadline(&s->chan);
-	if (dl == UINT64_MAX) {
-		evtimer_del(s->ctrl_timer);
-		return;
-	}
-	tv = clock_until(dl, clock_now_ms());
-	evtimer_add(s->ctrl_timer, &tv);
-}
-
-static void
-srv_ctrl_timer_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct srv_session *s = arg;
-
-	sstp_chan_timer(&s->chan, clock_now_ms());
+	sstp_chan_timer_arm(&s->chan, s->ctrl_timer);
 }
 
 /* The PPP side ended: Call Disconnect (MS-SSTP 3.3.5.2.5) if we can. */
@@ -526,38 +509,6 @@ static const struct sstp_chan_ops srv_chan_ops = {
 	.server_addr = srv_chan_server_addr,
 	.net_up = srv_chan_net_up,
 	.net_down = srv_chan_net_down,
-};
-
-/* The channel's view of the stream (NULL-safe: it may be gone). */
-static uint8_t *
-srv_io_reserve(void *arg, size_t n)
-{
-	struct srv_session *s = arg;
-
-	return s->st != NULL ? stream_reserve(s->st, n) : NULL;
-}
-
-static bool
-srv_io_tx_full(void *arg)
-{
-	struct srv_session *s = arg;
-
-	return s->st == NULL || stream_tx_full(s->st);
-}
-
-static void
-srv_io_pause_input(void *arg, bool pause)
-{
-	struct srv_session *s = arg;
-
-	if (s->st != NULL)
-		stream_pause_input(s->st, pause);
-}
-
-static const struct sstp_chan_io srv_chan_io = {
-	.reserve = srv_io_reserve,
-	.tx_full = srv_io_tx_full,
-	.pause_input = srv_io_pause_input,
 };
 
 /* --- the link -------------------------------------------------------------- */
@@ -714,7 +665,7 @@ srv_sstp_begin(struct srv_session *s)
 	cc.negotiation_ms = c->negotiation_timeout_s * 1000U;
 	cc.hello_ms = c->hello_timeout_s * 1000U;
 	cc.log_ctx = s->log_ctx;
-	if (sstp_chan_begin(&s->chan, &cc, &srv_chan_io, s,
+	if (sstp_chan_begin(&s->chan, &cc, &sstp_chan_stream_io, &s->st,
 	    clock_now_ms()) < 0) {
 		srv_set_reason(s, "cannot start the SSTP state machine");
 		return -EIO;
@@ -1096,7 +1047,7 @@ srv_session_new(struct sstpd_server *srv, int fd, const struct sockaddr *sa,
 	snprintf(s->log_ctx, sizeof s->log_ctx, "session %s", s->id);
 	sstp_chan_init(&s->chan, &srv_chan_ops, s);
 	s->chan.log_ctx = s->log_ctx;
-	s->ctrl_timer = evtimer_new(srv->base, srv_ctrl_timer_cb, s);
+	s->ctrl_timer = evtimer_new(srv->base, sstp_chan_timer_cb, &s->chan);
 	s->phase_timer = evtimer_new(srv->base, srv_phase_timer_cb, s);
 	s->reap = evtimer_new(srv->base, srv_reap_cb, s);
 	if (s->ctrl_timer == NULL || s->phase_timer == NULL ||
