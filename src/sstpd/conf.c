@@ -42,6 +42,7 @@
 #include "ppp/ppp_engine.h"
 #include "util/buf.h"
 #include "util/ctype.h"
+#include "util/help.h"
 #include "util/nelem.h"
 
 /* Defaults (sstpd.8 OPTIONS says the same). */
@@ -1405,34 +1406,15 @@ sstpd_conf_free(struct sstpd_conf *conf)
 	explicit_bzero(conf, sizeof *conf);
 }
 
-/* One option's lines of --help. */
+/* One option's lines of --help (util/help.c: sstpc's layout). */
 static void
 print_option(FILE *fp, const struct opt_def *o)
 {
-	char left[64], shortopt[8] = "";
-	const char *h;
-	size_t n;
+	char arg[48] = "";
 
-	if (o->short_name != '\0')
-		(void)snprintf(shortopt, sizeof shortopt, "-%c, ",
-		    o->short_name);
-	if (o->arg == ARG_NONE)
-		(void)snprintf(left, sizeof left, "%s--%s", shortopt, o->name);
-	else
-		(void)snprintf(left, sizeof left, "%s--%s %s", shortopt,
-		    o->name, o->argname);
-	if (strlen(left) > 25)
-		fprintf(fp, "  %s\n%28s", left, "");
-	else
-		fprintf(fp, "  %-26s", left);
-	for (h = o->help; *h != '\0'; h += n) {
-		n = strcspn(h, "\n");
-		fprintf(fp, "%.*s\n", (int)n, h);
-		if (h[n] == '\n') {
-			n++;
-			fprintf(fp, "%28s", "");
-		}
-	}
+	if (o->arg != ARG_NONE)
+		(void)snprintf(arg, sizeof arg, " %s", o->argname);
+	help_option(fp, o->short_name, o->name, arg, o->help);
 }
 
 /* The --help text, by section, from the option table. */
