@@ -10,9 +10,12 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -108,6 +111,43 @@ tls_server_cause(char *buf, size_t len)
 		    lib != NULL ? ": " : "", why);
 }
 
+/*
+ * Can @path be read as a PEM file?  Checked before OpenSSL sees it, whose
+ * own words for a missing file, a directory or an empty one are "system
+ * lib", "no start line" or "DECODER routines: unsupported".
+ */
+static int
+tls_server_file_ok(const char *opt, const char *path, char *err,
+    size_t errlen)
+{
+	struct stat st;
+	int fd, e;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		e = errno;
+		snprintf(err, errlen, "%s %s: cannot read: %s", opt, path,
+		    strerror(e));
+		return -e;
+	}
+	e = fstat(fd, &st) < 0 ? errno : 0;
+	close(fd);
+	if (e != 0) {
+		snprintf(err, errlen, "%s %s: cannot read: %s", opt, path,
+		    strerror(e));
+		return -e;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s %s: not a regular file", opt, path);
+		return -EINVAL;
+	}
+	if (st.st_size == 0) {
+		snprintf(err, errlen, "%s %s: the file is empty", opt, path);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* A new server context from the files; NULL with one line in @err. */
 static SSL_CTX *
 tls_server_load(const char *cert, const char *key, char *err, size_t errlen)
@@ -128,14 +168,27 @@ tls_server_load(const char *cert, const char *key, char *err, size_t errlen)
 	    SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_COMPRESSION);
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
 	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
+	if (tls_server_file_ok("--cert", cert, err, errlen) < 0)
+		goto fail;
 	if (SSL_CTX_use_certificate_chain_file(ctx, cert) != 1) {
 		tls_server_cause(e, sizeof e);
-		snprintf(err, errlen, "--cert %s: %s", cert, e);
+		if (strstr(e, "no start line") != NULL)
+			snprintf(err, errlen, "--cert %s: no PEM certificate "
+			    "in it (%s)", cert, e);
+		else
+			snprintf(err, errlen, "--cert %s: %s", cert, e);
 		goto fail;
 	}
+	if (tls_server_file_ok("--key", key, err, errlen) < 0)
+		goto fail;
 	if (SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1) {
 		tls_server_cause(e, sizeof e);
-		snprintf(err, errlen, "--key %s: %s", key, e);
+		if (strstr(e, "DECODER") != NULL ||
+		    strstr(e, "no start line") != NULL)
+			snprintf(err, errlen, "--key %s: no PEM private key of "
+			    "a known type in it (%s)", key, e);
+		else
+			snprintf(err, errlen, "--key %s: %s", key, e);
 		goto fail;
 	}
 	if (SSL_CTX_check_private_key(ctx) != 1) {

@@ -91,6 +91,7 @@ struct ppp_auth_server {
 	ppp_authsrv_lookup	 lookup;
 	void			*lookup_arg;
 	void			(*rand)(void *, size_t);
+	const char		*log_ctx;	/* util/log.h; NULL none */
 	uint8_t			 next_id;	/* of our next Request */
 	/* The outstanding Challenge/Request, as sent (for resends). */
 	uint8_t			 cur_id;
@@ -272,8 +273,8 @@ srv_fail(struct ppp_auth_server *p, const char *fmt, ...)
 static int
 srv_drop(const struct ppp_auth_server *p, const char *why)
 {
-	log_debug("%s authenticator: %s: packet from the peer dropped",
-	    srv_method(p), why);
+	log_debug_c(p->log_ctx, "%s authenticator: %s: packet from the "
+	    "peer dropped", srv_method(p), why);
 	return 0;
 }
 
@@ -1054,8 +1055,8 @@ srv_classify(const struct ppp_auth_server *p, struct bcur info,
 			return -EBADMSG;
 		/* XX: MS-Length is not checked (peers differ); logged. */
 		if (ms_len != bcur_left(&pkt->data) + EAP_MS_HDR_LEN)
-			log_debug("EAP-MSCHAPv2: MS-Length %u, %zu octets "
-			    "present", ms_len,
+			log_debug_c(p->log_ctx, "EAP-MSCHAPv2: MS-Length "
+			    "%u, %zu octets present", ms_len,
 			    bcur_left(&pkt->data) + EAP_MS_HDR_LEN);
 		*ev = SE_EAP_MS_RESP;
 		return 0;
@@ -1071,6 +1072,12 @@ srv_classify(const struct ppp_auth_server *p, struct bcur info,
 }
 
 /* Create the authenticator; see ppp_authsrv.h. */
+void
+ppp_auth_server_set_log_ctx(struct ppp_auth_server *p, const char *ctx)
+{
+	p->log_ctx = ctx;
+}
+
 struct ppp_auth_server *
 ppp_auth_server_new(enum ppp_auth_proto proto, const char *name,
     ppp_authsrv_lookup lookup, void *lookup_arg,

@@ -44,6 +44,9 @@ struct ppp_auth_server;
 struct ppp_auth_server *ppp_auth_server_new(enum ppp_auth_proto,
 	    const char *name, ppp_authsrv_lookup lookup, void *lookup_arg,
 	    void (*rand)(void *buf, size_t len));
+/* Before each log line ("session ID"; util/log.h), kept; NULL none. */
+void	ppp_auth_server_set_log_ctx(struct ppp_auth_server *,
+	    const char *ctx);
 /*
  * Begin: MS-CHAPv2 sends its Challenge, EAP its Request/Identity; PAP
  * waits for the peer's Authenticate-Request.

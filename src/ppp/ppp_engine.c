@@ -68,7 +68,8 @@ ppp_engine_output(struct ppp_engine *e, const uint8_t *frame, size_t len)
 	wbuf_put_u8(&w, PPP_CTRL_UI);
 	wbuf_put_bytes(&w, frame, len);
 	if (wbuf_error(&w) != 0) {
-		log_warn("PPP: a frame of %zu octets is too large, not sent",
+		log_warn_c(e->conf.log_ctx,
+		    "PPP: a frame of %zu octets is too large, not sent",
 		    len);
 		return;
 	}
@@ -108,7 +109,7 @@ ppp_engine_fail(struct ppp_engine *e, enum ppp_end code, const char *fmt, ...)
 		va_start(ap, fmt);
 		vsnprintf(e->end_why, sizeof e->end_why, fmt, ap);
 		va_end(ap);
-		log_info("PPP: %s", e->end_why);
+		log_info_c(e->conf.log_ctx, "PPP: %s", e->end_why);
 	}
 	if (e->phase != PPP_PHASE_DEAD)
 		e->phase = PPP_PHASE_TERMINATE;
@@ -198,6 +199,7 @@ ppp_engine_new(const struct ppp_engine_conf *conf,
 	    &ppp_ipcp_client_ops, e, PPP_PROTO_IPCP, "IPCP", 1);
 	ppp_fsm_init(&e->ipv6cp, &ppp_ipv6cp_client_ops, e, PPP_PROTO_IPV6CP,
 	    "IPV6CP", 1);
+	e->lcp.log_ctx = e->ipcp.log_ctx = e->ipv6cp.log_ctx = conf->log_ctx;
 	ppp_fsm_limits(&e->lcp, conf->restart_ms, conf->max_configure,
 	    conf->max_terminate, conf->max_failure);
 	ppp_fsm_limits(&e->ipcp, conf->restart_ms, conf->max_configure,
@@ -259,7 +261,8 @@ engine_srv_peer4(struct ppp_engine *e)
 	r = e->ops->peer_addr != NULL ? e->ops->peer_addr(e->arg,
 	    e->peer_user, ppp_srvauth_addr4(e), &a) : -ENOSYS;
 	if ((r < 0 || a == 0) && e->conf.ipv6) {
-		log_info("IPCP: no IPv4 address for the client%s%s%s (%s): "
+		log_info_c(e->conf.log_ctx,
+		    "IPCP: no IPv4 address for the client%s%s%s (%s): "
 		    "IPv6 only", e->peer_user[0] != '\0' ? " \"" : "",
 		    e->peer_user, e->peer_user[0] != '\0' ? "\"" : "",
 		    r < 0 ? strerror(-r) : "address 0.0.0.0");
@@ -385,10 +388,11 @@ engine_auth_result(struct ppp_engine *e, int r, struct wbuf *w)
 	how = ppp_auth_proto_name(e->auth_proto);
 	e->auth_name = how;
 	if (srv)
-		log_info("PPP: the client \"%s\" authenticated with %s",
+		log_info_c(e->conf.log_ctx,
+		    "PPP: the client \"%s\" authenticated with %s",
 		    e->peer_user, how);
 	else
-		log_info("PPP: authenticated with %s", how);
+		log_info_c(e->conf.log_ctx, "PPP: authenticated with %s", how);
 	if (e->ops->auth_done != NULL)
 		e->ops->auth_done(e->arg, &e->keys, how);
 	if (e->phase == PPP_PHASE_AUTHENTICATE)
@@ -524,7 +528,7 @@ engine_lcp_cause(struct ppp_engine *e)
 	default:
 		return;
 	}
-	log_info("PPP: %s", e->end_why);
+	log_info_c(e->conf.log_ctx, "PPP: %s", e->end_why);
 }
 
 /* LCP left Opened (renegotiation, termination). */
@@ -643,12 +647,13 @@ ppp_engine_ncp_up(struct ppp_engine *e, struct ppp_fsm *f)
 {
 	if (f == &e->ipcp && e->ip_local == 0 &&
 	    e->conf.role != PPP_ROLE_SERVER) {
-		log_warn("IPCP: the server gave no IPv4 address");
+		log_warn_c(e->conf.log_ctx,
+		    "IPCP: the server gave no IPv4 address");
 		e->ip4_noaddr = true;
 		ppp_fsm_close(f, e->now);
 		return;
 	}
-	log_info("%s is up", f->name);
+	log_info_c(e->conf.log_ctx, "%s is up", f->name);
 	engine_net_check(e);
 }
 
@@ -690,7 +695,7 @@ ppp_engine_ncp_finished(struct ppp_engine *e, struct ppp_fsm *f)
 	bool need4 = e->conf.ipv4 && e->conf.role != PPP_ROLE_SERVER;
 	char cause[128];
 
-	log_info("%s finished", f->name);
+	log_info_c(e->conf.log_ctx, "%s finished", f->name);
 	/* Not when LCP going down took the NCPs with it (RFC 1661 3.7). */
 	if (e->phase != PPP_PHASE_NETWORK || e->lcp.state != PPP_ST_OPENED)
 		return;
@@ -729,7 +734,8 @@ ppp_engine_proto_rejected(struct ppp_engine *e, uint16_t proto)
 	struct ppp_fsm *f = proto == PPP_PROTO_IPCP ? &e->ipcp :
 	    proto == PPP_PROTO_IPV6CP ? &e->ipv6cp : NULL;
 
-	log_info("PPP: the server rejects protocol 0x%04x", proto);
+	log_info_c(e->conf.log_ctx,
+	    "PPP: the server rejects protocol 0x%04x", proto);
 	if (f == &e->ipcp)
 		e->ipcp_protrej = true;
 	if (f != NULL) {
@@ -755,7 +761,8 @@ engine_ccp_events(struct ppp_engine *e, int ev)
 			ppp_engine_fail(e, PPP_END_NEGOTIATION, "MPPE: %s",
 			    ccp_reason(&e->ccp));
 		else
-			log_info("MPPE: %s; going on without",
+			log_info_c(e->conf.log_ctx,
+			    "MPPE: %s; going on without",
 			    ccp_reason(&e->ccp));
 		return;
 	}
@@ -771,7 +778,8 @@ engine_ccp_events(struct ppp_engine *e, int ev)
 		}
 		e->mppe_up = true;
 		e->mppe_deadline = 0;
-		log_info("MPPE is up (%s)", stateless ? "stateless" :
+		log_info_c(e->conf.log_ctx,
+		    "MPPE is up (%s)", stateless ? "stateless" :
 		    "stateful");
 		if (!e->net_is_up)
 			engine_net_check(e);
@@ -855,12 +863,14 @@ static int
 engine_ip_input(struct ppp_engine *e, uint16_t proto, struct bcur info)
 {
 	if (!ppp_engine_ip_open(e, proto)) {
-		log_debug("PPP: %s packet while its NCP is not open dropped",
+		log_debug_c(e->conf.log_ctx,
+		    "PPP: %s packet while its NCP is not open dropped",
 		    proto == PPP_PROTO_IP ? "IPv4" : "IPv6");
 		return -EBADMSG;
 	}
 	if (e->conf.require_mppe) {
-		log_debug("PPP: unencrypted packet dropped (MPPE required)");
+		log_debug_c(e->conf.log_ctx,
+		    "PPP: unencrypted packet dropped (MPPE required)");
 		return -EBADMSG;
 	}
 	/*
@@ -869,7 +879,8 @@ engine_ip_input(struct ppp_engine *e, uint16_t proto, struct bcur info)
 	 * net_up gives, and has none before it.
 	 */
 	if (e->conf.role == PPP_ROLE_SERVER && !e->net_is_up) {
-		log_debug("PPP: IP packet before the Network phase settled "
+		log_debug_c(e->conf.log_ctx,
+		    "PPP: IP packet before the Network phase settled "
 		    "dropped");
 		return -EBADMSG;
 	}
@@ -969,7 +980,7 @@ engine_no_common_auth(struct ppp_engine *e)
 		snprintf(e->end_why, sizeof e->end_why, "no common "
 		    "authentication protocol: the server offers %s, which "
 		    "sstpc does not support", what);
-	log_info("PPP: %s", e->end_why);
+	log_info_c(e->conf.log_ctx, "PPP: %s", e->end_why);
 	e->phase = PPP_PHASE_DEAD;	/* nothing more to send */
 	ppp_fsm_down(&e->lcp, e->now);
 	engine_end(e);
@@ -986,7 +997,7 @@ ppp_engine_input(struct ppp_engine *e, uint64_t now, const uint8_t *frame,
 	if (e->ended || e->phase == PPP_PHASE_DEAD)
 		return -EBADMSG;
 	if (ppp_frame_parse(frame, len, &fr) < 0) {
-		log_debug("PPP: malformed frame dropped");
+		log_debug_c(e->conf.log_ctx, "PPP: malformed frame dropped");
 		return -EBADMSG;
 	}
 	e->in_octets += len;
@@ -1003,7 +1014,8 @@ ppp_engine_input(struct ppp_engine *e, uint64_t now, const uint8_t *frame,
 		return r;
 	}
 	if (e->phase == PPP_PHASE_ESTABLISH || e->lcp.state != PPP_ST_OPENED) {
-		log_debug("PPP: protocol 0x%04x before LCP is open dropped",
+		log_debug_c(e->conf.log_ctx,
+		    "PPP: protocol 0x%04x before LCP is open dropped",
 		    fr.proto);
 		return -EBADMSG;
 	}
@@ -1016,7 +1028,8 @@ ppp_engine_input(struct ppp_engine *e, uint64_t now, const uint8_t *frame,
 		break;	/* Link Quality Reports are not ours: rejected */
 	default:
 		if (e->phase != PPP_PHASE_NETWORK) {
-			log_debug("PPP: protocol 0x%04x before the Network "
+			log_debug_c(e->conf.log_ctx,
+			    "PPP: protocol 0x%04x before the Network "
 			    "phase dropped", fr.proto);
 			return -EBADMSG;
 		}

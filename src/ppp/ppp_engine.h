@@ -135,6 +135,8 @@ struct ppp_engine_conf {
 	uint32_t	 dns4[2];	/* server: given on request; 0 none */
 	uint32_t	 nbns4[2];	/* server: given on request; 0 none */
 	unsigned	 auth_timeout_ms; /* server: auth phase limit; 0: 30000 */
+	/* Before each log line ("session ID"; util/log.h); NULL none. */
+	const char	*log_ctx;
 };
 
 /* What the Network phase gave us (valid once net_up was called). */

@@ -164,7 +164,7 @@ ppp_fsm_send(struct ppp_fsm *f, uint8_t code, uint8_t id, const void *data,
 	struct wbuf w;
 
 	if (len > PPP_MAX_INFO - PPP_CP_HDR_LEN) {
-		log_warn("%s: %s too large, not sent", f->name,
+		log_warn_c(f->log_ctx, "%s: %s too large, not sent", f->name,
 		    ppp_code_name(code));
 		return;
 	}
@@ -289,7 +289,8 @@ ppp_fsm_event(struct ppp_fsm *f, uint64_t now, enum ppp_fsm_event ev)
 	c = &ppp_fsm_table[from][ev];
 	f->last_actions = c->actions;
 	if (c->actions & PPP_A_ILLEGAL) {
-		log_debug("%s: event %s in state %s ignored", f->name,
+		log_debug_c(f->log_ctx,
+		    "%s: event %s in state %s ignored", f->name,
 		    event_names[ev], state_names[from]);
 		return;
 	}
@@ -301,7 +302,8 @@ ppp_fsm_event(struct ppp_fsm *f, uint64_t now, enum ppp_fsm_event ev)
 		f->rcn_gave_up = false;
 	}
 	if (from != c->next)
-		log_debug("%s: %s -> %s (%s)", f->name, state_names[from],
+		log_debug_c(f->log_ctx,
+		    "%s: %s -> %s (%s)", f->name, state_names[from],
 		    state_names[c->next], event_names[ev]);
 	fsm_actions(f, now, c->actions, ev);
 }
@@ -367,7 +369,8 @@ fsm_rcr(struct ppp_fsm *f, uint64_t now)
 		    f->naks_sent < f->max_failure);
 	if (r != PPP_CONF_ACK && (wbuf_error(&w) != 0 ||
 	    (r != PPP_CONF_NAK && r != PPP_CONF_REJ))) {
-		log_debug("%s: cannot answer a Configure-Request", f->name);
+		log_debug_c(f->log_ctx,
+		    "%s: cannot answer a Configure-Request", f->name);
 		return -EBADMSG;
 	}
 	f->rx_reply = bcur_make(reply, w.len);
@@ -396,7 +399,8 @@ fsm_rcn(struct ppp_fsm *f, uint64_t now, uint8_t code)
 	f->rcn_last = code;
 	if (++f->rcn_run >= f->rcn_max && (f->state == PPP_ST_REQ_SENT ||
 	    f->state == PPP_ST_ACK_RCVD || f->state == PPP_ST_ACK_SENT)) {
-		log_info("%s: the peer %s every request (%u times): giving up",
+		log_info_c(f->log_ctx,
+		    "%s: the peer %s every request (%u times): giving up",
 		    f->name, code == PPP_CONF_NAK ? "Naks" : "Rejects",
 		    f->rcn_run);
 		f->rcn_gave_up = true;
@@ -439,7 +443,8 @@ fsm_input(struct ppp_fsm *f, uint64_t now, struct bcur info)
 	int ev;
 
 	if (ppp_cp_parse(info, &pkt) < 0) {
-		log_debug("%s: malformed packet dropped", f->name);
+		log_debug_c(f->log_ctx,
+		    "%s: malformed packet dropped", f->name);
 		return -EBADMSG;
 	}
 	f->rx_code = pkt.code;
@@ -450,7 +455,7 @@ fsm_input(struct ppp_fsm *f, uint64_t now, struct bcur info)
 	    bcur_left(&pkt.data));
 	/* RFC 1661 4.1: in Initial and Starting no packet is expected. */
 	if (f->state == PPP_ST_INITIAL || f->state == PPP_ST_STARTING) {
-		log_debug("%s: %s in state %s dropped", f->name,
+		log_debug_c(f->log_ctx, "%s: %s in state %s dropped", f->name,
 		    ppp_code_name(pkt.code) ? ppp_code_name(pkt.code) : "packet",
 		    state_names[f->state]);
 		return -EBADMSG;
@@ -461,7 +466,8 @@ fsm_input(struct ppp_fsm *f, uint64_t now, struct bcur info)
 	case PPP_CONF_ACK:
 		if (!fsm_is_ours(f, pkt.id) || !ppp_opts_equal(pkt.data,
 		    bcur_make(f->req, f->req_len))) {
-			log_debug("%s: Configure-Ack id %u not for our request "
+			log_debug_c(f->log_ctx,
+			    "%s: Configure-Ack id %u not for our request "
 			    "dropped", f->name, pkt.id);
 			return -EBADMSG;
 		}
@@ -474,13 +480,14 @@ fsm_input(struct ppp_fsm *f, uint64_t now, struct bcur info)
 	case PPP_CONF_NAK:
 	case PPP_CONF_REJ:
 		if (!fsm_is_ours(f, pkt.id)) {
-			log_debug("%s: stale %s id %u dropped", f->name,
+			log_debug_c(f->log_ctx,
+			    "%s: stale %s id %u dropped", f->name,
 			    ppp_code_name(pkt.code), pkt.id);
 			return -EBADMSG;
 		}
 		if (f->ops->nakci != NULL &&
 		    f->ops->nakci(f, pkt.data, pkt.code == PPP_CONF_REJ) < 0) {
-			log_debug("%s: bad %s dropped", f->name,
+			log_debug_c(f->log_ctx, "%s: bad %s dropped", f->name,
 			    ppp_code_name(pkt.code));
 			return -EBADMSG;
 		}

@@ -158,6 +158,7 @@ struct ppp_fsm {
 	bool		 req_valid;
 	size_t		 req_len;
 	uint8_t		 req[PPP_MAX_INFO];	/* its options */
+	const char	*log_ctx;	/* the owner's (util/log.h), or NULL */
 	uint16_t	 peer_mru;	/* cap for Code-Reject copies */
 	uint16_t	 last_actions;	/* of the last event, for tracing */
 	/* the packet being handled (for sca/scn/sta/scj/ser) */

@@ -221,7 +221,8 @@ lcp_judge(struct ppp_fsm *f, struct bcur opts, struct wbuf *reply,
 	struct bcur v;
 
 	if (ppp_opts_check(&ppp_lcp_ops, opts) < 0) {
-		log_debug("LCP: malformed Configure-Request dropped");
+		log_debug_c(f->log_ctx,
+		    "LCP: malformed Configure-Request dropped");
 		return -EBADMSG;
 	}
 	wbuf_init(&wr, rb, sizeof rb);
@@ -280,7 +281,8 @@ lcp_judge(struct ppp_fsm *f, struct bcur opts, struct wbuf *reply,
 			}
 			if (v32 != 0) {
 				/* RFC 1661 6.4: maybe looped back; new ones. */
-				log_info("LCP: the %s's magic number is ours: "
+				log_info_c(f->log_ctx,
+				    "LCP: the %s's magic number is ours: "
 				    "looped back?", server ? "client" :
 				    "server");
 				e->our_magic = lcp_new_magic(e, v32);
@@ -310,7 +312,8 @@ lcp_judge(struct ppp_fsm *f, struct bcur opts, struct wbuf *reply,
 	if (auth == PPP_AUTHP_EAP && !has_magic && nak_ok && e->eap_naks < 2 &&
 	    lcp_auth_allowed(e, PPP_AUTHP_MSCHAPV2)) {
 		e->eap_naks++;
-		log_info("LCP: the server asks for EAP without a magic "
+		log_info_c(f->log_ctx,
+		    "LCP: the server asks for EAP without a magic "
 		    "number (SoftEther?): asking for MS-CHAPv2 instead");
 		ppp_put_raw_opt(&wo, &auth_o);
 		(void)lcp_put_preferred_auth(e, &wn);
@@ -367,7 +370,8 @@ lcp_srv_auth_nak(struct ppp_engine *e, struct bcur val, bool rej)
 		return rej ? -EBADMSG : 0;	/* not in our request */
 	if (rej) {
 		if (none_ok) {
-			log_info("LCP: the client rejects authentication "
+			log_info_c(e->conf.log_ctx,
+			    "LCP: the client rejects authentication "
 			    "(%s); going on without", ppp_auth_proto_name(was));
 			e->auth_want = PPP_AUTHP_NONE;
 			return 0;
@@ -381,13 +385,15 @@ lcp_srv_auth_nak(struct ppp_engine *e, struct bcur val, bool rej)
 	sug = lcp_auth_kind(val);
 	e->auth_want = lcp_srv_offers(e, sug) ? sug : ppp_lcp_srv_first(e);
 	if (e->auth_want != PPP_AUTHP_NONE) {
-		log_info("LCP: the client Naks %s: asking for %s",
+		log_info_c(e->conf.log_ctx,
+		    "LCP: the client Naks %s: asking for %s",
 		    ppp_auth_proto_name(was),
 		    ppp_auth_proto_name(e->auth_want));
 		return 0;
 	}
 	if (none_ok) {
-		log_info("LCP: no common authentication protocol; going on "
+		log_info_c(e->conf.log_ctx,
+		    "LCP: no common authentication protocol; going on "
 		    "without");
 		return 0;
 	}

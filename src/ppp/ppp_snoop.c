@@ -157,6 +157,49 @@ ppp_snoop_lcp_accm(const uint8_t *frame, size_t len, struct ppp_lcp_accm *out)
 	return true;
 }
 
+bool
+ppp_snoop_peer_name(const uint8_t *frame, size_t len, char *out,
+    size_t outlen)
+{
+	struct bcur c = bcur_make(frame, len), body, name;
+	uint16_t proto, plen;
+	uint8_t code, id, n;
+
+	if (outlen == 0 || snoop_proto(&c, &proto) < 0 ||
+	    bcur_get_u8(&c, &code) < 0 || bcur_get_u8(&c, &id) < 0 ||
+	    bcur_get_be16(&c, &plen) < 0 || plen < 4 ||
+	    bcur_get_view(&c, (size_t)plen - 4, &body) < 0)
+		return false;
+	switch (proto) {
+	case PPP_PROTO_PAP:
+		/* Peer-ID Length(1) Peer-ID Passwd-Length(1) Password */
+		if (code != PAP_CODE_AUTH_REQ || bcur_get_u8(&body, &n) < 0 ||
+		    bcur_get_view(&body, n, &name) < 0)
+			return false;
+		break;
+	case PPP_PROTO_CHAP:
+		/* Value-Size(1) Value Name (the rest of the packet) */
+		if (code != CHAP_CODE_RESPONSE || bcur_get_u8(&body, &n) < 0 ||
+		    bcur_skip(&body, n) < 0)
+			return false;
+		name = body;
+		break;
+	case PPP_PROTO_EAP:
+		/* Type(1) Type-Data: the identity */
+		if (code != EAP_CODE_RESPONSE || bcur_get_u8(&body, &n) < 0 ||
+		    n != EAP_TYPE_IDENTITY)
+			return false;
+		name = body;
+		break;
+	default:
+		return false;
+	}
+	if (bcur_left(&name) == 0)
+		return false;
+	(void)bcur_get_printable(&name, out, outlen);
+	return true;
+}
+
 const char *
 ppp_snoop_method_name(enum ppp_snoop_method m)
 {

@@ -59,6 +59,16 @@ struct ppp_lcp_accm {
 bool	ppp_snoop_lcp_accm(const uint8_t *frame, size_t len,
 	    struct ppp_lcp_accm *out);
 
+/*
+ * ppp_snoop_peer_name - the name the authenticating peer gives in a frame
+ * it sends: PAP Authenticate-Request's Peer-ID (RFC 1334 2.2.1), CHAP
+ * Response's Name (RFC 1994 4.1), EAP Response/Identity (RFC 3748 5.1).
+ * Copied printable (others '?') into @out; true when the frame held a
+ * non-empty one.  What the authenticator then accepted is its business:
+ * the caller keeps the last name seen before the success.
+ */
+bool	ppp_snoop_peer_name(const uint8_t *frame, size_t len, char *out,
+	    size_t outlen);
 /* Name of a method for logs. */
 const char *ppp_snoop_method_name(enum ppp_snoop_method);
 /* Forget everything (zeroizes the NT-Response). */

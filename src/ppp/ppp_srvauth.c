@@ -43,6 +43,7 @@ ppp_srvauth_start(struct ppp_engine *e, struct wbuf *out)
 	    e, e->conf.rand_hook);
 	if (e->authsrv == NULL)
 		return -ENOMEM;
+	ppp_auth_server_set_log_ctx(e->authsrv, e->conf.log_ctx);
 	return ppp_auth_server_start(e->authsrv, out);
 }
 

@@ -56,11 +56,11 @@ chan_ctrl_send(void *arg, const uint8_t *pkt, size_t len)
 
 	if (log_enabled(LOG_LVL_CTRL)) {
 		sstp_wire_describe(pkt, len, d, sizeof d);
-		log_ctrl("SSTP send %s", d);
+		log_ctrl_c(c->log_ctx, "SSTP send %s", d);
 	}
 	log_hex("SSTP out", pkt, len);
 	if (chan_write(c, pkt, len) < 0)
-		log_warn("cannot queue an SSTP control packet");
+		log_warn_c(c->log_ctx, "cannot queue an SSTP control packet");
 }
 
 /*
@@ -75,9 +75,11 @@ chan_ctrl_ppp_start(void *arg)
 	struct sstp_chan *c = arg;
 
 	if (chan_server(c))
-		log_info("SSTP Call Connect Request accepted: PPP starts");
+		log_info_c(c->log_ctx,
+		    "SSTP Call Connect Request accepted: PPP starts");
 	else
-		log_info("SSTP call connect acknowledged; crypto binding hash "
+		log_info_c(c->log_ctx,
+		    "SSTP call connect acknowledged; crypto binding hash "
 		    "%s", sstp_hash_name((uint8_t)sstp_ctrl_hash(&c->ctrl)));
 	c->ppp_start_due = true;
 }
@@ -100,7 +102,8 @@ chan_ctrl_established(void *arg)
 
 	c->t_auth = c->ops->now(c->arg);
 	if (chan_server(c))
-		log_info("SSTP crypto binding verified (%s): the call is up",
+		log_info_c(c->log_ctx,
+		    "SSTP crypto binding verified (%s): the call is up",
 		    sstp_hash_name((uint8_t)sstp_ctrl_hash(&c->ctrl)));
 	c->ops->established(c->arg);
 }
@@ -117,7 +120,7 @@ chan_ctrl_close(void *arg)
 	refused = !chan_server(c) && q == SSTP_QUIT_PEER_ABORT &&
 	    c->auth_sent && !c->data_rx &&
 	    c->ops->now(c->arg) - c->t_auth < CHAN_BINDING_VERDICT_MS;
-	log_debug("SSTP closed: %s", sstp_quit_name(q));
+	log_debug_c(c->log_ctx, "SSTP closed: %s", sstp_quit_name(q));
 	c->ops->closed(c->arg, q, refused, msg);
 }
 
@@ -147,9 +150,10 @@ chan_link_to_server(void *arg, const uint8_t *frame, size_t len)
 		char d[256];
 
 		ppp_dissect(frame, len, d, sizeof d);
-		log_ctrl("PPP send %s", d);
+		log_ctrl_c(c->log_ctx, "PPP send %s", d);
 	}
-	log_trace("PPP out: protocol 0x%04x, %zu bytes", proto, len);
+	log_trace_c(c->log_ctx,
+	    "PPP out: protocol 0x%04x, %zu bytes", proto, len);
 	if (ctl < 0 || !sstp_ctrl_tx_data_ok(&c->ctrl, ctl == 1))
 		return -EAGAIN;		/* gated: dropped (PROTOCOL.md 3.2) */
 	if (len > SSTP_MAX_PAYLOAD)
@@ -202,23 +206,27 @@ chan_link_auth_done(void *arg, const struct ppp_auth_keys *k, const char *how)
 	    sstp_ctrl_state(&c->ctrl) != (chan_server(c) ?
 	    SSTP_SS_CONNECTED_PENDING : SSTP_CS_ACK_RECEIVED)) {
 		if (chan_server(c))
-			log_info("PPP keys (%s) in SSTP state %s: ignored", how,
+			log_info_c(c->log_ctx,
+			    "PPP keys (%s) in SSTP state %s: ignored", how,
 			    sstp_ctrl_state_name(sstp_ctrl_state(&c->ctrl)));
 		return;
 	}
 	if (sstp_bind_hlak(k->send, k->send_len, k->recv, k->recv_len,
 	    hlak) < 0) {
-		log_warn("unusable key lengths %zu/%zu: zero HLAK", k->send_len,
+		log_warn_c(c->log_ctx,
+		    "unusable key lengths %zu/%zu: zero HLAK", k->send_len,
 		    k->recv_len);
 		memset(hlak, 0, sizeof hlak);
 	}
 	log_key("HLAK", hlak, sizeof hlak);
 	c->auth_sent = true;
 	if (chan_server(c))
-		log_info("PPP authentication done (%s): keys for the crypto "
+		log_info_c(c->log_ctx,
+		    "PPP authentication done (%s): keys for the crypto "
 		    "binding", how);
 	else
-		log_info("PPP authentication done (%s): sending Call "
+		log_info_c(c->log_ctx,
+		    "PPP authentication done (%s): sending Call "
 		    "Connected", how);
 	sstp_ctrl_auth_done(&c->ctrl, c->ops->now(c->arg), hlak);
 	explicit_bzero(hlak, sizeof hlak);
@@ -340,16 +348,18 @@ chan_data(struct sstp_chan *c, const uint8_t *pkt, size_t len)
 	    NULL);
 	if (log_enabled(LOG_LVL_CTRL) && ctl == 1) {
 		ppp_dissect(bcur_ptr(&pl), bcur_left(&pl), d, sizeof d);
-		log_ctrl("PPP recv %s", d);
+		log_ctrl_c(c->log_ctx, "PPP recv %s", d);
 	}
-	log_trace("PPP in: protocol 0x%04x, %zu bytes", proto, bcur_left(&pl));
+	log_trace_c(c->log_ctx,
+	    "PPP in: protocol 0x%04x, %zu bytes", proto, bcur_left(&pl));
 	if (ctl >= 0 && sstp_ctrl_rx_data_ok(&c->ctrl, ctl == 1) &&
 	    c->link != NULL) {
 		if (ctl == 0)
 			c->data_rx = true;
 		link_from_server(c->link, bcur_ptr(&pl), bcur_left(&pl));
 	} else
-		log_trace("dropped a PPP frame from the %s (state %s)",
+		log_trace_c(c->log_ctx,
+		    "dropped a PPP frame from the %s (state %s)",
 		    chan_server(c) ? "client" : "server",
 		    sstp_ctrl_state_name(sstp_ctrl_state(&c->ctrl)));
 }
@@ -380,7 +390,7 @@ sstp_chan_input(struct sstp_chan *c, uint64_t now, const uint8_t *buf,
 			if (log_enabled(LOG_LVL_CTRL)) {
 				sstp_wire_describe(buf + off, fr.len, d,
 				    sizeof d);
-				log_ctrl("SSTP recv %s", d);
+				log_ctrl_c(c->log_ctx, "SSTP recv %s", d);
 			}
 			log_hex("SSTP in", buf + off, fr.len);
 			sstp_ctrl_input(&c->ctrl, now, buf + off, fr.len);

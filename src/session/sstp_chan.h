@@ -74,6 +74,7 @@ struct sstp_chan {
 	bool			 auth_sent;	/* Call Connected sent */
 	bool			 data_rx;	/* an IP frame came in */
 	uint64_t		 t_auth;	/* when Call Connected went */
+	const char		*log_ctx;	/* util/log.h; NULL none */
 };
 
 /*

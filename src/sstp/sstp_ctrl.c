@@ -432,7 +432,7 @@ set_quit(struct sstp_ctrl *c, enum sstp_quit q,
 		c->peer_status = *peer;
 		c->quit_peer = true;
 	}
-	log_debug("sstp: quit reason %s", sstp_quit_name(q));
+	log_debug_c(c->conf.log_ctx, "sstp: quit reason %s", sstp_quit_name(q));
 }
 
 static const struct sstp_status_info *
@@ -455,7 +455,8 @@ ctrl_send(struct sstp_ctrl *c, struct wbuf *w)
 {
 	if (wbuf_error(w) != 0) {
 		/* Cannot happen with CTRL_TXBUF; never send a failed buffer. */
-		log_err("sstp: control packet encoding failed (%d)",
+		log_err_c(c->conf.log_ctx,
+		    "sstp: control packet encoding failed (%d)",
 		    wbuf_error(w));
 		return;
 	}
@@ -536,7 +537,8 @@ abort_with(struct sstp_ctrl *c, uint64_t now, uint32_t status, uint8_t attr,
 		c->local_status = status;
 		c->local_attr = attr;
 	}
-	log_info("sstp: aborting: %s (attribute %s)", sstp_status_name(status),
+	log_info_c(c->conf.log_ctx,
+	    "sstp: aborting: %s (attribute %s)", sstp_status_name(status),
 	    sstp_attr_name(attr));
 	wbuf_init(&w, buf, sizeof buf);
 	sstp_wire_put_abort(&w, &si);
@@ -572,14 +574,16 @@ act_ack(struct sstp_ctrl *c, struct evctx *e, enum sstp_cstate next)
 	    !c->conf.require_sha256)
 		c->hash = SSTP_HASH_SHA1;
 	else {
-		log_warn("sstp: server offers hash %s (0x%02x), none usable%s",
+		log_warn_c(c->conf.log_ctx,
+		    "sstp: server offers hash %s (0x%02x), none usable%s",
 		    sstp_hash_name(offered & SSTP_HASH_KNOWN), offered,
 		    c->conf.require_sha256 ? " (SHA256 required)" : "");
 		return abort_with(c, e->now, SSTP_STATUS_VALUE_NOT_SUPPORTED,
 		    SSTP_ATTR_CRYPTO_BINDING_REQ, SSTP_QUIT_NO_COMMON_HASH);
 	}
 	memcpy(c->nonce, e->msg->nonce, sizeof c->nonce);
-	log_debug("sstp: Call Connect Ack, crypto binding with %s",
+	log_debug_c(c->conf.log_ctx,
+	    "sstp: Call Connect Ack, crypto binding with %s",
 	    sstp_hash_name((uint8_t)c->hash));
 	c->deadline = e->now + c->conf.negotiation_ms;
 	e->notify |= N_PPP_START;
@@ -599,13 +603,16 @@ act_nak(struct sstp_ctrl *c, struct evctx *e, enum sstp_cstate next)
 	if (si != NULL) {
 		c->nak_status = *si;
 		c->nak_seen = true;
-		log_warn("sstp: Call Connect Nak: %s (attribute %s)",
+		log_warn_c(c->conf.log_ctx,
+		    "sstp: Call Connect Nak: %s (attribute %s)",
 		    sstp_status_name(si->status), sstp_attr_name(si->attr_id));
 	} else
-		log_warn("sstp: Call Connect Nak without status");
+		log_warn_c(c->conf.log_ctx,
+		    "sstp: Call Connect Nak without status");
 	if (c->retries < c->conf.connect_retries) {
 		c->retries++;
-		log_info("sstp: resending Call Connect Request (%u of %u)",
+		log_info_c(c->conf.log_ctx,
+		    "sstp: resending Call Connect Request (%u of %u)",
 		    c->retries, c->conf.connect_retries);
 		send_request(c);
 		c->deadline = e->now + c->conf.negotiation_ms;
@@ -629,7 +636,8 @@ act_request_timeout(struct sstp_ctrl *c, struct evctx *e,
     enum sstp_cstate next)
 {
 	(void)next;
-	log_warn("sstp: no answer to the Call Connect Request in %u ms",
+	log_warn_c(c->conf.log_ctx,
+	    "sstp: no answer to the Call Connect Request in %u ms",
 	    c->conf.negotiation_ms);
 	return abort_with(c, e->now, SSTP_STATUS_NEGOTIATION_TIMEOUT,
 	    SSTP_ATTR_NO_ERROR, SSTP_QUIT_NEGOTIATION_TIMEOUT);
@@ -649,7 +657,8 @@ act_connected(struct sstp_ctrl *c, struct evctx *e, enum sstp_cstate next)
 	cert = c->hash == SSTP_HASH_SHA256 ? c->cert_sha256 : c->cert_sha1;
 	r = sstp_bind_connected(c->hash, c->nonce, cert, e->hlak, pkt);
 	if (r != 0) {
-		log_err("sstp: cannot build Call Connected (%d)", r);
+		log_err_c(c->conf.log_ctx,
+		    "sstp: cannot build Call Connected (%d)", r);
 		return abort_with(c, e->now, SSTP_STATUS_NO_ERROR,
 		    SSTP_ATTR_NO_ERROR, SSTP_QUIT_INTERNAL);
 	}
@@ -658,7 +667,7 @@ act_connected(struct sstp_ctrl *c, struct evctx *e, enum sstp_cstate next)
 	c->hello_misses = 0;
 	c->deadline = e->now + c->conf.hello_ms;
 	e->notify |= N_ESTABLISHED;
-	log_debug("sstp: Call Connected sent");
+	log_debug_c(c->conf.log_ctx, "sstp: Call Connected sent");
 	return next;
 }
 
@@ -666,7 +675,8 @@ static enum sstp_cstate
 act_auth_timeout(struct sstp_ctrl *c, struct evctx *e, enum sstp_cstate next)
 {
 	(void)next;
-	log_info("sstp: PPP authentication not done %u ms after the Ack",
+	log_info_c(c->conf.log_ctx,
+	    "sstp: PPP authentication not done %u ms after the Ack",
 	    c->conf.negotiation_ms);
 	return abort_with(c, e->now, SSTP_STATUS_NEGOTIATION_TIMEOUT,
 	    SSTP_ATTR_NO_ERROR, SSTP_QUIT_AUTH_TIMEOUT);
@@ -704,7 +714,8 @@ act_hello(struct sstp_ctrl *c, struct evctx *e, enum sstp_cstate next)
 		c->deadline = e->now + c->conf.hello_ms;
 		return next;
 	}
-	log_info("sstp: nothing received from the %s for %llu ms",
+	log_info_c(c->conf.log_ctx,
+	    "sstp: nothing received from the %s for %llu ms",
 	    peer_word(c), (unsigned long long)c->hello_misses *
 	    c->conf.hello_ms + c->conf.hello_ms);
 	set_quit(c, SSTP_QUIT_HELLO_TIMEOUT, NULL);
@@ -716,7 +727,8 @@ static enum sstp_cstate
 act_ignore(struct sstp_ctrl *c, struct evctx *e, enum sstp_cstate next)
 {
 	(void)e;
-	log_debug("sstp: ignored in %s", sstp_ctrl_state_name(c->state));
+	log_debug_c(c->conf.log_ctx,
+	    "sstp: ignored in %s", sstp_ctrl_state_name(c->state));
 	return next;
 }
 
@@ -724,7 +736,8 @@ static enum sstp_cstate
 act_ignore_auth(struct sstp_ctrl *c, struct evctx *e, enum sstp_cstate next)
 {
 	(void)e;
-	log_info("sstp: authentication reported in %s: ignored "
+	log_info_c(c->conf.log_ctx,
+	    "sstp: authentication reported in %s: ignored "
 	    "(Call Connected is sent once, after the Ack)",
 	    sstp_ctrl_state_name(c->state));
 	return next;
@@ -752,9 +765,11 @@ act_abort_invalid(struct sstp_ctrl *c, struct evctx *e, enum sstp_cstate next)
 		    "hash protocol is not exactly one of SHA1, SHA256" :
 		    "Crypto Binding attribute malformed or missing";
 		q = SSTP_QUIT_BINDING_FAILED;
-		log_warn("sstp: crypto binding refused: %s", c->bind_fail);
+		log_warn_c(c->conf.log_ctx,
+		    "sstp: crypto binding refused: %s", c->bind_fail);
 	}
-	log_warn("sstp: invalid %s (type 0x%04x) from %s: %s "
+	log_warn_c(c->conf.log_ctx,
+	    "sstp: invalid %s (type 0x%04x) from %s: %s "
 	    "(attribute %s)", sstp_msg_name(e->msg->type), e->msg->type,
 	    peer_word(c), sstp_status_name(e->v->status),
 	    sstp_attr_name(e->v->attr_id));
@@ -771,10 +786,12 @@ act_peer_abort(struct sstp_ctrl *c, struct evctx *e, enum sstp_cstate next)
 	const struct sstp_status_info *si = first_status(e->msg);
 
 	if (si != NULL)
-		log_info("sstp: %s aborted: %s (attribute %s)", peer_word(c),
+		log_info_c(c->conf.log_ctx,
+		    "sstp: %s aborted: %s (attribute %s)", peer_word(c),
 		    sstp_status_name(si->status), sstp_attr_name(si->attr_id));
 	else
-		log_info("sstp: %s aborted the call", peer_word(c));
+		log_info_c(c->conf.log_ctx,
+		    "sstp: %s aborted the call", peer_word(c));
 	set_quit(c, SSTP_QUIT_PEER_ABORT, si);
 	send_simple(c, put_abort_empty);
 	c->deadline = e->now + c->conf.abort2_ms;
@@ -800,7 +817,8 @@ act_peer_disconnect(struct sstp_ctrl *c, struct evctx *e,
 {
 	const struct sstp_status_info *si = first_status(e->msg);
 
-	log_info("sstp: %s disconnected the call", peer_word(c));
+	log_info_c(c->conf.log_ctx,
+	    "sstp: %s disconnected the call", peer_word(c));
 	set_quit(c, SSTP_QUIT_PEER_DISCONNECT, si);
 	send_simple(c, sstp_wire_put_disconnect_ack);
 	c->deadline = e->now + c->conf.disc2_ms;
@@ -852,7 +870,8 @@ static enum sstp_cstate
 act_framing(struct sstp_ctrl *c, struct evctx *e, enum sstp_cstate next)
 {
 	(void)e;
-	log_info("sstp: cannot delineate the SSTP stream: closing");
+	log_info_c(c->conf.log_ctx,
+	    "sstp: cannot delineate the SSTP stream: closing");
 	set_quit(c, SSTP_QUIT_FRAMING_ERROR, NULL);
 	c->deadline = UINT64_MAX;
 	return next;
@@ -900,7 +919,8 @@ act_srv_request(struct sstp_ctrl *c, struct evctx *e, enum sstp_cstate next)
 	if (c->conf.rand_hook != NULL)
 		c->conf.rand_hook(c->nonce, sizeof c->nonce);
 	else if (crypto_random(c->nonce, sizeof c->nonce) != 0) {
-		log_err("sstp: no random bytes for the Call Connect Ack nonce");
+		log_err_c(c->conf.log_ctx,
+		    "sstp: no random bytes for the Call Connect Ack nonce");
 		return abort_with(c, e->now, SSTP_STATUS_NO_ERROR,
 		    SSTP_ATTR_NO_ERROR, SSTP_QUIT_INTERNAL);
 	}
@@ -910,7 +930,8 @@ act_srv_request(struct sstp_ctrl *c, struct evctx *e, enum sstp_cstate next)
 	ctrl_send(c, &w);
 	c->acked = true;
 	c->deadline = e->now + c->conf.negotiation_ms;
-	log_debug("sstp: Call Connect Request accepted after %u Nak(s), "
+	log_debug_c(c->conf.log_ctx,
+	    "sstp: Call Connect Request accepted after %u Nak(s), "
 	    "offering %s", c->naks, sstp_hash_name(c->offered_hash));
 	e->notify |= N_PPP_START;
 	return next;
@@ -942,15 +963,18 @@ act_srv_nak(struct sstp_ctrl *c, struct evctx *e, enum sstp_cstate next)
 	}
 	c->nak_sent = si;
 	if (si.attr_id == SSTP_ATTR_ENCAP_PROTO_ID)
-		log_warn("sstp: Call Connect Request for protocol 0x%04x "
+		log_warn_c(c->conf.log_ctx,
+		    "sstp: Call Connect Request for protocol 0x%04x "
 		    "refused: %s", e->msg->encap_proto,
 		    sstp_status_name(si.status));
 	else
-		log_warn("sstp: Call Connect Request refused: %s (attribute "
+		log_warn_c(c->conf.log_ctx,
+		    "sstp: Call Connect Request refused: %s (attribute "
 		    "%s)", sstp_status_name(si.status),
 		    sstp_attr_name(si.attr_id));
 	if (c->naks >= c->conf.nak_max) {
-		log_warn("sstp: %u Call Connect Requests refused already",
+		log_warn_c(c->conf.log_ctx,
+		    "sstp: %u Call Connect Requests refused already",
 		    c->naks);
 		return abort_with(c, e->now, SSTP_STATUS_RETRY_COUNT_EXCEEDED,
 		    SSTP_ATTR_NO_ERROR, SSTP_QUIT_BAD_REQUEST);
@@ -968,7 +992,8 @@ act_srv_request_late(struct sstp_ctrl *c, struct evctx *e,
     enum sstp_cstate next)
 {
 	(void)next;
-	log_warn("sstp: Call Connect Request in %s: a second one is refused",
+	log_warn_c(c->conf.log_ctx,
+	    "sstp: Call Connect Request in %s: a second one is refused",
 	    sstp_ctrl_state_name(c->state));
 	c->request_late = true;
 	c->request_state = c->state;
@@ -982,7 +1007,8 @@ act_srv_request_timeout(struct sstp_ctrl *c, struct evctx *e,
     enum sstp_cstate next)
 {
 	(void)next;
-	log_warn("sstp: no acceptable Call Connect Request in %u ms",
+	log_warn_c(c->conf.log_ctx,
+	    "sstp: no acceptable Call Connect Request in %u ms",
 	    c->conf.negotiation_ms);
 	return abort_with(c, e->now, SSTP_STATUS_NEGOTIATION_TIMEOUT,
 	    SSTP_ATTR_NO_ERROR, SSTP_QUIT_NEGOTIATION_TIMEOUT);
@@ -993,7 +1019,7 @@ static enum sstp_cstate
 srv_bind_refused(struct sstp_ctrl *c, uint64_t now, const char *what)
 {
 	c->bind_fail = what;
-	log_warn("sstp: crypto binding refused: %s", what);
+	log_warn_c(c->conf.log_ctx, "sstp: crypto binding refused: %s", what);
 	return abort_with(c, now, SSTP_STATUS_VALUE_NOT_SUPPORTED,
 	    SSTP_ATTR_CRYPTO_BINDING, SSTP_QUIT_BINDING_FAILED);
 }
@@ -1061,11 +1087,12 @@ srv_verify(struct sstp_ctrl *c, struct evctx *e)
 		return srv_bind_refused(c, e->now, "Compound MAC does not "
 		    "match the PPP keys");
 	if (r != 0) {
-		log_err("sstp: cannot verify the crypto binding (%d)", r);
+		log_err_c(c->conf.log_ctx,
+		    "sstp: cannot verify the crypto binding (%d)", r);
 		return abort_with(c, e->now, SSTP_STATUS_NO_ERROR,
 		    SSTP_ATTR_NO_ERROR, SSTP_QUIT_INTERNAL);
 	}
-	log_debug("sstp: crypto binding verified (%s)",
+	log_debug_c(c->conf.log_ctx, "sstp: crypto binding verified (%s)",
 	    sstp_hash_name((uint8_t)c->hash));
 	c->established_at = e->now;
 	c->hello_misses = 0;
@@ -1085,7 +1112,7 @@ act_srv_connected(struct sstp_ctrl *c, struct evctx *e, enum sstp_cstate next)
 	const char *bad;
 
 	if (c->have_connected) {
-		log_warn("sstp: a second Call Connected");
+		log_warn_c(c->conf.log_ctx, "sstp: a second Call Connected");
 		return abort_with(c, e->now,
 		    SSTP_STATUS_UNACCEPTED_FRAME_RECEIVED, SSTP_ATTR_NO_ERROR,
 		    SSTP_QUIT_PROTOCOL_ERROR);
@@ -1095,7 +1122,8 @@ act_srv_connected(struct sstp_ctrl *c, struct evctx *e, enum sstp_cstate next)
 	memcpy(c->connected, e->pkt, sizeof c->connected);
 	c->have_connected = true;
 	if (!c->have_hlak) {
-		log_debug("sstp: Call Connected before the PPP keys: waiting");
+		log_debug_c(c->conf.log_ctx,
+		    "sstp: Call Connected before the PPP keys: waiting");
 		return next;
 	}
 	return srv_verify(c, e);
@@ -1106,13 +1134,15 @@ static enum sstp_cstate
 act_srv_keys(struct sstp_ctrl *c, struct evctx *e, enum sstp_cstate next)
 {
 	if (c->have_hlak) {
-		log_info("sstp: PPP keys reported again: the first are kept");
+		log_info_c(c->conf.log_ctx,
+		    "sstp: PPP keys reported again: the first are kept");
 		return next;
 	}
 	memcpy(c->hlak, e->hlak, sizeof c->hlak);
 	c->have_hlak = true;
 	if (!c->have_connected) {
-		log_debug("sstp: PPP keys before the Call Connected: waiting");
+		log_debug_c(c->conf.log_ctx,
+		    "sstp: PPP keys before the Call Connected: waiting");
 		return next;
 	}
 	return srv_verify(c, e);
@@ -1125,12 +1155,14 @@ act_srv_connected_timeout(struct sstp_ctrl *c, struct evctx *e,
 {
 	(void)next;
 	if (c->have_connected) {
-		log_warn("sstp: Call Connected came, the PPP keys did not "
+		log_warn_c(c->conf.log_ctx,
+		    "sstp: Call Connected came, the PPP keys did not "
 		    "within %u ms", c->conf.negotiation_ms);
 		return abort_with(c, e->now, SSTP_STATUS_NEGOTIATION_TIMEOUT,
 		    SSTP_ATTR_NO_ERROR, SSTP_QUIT_NO_KEYS);
 	}
-	log_warn("sstp: no Call Connected within %u ms of our Ack",
+	log_warn_c(c->conf.log_ctx,
+	    "sstp: no Call Connected within %u ms of our Ack",
 	    c->conf.negotiation_ms);
 	return abort_with(c, e->now, SSTP_STATUS_NEGOTIATION_TIMEOUT,
 	    SSTP_ATTR_NO_ERROR, SSTP_QUIT_NEGOTIATION_TIMEOUT);
@@ -1142,7 +1174,7 @@ act_srv_ignore_keys(struct sstp_ctrl *c, struct evctx *e,
     enum sstp_cstate next)
 {
 	(void)e;
-	log_info("sstp: PPP keys reported in %s: ignored",
+	log_info_c(c->conf.log_ctx, "sstp: PPP keys reported in %s: ignored",
 	    sstp_ctrl_state_name(c->state));
 	return next;
 }
@@ -1170,19 +1202,20 @@ static enum sstp_cstate
 unlisted(struct sstp_ctrl *c, enum ctrl_event ev, struct evctx *e)
 {
 	if (state_is_pending(c->state)) {
-		log_debug("sstp: %s ignored in %s", event_name(ev),
+		log_debug_c(c->conf.log_ctx,
+		    "sstp: %s ignored in %s", event_name(ev),
 		    sstp_ctrl_state_name(c->state));
 		return c->state;
 	}
 	if (event_is_rx(ev)) {
-		log_warn("sstp: unexpected %s in %s",
+		log_warn_c(c->conf.log_ctx, "sstp: unexpected %s in %s",
 		    e->msg != NULL ? sstp_msg_name(e->msg->type) : "?",
 		    sstp_ctrl_state_name(c->state));
 		return abort_with(c, e->now,
 		    SSTP_STATUS_UNACCEPTED_FRAME_RECEIVED, SSTP_ATTR_NO_ERROR,
 		    SSTP_QUIT_PROTOCOL_ERROR);
 	}
-	log_warn("sstp: %s in %s: ignored", event_name(ev),
+	log_warn_c(c->conf.log_ctx, "sstp: %s in %s: ignored", event_name(ev),
 	    sstp_ctrl_state_name(c->state));
 	return c->state;
 }
@@ -1194,7 +1227,8 @@ dispatch(struct sstp_ctrl *c, enum ctrl_event ev, struct evctx *e)
 	enum sstp_cstate old = c->state, next;
 
 	if (old == SSTP_CS_CLOSED) {
-		log_trace("sstp: %s after close: ignored", event_name(ev));
+		log_trace_c(c->conf.log_ctx,
+		    "sstp: %s after close: ignored", event_name(ev));
 		return 0;
 	}
 	c->in_dispatch = true;
@@ -1206,7 +1240,8 @@ dispatch(struct sstp_ctrl *c, enum ctrl_event ev, struct evctx *e)
 	/* The server's HLAK lives only in Server_Call_Connected_Pending. */
 	if (next != SSTP_SS_CONNECTED_PENDING && c->have_hlak)
 		srv_forget_keys(c);
-	log_debug("sstp: state %s -> %s on %s", sstp_ctrl_state_name(old),
+	log_debug_c(c->conf.log_ctx,
+	    "sstp: state %s -> %s on %s", sstp_ctrl_state_name(old),
 	    sstp_ctrl_state_name(next), event_name(ev));
 	/* Notifications run after the state change, close last and once. */
 	if (next != SSTP_CS_CLOSED) {
@@ -1231,7 +1266,8 @@ run_event_pkt(struct sstp_ctrl *c, enum ctrl_event ev, uint64_t now,
 	if (c == NULL || c->ops == NULL)
 		return -EINVAL;
 	if (c->in_dispatch) {
-		log_err("sstp: re-entrant call on %s refused", event_name(ev));
+		log_err_c(c->conf.log_ctx,
+		    "sstp: re-entrant call on %s refused", event_name(ev));
 		return -EBUSY;
 	}
 	memset(&e, 0, sizeof e);
@@ -1375,7 +1411,8 @@ sstp_ctrl_input(struct sstp_ctrl *c, uint64_t now, const uint8_t *pkt,
 		 * peer is leaving either way, and answering it with our own
 		 * Abort would only delay the teardown.
 		 */
-		log_warn("sstp: malformed %s (%s) treated as such",
+		log_warn_c(c->conf.log_ctx,
+		    "sstp: malformed %s (%s) treated as such",
 		    sstp_msg_name(m.type), sstp_status_name(v.status));
 		ev = msg_event(m.type);
 	} else

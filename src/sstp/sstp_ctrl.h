@@ -129,6 +129,8 @@ struct sstp_ctrl_conf {
 	uint32_t	 nak_max;	/* server: Naks before Abort: 3 */
 	/* Test hook: not NULL -> the Ack's nonce comes from here. */
 	void		(*rand_hook)(void *buf, size_t len);
+	/* Before each log line ("session ID"; util/log.h); NULL none. */
+	const char	*log_ctx;
 };
 
 /* The machine.  Treat as opaque: use the accessors below. */

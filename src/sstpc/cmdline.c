@@ -35,6 +35,7 @@
 #include "wire/http.h"
 #include "util/buf.h"
 #include "util/ctype.h"
+#include "util/help.h"
 #include "util/log.h"
 #include "util/nelem.h"
 #include "wire/url.h"
@@ -1500,40 +1501,19 @@ cmdline_free(struct sstpc_config *cfg)
 	explicit_bzero(cfg, sizeof *cfg);
 }
 
-/* One option's lines of --help. */
+/* One option's lines of --help (util/help.c: sstpd's layout too). */
 static void
 print_option(FILE *fp, const struct opt_def *o)
 {
-	char left[64], shortopt[8] = "";
-	const char *h;
-	size_t n;
+	char arg[48] = "";
 
-	if (o->short_name != '\0')
-		(void)snprintf(shortopt, sizeof shortopt, "-%c, ",
-		    o->short_name);
-	if (o->arg == ARG_NONE)
-		(void)snprintf(left, sizeof left, "%s--%s", shortopt, o->name);
-	else if (o->arg == ARG_REQ)
-		(void)snprintf(left, sizeof left, "%s--%s %s", shortopt,
-		    o->name, o->argname);
+	if (o->arg == ARG_REQ)
+		(void)snprintf(arg, sizeof arg, " %s", o->argname);
 	else if (o->arg == ARG_OPT)
-		(void)snprintf(left, sizeof left, "%s--%s [%s]", shortopt,
-		    o->name, o->argname);
-	else
-		(void)snprintf(left, sizeof left, "%s--%s[=%s]", shortopt,
-		    o->name, o->argname);
-	if (strlen(left) > 25)
-		fprintf(fp, "  %s\n%28s", left, "");
-	else
-		fprintf(fp, "  %-26s", left);
-	for (h = o->help; *h != '\0'; h += n) {
-		n = strcspn(h, "\n");
-		fprintf(fp, "%.*s\n", (int)n, h);
-		if (h[n] == '\n') {
-			n++;
-			fprintf(fp, "%28s", "");
-		}
-	}
+		(void)snprintf(arg, sizeof arg, " [%s]", o->argname);
+	else if (o->arg == ARG_EQ)
+		(void)snprintf(arg, sizeof arg, "[=%s]", o->argname);
+	help_option(fp, o->short_name, o->name, arg, o->help);
 }
 
 /* The --help text, by section, from the option table. */

@@ -32,6 +32,7 @@
 #include "net/connect.h"
 #include "net/proxy.h"
 #include "net/tls_stream.h"
+#include "session/chan_loop.h"
 #include "session/sstp_chan.h"
 #include "sstpc/persist.h"
 #include "sstpc/sstpc.h"
@@ -96,33 +97,6 @@ session_maybe_finish(struct sstpc *s)
 	}
 	s->phase = PHASE_DONE;
 	event_base_loopexit(s->base, NULL);
-}
-
-/* Point the one control timer at the channel's next deadline. */
-static void
-session_ctrl_sync(struct sstpc *s)
-{
-	uint64_t dl;
-	struct timeval tv;
-
-	if (s->ctrl_timer == NULL)
-		return;
-	dl = sstp_chan_deadline(&s->chan);
-	if (dl == UINT64_MAX) {
-		evtimer_del(s->ctrl_timer);
-		return;
-	}
-	tv = clock_until(dl, clock_now_ms());
-	evtimer_add(s->ctrl_timer, &tv);
-}
-
-/* The control timer fired: the channel runs its deadline. */
-static void
-session_ctrl_timer_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct sstpc *s = arg;
-
-	sstp_chan_timer(&s->chan, clock_now_ms());
 }
 
 /* Close the server connection at once (no more bytes either way). */
@@ -217,10 +191,13 @@ session_chan_closed(void *arg, enum sstp_quit q, bool binding_refused,
 	session_maybe_finish(s);
 }
 
+/* Point the one control timer at the channel's next deadline. */
 static void
 session_chan_timer_changed(void *arg)
 {
-	session_ctrl_sync(arg);
+	struct sstpc *s = arg;
+
+	sstp_chan_timer_arm(&s->chan, s->ctrl_timer);
 }
 
 /* The PPP side is gone (pppd exited / pty closed): orderly shutdown. */
@@ -311,38 +288,6 @@ static const struct sstp_chan_ops session_chan_ops = {
 	.server_addr = session_chan_server_addr,
 	.net_up = session_chan_net_up,
 	.net_down = session_chan_net_down,
-};
-
-/* The channel's view of the TLS stream (NULL-safe: it may be gone). */
-static uint8_t *
-session_io_reserve(void *arg, size_t n)
-{
-	struct sstpc *s = arg;
-
-	return s->st != NULL ? stream_reserve(s->st, n) : NULL;
-}
-
-static bool
-session_io_tx_full(void *arg)
-{
-	struct sstpc *s = arg;
-
-	return s->st == NULL || stream_tx_full(s->st);
-}
-
-static void
-session_io_pause_input(void *arg, bool pause)
-{
-	struct sstpc *s = arg;
-
-	if (s->st != NULL)
-		stream_pause_input(s->st, pause);
-}
-
-static const struct sstp_chan_io session_chan_io = {
-	.reserve = session_io_reserve,
-	.tx_full = session_io_tx_full,
-	.pause_input = session_io_pause_input,
 };
 
 /*
@@ -450,9 +395,9 @@ session_sstp_begin(struct sstpc *s)
 	cc.cert_sha256 = s->peer.cert_sha256;
 	cc.require_sha256 = s->cfg->require_sha256;
 	cc.hello_ms = s->cfg->hello_interval * 1000U;
-	s->ctrl_timer = evtimer_new(s->base, session_ctrl_timer_cb, s);
+	s->ctrl_timer = evtimer_new(s->base, sstp_chan_timer_cb, &s->chan);
 	if (s->ctrl_timer == NULL || sstp_chan_begin(&s->chan, &cc,
-	    &session_chan_io, s, clock_now_ms()) < 0)
+	    &sstp_chan_stream_io, &s->st, clock_now_ms()) < 0)
 		session_fail(s, SSTPC_EXIT_FAILURE, "cannot start the SSTP "
 		    "state machine");
 }

@@ -42,6 +42,7 @@
 #include "ppp/ppp_engine.h"
 #include "util/buf.h"
 #include "util/ctype.h"
+#include "util/help.h"
 #include "util/nelem.h"
 
 /* Defaults (sstpd.8 OPTIONS says the same). */
@@ -84,6 +85,8 @@ enum arg_kind {
 #define F_CMDLINE	0x01u	/* command line only: refused in the file */
 #define F_PPPD		0x02u	/* pppd backend only */
 #define F_TUN		0x04u	/* built-in backend only */
+#define F_LINK		0x08u	/* the built-in PPP's setting: pppd's options
+				   file has its own (refused with --pppd) */
 
 struct opt_def;
 struct pstate;
@@ -160,16 +163,17 @@ static const struct opt_def auth_opts[] = {
 	  .help = "methods offered, comma-separated: mschapv2, eap,\n"
 	    "pap (default mschapv2,eap)" },
 	{ REQ("name", "NAME"), .set = opt_name, .field = CONF(server_name),
+	  .flags = F_LINK,
 	  .help = "our CHAP name; secrets lines for it or '*'\n"
 	    "(default " DEF_SERVER_NAME ")" },
 	{ REQ("pool", "CIDR"), .set = opt_pool,
 	  .help = "client IPv4 addresses, /16 to /30 (required)" },
-	{ REQ("pool6", "PREFIX"), .set = opt_pool6,
+	{ REQ("pool6", "PREFIX"), .set = opt_pool6, .flags = F_LINK,
 	  .help = "a /64 for the clients' IPv6 addresses" },
 	{ REQ("local", "ADDR"), .set = opt_addr4, .field = CONF(local4),
 	  .help = "our IPv4 address on the link (default: the pool's\n"
 	    "first)" },
-	{ REQ("dns", "ADDR"), .set = opt_dns,
+	{ REQ("dns", "ADDR"), .set = opt_dns, .flags = F_LINK,
 	  .help = "IPv4 DNS server for the clients (at most 2)" },
 };
 
@@ -191,14 +195,15 @@ static const struct opt_def backend_opts[] = {
 	  .help = "the pppd plugin reporting MPPE keys (default:\n"
 	    "sstp-pppd-plugin.so in pppd's plugin directory)" },
 	{ REQ("mtu", "N"), .set = opt_uint, .field = CONF(mtu),
-	  .min = MTU_MIN, .max = MTU_MAX,
+	  .min = MTU_MIN, .max = MTU_MAX, .flags = F_LINK,
 	  .help = "link MTU, 576-4087 (default 1400)" },
 	{ REQ("lcp-echo-interval", "SEC"), .set = opt_uint,
-	  .field = CONF(lcp_echo_interval), .max = TIMEOUT_MAX,
+	  .field = CONF(lcp_echo_interval), .max = TIMEOUT_MAX, .flags = F_LINK,
 	  .help = "LCP echo after SEC idle seconds, 0 none\n"
 	    "(default 30)" },
 	{ REQ("lcp-echo-failure", "N"), .set = opt_uint,
 	  .field = CONF(lcp_echo_failure), .max = ECHO_FAILURE_MAX,
+	  .flags = F_LINK,
 	  .help = "drop a client after N unanswered echoes, 0 never\n"
 	    "(default 4)" },
 };
@@ -280,7 +285,7 @@ struct pstate {
 	unsigned	 lineno;
 	const char	*mode_opt;	/* the option that set the mode */
 	const char	*pppd_only;	/* first pppd-only option seen */
-	const char	*tun_only;	/* first built-in-only option seen */
+	const struct opt_def *tun_only;	/* first F_TUN or F_LINK option */
 	bool		 cmdline[N_OPTS];	/* given on the command line */
 };
 
@@ -916,8 +921,8 @@ apply_option(struct pstate *ps, const struct opt_def *o, size_t k,
 		return;
 	if ((o->flags & F_PPPD) != 0 && ps->pppd_only == NULL)
 		ps->pppd_only = o->name;
-	if ((o->flags & F_TUN) != 0 && ps->tun_only == NULL)
-		ps->tun_only = o->name;
+	if ((o->flags & (F_TUN | F_LINK)) != 0 && ps->tun_only == NULL)
+		ps->tun_only = o;
 }
 
 /* The argument vector; returns nothing, errors in ps. */
@@ -1184,10 +1189,16 @@ finish_backend(struct pstate *ps)
 		if (ps->tun_given)
 			perr(ps, "--tun cannot be used with --pppd (choose one "
 			    "backend)");
+		else if (ps->tun_only != NULL &&
+		    (ps->tun_only->flags & F_LINK) != 0)
+			perr(ps, "--%s cannot be used with --pppd (pppd's "
+			    "options file sets it: mtu, mru, ms-dns, name, "
+			    "lcp-echo-interval, lcp-echo-failure, +ipv6)",
+			    ps->tun_only->name);
 		else if (ps->tun_only != NULL)
 			perr(ps, "--%s cannot be used with --pppd (pppd "
 			    "authenticates by its own options and runs as "
-			    "root)", ps->tun_only);
+			    "root)", ps->tun_only->name);
 		return;
 	}
 	if (ps->pppd_only != NULL) {
@@ -1395,34 +1406,15 @@ sstpd_conf_free(struct sstpd_conf *conf)
 	explicit_bzero(conf, sizeof *conf);
 }
 
-/* One option's lines of --help. */
+/* One option's lines of --help (util/help.c: sstpc's layout). */
 static void
 print_option(FILE *fp, const struct opt_def *o)
 {
-	char left[64], shortopt[8] = "";
-	const char *h;
-	size_t n;
+	char arg[48] = "";
 
-	if (o->short_name != '\0')
-		(void)snprintf(shortopt, sizeof shortopt, "-%c, ",
-		    o->short_name);
-	if (o->arg == ARG_NONE)
-		(void)snprintf(left, sizeof left, "%s--%s", shortopt, o->name);
-	else
-		(void)snprintf(left, sizeof left, "%s--%s %s", shortopt,
-		    o->name, o->argname);
-	if (strlen(left) > 25)
-		fprintf(fp, "  %s\n%28s", left, "");
-	else
-		fprintf(fp, "  %-26s", left);
-	for (h = o->help; *h != '\0'; h += n) {
-		n = strcspn(h, "\n");
-		fprintf(fp, "%.*s\n", (int)n, h);
-		if (h[n] == '\n') {
-			n++;
-			fprintf(fp, "%28s", "");
-		}
-	}
+	if (o->arg != ARG_NONE)
+		(void)snprintf(arg, sizeof arg, " %s", o->argname);
+	help_option(fp, o->short_name, o->name, arg, o->help);
 }
 
 /* The --help text, by section, from the option table. */

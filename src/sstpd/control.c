@@ -441,7 +441,12 @@ fail_r:
 	return NULL;
 }
 
-/* Close every connection and the socket; remove the socket file if ours. */
+/*
+ * Close every connection and the socket; remove the socket file if ours.
+ * After --user the directory (/run) is root's and the unlink (or in a
+ * closed directory the lstat) fails: said once, and the next start
+ * replaces the stale file (ctl_server_new).
+ */
 void
 ctl_server_free(struct ctl_server *srv)
 {
@@ -455,9 +460,11 @@ ctl_server_free(struct ctl_server *srv)
 		event_free(srv->ev);
 	if (srv->fd >= 0)
 		(void)close(srv->fd);
-	if (lstat(srv->path, &st) == 0 && st.st_dev == srv->dev &&
-	    st.st_ino == srv->ino)
-		(void)unlink(srv->path);
+	if (lstat(srv->path, &st) < 0 ? errno != ENOENT :
+	    st.st_dev == srv->dev && st.st_ino == srv->ino &&
+	    unlink(srv->path) < 0)
+		log_info("control socket %s left behind (%s): the next start "
+		    "replaces it", srv->path, strerror(errno));
 	free(srv);
 }
 

@@ -8,10 +8,12 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <event2/event.h>
 
@@ -44,7 +46,70 @@ main_control(const struct sstpd_conf *c)
 	return ctl_client_run(c->control_path, &req, stdout, stderr);
 }
 
-/* --check-config: the certificate and the secrets load, or exit 2. */
+/* Can @path be read as a regular file?  0, or -1 with one line on stderr. */
+static int
+main_check_file(const char *opt, const char *path)
+{
+	struct stat st;
+	int fd, e;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		e = errno;
+		if (fd >= 0)
+			close(fd);
+		fprintf(stderr, "sstpd: %s %s: cannot read: %s\n", opt, path,
+		    strerror(e));
+		return -1;
+	}
+	close(fd);
+	if (!S_ISREG(st.st_mode)) {
+		fprintf(stderr, "sstpd: %s %s: not a regular file\n", opt,
+		    path);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The pppd backend's files: pppd runnable, its options file and the
+ * plugin readable (a name without '/' is looked up by pppd in its plugin
+ * directory, as pppd(8) "plugin" does).
+ */
+static int
+main_check_pppd(const struct sstpd_conf *c)
+{
+	char plugin[1024];
+
+	if (access(c->pppd_path, X_OK) < 0) {
+		fprintf(stderr, "sstpd: --pppd-path %s: %s\n", c->pppd_path,
+		    strerror(errno));
+		return -1;
+	}
+	if (c->pppd_options != NULL &&
+	    main_check_file("--pppd-options", c->pppd_options) < 0)
+		return -1;
+	if (c->plugin_path != NULL) {
+		if (strchr(c->plugin_path, '/') != NULL)
+			snprintf(plugin, sizeof plugin, "%s", c->plugin_path);
+		else
+			snprintf(plugin, sizeof plugin, "%s/%s",
+			    SSTPC_PLUGIN_DIR, c->plugin_path);
+		if (main_check_file("--plugin", plugin) < 0)
+			return -1;
+	}
+	printf("pppd: %s%s%s, plugin %s\n", c->pppd_path,
+	    c->pppd_options != NULL ? " file " : "",
+	    c->pppd_options != NULL ? c->pppd_options : "",
+	    c->plugin_path != NULL ? c->plugin_path : "(none)");
+	return 0;
+}
+
+/*
+ * --check-config: the certificate and the secrets load (built-in
+ * backend), or pppd, its options file and the plugin are there (--pppd);
+ * else exit 2.
+ */
 static int
 main_check(const struct sstpd_conf *c)
 {
@@ -70,7 +135,8 @@ main_check(const struct sstpd_conf *c)
 		}
 		printf("secrets: %zu entries\n", secrets_count(srv.secrets));
 		secrets_free(srv.secrets);
-	}
+	} else if (main_check_pppd(c) < 0)
+		return SSTPD_EXIT_USAGE;
 	printf("configuration ok\n");
 	return SSTPD_EXIT_OK;
 }

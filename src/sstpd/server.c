@@ -35,7 +35,7 @@
 /* Where the pppd backend's key sockets go. */
 #define SERVER_SOCK_DIR		"/run/sstpd"
 
-/* Over a limit: closed at once, one line, counted. */
+/* Over a limit: closed at once, one line (rate-limited), counted. */
 static void
 server_refuse(struct sstpd_server *srv, int fd, const struct sockaddr *sa,
     uint64_t *counter, const char *limit, unsigned value)
@@ -45,8 +45,8 @@ server_refuse(struct sstpd_server *srv, int fd, const struct sockaddr *sa,
 	close(fd);
 	(*counter)++;
 	srv_addr_text(sa, a, sizeof a, true);
-	log_warn("refused connection from %s: %s %u reached (%llu refused)",
-	    a, limit, value, (unsigned long long)*counter);
+	srv_log_refusal(srv, "refused connection from %s: %s %u reached "
+	    "(%llu refused)", a, limit, value, (unsigned long long)*counter);
 }
 
 static void
@@ -414,8 +414,12 @@ server_init(struct sstpd_server *srv, const struct sstpd_conf *c,
 	srv->sig_term = evsignal_new(base, SIGTERM, server_signal_cb, srv);
 	srv->sig_int = evsignal_new(base, SIGINT, server_signal_cb, srv);
 	srv->stop_timer = evtimer_new(base, server_stop_timer_cb, srv);
+	ratelimit_init(&srv->refusals, SSTPD_REFUSAL_LINES,
+	    SSTPD_REFUSAL_WINDOW_MS);
+	srv->refusal_timer = evtimer_new(base, srv_refusal_timer_cb, srv);
 	if (srv->sig_hup == NULL || srv->sig_term == NULL ||
-	    srv->sig_int == NULL || srv->stop_timer == NULL) {
+	    srv->sig_int == NULL || srv->stop_timer == NULL ||
+	    srv->refusal_timer == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return SSTPD_EXIT_FAIL;
 	}
@@ -469,6 +473,11 @@ server_free(struct sstpd_server *srv)
 		event_free(srv->sig_int);
 	if (srv->stop_timer != NULL)
 		event_free(srv->stop_timer);
+	if (srv->refusal_timer != NULL) {
+		/* What the last window held back, before the exit line. */
+		srv_refusal_timer_cb(-1, 0, srv);
+		event_free(srv->refusal_timer);
+	}
 	if (srv->ctl != NULL)
 		ctl_server_free(srv->ctl);
 	if (srv->hub != NULL)

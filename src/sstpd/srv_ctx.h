@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 
 #include "sstpd/conf.h"
+#include "sstpd/ratelimit.h"
 #include "sys/sdnotify.h"
 
 struct event;
@@ -58,6 +59,9 @@ struct sstpd_server {
 	struct event		*sig_term;
 	struct event		*sig_int;
 	struct event		*stop_timer;
+	/* Refusal lines: a few a second, then a summary (ratelimit.h). */
+	struct ratelimit	 refusals;
+	struct event		*refusal_timer;
 	TAILQ_HEAD(, srv_session) sessions;
 	unsigned		 n_sessions;	/* in the table */
 	unsigned		 n_handshakes;	/* before Call Connected */

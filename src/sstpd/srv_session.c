@@ -28,6 +28,7 @@
 #include "link/tunsrv/tunsrv.h"
 #include "net/tls_server.h"
 #include "net/tls_stream.h"
+#include "session/chan_loop.h"
 #include "sstpd/control.h"
 #include "sstpd/pool.h"
 #include "sstpd/secrets.h"
@@ -177,7 +178,63 @@ srv_handshake_done(struct srv_session *s)
 	}
 }
 
-/* The end line, once: everything an operator asks about a session. */
+void
+srv_log_refusal(struct sstpd_server *srv, const char *fmt, ...)
+{
+	uint64_t now = clock_now_ms();
+	struct timeval tv;
+	va_list ap;
+	char m[512];
+
+	if (!ratelimit_take(&srv->refusals, now)) {
+		if (srv->refusal_timer != NULL &&
+		    !evtimer_pending(srv->refusal_timer, NULL)) {
+			tv = clock_until(now + ratelimit_wait_ms(&srv->refusals,
+			    now), now);
+			evtimer_add(srv->refusal_timer, &tv);
+		}
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(m, sizeof m, fmt, ap);
+	va_end(ap);
+	log_warn("%s", m);
+}
+
+/* The refusals held back by the limit, in one line (fd -1: at exit). */
+void
+srv_refusal_timer_cb(int fd, short what, void *arg)
+{
+	struct sstpd_server *srv = arg;
+	uint64_t now = clock_now_ms(), n;
+	struct timeval tv;
+
+	if (fd == -1)
+		now += srv->refusals.window_ms;	/* whatever is held */
+	n = ratelimit_due(&srv->refusals, now);
+	if (n == 0) {
+		/* A new window began before this ran: its end then. */
+		if (srv->refusals.held != 0 && fd != -1) {
+			tv = clock_until(now + ratelimit_wait_ms(&srv->refusals,
+			    now), now);
+			evtimer_add(srv->refusal_timer, &tv);
+		}
+		return;
+	}
+	log_warn("refused %llu more connection(s), not logged one by one "
+	    "(over %u lines a second); refused in all: %llu over "
+	    "--max-sessions, %llu over --max-per-address, %llu over "
+	    "--max-handshakes", (unsigned long long)n, srv->refusals.max,
+	    (unsigned long long)srv->stats.refused_sessions,
+	    (unsigned long long)srv->stats.refused_per_addr,
+	    (unsigned long long)srv->stats.refused_handshakes);
+}
+
+/*
+ * The end line, once: everything an operator asks about a session.  A
+ * connection that never had its start line (refused in the PROXY phase)
+ * gets one refusal line instead, as those refused at accept.
+ */
 void
 srv_session_log_end(struct srv_session *s)
 {
@@ -187,6 +244,12 @@ srv_session_log_end(struct srv_session *s)
 	if (s->ended)
 		return;
 	s->ended = true;
+	if (!s->started) {
+		srv_log_refusal(s->srv, "refused connection from %s (session "
+		    "%s): %s", s->client_text, s->id,
+		    s->have_reason ? s->reason : "closed");
+		return;
+	}
 	if (s->assigned4 != 0)
 		inet_ntop(AF_INET, &s->assigned4, a4, sizeof a4);
 	log_info("session %s: end user=%s client=%s address=%s "
@@ -288,16 +351,19 @@ srv_chan_now(void *arg)
 	return clock_now_ms();
 }
 
-/* The peer's name, from the link that authenticated it. */
+/*
+ * The peer's name, from the link that authenticated it: the engine's, or
+ * with --pppd the name the client gave once pppd accepted it.
+ */
 static void
 srv_take_user(struct srv_session *s)
 {
 	const char *u;
 
-	if (s->user[0] != '\0' || s->link == NULL ||
-	    s->srv->conf->backend != SSTPD_BACKEND_TUN)
+	if (s->user[0] != '\0' || s->link == NULL)
 		return;
-	u = tunsrv_link_user(s->link);
+	u = s->srv->conf->backend == SSTPD_BACKEND_TUN ?
+	    tunsrv_link_user(s->link) : pppdsrv_link_user(s->link);
 	if (u != NULL)
 		snprintf(s->user, sizeof s->user, "%s", u);
 }
@@ -347,26 +413,8 @@ static void
 srv_chan_timer_changed(void *arg)
 {
 	struct srv_session *s = arg;
-	uint64_t dl;
-	struct timeval tv;
 
-	if (s->ctrl_timer == NULL)
-		return;
-	dl = sstp_chan_deadline(&s->chan);
-	if (dl == UINT64_MAX) {
-		evtimer_del(s->ctrl_timer);
-		return;
-	}
-	tv = clock_until(dl, clock_now_ms());
-	evtimer_add(s->ctrl_timer, &tv);
-}
-
-static void
-srv_ctrl_timer_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct srv_session *s = arg;
-
-	sstp_chan_timer(&s->chan, clock_now_ms());
+	sstp_chan_timer_arm(&s->chan, s->ctrl_timer);
 }
 
 /* The PPP side ended: Call Disconnect (MS-SSTP 3.3.5.2.5) if we can. */
@@ -463,38 +511,6 @@ static const struct sstp_chan_ops srv_chan_ops = {
 	.net_down = srv_chan_net_down,
 };
 
-/* The channel's view of the stream (NULL-safe: it may be gone). */
-static uint8_t *
-srv_io_reserve(void *arg, size_t n)
-{
-	struct srv_session *s = arg;
-
-	return s->st != NULL ? stream_reserve(s->st, n) : NULL;
-}
-
-static bool
-srv_io_tx_full(void *arg)
-{
-	struct srv_session *s = arg;
-
-	return s->st == NULL || stream_tx_full(s->st);
-}
-
-static void
-srv_io_pause_input(void *arg, bool pause)
-{
-	struct srv_session *s = arg;
-
-	if (s->st != NULL)
-		stream_pause_input(s->st, pause);
-}
-
-static const struct sstp_chan_io srv_chan_io = {
-	.reserve = srv_io_reserve,
-	.tx_full = srv_io_tx_full,
-	.pause_input = srv_io_pause_input,
-};
-
 /* --- the link -------------------------------------------------------------- */
 
 static int
@@ -575,6 +591,7 @@ srv_link_tun(struct srv_session *s)
 	pc.echo_interval = c->lcp_echo_interval;
 	pc.echo_failure = c->lcp_echo_failure;
 	pc.auth_timeout_ms = c->negotiation_timeout_s * 1000U;
+	pc.log_ctx = s->log_ctx;
 	memset(&auth, 0, sizeof auth);
 	auth.lookup_secret = srv_lookup_secret;
 	auth.peer_addr = srv_peer_addr;
@@ -647,7 +664,8 @@ srv_sstp_begin(struct srv_session *s)
 	cc.nak_max = 3;
 	cc.negotiation_ms = c->negotiation_timeout_s * 1000U;
 	cc.hello_ms = c->hello_timeout_s * 1000U;
-	if (sstp_chan_begin(&s->chan, &cc, &srv_chan_io, s,
+	cc.log_ctx = s->log_ctx;
+	if (sstp_chan_begin(&s->chan, &cc, &sstp_chan_stream_io, &s->st,
 	    clock_now_ms()) < 0) {
 		srv_set_reason(s, "cannot start the SSTP state machine");
 		return -EIO;
@@ -926,8 +944,7 @@ srv_proxy_cb(evutil_socket_t fd, short what, void *arg)
 		memset(&h, 0, sizeof h);
 		r = proxy_hdr_parse(s->pbuf, s->plen, &h, err, sizeof err);
 		if (r < 0) {
-			log_info("session %s: bad PROXY header from %s: %s",
-			    s->id, s->client_text, err);
+			/* One line: the refusal (srv_session_log_end). */
 			srv_fail(s, "bad PROXY header: %s", err);
 			return;
 		}
@@ -954,11 +971,9 @@ srv_proxy_cb(evutil_socket_t fd, short what, void *arg)
 		    srv_session_count_addr(s->srv, (const struct sockaddr *)
 		    &s->client, s) >= s->srv->conf->max_per_addr) {
 			s->srv->stats.refused_per_addr++;
-			log_warn("session %s: refused %s: --max-per-address "
-			    "%u reached (%llu refused)", s->id,
-			    s->client_text, s->srv->conf->max_per_addr,
+			srv_fail(s, "--max-per-address %u reached (%llu "
+			    "refused)", s->srv->conf->max_per_addr,
 			    (unsigned long long)s->srv->stats.refused_per_addr);
-			srv_fail(s, "over --max-per-address");
 			return;
 		}
 	}
@@ -973,6 +988,7 @@ srv_start_stream(struct srv_session *s)
 	SSL *ssl;
 
 	log_info("session %s: start client=%s", s->id, s->client_text);
+	s->started = true;
 	s->st = stream_new(srv->base, s->fd, &srv_stream_ops, s);
 	if (s->st == NULL) {
 		srv_fail(s, "out of memory (stream)");
@@ -1028,8 +1044,10 @@ srv_session_new(struct sstpd_server *srv, int fd, const struct sockaddr *sa,
 	}
 	for (i = 0; i < sizeof rnd; i++)
 		snprintf(s->id + 2 * i, 3, "%02x", rnd[i]);
+	snprintf(s->log_ctx, sizeof s->log_ctx, "session %s", s->id);
 	sstp_chan_init(&s->chan, &srv_chan_ops, s);
-	s->ctrl_timer = evtimer_new(srv->base, srv_ctrl_timer_cb, s);
+	s->chan.log_ctx = s->log_ctx;
+	s->ctrl_timer = evtimer_new(srv->base, sstp_chan_timer_cb, &s->chan);
 	s->phase_timer = evtimer_new(srv->base, srv_phase_timer_cb, s);
 	s->reap = evtimer_new(srv->base, srv_reap_cb, s);
 	if (s->ctrl_timer == NULL || s->phase_timer == NULL ||

@@ -6,7 +6,9 @@
  * timeout the SSTP and PPP negotiation up to Call Connected.  Every
  * session has a correlation id (16 hex digits) on each of its log lines;
  * one line at the start (client address) and one at the end (user,
- * client, assigned address, duration, bytes in/out, reason).
+ * client, assigned address, duration, bytes in/out, reason).  One
+ * refused before its start line (in the PROXY phase) has one refusal
+ * line instead: "refused connection from ADDR (session ID): REASON".
  */
 #ifndef SSTPD_SRV_SESSION_H
 #define SSTPD_SRV_SESSION_H
@@ -38,10 +40,16 @@ struct srv_session {
 	TAILQ_ENTRY(srv_session) entry;
 	struct sstpd_server	*srv;
 	char			 id[17];
+	/*
+	 * "session <id>": the context of the lines the channel, the SSTP
+	 * machine and the PPP engine write for this session (util/log.h).
+	 */
+	char			 log_ctx[32];
 	int			 fd;		/* until the stream owns it */
 	enum srv_phase		 phase;
 	bool			 in_handshake;	/* not yet Call Connected */
 	bool			 established;
+	bool			 started;	/* start line logged */
 	bool			 ended;		/* end line logged */
 	bool			 stopping;
 	bool			 lingering;	/* HTTP error sent: closing */
@@ -90,6 +98,14 @@ void	srv_session_free(struct srv_session *);
 /* Sessions in the table from the same client address as @sa. */
 unsigned srv_session_count_addr(const struct sstpd_server *,
 	    const struct sockaddr *sa, const struct srv_session *except);
+/*
+ * One refusal line (a connection closed before its session started),
+ * rate-limited: past SSTPD_REFUSAL_LINES a second they are counted and
+ * srv_refusal_timer_cb (the server's refusal_timer) writes the summary.
+ */
+void	srv_log_refusal(struct sstpd_server *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	srv_refusal_timer_cb(int fd, short what, void *srv);
 /* The address of @sa as text, IPv4-mapped IPv6 shown as IPv4. */
 void	srv_addr_text(const struct sockaddr *sa, char *buf, size_t len,
 	    bool with_port);

@@ -215,13 +215,13 @@ log_emit(int level, const char *line)
 	(void)r;
 }
 
-void
-log_msg(int level, const char *file, int line, const char *func,
-    const char *fmt, ...)
+/* Format and write one line: level, [file:line], [func], [ctx], text. */
+static void
+log_vmsg(int level, const char *file, int line, const char *func,
+    const char *ctx, const char *fmt, va_list ap)
 {
 	char buf[2048];
 	size_t off = 0;
-	va_list ap;
 	int n;
 
 	if (!log_enabled(level) || !log_file_selected(file))
@@ -243,10 +243,35 @@ log_msg(int level, const char *file, int line, const char *func,
 		if (n > 0 && (size_t)n < sizeof buf - off)
 			off += (size_t)n;
 	}
-	va_start(ap, fmt);
+	if (ctx != NULL && ctx[0] != '\0') {
+		n = snprintf(buf + off, sizeof buf - off, "%s: ", ctx);
+		if (n > 0 && (size_t)n < sizeof buf - off)
+			off += (size_t)n;
+	}
 	vsnprintf(buf + off, sizeof buf - off, fmt, ap);
-	va_end(ap);
 	log_emit(level, buf);
+}
+
+void
+log_msg(int level, const char *file, int line, const char *func,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vmsg(level, file, line, func, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_msg_ctx(int level, const char *file, int line, const char *ctx,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vmsg(level, file, line, NULL, ctx, fmt, ap);
+	va_end(ap);
 }
 
 /* Format len bytes as hex lines of 16 at the dump level. */

@@ -64,6 +64,15 @@ int	log_get_level(void);
 
 void	log_msg(int level, const char *file, int line, const char *func,
 	    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/*
+ * log_msg with a context: @ctx ("session 0123456789abcdef", a string
+ * the caller keeps alive) goes before the message as "CTX: ", so that
+ * the lines of one of many sessions can be told apart.  NULL or "": the
+ * line is exactly log_msg's.  The context travels with the object that
+ * logs (an engine's or a machine's configuration), never in a global.
+ */
+void	log_msg_ctx(int level, const char *file, int line, const char *ctx,
+	    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* Hex dump at LOG_LVL_DUMP, tagged with a direction or name. */
 void	log_hex_at(const char *file, int line, const char *tag,
 	    const void *buf, size_t len);
@@ -89,6 +98,18 @@ void	log_key_at(const char *file, int line, const char *tag,
 #define log_debug_f(...) LOG_AT(LOG_LVL_DEBUG, __func__, __VA_ARGS__)
 #define log_ctrl_f(...)	 LOG_AT(LOG_LVL_CTRL, __func__, __VA_ARGS__)
 #define log_trace_f(...) LOG_AT(LOG_LVL_TRACE, __func__, __VA_ARGS__)
+
+/* _c variants take a context string first (log_msg_ctx). */
+#define LOG_CTX(lvl, ctx, ...) do {					\
+	if (log_enabled(lvl))						\
+		log_msg_ctx((lvl), __FILE__, __LINE__, (ctx), __VA_ARGS__); \
+} while (0)
+#define log_err_c(ctx, ...)	LOG_CTX(LOG_LVL_ERR, (ctx), __VA_ARGS__)
+#define log_warn_c(ctx, ...)	LOG_CTX(LOG_LVL_WARN, (ctx), __VA_ARGS__)
+#define log_info_c(ctx, ...)	LOG_CTX(LOG_LVL_INFO, (ctx), __VA_ARGS__)
+#define log_debug_c(ctx, ...)	LOG_CTX(LOG_LVL_DEBUG, (ctx), __VA_ARGS__)
+#define log_ctrl_c(ctx, ...)	LOG_CTX(LOG_LVL_CTRL, (ctx), __VA_ARGS__)
+#define log_trace_c(ctx, ...)	LOG_CTX(LOG_LVL_TRACE, (ctx), __VA_ARGS__)
 
 #define log_hex(tag, buf, len) do {					\
 	if (log_enabled(LOG_LVL_DUMP))					\

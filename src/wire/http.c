@@ -122,9 +122,9 @@ resp_fail(struct http_resp *r, int err, const char *why)
 	return err;
 }
 
-/* Drop leading and trailing OWS from a view. */
-static void
-trim_ows(struct bcur *v)
+/* Drop leading and trailing OWS (RFC 9110 5.6.3) from a view. */
+void
+http_trim_ows(struct bcur *v)
 {
 	size_t n;
 	uint8_t b;
@@ -217,7 +217,7 @@ parse_status_line(struct http_resp *r, struct bcur v)
 	/* An absent reason phrase (row 3 of PROTOCOL.md 8) is fine. */
 	if (bcur_get_u8(&v, &b) == 0 && b != ' ')
 		return resp_fail(r, -EBADMSG, "malformed HTTP status line");
-	trim_ows(&v);
+	http_trim_ows(&v);
 	http_view_copy(v, r->reason, sizeof r->reason);
 	r->state = ST_HEADERS;
 	return 0;
@@ -257,7 +257,7 @@ http_list_has_token(struct bcur v, const char *tok)
 			item = v;
 			(void)bcur_skip(&v, bcur_left(&v));
 		}
-		trim_ows(&item);
+		http_trim_ows(&item);
 		if (http_view_eq_ci(&item, tok))
 			return true;
 	}
@@ -297,7 +297,7 @@ parse_header_line(struct http_resp *r, struct bcur v)
 		 * obs-fold (RFC 9112 5.2): the client replaces it by one
 		 * space; a fold of a header we do not keep is ignored.
 		 */
-		trim_ows(&v);
+		http_trim_ows(&v);
 		if ((dst = cont_field(r, &cap)) != NULL) {
 			view_append(bcur_make(" ", 1), dst, cap);
 			view_append(v, dst, cap);
@@ -312,7 +312,7 @@ parse_header_line(struct http_resp *r, struct bcur v)
 		if (!http_is_tchar(b))
 			return resp_fail(r, -EBADMSG,
 			    "malformed HTTP header name");
-	trim_ows(&v);
+	http_trim_ows(&v);
 	r->cont = CONT_NONE;
 	if (http_view_eq_ci(&name, "Content-Length"))
 		parse_content_length(r, v);

@@ -112,13 +112,16 @@ int	http_connect_request(struct wbuf *w, const char *host, uint16_t port,
 	    const char *proxy_auth);
 
 /*
- * RFC 9110 section 5.6 token grammar, shared with http_auth.c.  Views are
+ * RFC 9110 section 5.6 token grammar, shared with http_auth.c and
+ * http_req.c.  Views are
  * read through struct bcur; comparisons are ASCII case-insensitive.
  */
 /* tchar (RFC 9110 5.6.2). */
 bool	http_is_tchar(uint8_t b);
 /* OWS: space or horizontal tab (RFC 9110 5.6.3). */
 bool	http_is_ows(uint8_t b);
+/* Drop leading and trailing OWS from the view. */
+void	http_trim_ows(struct bcur *v);
 /* True if the whole view equals s, ignoring ASCII case. */
 bool	http_view_eq_ci(const struct bcur *v, const char *s);
 /* True if the comma-separated list v holds token tok (any case). */

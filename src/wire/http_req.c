@@ -4,8 +4,8 @@
  * 3.3.5.1, PROTOCOL.md 1.2) and write the answer.
  *
  * Pure and bounded: the head is read through struct bcur, at most
- * HTTP_REQ_MAX octets of @buf are looked at, and the answer goes through
- * struct wbuf.  The parse is a function of the octets alone, so a head
+ * HTTP_REQ_HEAD_MAX octets of @buf are looked at, and the answer goes
+ * through struct wbuf.  The parse is a function of the octets alone, so a head
  * split anywhere gives the same result once it is complete (the caller
  * calls again with more octets).
  *
@@ -14,8 +14,9 @@
  * line of HTTP/2 or later); once the empty line ends the head: 400 without
  * exactly one valid Host, 404 for another path, 405 for another method on
  * the SSTP path, 400 for HTTP/1.0 or a Content-Length other than 2^64-1
- * on the SSTP request; else 200.  A head that reaches HTTP_REQ_MAX octets
- * without its empty line is 431.
+ * on the SSTP request; else 200.  A head that reaches HTTP_REQ_HEAD_MAX
+ * octets without its empty line is 431.  The MS-SSTP 3.2.4.1 strings
+ * are wire/http.h's, the client's.
  */
 #include "config.h"
 
@@ -26,48 +27,10 @@
 
 #include "util/buf.h"
 #include "util/ctype.h"
+#include "wire/http.h"
 #include "wire/http_req.h"
 
-/*
- * Not from wire/http.h: its HTTP_REQ_MAX is the client's 2048-octet
- * request buffer, ours (http_req.h) the 8192-octet head, so the two
- * headers cannot meet in one file.  The same MS-SSTP 3.2.4.1 strings.
- */
-#define REQ_SSTP_METHOD		"SSTP_DUPLEX_POST"
-#define REQ_SSTP_URI		"/sra_{BA195980-CD49-458b-9E23-C84EE0ADCD75}/"
-#define REQ_SSTP_CONTENT_LEN	"18446744073709551615"	/* 2^64-1 */
 #define HTTP_REQ_LINE_MAX	4096	/* octets of one line, CRLF excluded */
-
-/* RFC 9110 5.6.2 tchar. */
-static bool
-req_tchar(uint8_t b)
-{
-	return is_alpha(b) || is_digit(b) ||
-	    (b != '\0' && strchr("!#$%&'*+-.^_`|~", b) != NULL);
-}
-
-/* RFC 9110 5.6.3 OWS octet. */
-static bool
-req_ows(uint8_t b)
-{
-	return b == ' ' || b == '\t';
-}
-
-/* Case-insensitive comparison of a whole view with s. */
-static bool
-req_eq_ci(const struct bcur *v, const char *s)
-{
-	size_t i, n = strlen(s);
-	uint8_t b;
-
-	if (bcur_left(v) != n)
-		return false;
-	for (i = 0; i < n; i++)
-		if (bcur_peek_u8(v, i, &b) != 0 ||
-		    to_lower(b) != to_lower((uint8_t)s[i]))
-			return false;
-	return true;
-}
 
 /* What the lines seen so far said. */
 struct req_state {
@@ -103,21 +66,6 @@ req_copy(struct bcur v, char *out, size_t cap)
 	(void)bcur_get_printable(&v, out, cap);
 }
 
-/* Drop leading and trailing OWS (RFC 9110 5.6.3) from a view. */
-static void
-req_trim_ows(struct bcur *v)
-{
-	size_t n;
-	uint8_t b;
-
-	while (bcur_peek_u8(v, 0, &b) == 0 && req_ows(b))
-		(void)bcur_skip(v, 1);
-	n = bcur_left(v);
-	while (n > 0 && bcur_peek_u8(v, n - 1, &b) == 0 && req_ows(b))
-		n--;
-	(void)bcur_get_view(v, n, v);
-}
-
 /* Does the view hold a CR (a bare one: CR LF is already cut off)? */
 static bool
 req_has_cr(const struct bcur *v)
@@ -143,7 +91,7 @@ req_line(struct http_req *req, struct req_state *st, struct bcur line)
 	(void)bcur_get_view(&line, (size_t)sp, &st->method);
 	(void)bcur_skip(&line, 1);
 	for (i = 0; bcur_peek_u8(&st->method, i, &b) == 0; i++)
-		if (!req_tchar(b))
+		if (!http_is_tchar(b))
 			return req_verdict(req, 400, "malformed method");
 	if ((sp = bcur_find(&line, ' ')) <= 0)
 		return req_verdict(req, 400, "malformed request line");
@@ -212,17 +160,17 @@ req_field(struct http_req *req, struct req_state *st, struct bcur line)
 	long colon;
 	size_t i;
 
-	if (bcur_peek_u8(&line, 0, &b) == 0 && req_ows(b))
+	if (bcur_peek_u8(&line, 0, &b) == 0 && http_is_ows(b))
 		return req_verdict(req, 400, "obs-fold in the header");
 	if ((colon = bcur_find(&line, ':')) <= 0)
 		return req_verdict(req, 400, "malformed header line");
 	(void)bcur_get_view(&line, (size_t)colon, &name);
 	(void)bcur_skip(&line, 1);
 	for (i = 0; bcur_peek_u8(&name, i, &b) == 0; i++)
-		if (!req_tchar(b))
+		if (!http_is_tchar(b))
 			return req_verdict(req, 400, "malformed header name");
 	val = line;
-	req_trim_ows(&val);
+	http_trim_ows(&val);
 	for (i = 0; bcur_peek_u8(&val, i, &b) == 0; i++)
 		if (is_ctl(b) && b != '\t')
 			return req_verdict(req, 400,
@@ -231,29 +179,29 @@ req_field(struct http_req *req, struct req_state *st, struct bcur line)
 		return req_verdict(req, 431, "more than %d header fields",
 		    HTTP_REQ_MAX_FIELDS);
 
-	if (req_eq_ci(&name, "Host")) {
+	if (http_view_eq_ci(&name, "Host")) {
 		/* RFC 9112 3.2: exactly one, valid, else 400. */
 		if (++st->n_host > 1)
 			return req_verdict(req, 400, "more than one Host");
 		if (bcur_left(&val) >= sizeof req->host || !req_host_ok(val))
 			return req_verdict(req, 400, "malformed Host");
 		req_copy(val, req->host, sizeof req->host);
-	} else if (req_eq_ci(&name, "Content-Length")) {
+	} else if (http_view_eq_ci(&name, "Content-Length")) {
 		if (++st->n_clen > 1 || !req_clen(val, &st->clen))
 			return req_verdict(req, 400,
 			    "malformed Content-Length");
-	} else if (req_eq_ci(&name, "Transfer-Encoding")) {
+	} else if (http_view_eq_ci(&name, "Transfer-Encoding")) {
 		/* No body is read: refuse framing we would not follow. */
 		return req_verdict(req, 400,
 		    "Transfer-Encoding in the request");
-	} else if (req_eq_ci(&name, "User-Agent")) {
+	} else if (http_view_eq_ci(&name, "User-Agent")) {
 		if (req->user_agent[0] == '\0')
 			req_copy(val, req->user_agent, sizeof req->user_agent);
-	} else if (req_eq_ci(&name, "X-Forwarded-For")) {
+	} else if (http_view_eq_ci(&name, "X-Forwarded-For")) {
 		if (req->forwarded_for[0] == '\0')
 			req_copy(val, req->forwarded_for,
 			    sizeof req->forwarded_for);
-	} else if (req_eq_ci(&name, "SSTPCORRELATIONID")) {
+	} else if (http_view_eq_ci(&name, "SSTPCORRELATIONID")) {
 		if (req->correlation[0] == '\0')
 			req_copy(val, req->correlation,
 			    sizeof req->correlation);
@@ -274,7 +222,7 @@ req_sstp_path(struct bcur target)
 	 */
 	if ((q = bcur_find(&target, '?')) >= 0)
 		(void)bcur_get_view(&target, (size_t)q, &path);
-	return req_eq_ci(&path, REQ_SSTP_URI);
+	return http_view_eq_ci(&path, HTTP_SSTP_URI);
 }
 
 /* The verdict once the empty line has ended the head. */
@@ -290,9 +238,9 @@ req_decide(struct http_req *req, const struct req_state *st)
 		return req_verdict(req, 404, "not the SSTP path: %s", what);
 	}
 	/* RFC 9110 9.1: a method is case-sensitive. */
-	if (bcur_left(&st->method) != sizeof REQ_SSTP_METHOD - 1 ||
-	    !bcur_starts_with(&st->method, REQ_SSTP_METHOD,
-	    sizeof REQ_SSTP_METHOD - 1)) {
+	if (bcur_left(&st->method) != sizeof HTTP_SSTP_METHOD - 1 ||
+	    !bcur_starts_with(&st->method, HTTP_SSTP_METHOD,
+	    sizeof HTTP_SSTP_METHOD - 1)) {
 		req_copy(st->method, what, sizeof what);
 		return req_verdict(req, 405, "method %s on the SSTP path",
 		    what);
@@ -302,7 +250,7 @@ req_decide(struct http_req *req, const struct req_state *st)
 	/* MS-SSTP 3.2.4.1: the request's length is ULLONG_MAX (or absent). */
 	if (st->n_clen > 0 && st->clen != UINT64_MAX)
 		return req_verdict(req, 400, "Content-Length is not 2^64-1");
-	return req_verdict(req, 200, REQ_SSTP_METHOD);
+	return req_verdict(req, 200, HTTP_SSTP_METHOD);
 }
 
 /* Parse one request head (see http_req.h). */
@@ -319,7 +267,7 @@ http_req_parse(const uint8_t *buf, size_t len, struct http_req *req)
 
 	memset(req, 0, sizeof *req);
 	memset(&st, 0, sizeof st);
-	in = bcur_make(buf, len < HTTP_REQ_MAX ? len : HTTP_REQ_MAX);
+	in = bcur_make(buf, len < HTTP_REQ_HEAD_MAX ? len : HTTP_REQ_HEAD_MAX);
 	for (;;) {
 		if ((nl = bcur_find(&in, '\n')) < 0) {
 			/* An incomplete line: what it already breaks. */
@@ -331,10 +279,10 @@ http_req_parse(const uint8_t *buf, size_t len, struct http_req *req)
 				rc = req_verdict(req, 400,
 				    "header line over %d octets",
 				    HTTP_REQ_LINE_MAX);
-			else if (len >= HTTP_REQ_MAX)
+			else if (len >= HTTP_REQ_HEAD_MAX)
 				rc = req_verdict(req, 431,
 				    "request head over %d octets",
-				    HTTP_REQ_MAX);
+				    HTTP_REQ_HEAD_MAX);
 			else
 				return 0;
 			req->head_len = used + n;
@@ -417,13 +365,13 @@ http_req_put_response(struct wbuf *w, const struct http_req *req,
 		 * this module is pure, and sorz/sstp-server answers Windows
 		 * clients without one.
 		 */
-		wbuf_put_str(w, "Content-Length: " REQ_SSTP_CONTENT_LEN
+		wbuf_put_str(w, "Content-Length: " HTTP_SSTP_CONTENT_LEN
 		    "\r\n\r\n");
 		return;
 	}
 	/* An error is the last data on the connection (MS-SSTP 4.1). */
 	wbuf_put_str(w, "Content-Length: 0\r\nConnection: close\r\n");
 	if (status == 405)
-		wbuf_put_str(w, "Allow: " REQ_SSTP_METHOD "\r\n");
+		wbuf_put_str(w, "Allow: " HTTP_SSTP_METHOD "\r\n");
 	wbuf_put_str(w, "\r\n");
 }

@@ -10,7 +10,8 @@
  * HTTP error and a close: 400 (malformed, HTTP/1.0 without Host, a
  * header line too long, a bare LF/CR, obs-fold), 404 (another path),
  * 405 (another method on the SSTP path, with Allow: SSTP_DUPLEX_POST),
- * 431 (head over HTTP_REQ_MAX or more than HTTP_REQ_MAX_FIELDS fields),
+ * 431 (head over HTTP_REQ_HEAD_MAX or more than HTTP_REQ_MAX_FIELDS
+ * fields),
  * 505 (HTTP/2+).  The caller caps the time a head may take.
  */
 #ifndef SSTPC_HTTP_REQ_H
@@ -22,7 +23,8 @@
 
 #include "util/buf.h"
 
-#define HTTP_REQ_MAX		8192	/* octets of a request head */
+#define HTTP_REQ_HEAD_MAX	8192	/* octets of a request head (the client's
+				   own requests: HTTP_REQ_MAX, http.h) */
 #define HTTP_REQ_MAX_FIELDS	64
 
 /* What the parse found (status 200: an SSTP call may start). */
@@ -40,7 +42,7 @@ struct http_req {
 /*
  * http_req_parse - one request head from @buf.  Returns 1 with *req
  * filled when the head is complete (any status), 0 when more octets are
- * needed (and fewer than HTTP_REQ_MAX are there), never reading past
+ * needed (and fewer than HTTP_REQ_HEAD_MAX are there), never reading past
  * @len.  Octets after the head (the first SSTP packet may follow in the
  * same record) are left to the caller: req->head_len says where.
  */

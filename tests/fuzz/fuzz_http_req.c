@@ -4,7 +4,7 @@
  *
  * Input:	the octets the client sent (the whole input).
  *
- * Invariants: the result is 0 only below HTTP_REQ_MAX octets, else 1 with
+ * Invariants: the result is 0 only below HTTP_REQ_HEAD_MAX octets, else 1 with
  * a status of http_req.h (200 400 404 405 431 505) and a cause; head_len
  * is within what was looked at, and a 200's head ends in CRLF CRLF and
  * parses the same alone; every proper prefix of a complete head is
@@ -62,9 +62,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int rc, r;
 
 	rc = http_req_parse(data, size, &req);
-	look = size < HTTP_REQ_MAX ? size : HTTP_REQ_MAX;
+	look = size < HTTP_REQ_HEAD_MAX ? size : HTTP_REQ_HEAD_MAX;
 	if (rc == 0) {
-		FUZZ_CHECK(size < HTTP_REQ_MAX);
+		FUZZ_CHECK(size < HTTP_REQ_HEAD_MAX);
 		return 0;
 	}
 	FUZZ_CHECK(rc == 1);

@@ -157,19 +157,21 @@ def expect_close(closed, lo, hi):
 def session_lines(port, end_re, wait=3.0):
     """The line of client port @port's session matching @end_re (polled
     for @wait s).  The session is found by its start line, or (a PROXY
-    header refused before the start line) by its end line's client."""
+    header refused before the start line) by its one refusal line."""
     t0 = time.monotonic()
     me = r"127\.0\.0\.1:%d\b" % port
     while True:
         with open(A.log, encoding="utf-8", errors="replace") as f:
             text = f.read()
-        m = re.search(r"session ([0-9a-f]{16}): (start|end .*) client=" + me,
-                      text)
+        m = re.search(r"session ([0-9a-f]{16}): start client=" + me, text) \
+            or re.search(r"refused connection from " + me +
+                         r" \(session ([0-9a-f]{16})\)", text)
         lines = []
         if m:
             sid = m.group(1)
             lines = [ln for ln in text.splitlines()
-                     if "session %s:" % sid in ln]
+                     if "session %s:" % sid in ln or
+                     "(session %s):" % sid in ln]
             for ln in lines:
                 if re.search(end_re, ln):
                     return ln
@@ -196,7 +198,8 @@ def log_has(pattern):
 
 def end_reason(port, reason_re):
     """The session's end line must name the cause."""
-    return session_lines(port, r": end .*reason: .*" + reason_re)
+    return session_lines(port, r"(: end .*reason: |\(session [0-9a-f]{16}\)"
+                         r": ).*" + reason_re)
 
 
 # --- rows: framing --------------------------------------------------------
@@ -717,7 +720,8 @@ def proxy_row(send, reason, lo, hi, close_after_send=False):
     s.close()
     expect_close(closed, lo, hi)
     ln = end_reason(port, reason)
-    return "closed %.1f s; %s" % (closed, ln.split("reason: ")[1])
+    return "closed %.1f s; %s" % (closed, re.split(
+        r"reason: |\(session [0-9a-f]{16}\): ", ln, maxsplit=1)[1])
 
 
 V2SIG = b"\r\n\r\n\x00\r\nQUIT\n"

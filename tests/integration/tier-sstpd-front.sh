@@ -279,8 +279,8 @@ if [ $ok = 1 ]; then
 	client "$FDIR/c-again.log" 15 --connect "127.0.0.1:$P_V2" --bind 127.0.0.5
 	rc4=$RC
 	if [ $rch = 0 ] && [ $rc2 != 0 ] && [ $rc3 = 0 ] && [ $rc4 = 0 ] &&
-	    has "$T" 'refused 127\.0\.0\.5:[0-9]+: --max-per-address 1 reached \(1 refused\)' &&
-	    ! has "$T" 'refused 127\.0\.0\.6' &&
+	    has "$T" 'refused connection from 127\.0\.0\.5:[0-9]+ \(session [0-9a-f]{16}\): --max-per-address 1 reached \(1 refused\)' &&
+	    ! has "$T" 'refused connection from 127\.0\.0\.6' &&
 	    has "$T" 'call connected user=alice client=127\.0\.0\.6:'; then
 		pass "proxy-v2: --max-per-address 1 on the real address: 2nd from 127.0.0.5 refused (${s2}s), 127.0.0.6 logs in (${s3}s), the first kept; 127.0.0.5 again once it ended"
 	else

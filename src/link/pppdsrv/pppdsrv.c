@@ -58,6 +58,7 @@
 #include "link/pppd/pppd_spawn.h"
 #include "link/pppd/pty_hdlc.h"
 #include "link/pppdsrv/pppdsrv.h"
+#include "ppp/ppp_snoop.h"
 #include "util/buf.h"
 #include "util/log.h"
 
@@ -96,6 +97,9 @@ struct psrv {
 	bool			 hung_up;	/* stop(HANGUP): drop pppd's frames */
 	bool			 gone_reported;
 	bool			 keys_reported;
+	bool			 authed;	/* pppd's success or its keys */
+	char			 peer_name[64];	/* the client's, until authed */
+	struct ppp_snoop	 snoop;		/* pppd's frames, until authed */
 	bool			 ppp_started;
 	bool			 pppd_ready;	/* pppd has written to the pty */
 	bool			 rx_paused;
@@ -199,6 +203,10 @@ psrv_to_server(struct psrv *p, const uint8_t *f, size_t len)
 	int r;
 
 	pty_hdlc_watch_accm(&p->ph, f, len, false);
+	/* pppd's Success (PAP Ack, CHAP/EAP Success): the name is its. */
+	if (!p->authed && ppp_snoop_frame(&p->snoop, f, len, true) ==
+	    PPP_SNOOP_AUTH_SUCCESS)
+		p->authed = true;
 	r = UP(p)->to_server(UPARG(p), f, len);
 	if (r == 0)
 		p->bytes_out += len;
@@ -295,6 +303,10 @@ psrv_from_server(struct link *l, const uint8_t *frame, size_t len)
 	if (p->master < 0 || p->hung_up)
 		return -EPIPE;
 	pty_hdlc_watch_accm(&p->ph, frame, len, true);
+	/* The name pppd authenticates: the last one given before success. */
+	if (!p->authed)
+		(void)ppp_snoop_peer_name(frame, len, p->peer_name,
+		    sizeof p->peer_name);
 	if ((r = pty_hdlc_queue(&p->ph, frame, len)) < 0)
 		return r;
 	p->bytes_in += len;
@@ -422,6 +434,7 @@ psrv_plugin_keys(void *arg, const struct ppp_auth_keys *k)
 		return;
 	}
 	p->keys_reported = true;
+	p->authed = true;
 	memset(&c, 0, sizeof c);
 	c.send_len = k->recv_len;
 	memcpy(c.send, k->recv, k->recv_len);
@@ -431,6 +444,14 @@ psrv_plugin_keys(void *arg, const struct ppp_auth_keys *k)
 	    "MPPE keys from pppd's plugin" :
 	    "pppd's plugin: no key material (PAP, CHAP-MD5): zero HLAK");
 	ppp_auth_keys_clear(&c);
+}
+
+const char *
+pppdsrv_link_user(const struct link *l)
+{
+	const struct psrv *p = (const struct psrv *)(const void *)l;
+
+	return p->authed && p->peer_name[0] != '\0' ? p->peer_name : NULL;
 }
 
 /* ADDR (NetworkManager's plugin asks it on a client): not on a server. */

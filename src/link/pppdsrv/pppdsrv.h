@@ -61,4 +61,11 @@ struct pppdsrv_conf {
 struct link *pppdsrv_link_new(struct event_base *,
 	    const struct pppdsrv_conf *, const struct link_up *, void *up_arg);
 
+/*
+ * The name the client gave (PAP Peer-ID, CHAP Name, EAP Identity) once
+ * pppd accepted it (its Success frame or the plugin's key report); NULL
+ * before, or when no name was seen.  For the log and --list.
+ */
+const char *pppdsrv_link_user(const struct link *);
+
 #endif /* SSTPD_PPPDSRV_H */

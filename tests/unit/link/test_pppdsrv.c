@@ -42,6 +42,7 @@
 
 #include "link/link.h"
 #include "link/pppdsrv/pppdsrv.h"
+#include "ppp/ppp_snoop.h"
 #include "harness.h"
 
 #define REC_MAX		16
@@ -514,13 +515,63 @@ test_session(void)
 }
 
 static void
+test_peer_name(void)
+{
+	/* PAP Authenticate-Request: Peer-ID "bob", Password "pw". */
+	static const uint8_t pap[] = { 0xc0, 0x23, 0x01, 0x07, 0x00, 0x0b,
+	    0x03, 'b', 'o', 'b', 0x02, 'p', 'w' };
+	/* CHAP Response: a 4-octet value, Name "carol". */
+	static const uint8_t chap[] = { 0xff, 0x03, 0xc2, 0x23, 0x02, 0x01,
+	    0x00, 0x0e, 0x04, 1, 2, 3, 4, 'c', 'a', 'r', 'o', 'l' };
+	/* EAP Response/Identity "dave\x01". */
+	static const uint8_t eap[] = { 0xc2, 0x27, 0x02, 0x01, 0x00, 0x0a,
+	    0x01, 'd', 'a', 'v', 'e', 0x01 };
+	/* A CHAP Challenge (from the authenticator) and a truncated PAP. */
+	static const uint8_t chal[] = { 0xc2, 0x23, 0x01, 0x01, 0x00, 0x0a,
+	    0x01, 0x55, 's', 'r' };
+	static const uint8_t shortpap[] = { 0xc0, 0x23, 0x01, 0x07, 0x00,
+	    0x08, 0x09, 'b', 'o', 'b' };
+	char name[64];
+
+	TEST_START("snoop: the peer's name in PAP, CHAP and EAP Identity");
+	ASSERT_TRUE(ppp_snoop_peer_name(pap, sizeof pap, name, sizeof name));
+	ASSERT_STR_EQ(name, "bob");
+	ASSERT_TRUE(ppp_snoop_peer_name(chap, sizeof chap, name,
+	    sizeof name));
+	ASSERT_STR_EQ(name, "carol");
+	ASSERT_TRUE(ppp_snoop_peer_name(eap, sizeof eap, name, sizeof name));
+	ASSERT_STR_EQ(name, "dave?");
+	ASSERT_FALSE(ppp_snoop_peer_name(chal, sizeof chal, name,
+	    sizeof name));
+	ASSERT_FALSE(ppp_snoop_peer_name(shortpap, sizeof shortpap, name,
+	    sizeof name));
+	ASSERT_TRUE(ppp_snoop_peer_name(chap, sizeof chap, name, 4));
+	ASSERT_STR_EQ(name, "car");
+	TEST_DONE();
+}
+
+static void
 test_nokeys(void)
 {
+	/* PAP Authenticate-Request: Peer-ID "bob" / "eve", Password "pw". */
+	static const uint8_t pap[] = { 0xff, 0x03, 0xc0, 0x23, 0x01, 0x07,
+	    0x00, 0x0b, 0x03, 'b', 'o', 'b', 0x02, 'p', 'w' };
+	static const uint8_t pap2[] = { 0xff, 0x03, 0xc0, 0x23, 0x01, 0x08,
+	    0x00, 0x0b, 0x03, 'e', 'v', 'e', 0x02, 'p', 'w' };
 	struct rig r;
 
 	TEST_START("pppdsrv: an AUTH without keys is a zero-key report");
 	ASSERT_INT_EQ(rig_open(&r, "nokeys", 3000, NULL), LINK_END_OK);
+	/* The client's name: not the user until pppd accepted it. */
+	ASSERT_INT_EQ(link_from_server(r.l, pap, sizeof pap), 0);
+	ASSERT_PTR_NULL(pppdsrv_link_user(r.l));
 	ASSERT_TRUE(spin_until(&r, &S.auth_calls, 1, 5000));
+	TH_CHECK(pppdsrv_link_user(r.l) != NULL &&
+	    strcmp(pppdsrv_link_user(r.l), "bob") == 0, "user %s",
+	    pppdsrv_link_user(r.l) != NULL ? pppdsrv_link_user(r.l) : "NULL");
+	/* A name given after the success does not replace it. */
+	ASSERT_INT_EQ(link_from_server(r.l, pap2, sizeof pap2), 0);
+	ASSERT_STR_EQ(pppdsrv_link_user(r.l), "bob");
 	ASSERT_INT_EQ(S.keys.send_len, 0);
 	ASSERT_INT_EQ(S.keys.recv_len, 0);
 	link_stop(r.l, LINK_STOP_HANGUP);
@@ -630,6 +681,7 @@ main(int argc, char **argv)
 	}
 	snprintf(argv_file, sizeof argv_file, "%s/argv", sock_dir);
 	test_session();
+	test_peer_name();
 	test_nokeys();
 	test_exit19();
 	test_sigkill();

@@ -130,12 +130,12 @@ main(void)
 	struct tls_server *t;
 	uint8_t h_a[32], h_b[32], s1[20], s256[32], old256[32], seen[32];
 	uint8_t sha1_a[20];
-	char err[256], path[128], key[128];
+	char err[256], path[128], key[128], cert[128];
 	SSL *live, *fresh;
 	unsigned char *der = NULL;
 	X509 *x;
 	FILE *f;
-	int len;
+	int len, fd;
 
 	snprintf(dir, sizeof dir, "test_tls_server.XXXXXX");
 	if (mkdtemp(dir) == NULL)
@@ -214,7 +214,33 @@ main(void)
 	ASSERT_TRUE(strncmp(err, "--cert ", 7) == 0);
 	/* the cause, not OpenSSL's wrapper error ("system lib") */
 	printf("  (%s)\n", err);
-	ASSERT_TRUE(strstr(err, "No such file or directory") != NULL);
+	ASSERT_TRUE(strstr(err, "cannot read: No such file or directory") !=
+	    NULL);
+	TEST_DONE();
+
+	TEST_START("new: a directory, an empty or a wrong file: said so");
+	ASSERT_PTR_NULL(tls_server_new(dir, key, err, sizeof err));
+	printf("  (%s)\n", err);
+	ASSERT_TRUE(strstr(err, "--cert ") == err);
+	ASSERT_TRUE(strstr(err, ": not a regular file") != NULL);
+	snprintf(path, sizeof path, "%s/empty.key", dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ASSERT_INT_GE(fd, 0);
+	close(fd);
+	snprintf(cert, sizeof cert, "%s/a.pem", dir);
+	ASSERT_PTR_NULL(tls_server_new(cert, path, err, sizeof err));
+	printf("  (%s)\n", err);
+	ASSERT_TRUE(strstr(err, "--key ") == err);
+	ASSERT_TRUE(strstr(err, ": the file is empty") != NULL);
+	/* a certificate where the key should be */
+	ASSERT_PTR_NULL(tls_server_new(cert, cert, err, sizeof err));
+	printf("  (%s)\n", err);
+	ASSERT_TRUE(strstr(err, ": no PEM private key") != NULL);
+	/* a key where the certificate should be */
+	snprintf(path, sizeof path, "%s/a.key", dir);
+	ASSERT_PTR_NULL(tls_server_new(path, path, err, sizeof err));
+	printf("  (%s)\n", err);
+	ASSERT_TRUE(strstr(err, ": no PEM certificate") != NULL);
 	TEST_DONE();
 
 	TEST_START("reload: a truncated certificate file names the PEM error");

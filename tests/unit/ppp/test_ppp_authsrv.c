@@ -15,10 +15,15 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util/buf.h"
+#include "util/log.h"
 #include "crypto/ms_funcs.h"
 #include "ppp/auth_keys.h"
 #include "ppp/ppp_auth.h"
@@ -1001,10 +1006,54 @@ test_back_to_back(void)
 	TEST_DONE();
 }
 
+/* The authenticator's own lines carry the context it was given. */
+static void
+test_log_ctx(void)
+{
+	struct secrets sec = { "User", "clientPass", 0, 0, "" };
+	char dir[] = "/tmp/test_authsrv.XXXXXX", path[64], text[2048];
+	struct log_conf lc = { .level = LOG_LVL_DEBUG,
+	    .sink = LOG_SINK_FILE };
+	struct ppp_auth_server *s;
+	struct tx t;
+	ssize_t n;
+	int fd;
+
+	TEST_START("log: a dropped packet's line carries the session");
+	ASSERT_TRUE(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof path, "%s/log", dir);
+	lc.path = path;
+	ASSERT_INT_EQ(log_open(&lc), 0);
+	s = server(PPP_AUTHP_MSCHAPV2, &sec);
+	ASSERT_PTR_NOT_NULL(s);
+	if (s == NULL)
+		return;
+	ppp_auth_server_set_log_ctx(s, "session 00112233aabbccdd");
+	wbuf_init(&t.w, t.buf, sizeof t.buf);
+	ASSERT_INT_EQ(ppp_auth_server_start(s, &t.w), PPP_AUTHSRV_SEND);
+	ASSERT_INT_EQ(feed(s, "C2 23 03 07 00 04", &t), 0);
+	ppp_auth_server_free(s);
+	log_close();
+	lc.level = LOG_LVL_ERR;
+	lc.sink = LOG_SINK_STDERR;
+	(void)log_open(&lc);		/* the harness's default again */
+	fd = open(path, O_RDONLY);
+	ASSERT_INT_GE(fd, 0);
+	n = read(fd, text, sizeof text - 1);
+	close(fd);
+	text[n > 0 ? n : 0] = '\0';
+	TH_CHECK(strstr(text, "debug: session 00112233aabbccdd: MS-CHAPv2 "
+	    "authenticator: ") != NULL, "log: %.200s", text);
+	unlink(path);
+	rmdir(dir);
+	TEST_DONE();
+}
+
 int
 main(void)
 {
 	test_new();
+	test_log_ctx();
 	test_mschapv2();
 	test_pap();
 	test_eap();

@@ -564,6 +564,25 @@ static const struct err_case base_cases[] = {
 	    "--pppd (pppd authenticates by its own options and runs as "
 	    "root)" },
 	{ { "--pppd-options", "f" }, NULL, "--pppd-options needs --pppd" },
+	/* The built-in PPP's settings: pppd's options file has them. */
+	{ { "--pppd", "--mtu", "1400" }, NULL, "--mtu cannot be used with "
+	    "--pppd (pppd's options file sets it: mtu, mru, ms-dns, name, "
+	    "lcp-echo-interval, lcp-echo-failure, +ipv6)" },
+	{ { "--dns", "192.0.2.1", "--pppd" }, NULL, "--dns cannot be used "
+	    "with --pppd (pppd's options file sets it: mtu, mru, ms-dns, "
+	    "name, lcp-echo-interval, lcp-echo-failure, +ipv6)" },
+	{ { "--pppd", "--pool6", "2001:db8::/64" }, NULL, "--pool6 cannot be "
+	    "used with --pppd (pppd's options file sets it: mtu, mru, ms-dns, "
+	    "name, lcp-echo-interval, lcp-echo-failure, +ipv6)" },
+	{ { "--pppd", "--name", "vpn" }, NULL, "--name cannot be used with "
+	    "--pppd (pppd's options file sets it: mtu, mru, ms-dns, name, "
+	    "lcp-echo-interval, lcp-echo-failure, +ipv6)" },
+	{ { "--pppd", "--lcp-echo-interval", "10" }, NULL, "--lcp-echo-interval "
+	    "cannot be used with --pppd (pppd's options file sets it: mtu, mru, "
+	    "ms-dns, name, lcp-echo-interval, lcp-echo-failure, +ipv6)" },
+	{ { "--pppd", "--lcp-echo-failure", "3" }, NULL, "--lcp-echo-failure "
+	    "cannot be used with --pppd (pppd's options file sets it: mtu, mru, "
+	    "ms-dns, name, lcp-echo-interval, lcp-echo-failure, +ipv6)" },
 	{ { "--local", "192.0.2.255" }, NULL, "--local is the network or "
 	    "broadcast address of --pool" },
 	{ { "--local", "192.0.2.0" }, NULL, "--local is the network or "

@@ -1,7 +1,8 @@
 /*
  * test_log.c - the log sink (src/util/log.c): the file sink is opened as
  * root, so it must not follow a symbolic link planted at its path, nor
- * append to a second name (hard link) of another file.
+ * append to a second name (hard link) of another file; a context
+ * ("session ID") goes before the text, and none changes nothing.
  */
 #include "config.h"
 
@@ -85,9 +86,57 @@ test_log_file(void)
 	TEST_DONE();
 }
 
+/* The whole file at path into buf (NUL-ended); its length or -1. */
+static long
+file_read(const char *path, char *buf, size_t len)
+{
+	ssize_t n;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	return (long)n;
+}
+
+static void
+test_log_ctx(void)
+{
+	char dir[] = "/tmp/test_log.XXXXXX", path[128], text[1024];
+	struct log_conf c = { .level = LOG_LVL_DEBUG, .sink = LOG_SINK_FILE };
+
+	TEST_START("log: a context goes before the text; none: as log_msg");
+	ASSERT_TRUE(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof path, "%s/ctx.log", dir);
+	c.path = path;
+	ASSERT_INT_EQ(log_open(&c), 0);
+	log_info_c("session 0123456789abcdef", "IPCP is up");
+	log_warn_c("session 0123456789abcdef", "LCP: %s", "odd");
+	log_info_c(NULL, "no context %d", 1);
+	log_info_c("", "no context %d", 2);
+	log_info("no context %d", 3);
+	log_close();
+	ASSERT_INT_LT(0, file_read(path, text, sizeof text));
+	ASSERT_TRUE(strstr(text,
+	    "]: info: session 0123456789abcdef: IPCP is up\n") != NULL);
+	ASSERT_TRUE(strstr(text,
+	    "]: warning: session 0123456789abcdef: LCP: odd\n") != NULL);
+	ASSERT_TRUE(strstr(text, "]: info: no context 1\n") != NULL);
+	ASSERT_TRUE(strstr(text, "]: info: no context 2\n") != NULL);
+	ASSERT_TRUE(strstr(text, "]: info: no context 3\n") != NULL);
+	unlink(path);
+	rmdir(dir);
+	TEST_DONE();
+}
+
 int
 main(void)
 {
 	test_log_file();
+	test_log_ctx();
 	return test_exit();
 }

@@ -217,36 +217,36 @@ test_errors(void)
 static void
 test_limits(void)
 {
-	static uint8_t big[HTTP_REQ_MAX + 64];
+	static uint8_t big[HTTP_REQ_HEAD_MAX + 64];
 	struct http_req req;
 	struct wbuf w;
 	size_t i;
 
 	TEST_START("http_req: 8192-octet head, 64 fields, 4096-octet lines");
-	/* A head of exactly HTTP_REQ_MAX octets is fine. */
+	/* A head of exactly HTTP_REQ_HEAD_MAX octets is fine. */
 	wbuf_init(&w, big, sizeof big);
 	wbuf_put_str(&w, SSTP_LINE "Host: h\r\n");
-	while (w.len + 4096 < HTTP_REQ_MAX)
+	while (w.len + 4096 < HTTP_REQ_HEAD_MAX)
 		wbuf_printf(&w, "X-Pad: %03000d\r\n", 0);
 	wbuf_put_str(&w, "X: ");
-	while (w.len < HTTP_REQ_MAX - 4)
+	while (w.len < HTTP_REQ_HEAD_MAX - 4)
 		wbuf_put_u8(&w, 'a');
 	wbuf_put_str(&w, "\r\n\r\n");
-	ASSERT_INT_EQ(w.len, HTTP_REQ_MAX);
+	ASSERT_INT_EQ(w.len, HTTP_REQ_HEAD_MAX);
 	ASSERT_INT_EQ(http_req_parse(big, w.len, &req), 1);
 	ASSERT_INT_EQ(req.status, 200);
-	ASSERT_INT_EQ(req.head_len, HTTP_REQ_MAX);
-	/* One octet more: 431 at HTTP_REQ_MAX, whatever follows. */
+	ASSERT_INT_EQ(req.head_len, HTTP_REQ_HEAD_MAX);
+	/* One octet more: 431 at HTTP_REQ_HEAD_MAX, whatever follows. */
 	wbuf_init(&w, big, sizeof big);
 	wbuf_put_str(&w, SSTP_LINE "Host: h\r\n");
-	while (w.len + 4096 < HTTP_REQ_MAX)
+	while (w.len + 4096 < HTTP_REQ_HEAD_MAX)
 		wbuf_printf(&w, "X-Pad: %03000d\r\n", 0);
 	wbuf_put_str(&w, "X: ");
-	while (w.len < HTTP_REQ_MAX - 3)
+	while (w.len < HTTP_REQ_HEAD_MAX - 3)
 		wbuf_put_u8(&w, 'a');
 	wbuf_put_str(&w, "\r\n\r\n");
-	ASSERT_INT_EQ(http_req_parse(big, HTTP_REQ_MAX - 1, &req), 0);
-	ASSERT_INT_EQ(http_req_parse(big, HTTP_REQ_MAX, &req), 1);
+	ASSERT_INT_EQ(http_req_parse(big, HTTP_REQ_HEAD_MAX - 1, &req), 0);
+	ASSERT_INT_EQ(http_req_parse(big, HTTP_REQ_HEAD_MAX, &req), 1);
 	ASSERT_INT_EQ(req.status, 431);
 	ASSERT_INT_EQ(http_req_parse(big, w.len, &req), 1);
 	ASSERT_INT_EQ(req.status, 431);
