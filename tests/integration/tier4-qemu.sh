@@ -40,6 +40,21 @@
 # to sstpc), SSTPC_TEST_CACHE (default /var/cache/sstpc-tests), QEMU,
 # QEMU_TIMEOUT (s, default 150), QEMU_ACCEL (default tcg), CASES ("a b c d").
 # Exit 77 (outside CI only) when a prerequisite is missing.
+IN_CI=0
+[ "${CI:-}" = true ] && IN_CI=1
+CASES=${CASES:-a b c d e f g h}
+# Cases g and h need sstpd's TUN: the whole tier moves into a network
+# namespace of its own (root and /dev/net/tun; the other cases only use
+# loopback, so they run there just the same).
+case " $CASES " in
+*" g "* | *" h "*)
+	if [ -z "${TIER4_NETNS:-}" ] && [ "$(id -u)" = 0 ] &&
+	    [ -c /dev/net/tun ] && command -v unshare >/dev/null 2>&1; then
+		export TIER4_NETNS=1 CASES
+		exec unshare -n bash "$0" "$@"
+	fi ;;
+esac
+[ -n "${TIER4_NETNS:-}" ] && ip link set lo up
 TIER_NAME=tier4-qemu
 . "$(dirname "$0")/lib.sh"
 
@@ -47,18 +62,17 @@ QDIR="$TOP/tests/qemu"
 QEMU=${QEMU:-qemu-system-x86_64}
 QEMU_TIMEOUT=${QEMU_TIMEOUT:-150}
 QEMU_ACCEL=${QEMU_ACCEL:-tcg}
-CASES=${CASES:-a b c d e f}
-IN_CI=0
-[ "${CI:-}" = true ] && IN_CI=1
+SSTPD=${SSTPD:-$(dirname "$SSTPC")/sstpd}
 SPIDS=()
+DPIDS=()
 
 stop_all() {
 	local p
-	for p in "${SPIDS[@]}"; do
+	for p in "${SPIDS[@]}" "${DPIDS[@]}"; do
 		kill "$p" 2>/dev/null
 		wait "$p" 2>/dev/null
 	done
-	SPIDS=()
+	SPIDS=() DPIDS=()
 }
 trap 'stop_all; cleanup' EXIT
 
@@ -91,10 +105,32 @@ SSTPC_PLUGIN_DIR=$(strings -a "$SSTPC" 2>/dev/null |
     grep -m1 -E '^/[^ ]*/pppd/[0-9][0-9.]*$')
 [ -n "$SSTPC_PLUGIN_DIR" ] || SSTPC_PLUGIN_DIR=/usr/local/lib/pppd/2.4.9
 
+# why_no_sstpd: what cases g and h lack (nothing: empty)
+why_no_sstpd() {
+	if [ -z "${TIER4_NETNS:-}" ]; then
+		echo "sstpd's TUN needs root, /dev/net/tun and unshare"
+	elif [ ! -x "$SSTPD" ]; then
+		echo "sstpd not built at $SSTPD (set SSTPD)"
+	elif [ -z "$PLUGIN" ]; then
+		echo "sstp-pppd-plugin.so not built (set SSTP_PLUGIN)"
+	elif ! command -v ping >/dev/null 2>&1; then
+		echo "no ping on the host"
+	fi
+}
+
 run_cases=
 for c in $CASES; do
 	case $c in
 	a|e|f) run_cases="$run_cases $c" ;;
+	g|h)
+		why=$(why_no_sstpd)
+		if [ -z "$why" ]; then
+			run_cases="$run_cases $c"
+		elif [ $IN_CI = 1 ]; then
+			fail "$c.prerequisites" "$why"
+		else
+			echo "SKIP case $c: $why"
+		fi ;;
 	b|c|d)
 		if [ -n "$PLUGIN" ]; then
 			run_cases="$run_cases $c"
@@ -151,7 +187,17 @@ printf '%s\n' "$TUSER" >"$OV/etc/sstpc-test/user"
 printf '%s\n' "$TPASS" >"$OV/etc/sstpc-test/password"
 chmod 600 "$OV/etc/sstpc-test/password"
 echo $run_cases >"$OV/etc/sstpc-test/cases"
-# chap-secrets for b/c: quote the password, escaping \ and "
+# cases against sstpd: its local address on the link (its pool's first)
+declare -A POOL=([g]=192.0.2.0/28 [h]=192.0.2.16/28)
+declare -A LOCAL=([g]=192.0.2.1 [h]=192.0.2.17)
+# sstpd's end line: the reason (regex) of each case's teardown
+declare -A END_REASON=([g]='client disconnected the call$'
+    [h]='client disconnected the call$')
+for c in $run_cases; do
+	[ -n "${LOCAL[$c]:-}" ] && echo "${LOCAL[$c]}" >"$OV/etc/sstpc-test/peer.$c"
+done
+# chap-secrets for b/c (and sstpd's --secrets): quote the password,
+# escaping \ and "
 qpass=$(printf '%s' "$TPASS" | sed 's/[\\"]/\\&/g')
 printf '%s * "%s" *\n' "$TUSER" "$qpass" >"$OV/etc/ppp/chap-secrets"
 chmod 600 "$OV/etc/ppp/chap-secrets"
@@ -165,13 +211,65 @@ printf 'root:x:0:\ntty:x:5:\nsstpc:x:101:\n' >"$OV/etc/group"
     { fail "tier4.overlay" "cpio"; finish; exit 1; }
 cat "$QEMU_BASE_CPIO" "$WORK/overlay.cpio" >"$WORK/initrd.cpio"
 
+# start_sstpd CASE PORT: sstpd with the built-in backend on TUN sstpdCASE,
+# the case's pool, the secrets of chap-secrets; its log in sstpd.log.  The
+# chardev connects at boot, the guest starts TLS when it reaches the case:
+# the handshake timeout outlasts the boot.
+start_sstpd() {
+	local c=$1 d=${CDIR[$1]} i=0 ht=$((QEMU_TIMEOUT + 30))
+	[ $ht -gt 3600 ] && ht=3600
+	printf '%s * "%s" *\n' "$TUSER" "$qpass" >"$d/secrets"
+	chmod 600 "$d/secrets"
+	"$SSTPD" --listen "127.0.0.1:$2" --cert "$PKI/valid.pem" \
+	    --key "$PKI/valid.key" --secrets "$d/secrets" --pool "${POOL[$c]}" \
+	    --tun "sstpd$c" --control "$d/ctl.sock" --dns 192.0.2.53 \
+	    --handshake-timeout $ht >"$d/sstpd.out" 2>"$d/sstpd.log" &
+	DPID[$c]=$!
+	DPIDS+=($!)
+	until grep -q 'sstpd ready' "$d/sstpd.log" 2>/dev/null; do
+		i=$((i + 1))
+		kill -0 "${DPID[$c]}" 2>/dev/null && [ $i -le 50 ] || return 1
+		sleep 0.1
+	done
+}
+
+# host_ping CASE: once sstpd logs the session's network up, 3 pings from
+# this namespace through sstpd's TUN to the address it gave the guest (the
+# guest waits for them: host_pings in guest-init.sh)
+host_ping() {
+	local d=${CDIR[$1]} a=''
+	while [ ! -e "$WORK/qemu.done" ]; do
+		a=$(sed -n 's/.*: network up user=.* address=\([0-9.]*\).*/\1/p' \
+		    "$d/sstpd.log" | head -1)
+		[ -n "$a" ] && break
+		sleep 0.1
+	done
+	[ -n "$a" ] && ping -n -c 3 -i 0.2 -W 5 "$a" >"$d/hostping.txt" 2>&1
+}
+
 # --- servers: one per case -------------------------------------------------------
 chardevs=()
-declare -A CDIR
+declare -A CDIR DPID
+WPIDS=()
+sport=4430
 for c in $run_cases; do
 	new_case "$c"
 	CDIR[$c]=$CASE_DIR
 	[ "$c" = f ] && continue	# no server: the connection is refused
+	if [ -n "${POOL[$c]:-}" ]; then
+		# the namespace is the tier's own: fixed ports
+		sport=$((sport + 1))
+		if ! start_sstpd "$c" $sport; then
+			fail "$c.sstpd" "sstpd did not start: $(tail -3 "$CASE_DIR/sstpd.log")"
+			finish
+			exit 1
+		fi
+		host_ping "$c" &
+		WPIDS+=($!)
+		chardevs+=(-chardev "socket,id=s$c,host=127.0.0.1,port=$sport,nodelay=on"
+		    -device "virtserialport,bus=vser.0,chardev=s$c,name=sstp.$c")
+		continue
+	fi
 	sargs=(--http-timeout 300 --dns 192.0.2.53)
 	[ "$c" = c ] && sargs+=(--scenario mppe-required)
 	[ "$c" = e ] && sargs+=(--auth eap-mschapv2)
@@ -198,6 +296,27 @@ timeout -k 5 "$QEMU_TIMEOUT" "$QEMU" -accel "$QEMU_ACCEL" -cpu max -m 512 \
     >"$WORK/qemu.out" 2>&1
 qrc=$?
 t_qemu=$(( ($(date +%s%N) - t0) / 1000000 ))
+touch "$WORK/qemu.done"
+for p in "${WPIDS[@]}"; do
+	wait "$p"
+done
+# sstpd ends on SIGTERM with status 0 (sstpd(8))
+declare -A DRC
+for c in "${!DPID[@]}"; do
+	kill -TERM "${DPID[$c]}" 2>/dev/null
+	n=0
+	while kill -0 "${DPID[$c]}" 2>/dev/null && [ $n -lt 100 ]; do
+		n=$((n + 1))
+		sleep 0.1
+	done
+	if kill -0 "${DPID[$c]}" 2>/dev/null; then
+		kill -KILL "${DPID[$c]}"
+		DRC[$c]="still running 10 s after SIGTERM"
+	fi
+	wait "${DPID[$c]}"
+	DRC[$c]=${DRC[$c]:-$?}
+done
+DPIDS=()
 stop_all
 tr -d '\r' <"$CON" >"$WORK/console.txt"
 
@@ -240,6 +359,63 @@ while IFS= read -r line; do
 	fi
 done < <(grep -a '^@@R ' "$WORK/console.txt")
 
+# sstpd_checks CASE: sstpd's side of the guest's session (cases g and h)
+sstpd_checks() {
+	local c=$1 log=${CDIR[$1]}/sstpd.log sid ga n l why
+	ga=$(sed -n "s/^@@P $c //p" "$WORK/console.txt" | head -1)
+	sid=$(sed -n 's/.*session \([0-9a-f]*\): call connected user=.*/\1/p' "$log" | head -1)
+	sl() { grep -a "session $sid: " "$log"; }
+	# the channel's line names no session: this sstpd has one (below)
+	n=$(grep -ac 'SSTP crypto binding verified (SHA256): the call is up' "$log")
+	if [ -n "$sid" ] && [ "$n" = 1 ]; then
+		pass "$c.sstpd_crypto_binding (Compound MAC verified, SHA-256; call connected)"
+	else
+		fail "$c.sstpd_crypto_binding" "$(grep -a -m3 -E 'binding|abort|end ' "$log" | tr '\n' '|' | cut -c1-300)"
+	fi
+	n=$(grep -ac ': start client=' "$log")
+	l=$(sl | grep -E ": start client=127\.0\.0\.1:[0-9]+\$")
+	if [ "$n" = 1 ] && [ -n "$l" ] &&
+	    sl | grep -Eq ": call connected user=$TUSER client=127\.0\.0\.1:[0-9]+ "; then
+		pass "$c.sstpd_start_line (${l#*: }; call connected user=$TUSER)"
+	else
+		fail "$c.sstpd_start_line" "$n start lines; $(sl | head -2 | tr '\n' '|')"
+	fi
+	# the guest's ppp0 address is the one sstpd logs (and from its pool:
+	# the guest checked the peer is sstpd's ${LOCAL[$c]})
+	l=$(sl | grep ': network up ' | head -1)
+	if [ -n "$ga" ] && printf '%s\n' "$l" | grep -Eq ": network up user=$TUSER client=127\.0\.0\.1:[0-9]+ address=${ga//./\\.}( |\$)" &&
+	    "$PY" -c 'import ipaddress, sys
+n = ipaddress.ip_network(sys.argv[2])
+a = ipaddress.ip_address(sys.argv[1])
+sys.exit(not (a in n and a not in (n[0], n[1], n[-1])))' "$ga" "${POOL[$c]}"; then
+		pass "$c.sstpd_address (network up user=$TUSER address=$ga, pool ${POOL[$c]}, ppp0's)"
+	else
+		fail "$c.sstpd_address" "guest ppp0 '${ga:-none}'; sstpd: ${l:-no network up line}"
+	fi
+	if grep -q '3 packets transmitted, 3 received' "${CDIR[$c]}/hostping.txt" 2>/dev/null; then
+		pass "$c.host_ping (from sstpd's namespace through TUN sstpd$c to $ga: $(tail -1 "${CDIR[$c]}/hostping.txt"))"
+	else
+		fail "$c.host_ping" "$(grep -E 'transmitted|ping:' "${CDIR[$c]}/hostping.txt" 2>/dev/null | tr '\n' ' ')"
+	fi
+	why=${END_REASON[$c]}
+	l=$(sl | grep ': end ' | head -1)
+	if [ -n "$ga" ] && printf '%s\n' "$l" | grep -Eq ": end user=$TUSER client=127\.0\.0\.1:[0-9]+ address=${ga//./\\.} duration=[0-9.]+s in=[1-9][0-9]* out=[1-9][0-9]* .*reason: $why"; then
+		pass "$c.sstpd_end_line (${l#*: end })"
+	else
+		fail "$c.sstpd_end_line" "want reason /$why/: ${l:-no end line}"
+	fi
+	if sl | grep -qi 'abort'; then
+		fail "$c.sstpd_no_abort" "$(sl | grep -i -m2 abort | tr '\n' '|')"
+	else
+		pass "$c.sstpd_no_abort"
+	fi
+	if [ "${DRC[$c]}" = 0 ]; then
+		pass "$c.sstpd_exit (status 0 on SIGTERM)"
+	else
+		fail "$c.sstpd_exit" "${DRC[$c]} (sstpd(8): 0 on SIGTERM)"
+	fi
+}
+
 # server-side checks, per case
 for c in $run_cases; do
 	CASE_DIR=${CDIR[$c]}
@@ -249,6 +425,10 @@ for c in $run_cases; do
 		continue
 	fi
 	[ "$c" = f ] && continue	# guest checks only
+	if [ -n "${POOL[$c]:-}" ]; then
+		sstpd_checks "$c"
+		continue
+	fi
 	if has_event call_connected:binding=ok; then
 		pass "$c.server_crypto_binding (Call Connected, Compound MAC verified)"
 	else
