@@ -363,11 +363,12 @@ done < <(grep -a '^@@R ' "$WORK/console.txt")
 sstpd_checks() {
 	local c=$1 log=${CDIR[$1]}/sstpd.log sid ga n l why
 	ga=$(sed -n "s/^@@P $c //p" "$WORK/console.txt" | head -1)
-	sid=$(sed -n 's/.*session \([0-9a-f]*\): call connected user=.*/\1/p' "$log" | head -1)
-	sl() { grep -a "session $sid: " "$log"; }
+	# one session (the chardev's connection): its id from its start line
+	sid=$(sed -n 's/.*session \([0-9a-f]*\): start client=.*/\1/p' "$log" | head -1)
+	sl() { grep -a "session ${sid:-none}: " "$log"; }
 	# the channel's line names no session: this sstpd has one (below)
 	n=$(grep -ac 'SSTP crypto binding verified (SHA256): the call is up' "$log")
-	if [ -n "$sid" ] && [ "$n" = 1 ]; then
+	if [ "$n" = 1 ] && sl | grep -q ': call connected '; then
 		pass "$c.sstpd_crypto_binding (Compound MAC verified, SHA-256; call connected)"
 	else
 		fail "$c.sstpd_crypto_binding" "$(grep -a -m3 -E 'binding|abort|end ' "$log" | tr '\n' '|' | cut -c1-300)"
