@@ -15,7 +15,16 @@
 #   127.0.0.1:443 to the port, so sstpc connects to "localhost" as usual.
 #   No python in the guest, no network card, no host network change.
 # - The far end of PPP is the host server, so nothing short-circuits in the
-#   guest (192.0.2.1 is not local there) and no network namespace is needed.
+#   guest (192.0.2.1 is not local there).
+# - Cases g and h put sstpd (built-in backend, built next to sstpc) where
+#   the Python server is: one sstpd per case, each with its own TUN, pool
+#   and log, its port the chardev's.  sstpd's TUN needs root and a network
+#   namespace: when g or h is selected the whole tier re-executes itself in
+#   `unshare -n` (the Python servers and qemu only use loopback, so cases
+#   a-f behave the same there; one boot stays shared).  Without root g and
+#   h are skipped (failed under CI).  The chardev connects at boot, the
+#   guest starts TLS when it reaches the case: sstpd's --handshake-timeout
+#   outlasts QEMU_TIMEOUT.
 # - -kernel gets the uncompressed vmlinux (PVH): ~2.5 s to userspace under
 #   TCG, against ~5.6 s for the bzImage.
 # - The guest prints results on the serial console (tests/qemu/guest-init.sh
@@ -31,14 +40,28 @@
 #      SIGTERM to sstpc.
 #   d  launch mode with --user only: the password comes from chap-secrets and
 #      sstpc has pppd load the plugin from its built-in plugin directory.
+#   e  launch mode with --eap-auth (EAP-MSCHAPv2 authenticated by sstpc).
 #   f  launch mode, the connection refused (127.0.0.1:1, no server): exit 3
 #      and sstpc's line as the only output; the real pppd never runs.
+#   g  d against sstpd --tun (pool 192.0.2.0/28, local 192.0.2.1), the
+#      MS-CHAPv2 secret from sstpd's --secrets; SIGTERM to sstpc.
+#   h  b against sstpd --tun (pool 192.0.2.16/28, local 192.0.2.17);
+#      SIGTERM to pppd: pppd exits 5, sstpc 10.
+#   For g and h: ppp0 has an address of the pool with sstpd's local address
+#   as peer; pings guest -> sstpd's address, and from the tier's namespace
+#   through sstpd's TUN to the guest's ppp0 (once sstpd logs the network
+#   up; the guest waits until its kernel has sent 3 echo replies); sstpd's
+#   log: the crypto binding verified (SHA256), one session with its start,
+#   call connected and network up lines (user, the guest's address) and its
+#   end line (user, address, bytes, "client disconnected the call"), no
+#   abort; sstpd exits 0 on SIGTERM.
 # Key source: a derives the HLAK from its own password copy (snooping, by
-# design no plugin with a password); b, c and d must get the keys from the
-# real plugin.  Every case needs the server's Compound MAC check to pass.
+# design no plugin with a password); b, c, d, g and h must get the keys from
+# the real plugin.  Every case needs the server's Compound MAC check to pass.
 # Environment: SSTPC (the binary), SSTP_PLUGIN (the .so; default: found next
-# to sstpc), SSTPC_TEST_CACHE (default /var/cache/sstpc-tests), QEMU,
-# QEMU_TIMEOUT (s, default 150), QEMU_ACCEL (default tcg), CASES ("a b c d").
+# to sstpc), SSTPD (default: next to sstpc), SSTPC_TEST_CACHE (default
+# /var/cache/sstpc-tests), QEMU, QEMU_TIMEOUT (s, default 150), QEMU_ACCEL
+# (default tcg), CASES ("a b c d e f g h"), KEEP=1.
 # Exit 77 (outside CI only) when a prerequisite is missing.
 IN_CI=0
 [ "${CI:-}" = true ] && IN_CI=1
@@ -49,7 +72,7 @@ CASES=${CASES:-a b c d e f g h}
 case " $CASES " in
 *" g "* | *" h "*)
 	if [ -z "${TIER4_NETNS:-}" ] && [ "$(id -u)" = 0 ] &&
-	    [ -c /dev/net/tun ] && command -v unshare >/dev/null 2>&1; then
+	    [ -c /dev/net/tun ] && unshare -n true 2>/dev/null; then
 		export TIER4_NETNS=1 CASES
 		exec unshare -n bash "$0" "$@"
 	fi ;;
