@@ -383,6 +383,64 @@ case_nm() {
 	dump $c
 }
 
+# Case i: Debian's sstp-client 1.0.18 (/opt/sstp-1018: its sstpc and its
+# own plugin, by absolute path) in NetworkManager's way against sstpd: pppd
+# pty "sstpc --nolaunchpppd ...", the MPPE keys from 1.0.18's plugin over
+# its sstp-api socket.  SIGTERM to pppd.
+case_ref() {
+	local c=$1 d=/tmp/$1 t0 ppid spid rc sl e0 r=/opt/sstp-1018
+	mkdir -p $d
+	relay $c || return
+	syslogd -n -S -O $d/syslog.log &
+	sl=$!
+	e0=$(echo_replies)
+	t0=$(up)
+	pppd pty "$r/sstpc --log-level 4 --nolaunchpppd --ipparam $IPP --ca-cert $T/ca.pem localhost" \
+	    debug ipparam $IPP nodetach lock usepeerdns noipdefault noipv6 \
+	    nodefaultroute noauth user "$(cat $T/user)" remotename localhost \
+	    mtu 1400 lcp-echo-failure 0 lcp-echo-interval 0 \
+	    plugin $r/sstp-pppd-plugin.so sstp-sock /var/run/sstpc/sstpc-$IPP \
+	    >$d/pppd.out 2>&1 </dev/null &
+	ppid=$!
+	if wait_link $c "$t0" 60 $ppid; then
+		traffic $c 1400
+		host_pings $c "$e0"
+	fi
+	spid=$(pidof sstpc)
+	echo "@@T $c.session $(dt "$t0")"
+	t0=$(up)
+	kill -TERM $ppid
+	if wait_gone 15 $ppid; then
+		wait $ppid
+		rc=$?
+		# XX: 1.0.18 takes the group's SIGTERM and may close first:
+		# pppd then sees the hangup (16) rather than its own end (5)
+		if [ $rc = 5 ] || [ $rc = 16 ]; then
+			R $c.pppd_exit ok "pppd exit status $rc"
+		else
+			R $c.pppd_exit fail "pppd exit status $rc after SIGTERM (pppd(8): 5, or 16 when 1.0.18 hung up first)"
+		fi
+	else
+		R $c.pppd_exit fail "pppd still running 15 s after SIGTERM"
+		kill -KILL $ppid
+	fi
+	if [ -z "$spid" ]; then
+		R $c.sstpc_exit fail "1.0.18's sstpc was not running"
+	elif wait_gone 15 $spid; then
+		R $c.sstpc_exit ok "1.0.18's sstpc gone"
+	else
+		R $c.sstpc_exit fail "1.0.18's sstpc still running 15 s after SIGTERM"
+		kill -KILL $spid
+	fi
+	echo "@@T $c.teardown $(dt "$t0")"
+	teardown_checks $c
+	sleep 0.2
+	kill $sl
+	rm -f /etc/ppp/resolv.conf
+	ps >$d/ps.txt
+	dump $c
+}
+
 # Case f: launch mode, the connection refused before the Call Connect Ack.
 # sstpc forks pppd's process early but lets it exec pppd only after the Ack,
 # so sstpc's line is all the user sees: no pppd usage text about a pty that
@@ -420,6 +478,7 @@ for c in $(cat $T/cases); do
 	case $c in
 	a|d|e|g) case_launch $c ;;
 	b|c|h) case_nm $c ;;
+	i) case_ref $c ;;
 	f) case_early $c ;;
 	esac
 	# the relay has exited with its connection; make sure
