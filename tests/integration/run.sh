@@ -7,7 +7,9 @@
 #   tier2-ppp.sh      PPP side with the pppd stand-in (launch/pty/plugin
 #                     modes, sstp-api bytes, passwords, pppd options)
 #   tier-faults.sh    server death, signals in every phase, pppd faults
-#   tier3-softether.sh, tier4-qemu.sh   when present
+#   tier3-softether.sh, tier4-qemu.sh   when present (tier 4's cases g and h
+#                     put sstpd --tun, built next to sstpc, on the host
+#                     side: as root the tier runs in a namespace of its own)
 #   tier-sstpd-smoke.sh (ITIERS name "sstpd") sstpd on loopback
 #   tier-sstpd-hostile.sh (ITIERS name "sstpd-hostile") sstpd against the
 #                     hostile-client matrix (PROTOCOL.md 8, server's view),

@@ -4,11 +4,14 @@
 #
 # Loads the PPP and virtio-serial modules, then runs the cases named in
 # /etc/sstpc-test/cases with Debian's real pppd and the freshly built sstpc
-# against the host's test server.  Each case has its own virtio-serial port
+# against the host's test server, or (cases g and h: /etc/sstpc-test/peer.CASE
+# names the server's address) against sstpd on the host, whose pool gives
+# ppp0 its address.  Each case has its own virtio-serial port
 # (name sstp.CASE); socat relays 127.0.0.1:443 in the guest to it, and qemu
 # connects the port to the host server's TCP port.  Results go to the serial
 # console as lines the host parses:
 #   @@R CHECK ok|fail DETAIL     one check
+#   @@P CASE ADDRESS             ppp0's address (cases against sstpd)
 #   @@T NAME SECONDS             a timing (guest uptime based)
 #   @@F CASE/FILE LINE           a line of a log file, for the host's copy
 #   @@END                        all done (then power off)
@@ -92,18 +95,35 @@ wait_gone() {
 	return 1
 }
 
-# wait_link CASE T0 SECONDS PID: ppp0 carries 192.0.2.2 peer 192.0.2.1
-# (pppd sets the local address and the peer address one after the other:
-# poll until both are there; give up early when PID exits)
+# peer CASE: the server's address on the link: from peer.CASE (sstpd's
+# local address), else the test server's 192.0.2.1
+peer() { cat $T/peer.$1 2>/dev/null || echo 192.0.2.1; }
+
+# wait_link CASE T0 SECONDS PID: ppp0 carries its address with the peer's
+# (the test server: 192.0.2.2 peer 192.0.2.1; sstpd: an address of its
+# pool, printed as "@@P CASE ADDRESS" for the host to compare with sstpd's
+# log, peer sstpd's local address).  pppd sets the local address and the
+# peer address one after the other: poll until both are there; give up
+# early when PID exits.
 wait_link() {
-	local c=$1 t0=$2 n=$(($3 * 10)) a=''
+	local c=$1 t0=$2 n=$(($3 * 10)) a='' p l
+	p=$(peer $c)
 	while [ $n -gt 0 ]; do
 		a=$(ip -4 addr show dev ppp0 2>/dev/null | grep ' inet ')
 		case $a in
-		*" inet 192.0.2.2 peer 192.0.2.1/32 "*)
+		*" inet 192.0.2."*" peer $p/32 "*)
+			l=$(echo "$a" | sed -n 's/.* inet \(192\.0\.2\.[0-9]*\) peer .*/\1/p')
 			echo "@@T $c.link_up $(dt "$t0")"
-			R "$c.ppp0_address" ok "192.0.2.2 peer 192.0.2.1/32"
-			return 0 ;;
+			if [ -f $T/peer.$c ]; then
+				echo "@@P $c $l"
+				R "$c.ppp0_address" ok "$l peer $p/32"
+				return 0
+			elif [ "$l" = 192.0.2.2 ]; then
+				R "$c.ppp0_address" ok "192.0.2.2 peer $p/32"
+				return 0
+			fi
+			R "$c.ppp0_address" fail "$l peer $p/32 (want 192.0.2.2)"
+			return 1 ;;
 		esac
 		if ! kill -0 "$4" 2>/dev/null; then
 			R "$c.ppp0_address" fail "no address on ppp0: process $4 exited after $(dt "$t0") s"
@@ -116,6 +136,30 @@ wait_link() {
 	return 1
 }
 
+# echo_replies: the kernel's count of ICMP echo replies sent (RFC 1213
+# icmpOutEchoReps, /proc/net/snmp)
+echo_replies() {
+	awk '/^Icmp:/ { if (!k) { for (i = 1; i <= NF; i++)
+	    if ($i == "OutEchoReps") k = i } else print $k }' /proc/net/snmp
+}
+
+# host_pings CASE BASE: the host pings ppp0's address through sstpd's TUN
+# once sstpd logs the session's network up; wait (20 s at most) until this
+# kernel has answered 3 echo requests more than BASE (only ppp0 leads out)
+host_pings() {
+	local c=$1 n=200 got=0
+	while [ $n -gt 0 ]; do
+		got=$(($(echo_replies) - $2))
+		if [ $got -ge 3 ]; then
+			R "$c.pinged_from_host" ok "$got echo replies sent through ppp0"
+			return 0
+		fi
+		n=$((n - 1))
+		sleep 0.1
+	done
+	R "$c.pinged_from_host" fail "$got echo replies in 20 s (want 3)"
+}
+
 # traffic CASE MTU: pings through the kernel interface, the MTU
 traffic() {
 	local c=$1 mtu=$2 out
@@ -124,7 +168,7 @@ traffic() {
 	else
 		R "$c.ppp0_mtu" fail "$(ip link show ppp0 | head -1)"
 	fi
-	out=$(ping -A -c 3 -W 5 -I ppp0 192.0.2.1 2>&1)
+	out=$(ping -A -c 3 -W 5 -I ppp0 "$(peer $c)" 2>&1)
 	echo "$out" >"/tmp/$c/ping.txt"
 	if echo "$out" | grep -q '3 packets transmitted, 3 packets received'; then
 		R "$c.ping" ok "$(echo "$out" | tail -1)"
@@ -132,7 +176,7 @@ traffic() {
 		R "$c.ping" fail "$(echo "$out" | grep -E 'transmitted|ping:' | head -2 | tr '\n' ' ')"
 	fi
 	# a full-MTU datagram (MTU - 20 IP - 8 ICMP): the largest PPP frames
-	out=$(ping -A -c 2 -W 5 -s $((mtu - 28)) -I ppp0 192.0.2.1 2>&1)
+	out=$(ping -A -c 2 -W 5 -s $((mtu - 28)) -I ppp0 "$(peer $c)" 2>&1)
 	echo "$out" >>"/tmp/$c/ping.txt"
 	if echo "$out" | grep -q '2 packets transmitted, 2 packets received'; then
 		R "$c.ping_full_mtu" ok "$(echo "$out" | grep transmitted)"
@@ -176,15 +220,17 @@ dump() {
 	done
 }
 
-# Cases a and d: launch mode, sstpc starts the real pppd.  a: with
+# Cases a, d, e and g: launch mode, sstpc starts the real pppd.  a: with
 # --password-fd (sstpc derives the keys itself from its copy of the password
 # and the MS-CHAPv2 exchange; no plugin by design, sstpc(8)).  d: --user only,
 # pppd takes the password from chap-secrets and sstpc has pppd load the
-# plugin from its built-in plugin directory.  SIGTERM to sstpc.
+# plugin from its built-in plugin directory.  e: --eap-auth.  g: d against
+# sstpd, then the host's pings to ppp0's address.  SIGTERM to sstpc.
 case_launch() {
-	local c=$1 d=/tmp/$1 t0 spid rc p want
+	local c=$1 d=/tmp/$1 t0 spid rc p want e0
 	mkdir -p $d
 	relay $c || return
+	e0=$(echo_replies)
 	t0=$(up)
 	if [ $c = e ]; then
 		want=eap-auth
@@ -211,6 +257,7 @@ case_launch() {
 	spid=$!
 	if wait_link $c "$t0" 60 $spid; then
 		traffic $c 1400
+		[ -f $T/peer.$c ] && host_pings $c "$e0"
 	fi
 	p=$(key_source $c $d/sstpc.log)
 	if [ "$p" = $want ]; then
@@ -251,11 +298,13 @@ case_launch() {
 # Cases b and c: NetworkManager-sstp's way, pppd runs sstpc on its pty and
 # loads the plugin (NM's option set, REFERENCE-CLIENT.md 3.5).  Logs go to
 # syslog as under NM.  b: no MPPE, NM stops pppd with SIGTERM.  c: with
-# require-mppe-128 (real kernel MPPE), sstpc gets the SIGTERM.
+# require-mppe-128 (real kernel MPPE), sstpc gets the SIGTERM.  h: b against
+# sstpd, with the host's pings to ppp0's address.
 case_nm() {
-	local c=$1 d=/tmp/$1 t0 ppid spid rc mppe='' sl
+	local c=$1 d=/tmp/$1 t0 ppid spid rc mppe='' sl e0
 	mkdir -p $d
 	relay $c || return
+	e0=$(echo_replies)
 	syslogd -n -S -O $d/syslog.log &
 	sl=$!
 	[ $c = c ] && mppe=require-mppe-128
@@ -271,6 +320,7 @@ case_nm() {
 	if wait_link $c "$t0" 60 $ppid; then
 		# pppd keeps 4 bytes of the MTU for the MPPE header
 		if [ $c = c ]; then traffic c 1396; else traffic $c 1400; fi
+		[ -f $T/peer.$c ] && host_pings $c "$e0"
 		if grep -q '^nameserver 192.0.2.53' /etc/ppp/resolv.conf 2>/dev/null; then
 			R $c.usepeerdns ok "/etc/ppp/resolv.conf: 192.0.2.53"
 		else
@@ -293,7 +343,7 @@ case_nm() {
 	spid=$(pidof sstpc)
 	echo "@@T $c.session $(dt "$t0")"
 	t0=$(up)
-	if [ $c = b ]; then
+	if [ $c = b ] || [ $c = h ]; then
 		kill -TERM $ppid
 	else
 		kill -TERM $spid
@@ -301,7 +351,11 @@ case_nm() {
 	if wait_gone 15 $ppid; then
 		wait $ppid
 		rc=$?
-		R $c.pppd_exit ok "pppd exit status $rc"
+		if [ $c != h ] || [ $rc = 5 ]; then
+			R $c.pppd_exit ok "pppd exit status $rc"
+		else
+			R $c.pppd_exit fail "pppd exit status $rc after SIGTERM (pppd(8): 5)"
+		fi
 	else
 		R $c.pppd_exit fail "pppd still running 15 s after SIGTERM"
 		kill -KILL $ppid
@@ -310,7 +364,11 @@ case_nm() {
 		R $c.sstpc_exit fail "sstpc was not running"
 	elif wait_gone 15 $spid; then
 		rc=$(sed -n 's/.*exit status \([0-9]*\).*/\1/p' $d/syslog.log | tail -1)
-		R $c.sstpc_exit ok "sstpc gone, logged exit status ${rc:-?}"
+		if [ $c != h ] || [ "$rc" = 10 ]; then
+			R $c.sstpc_exit ok "sstpc gone, logged exit status ${rc:-?}"
+		else
+			R $c.sstpc_exit fail "sstpc logged exit status ${rc:-none} (sstpc(8): 10, pppd's SIGTERM)"
+		fi
 	else
 		R $c.sstpc_exit fail "sstpc still running 15 s after SIGTERM"
 		kill -KILL $spid
@@ -320,6 +378,64 @@ case_nm() {
 	sleep 0.2
 	kill $sl
 	cp /etc/ppp/resolv.conf $d/resolv.conf 2>/dev/null
+	rm -f /etc/ppp/resolv.conf
+	ps >$d/ps.txt
+	dump $c
+}
+
+# Case i: Debian's sstp-client 1.0.18 (/opt/sstp-1018: its sstpc and its
+# own plugin, by absolute path) in NetworkManager's way against sstpd: pppd
+# pty "sstpc --nolaunchpppd ...", the MPPE keys from 1.0.18's plugin over
+# its sstp-api socket.  SIGTERM to pppd.
+case_ref() {
+	local c=$1 d=/tmp/$1 t0 ppid spid rc sl e0 r=/opt/sstp-1018
+	mkdir -p $d
+	relay $c || return
+	syslogd -n -S -O $d/syslog.log &
+	sl=$!
+	e0=$(echo_replies)
+	t0=$(up)
+	pppd pty "$r/sstpc --log-level 4 --nolaunchpppd --ipparam $IPP --ca-cert $T/ca.pem localhost" \
+	    debug ipparam $IPP nodetach lock usepeerdns noipdefault noipv6 \
+	    nodefaultroute noauth user "$(cat $T/user)" remotename localhost \
+	    mtu 1400 lcp-echo-failure 0 lcp-echo-interval 0 \
+	    plugin $r/sstp-pppd-plugin.so sstp-sock /var/run/sstpc/sstpc-$IPP \
+	    >$d/pppd.out 2>&1 </dev/null &
+	ppid=$!
+	if wait_link $c "$t0" 60 $ppid; then
+		traffic $c 1400
+		host_pings $c "$e0"
+	fi
+	spid=$(pidof sstpc)
+	echo "@@T $c.session $(dt "$t0")"
+	t0=$(up)
+	kill -TERM $ppid
+	if wait_gone 15 $ppid; then
+		wait $ppid
+		rc=$?
+		# XX: 1.0.18 takes the group's SIGTERM and may close first:
+		# pppd then sees the hangup (16) rather than its own end (5)
+		if [ $rc = 5 ] || [ $rc = 16 ]; then
+			R $c.pppd_exit ok "pppd exit status $rc"
+		else
+			R $c.pppd_exit fail "pppd exit status $rc after SIGTERM (pppd(8): 5, or 16 when 1.0.18 hung up first)"
+		fi
+	else
+		R $c.pppd_exit fail "pppd still running 15 s after SIGTERM"
+		kill -KILL $ppid
+	fi
+	if [ -z "$spid" ]; then
+		R $c.sstpc_exit fail "1.0.18's sstpc was not running"
+	elif wait_gone 15 $spid; then
+		R $c.sstpc_exit ok "1.0.18's sstpc gone"
+	else
+		R $c.sstpc_exit fail "1.0.18's sstpc still running 15 s after SIGTERM"
+		kill -KILL $spid
+	fi
+	echo "@@T $c.teardown $(dt "$t0")"
+	teardown_checks $c
+	sleep 0.2
+	kill $sl
 	rm -f /etc/ppp/resolv.conf
 	ps >$d/ps.txt
 	dump $c
@@ -360,8 +476,9 @@ case_early() {
 for c in $(cat $T/cases); do
 	echo "@@C $c $(up)"
 	case $c in
-	a|d|e) case_launch $c ;;
-	b|c) case_nm $c ;;
+	a|d|e|g) case_launch $c ;;
+	b|c|h) case_nm $c ;;
+	i) case_ref $c ;;
 	f) case_early $c ;;
 	esac
 	# the relay has exited with its connection; make sure
