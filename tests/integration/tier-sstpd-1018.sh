@@ -274,8 +274,6 @@ if start_sstpd; then
 	wait $hp
 	a=$(sed -nE 's/.*network up user=[^ ]+ client=[^ ]+ address=([0-9.]+).*/\1/p' \
 		"$CASE_DIR/sstpd.log" | head -1)
-	a=$(sed -nE 's/.*network up user=[^ ]+ client=[^ ]+ address=([0-9.]+).*/\1/p' \
-		"$CASE_DIR/sstpd.log" | head -1)
 	stop_sstpd
 	expect '[ "$RC" = 0 ]' "1.0.18 exit $RC, want 0"
 	expect 'ms_within 8000' "1.0.18 took $ELAPSED ms (hold 3 s)"
@@ -292,7 +290,7 @@ if start_sstpd; then
 		"Compound MAC not verified with SHA-256"
 	session_ok
 	expect '[ -e "$CASE_DIR/ping.ok" ] && [ "$(report_get "r[\"counters\"][\"echo_requests_answered\"]")" -ge 2 ]' \
-		"ping from sstpd's side to $a: $(tail -2 "$CASE_DIR/ping.out" | head -1)"
+		"ping from sstpd's side to $a: $(tail -2 "$CASE_DIR/ping.out" 2>/dev/null | head -1)"
 	expect '[ "$DRC" = 0 ]' "sstpd exit $DRC"
 	verdict "mschapv2: 1.0.18 keys via sstp-api, SHA-256 binding verified, $ADDR, 3+2 pings, start/end lines (${ELAPSED} ms)"
 else
