@@ -81,7 +81,7 @@ need_script() {
 need_pkgs=(build-essential autoconf automake libtool pkg-config libssl-dev
 	libevent-dev ppp-dev ppp python3 openssl socat iproute2 procps clang
 	libclang-rt-14-dev llvm valgrind qemu-system-x86 busybox-static tinyproxy
-	squid iperf3 iputils-ping)
+	squid iperf3 iputils-ping sstp-client)
 missing=()
 for p in "${need_pkgs[@]}"; do
 	dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -20,6 +20,8 @@
 #                     sstpc --tun clients and the Python client as Windows
 #   tier-sstpd-front.sh (ITIERS name "sstpd-front") sstpd behind haproxy
 #                     (PROXY v1/v2, TLS offload) and SIGHUP certificate reload
+#   tier-sstpd-1018.sh (ITIERS name "sstpd-1018") Debian's sstp-client 1.0.18
+#                     (the reference client) against sstpd
 #   tier-tun.sh       (ITIERS name "tun") the built-in mode, sstpc --tun,
 #                     in two network namespaces against the test server's
 #                     own TUN: ping, TCP, iperf3, the PPP bad-server rows
@@ -68,6 +70,7 @@ script_for() {
 	sstpd-qemu) echo tier-sstpd-qemu.sh ;;
 	sstpd-net) echo tier-sstpd-net.sh ;;
 	sstpd-front) echo tier-sstpd-front.sh ;;
+	sstpd-1018) echo tier-sstpd-1018.sh ;;
 	*) echo "$1" ;;
 	esac
 }

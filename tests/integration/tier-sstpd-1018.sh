@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/integration/interop-sstpd-1018.sh - an independent client against
+# tests/integration/tier-sstpd-1018.sh - an independent client against
 # sstpd (issue 13): Debian's sstp-client 1.0.18 (/usr/sbin/sstpc) with the PPP
 # stand-in (tests/standin/pppd-standin) as its pppd, against sstpd with the
 # built-in backend, in network and mount namespaces of their own
@@ -24,19 +24,17 @@
 #              (VALUE_NOT_SUPPORTED on CRYPTO_BINDING), 1.0.18 exits 255
 #   snoop      launch mode with --user and --password (no plugin): 1.0.18
 #              derives the keys itself from the snooped NT-Response: verified
-#
-# NOT in CI (run.sh takes tier*.sh only): 1.0.18 fails intermittently
-# against sstpd — about a third of its connects stall after the HTTP
-# request (it waits on its plugin socket only and never reads the 200;
-# the script retries such runs and prints the count), and in one run of
-# about ten a case ends with exit 255 within 150 ms for a reason not yet
-# known.  Until both are understood (issue 13 stays open on it) this runs
-# by hand:  SSTPC=build/sstpc tests/integration/interop-sstpd-1018.sh
-#
 #   pty-nokeys pty mode with --user/--password (no plugin socket): 1.0.18
 #              never sends Call Connected; sstpd aborts at
 #              --negotiation-timeout and forwards none of the client's IP
 #              packets meanwhile
+# A 1.0.18 stall after its HTTP request fails its case (no retry).  It was
+# 1.0.18's own defect, provoked by a fast server: it arms the read of the
+# 200 only when the SSL_write of its request (which drives the whole TLS
+# handshake) completes asynchronously; a server flight already in its
+# socket at its first read makes the write complete at once and it waits
+# forever.  sstpd holds its first flight SRV_TLS_HOLD_MS (XX: in
+# src/sstpd/srv_session.c); before that, about 1 connect in 2 stalled here.
 # Every client run has a time bound (timeout) and its seconds are checked.
 # Needs root, /dev/net/tun and sstp-client (installed with apt-get when
 # missing); exits 77 (cannot run) without them.
@@ -142,6 +140,21 @@ stop_sstpd() {
 	DPID=
 }
 
+# verdict with the logs' tails on a failure (lib.sh's fail() knows sstpc's
+# file names, not these)
+eval "$(declare -f verdict | sed '1s/^verdict/lib_verdict/')"
+verdict() {
+	local f
+	if [ -n "${CASE_WHY:-}" ]; then
+		for f in sstpc.out sstpd.log standin.log; do
+			[ -s "$CASE_DIR/$f" ] || continue
+			echo "  --- $f (tail)"
+			tail -12 "$CASE_DIR/$f" | sed 's/^/  | /'
+		done
+	fi
+	lib_verdict "$@"
+}
+
 dlog_has() { grep -Eq -- "$1" "$CASE_DIR/sstpd.log"; }
 rlog_has() { grep -aEq -- "$1" "$CASE_DIR/sstpc.out"; }
 
@@ -177,11 +190,9 @@ ref_start() {
 	REF_PID=$!
 }
 
-# ref_stalled: XX: 1.0.18 sometimes arms no read event after sending its
-# HTTP request (strace: the request written, then epoll_wait on its plugin
-# socket alone) and waits forever; against sstpd on loopback about one
-# connect in three, with TLS 1.2 and 1.3 alike.  Seen as "Connected to"
-# with no "Sending Connect-Request" 2 s later.
+# ref_stalled: 1.0.18 sent its HTTP request ("Connected to") but not its
+# Connect Request 2 s later: the stall sstpd's TLS hold avoids (XX: at
+# SRV_TLS_HOLD_MS in src/sstpd/srv_session.c).  Not retried: a failure.
 ref_stalled() {
 	grep -aq 'Connected to' "$CASE_DIR/sstpc.out" 2>/dev/null || return 1
 	grep -aq 'Sending Connect-Request' "$CASE_DIR/sstpc.out" && return 1
@@ -190,31 +201,28 @@ ref_stalled() {
 }
 
 # run_ref launch|pty SECONDS ARGS...: ref_start, then wait; a 1.0.18 stall
-# (ref_stalled) is ended and the run started again, 5 tries at most
-# (STALLS counts them).  RC: 1.0.18's status (launch) or the stand-in's
-# (pty, with SRC = 1.0.18's); ELAPSED (ms) of the last try.
+# (ref_stalled) is ended at once and counted (STALLS; the case fails).
+# RC: 1.0.18's status (launch) or the stand-in's (pty, with SRC =
+# 1.0.18's); ELAPSED (ms).
 run_ref() {
-	local try
-	for try in 1 2 3 4 5; do
-		STALL_T=
-		ref_start "$@"
-		while kill -0 "$REF_PID" 2>/dev/null; do
-			if ref_stalled; then
-				STALLS=$((STALLS + 1))
-				kill -TERM "$REF_PID" 2>/dev/null
-				break
-			fi
-			sleep 0.1
-		done
-		wait "$REF_PID"
-		RC=$?
-		ELAPSED=$(( ($(date +%s%N) - T0) / 1000000 ))
-		[ -n "$STALL_T" ] && ref_stalled_done && continue
-		break
+	STALL_T=
+	STALLED=0
+	ref_start "$@"
+	while kill -0 "$REF_PID" 2>/dev/null; do
+		if ref_stalled; then
+			STALLS=$((STALLS + 1))
+			STALLED=1
+			kill -TERM "$REF_PID" 2>/dev/null
+			break
+		fi
+		sleep 0.1
 	done
+	wait "$REF_PID"
+	RC=$?
+	ELAPSED=$(( ($(date +%s%N) - T0) / 1000000 ))
+	expect '[ "$STALLED" = 0 ]' "1.0.18 stalled after its HTTP request (no Connect Request 2 s after the TLS connect)"
 	SRC=$(report_get 'r["tty"]["pty_child_status"]')
 }
-ref_stalled_done() { ! grep -aq 'Sending Connect-Request' "$CASE_DIR/sstpc.out"; }
 
 # ms_within MS: the client run ended within MS milliseconds
 ms_within() { [ "$ELAPSED" -le "$1" ]; }
@@ -266,8 +274,6 @@ if start_sstpd; then
 	wait $hp
 	a=$(sed -nE 's/.*network up user=[^ ]+ client=[^ ]+ address=([0-9.]+).*/\1/p' \
 		"$CASE_DIR/sstpd.log" | head -1)
-	a=$(sed -nE 's/.*network up user=[^ ]+ client=[^ ]+ address=([0-9.]+).*/\1/p' \
-		"$CASE_DIR/sstpd.log" | head -1)
 	stop_sstpd
 	expect '[ "$RC" = 0 ]' "1.0.18 exit $RC, want 0"
 	expect 'ms_within 8000' "1.0.18 took $ELAPSED ms (hold 3 s)"
@@ -284,7 +290,7 @@ if start_sstpd; then
 		"Compound MAC not verified with SHA-256"
 	session_ok
 	expect '[ -e "$CASE_DIR/ping.ok" ] && [ "$(report_get "r[\"counters\"][\"echo_requests_answered\"]")" -ge 2 ]' \
-		"ping from sstpd's side to $a: $(tail -2 "$CASE_DIR/ping.out" | head -1)"
+		"ping from sstpd's side to $a: $(tail -2 "$CASE_DIR/ping.out" 2>/dev/null | head -1)"
 	expect '[ "$DRC" = 0 ]' "sstpd exit $DRC"
 	verdict "mschapv2: 1.0.18 keys via sstp-api, SHA-256 binding verified, $ADDR, 3+2 pings, start/end lines (${ELAPSED} ms)"
 else
@@ -445,5 +451,5 @@ else
 	verdict "pty-nokeys: sstpd starts"
 fi
 
-echo "(tier-sstpd-1018: $(( $(date +%s) - T_START )) s; 1.0.18 stalls after its HTTP request, retried: $STALLS)"
+echo "(tier-sstpd-1018: $(( $(date +%s) - T_START )) s; 1.0.18 stalls after its HTTP request: $STALLS, not retried)"
 finish
