@@ -24,8 +24,10 @@
 #      sstpc: exit 10, pppd gone, no zombie.
 #   b  like a, then `sstpd --disconnect ID` in the guest: sstpc exits 8
 #      (server's Call Disconnect), pppd gone, no zombie.
-#   c  a wrong password: pppd refuses (exit 11), sstpd ends the session with
-#      pppd's reason and reaps it; sstpc exits 7 (authentication failed).
+#   c  a wrong password: pppd refuses (CHAP Failure, exit 11 -- or 5 when
+#      the client's Call Disconnect outruns that exit and sstpd stops it),
+#      sstpd ends the session with "authentication failed: pppd refused the
+#      login" (it saw pppd's Failure) and reaps it; sstpc exits 7.
 #   d  like a, then SIGTERM to pppd in the guest: pppd ends the link,
 #      sstpd ends the session, sstpc exits.
 # Environment: SSTPC (sstpd and the plugin are taken next to it), SSTPD,

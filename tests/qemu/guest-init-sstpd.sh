@@ -255,9 +255,12 @@ one_case() {
 		ctl c.down 90
 		p=$(new_lines "$n0" | sed -n 's/.*: pppd (pid \([0-9]*\)) on .*/\1/p' | head -1)
 		s=$(sid "$n0")
-		# pppd(8): 11 = the peer failed to authenticate to us
-		if wait_log "$n0" "session $s: pppd \(pid $p\) exit status 11 " 15; then
-			R c.pppd_exit ok "$(new_lines "$n0" | grep -o 'pppd (pid [0-9]*) exit status 11 [^)]*)' | head -1)"
+		# pppd(8): 11 = the peer failed to authenticate to us; or 5 when
+		# the client's Call Disconnect (sent on pppd's CHAP Failure)
+		# outran that exit and sstpd stopped pppd with SIGTERM: a race
+		# the end line's reason does not depend on (checked below)
+		if wait_log "$n0" "session $s: pppd \(pid $p\) exit status (11 |5 \(terminated by signal\))" 15; then
+			R c.pppd_exit ok "$(new_lines "$n0" | grep -Eo 'pppd \(pid [0-9]*\) exit status (11|5) [^)]*\)' | head -1)"
 		else
 			R c.pppd_exit fail "$(new_lines "$n0" | grep -E 'pppd exited|end ' | head -2 | tr '\n' '|')"
 		fi
@@ -271,7 +274,7 @@ one_case() {
 		else
 			R c.pppd_refused fail "$(grep -i 'chap\|auth' $PLOG 2>/dev/null | tail -2 | tr '\n' '|')"
 		fi
-		end_checks c "$n0" "$p" 'address=- .*reason: pppd exited: exit status 11 \(peer failed to authenticate\)$'
+		end_checks c "$n0" "$p" 'address=- .*reason: authentication failed: pppd refused the login \(pppd exited: exit status (11 \(peer failed to authenticate\)|5 \(terminated by signal\))\)$'
 		dump c "$n0"
 		S c.done
 		return

@@ -98,6 +98,7 @@ struct psrv {
 	bool			 gone_reported;
 	bool			 keys_reported;
 	bool			 authed;	/* pppd's success or its keys */
+	bool			 refused;	/* pppd's Failure seen first */
 	char			 peer_name[64];	/* the client's, until authed */
 	struct ppp_snoop	 snoop;		/* pppd's frames, until authed */
 	bool			 ppp_started;
@@ -149,6 +150,16 @@ psrv_report_gone(struct psrv *p)
 	pppd_exit_string(p->status, st, sizeof st);
 	snprintf(why, sizeof why, "pppd exited: %s", st);
 	end = pppd_exit_end(p->status, p->term_sent);
+	/*
+	 * pppd sent its Failure (PAP Nak, CHAP/EAP Failure): the refused login
+	 * is the cause even when the client's Call Disconnect outran pppd's
+	 * own exit (status 11) and we stopped it with a signal.
+	 */
+	if (p->refused && !p->authed) {
+		end = LINK_END_AUTH;
+		snprintf(why, sizeof why, "authentication failed: pppd "
+		    "refused the login (pppd exited: %s)", st);
+	}
 	log_debug("session %s: pppd (pid %ld) %s", p->tag, (long)p->pid, st);
 	UP(p)->gone(UPARG(p), end, why);
 }
@@ -204,9 +215,18 @@ psrv_to_server(struct psrv *p, const uint8_t *f, size_t len)
 
 	pty_hdlc_watch_accm(&p->ph, f, len, false);
 	/* pppd's Success (PAP Ack, CHAP/EAP Success): the name is its. */
-	if (!p->authed && ppp_snoop_frame(&p->snoop, f, len, true) ==
-	    PPP_SNOOP_AUTH_SUCCESS)
-		p->authed = true;
+	if (!p->authed) {
+		switch (ppp_snoop_frame(&p->snoop, f, len, true)) {
+		case PPP_SNOOP_AUTH_SUCCESS:
+			p->authed = true;
+			break;
+		case PPP_SNOOP_AUTH_FAILURE:
+			p->refused = true;
+			break;
+		default:
+			break;
+		}
+	}
 	r = UP(p)->to_server(UPARG(p), f, len);
 	if (r == 0)
 		p->bytes_out += len;
