@@ -15,15 +15,19 @@
  * identifiers; a packet for A (IPv4, its pool6 /128 and fe80::ID) reaches
  * client A only; a packet from client A with B's source (or any other) is
  * dropped and counted, with its own source it reaches the TUN; a packet for
- * no session is counted; one for a session whose output is full is dropped;
+ * no session is counted; one for a session whose output is full is held,
+ * the TUN not read (B's packet waits) until A drains, then A's and B's
+ * arrive; A full past the hold (20 ms): its packet dropped, B's delivered,
+ * and while A stays full its packets are dropped at once (no new hold);
  * once A is stopped its packets find no owner, and at free its address
  * goes back (release_addr).  A hundred sessions: the table grows, buckets
  * are shared, each packet still reaches its one owner.  With IFF_VNET_HDR
  * (a virtio_net_hdr in front of each datagram): a TCP super-packet is cut
  * into its segments for the one session owning its destination (IPv4,
- * IPv6), none for no owner; a session whose output fills up mid-way loses
- * the rest while the other session's super-packet behind it still
- * arrives whole; malformed headers are dropped; a client's TCP segments in
+ * IPv6), none for no owner; a session whose output fills up mid-way gets
+ * the rest as it drains, the other session's super-packet behind it
+ * arriving whole after it, and loses the rest when it stays full past the
+ * hold; malformed headers are dropped; a client's TCP segments in
  * a row reach the TUN as one super-packet (GRO), and a segment with a
  * forged source among them is dropped, never coalesced.  Last, as root in
  * a network namespace of its own (else it says SKIP and the rest counts),
