@@ -411,7 +411,7 @@ class Bench:
             outs = [p.communicate(timeout=a.secs + 60) for p in ips]
             c1 = [proc_cpu(p.pid) for p in cl]
             d1 = proc_cpu(d.pid)
-            tot, secs, okn = 0, 0.0, 0
+            tot, secs, okn, retr = 0, 0.0, 0, 0
             for p, (o, e) in zip(ips, outs):
                 try:
                     j = json.loads(o)
@@ -419,6 +419,7 @@ class Bench:
                     if p.returncode == 0 and int(s["bytes"]) > 0:
                         okn += 1
                     tot += int(s["bytes"])
+                    retr += int(j["end"]["sum_sent"].get("retransmits", 0))
                     secs = max(secs, float(s["seconds"]))
                 except (ValueError, KeyError, TypeError):
                     pass
@@ -429,7 +430,7 @@ class Bench:
                     p.kill()
             gb = tot / 1e9
             row = {"clients": k, "dir": "down" if reverse else "up",
-                   "ok": okn == k, "bytes": tot,
+                   "ok": okn == k, "bytes": tot, "retr": retr,
                    "mbps": tot / secs / 1e6 if secs else 0.0}
             if gb > 0 and None not in c0 + c1 + [d0, d1]:
                 row["srv_cpu_s_per_gb"] = (d1 - d0) / gb
@@ -455,6 +456,12 @@ class Bench:
         d.send_signal(signal.SIGTERM)
         d.wait(timeout=20)
         self.check(d.returncode == 0, "sstpd exit %s" % d.returncode)
+        # The hub's counters (drops toward a full session, TSO, GRO).
+        log = open(os.path.join(self.w, "sstpd.tput%d.log" % k)).read()
+        tun = [l.split("info: ", 1)[-1] for l in log.splitlines()
+               if "info: TUN " in l and "session dropped" not in l]
+        if rows:
+            rows[-1]["tun_log"] = tun
         self.cleanup()
         return rows
 
@@ -516,17 +523,22 @@ class Bench:
         if t:
             say("")
             say("clients dir   MB/s   sstpd CPU s/GB  clients CPU s/GB  "
-                "sstpd peak RSS MB  ok")
+                "sstpd peak RSS MB  ok   retr")
             for row in t:
-                say("%7d %-4s %7.1f %15.2f %17.2f %18.1f  %s" % (
+                say("%7d %-4s %7.1f %15.2f %17.2f %18.1f  %-3s %6d" % (
                     row["clients"], row["dir"], row["mbps"],
                     row.get("srv_cpu_s_per_gb", float("nan")),
                     row.get("cli_cpu_s_per_gb", float("nan")),
-                    row["srv_rss_kb"] / 1024, "yes" if row["ok"] else "NO"))
+                    row["srv_rss_kb"] / 1024, "yes" if row["ok"] else "NO",
+                    row.get("retr", 0)))
             say("(sstpc --tun per client namespace, one iperf3 TCP stream "
                 "each, %d s, all at once; MB/s = sum at the receivers; "
                 "CPU = utime+stime over the transfer per 10^9 bytes: "
-                "sstpd's, and the sum of the sstpc processes')" % a.secs)
+                "sstpd's, and the sum of the sstpc processes'; retr = TCP "
+                "retransmits of the iperf3 senders)" % a.secs)
+            for row in t:
+                for l in row.get("tun_log", []):
+                    say("  %d clients, sstpd: %s" % (row["clients"], l))
         say("")
         for n in self.notes:
             say(n)

@@ -135,7 +135,7 @@ net_attempt_cb(evutil_socket_t fd, short what, void *arg)
 	struct net_connect *nc = at->nc;
 	struct sockaddr_storage ss;
 	socklen_t sl;
-	int soerr = 0, one = 1, i;
+	int soerr = 0, i;
 	socklen_t len = sizeof soerr;
 	char a[64];
 
@@ -154,7 +154,6 @@ net_attempt_cb(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	/* Winner: keep this fd, drop the rest. */
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	event_free(at->ev);
 	at->ev = NULL;
 	at->fd = -1;

@@ -167,7 +167,13 @@ tls_server_load(const char *cert, const char *key, char *err, size_t errlen)
 	SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION |
 	    SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_COMPRESSION);
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
-	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
+	/*
+	 * net/tls_stream.c retries SSL_write with the same length from its
+	 * queue's head, which may have moved (the client's context says the
+	 * same, net/tls.c): without it a retry fails "bad write retry".
+	 */
+	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS |
+	    SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
 	if (tls_server_file_ok("--cert", cert, err, errlen) < 0)
 		goto fail;
 	if (SSL_CTX_use_certificate_chain_file(ctx, cert) != 1) {

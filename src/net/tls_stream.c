@@ -22,6 +22,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <openssl/err.h>
 #include <event2/event.h>
@@ -352,6 +354,21 @@ out:
 	stream_update_events(s);
 }
 
+
+/*
+ * TCP_NODELAY (both ends: the client's connection, sstpd's accepted one):
+ * each TLS write leaves at once, without waiting for an ACK behind a
+ * small one (Nagle, RFC 896) -- the tunnelled flows pace themselves.  Not
+ * a TCP socket (a test's socketpair): nothing to do.
+ */
+static void
+stream_nodelay(int fd)
+{
+	int one = 1;
+
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+}
+
 /* Resume after a pause: deliver buffered input and SSL_pending() bytes. */
 static void
 stream_kick_cb(evutil_socket_t fd, short what, void *arg)
@@ -383,6 +400,7 @@ stream_new(struct event_base *base, int fd, const struct stream_ops *ops,
 		return NULL;
 	s->base = base;
 	s->fd = fd;
+	stream_nodelay(fd);
 	s->ops = ops;
 	s->arg = arg;
 	s->mode = STREAM_PLAIN;
@@ -529,3 +547,4 @@ stream_free(struct stream *s, bool graceful)
 	bq_free(&s->tx);
 	free(s);
 }
+

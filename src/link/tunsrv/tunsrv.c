@@ -10,9 +10,16 @@
  * destination fe80::ID (RFC 4291 2.5.6) is looked up by the same /128.
  * Without a pool6 the key is fe80::ID itself.  The owner's engine wraps the
  * packet in place (ppp_engine_wrap_ip) and it goes to that session's SSTP
- * output (link_up.to_server).  A TUN cannot be paused for one session, so
- * a packet for a session whose output is full (link_up.server_full) is
- * dropped and counted, as a full interface queue drops.
+ * output (link_up.to_server).  A packet (or the rest of a TSO
+ * super-packet) for a session whose output is full (link_up.server_full)
+ * is held and the TUN is not read until that session drains
+ * (link_ops.server_drained), as the client's link stops reading its TUN:
+ * the kernel keeps the sender's packets and TCP Small Queues throttles it,
+ * where a drop would cost it a retransmission (a dropped segment was 7% of
+ * a one-session download before).  A TUN cannot be paused for one session,
+ * so the others wait behind it; the hold is bounded: a session still full
+ * after TUNSRV_HOLD_MS loses the packet, and until it drains its packets
+ * are dropped (counted) while it is full, as a full interface queue drops.
  *
  * A packet from a session (the engine's deliver) must match its PPP
  * protocol and length (link/link_ip.h) and carry the session's own source:
@@ -62,6 +69,7 @@
 #define TUNSRV_STOP_GUARD_MS	10000
 #define TUNSRV_SPOOF_LOG_MS	1000
 #define TUNSRV_BUCKETS0		64
+#define TUNSRV_HOLD_MS		20	/* longest wait for one full session */
 
 struct tunsrv_link;
 
@@ -89,6 +97,11 @@ struct tun_hub {
 	struct gro		 gro;		/* vnet: segments -> TUN */
 	uint8_t			*grobuf;
 	struct tunsrv_link	*gro_owner;	/* whose packets it holds */
+	struct event		*hold_ev;	/* held: drained or timed out */
+	struct tunsrv_link	*held;		/* full; the TUN not read */
+	struct gso		 hg;		/* its super-packet, or */
+	uint8_t			*hpkt;		/* its one packet (hpkt_len) */
+	size_t			 hpkt_len;
 	struct hub_ent		**bkt;
 	size_t			 nbkt, count;
 	uint64_t		 seed;
@@ -96,6 +109,7 @@ struct tun_hub {
 	uint64_t		 no_owner, spoofed, too_big;
 	uint64_t		 rx_pkts, tx_pkts, drop_full, drop_tun;
 	uint64_t		 rx_super, drop_gso, gro_super;
+	uint64_t		 holds, hold_timeouts;
 };
 
 struct tunsrv_link {
@@ -116,13 +130,15 @@ struct tunsrv_link {
 	uint64_t		 drop_full, drop_wrap, drop_gate, drop_ip;
 	uint64_t		 drop_spoof, drop_tun;
 	uint64_t		 spoof_logged, spoof_log_ms;
+	bool			 slow;		/* its hold timed out */
 };
 
 #define TS(l)		((struct tunsrv_link *)(void *)(l))
 #define UP(t)		((t)->link.up)
 #define UPARG(t)	((t)->link.up_arg)
 
-static bool	tsl_from_tun(struct tunsrv_link *, uint8_t *, size_t);
+static int	tsl_takes(struct tunsrv_link *);
+static void	tsl_from_tun(struct tunsrv_link *, uint8_t *, size_t);
 
 /* --- the hub's table ---------------------------------------------------------- */
 
@@ -298,45 +314,167 @@ hub_owner(struct tun_hub *h, const uint8_t *pkt, size_t n, size_t *iplen)
 	return e->owner;
 }
 
-/* One packet from the TUN: to the session owning its destination. */
+/*
+ * Session @t's output is full: hold what it was to get and stop reading
+ * the TUN until it drains, at most TUNSRV_HOLD_MS; false (drop) when its
+ * last hold timed out and it has not drained since.
+ */
+static bool
+hub_hold(struct tun_hub *h, struct tunsrv_link *t)
+{
+	struct timeval tv = { 0, TUNSRV_HOLD_MS * 1000 };
+
+	if (t->slow)
+		return false;
+	h->held = t;
+	h->holds++;
+	event_del(h->rev);
+	event_add(h->hold_ev, &tv);
+	return true;
+}
+
+/* Drop what is held for @t (full, or gone): counted as full. */
 static void
+hub_hold_drop(struct tun_hub *h, struct tunsrv_link *t)
+{
+	unsigned left = h->hpkt != NULL ? 1 : gso_left(&h->hg);
+
+	t->drop_full += left;
+	h->drop_full += left;
+	h->hpkt = NULL;
+}
+
+/*
+ * One packet for session @t (@pkt, @len, headroom in front): sent on, or
+ * held while @t is full, or dropped.  True when the TUN may be read on.
+ */
+static bool
+hub_deliver(struct tun_hub *h, struct tunsrv_link *t, uint8_t *pkt,
+    size_t len)
+{
+	int r = tsl_takes(t);
+
+	if (r == 0 && hub_hold(h, t)) {
+		h->hpkt = pkt;
+		h->hpkt_len = len;
+		return false;
+	}
+	if (r == 0) {
+		t->drop_full++;
+		h->drop_full++;
+	} else if (r > 0)
+		tsl_from_tun(t, pkt, len);
+	return true;
+}
+
+/*
+ * Cut what is left of the super-packet in h->hg for session @t: each
+ * segment built behind the headroom of h->seg and sent on, held while @t
+ * is full.  The number of segments handled; h->held set when held.
+ */
+static unsigned
+hub_cut(struct tun_hub *h, struct tunsrv_link *t)
+{
+	uint8_t *seg = h->seg + PPP_ENGINE_HEADROOM;
+	unsigned k = 0;
+	size_t sl;
+	int r;
+
+	while (gso_left(&h->hg) > 0) {
+		if ((r = tsl_takes(t)) <= 0) {
+			if (r == 0 && hub_hold(h, t))
+				return k;
+			k += gso_left(&h->hg);
+			hub_hold_drop(h, t);
+			break;
+		}
+		if ((sl = gso_next(&h->hg, seg)) == 0)
+			break;
+		tsl_from_tun(t, seg, sl);
+		k++;
+	}
+	return k;
+}
+
+/*
+ * The held session drained (or the hold timed out, or the session
+ * leaves: @drop): finish what it holds, then read the TUN again.
+ */
+static void
+hub_release(struct tun_hub *h, bool drop)
+{
+	struct tunsrv_link *t = h->held;
+
+	if (t == NULL)
+		return;
+	h->held = NULL;
+	event_del(h->hold_ev);
+	if (!drop && tsl_takes(t) == 0) {
+		/* Full for TUNSRV_HOLD_MS: no more holds until it drains. */
+		h->hold_timeouts++;
+		t->slow = true;
+		drop = true;
+	}
+	if (drop)
+		hub_hold_drop(h, t);
+	else if (h->hpkt != NULL) {
+		uint8_t *p = h->hpkt;
+
+		h->hpkt = NULL;
+		(void)hub_deliver(h, t, p, h->hpkt_len);
+	} else
+		(void)hub_cut(h, t);
+	if (h->held == NULL && !h->failed)
+		event_add(h->rev, NULL);
+}
+
+/* The hold ended: its session drained, or TUNSRV_HOLD_MS passed. */
+static void
+hub_hold_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	hub_release(arg, false);
+}
+
+/* One packet from the TUN: to the session owning its destination. */
+static bool
 hub_route(struct tun_hub *h, uint8_t *pkt, size_t n)
 {
 	struct tunsrv_link *t;
 	size_t len;
 
 	if ((t = hub_owner(h, pkt, n, &len)) == NULL)
-		return;
+		return true;
 	if (len > h->conf.mtu) {
 		h->too_big++;
-		return;
+		return true;
 	}
-	(void)tsl_from_tun(t, pkt, len);
+	return hub_deliver(h, t, pkt, len);
 }
 
 /*
  * One read with a virtio_net_hdr in front (@buf, @n bytes): the packet to
  * its session, or a TSO super-packet cut into its segments (wire/gso.h),
  * each built behind the headroom of h->seg and sent on by the one session
- * owning the destination.  A session that stops taking (output full)
- * loses the rest of the super-packet, counted as full.  The number of
- * packets (segments) handled, for the wake-up's bound.
+ * owning the destination (hub_cut: held while that session is full).
+ * The number of packets (segments) handled, for the wake-up's bound.
  */
 static unsigned
 hub_route_vnet(struct tun_hub *h, uint8_t *buf, size_t n)
 {
 	struct bcur c = bcur_make(buf, n);
 	struct gso_vnet_hdr vh;
-	struct gso g;
+	struct gso *g = &h->hg;
 	struct tunsrv_link *t;
 	enum gso_kind kind;
 	enum gso_err e = GSO_ERR_VNET;
-	uint8_t *pkt = buf + h->vnet, *seg = h->seg + PPP_ENGINE_HEADROOM;
-	size_t len = n - h->vnet, iplen, sl;
-	unsigned k = 0, left;
+	uint8_t *pkt = buf + h->vnet;
+	size_t len = n - h->vnet, iplen;
+	unsigned left;
 
 	if (n < h->vnet || gso_vnet_parse(&c, h->vnet, h->vnet_le, &vh) < 0 ||
-	    (e = gso_start(&g, &vh, pkt, len, GSO_MAX_PACKET, &kind)) !=
+	    (e = gso_start(g, &vh, pkt, len, GSO_MAX_PACKET, &kind)) !=
 	    GSO_OK) {
 		h->drop_gso++;
 		log_trace("TUN %s: dropped a packet: %s (%zu bytes)", h->name,
@@ -345,31 +483,21 @@ hub_route_vnet(struct tun_hub *h, uint8_t *buf, size_t n)
 	}
 	if (kind == GSO_PASS) {
 		gso_complete_csum(&vh, pkt, len);
-		hub_route(h, pkt, len);
+		(void)hub_route(h, pkt, len);
 		return 1;
 	}
 	h->rx_super++;
-	left = gso_left(&g);
+	left = gso_left(g);
 	if ((t = hub_owner(h, pkt, len, &iplen)) == NULL) {
 		h->no_owner += left - 1;
 		return left;
 	}
-	if (g.hlen + g.mss > h->conf.mtu) {
+	if (g->hlen + g->mss > h->conf.mtu) {
 		/* The kernel cut for a larger MTU than the sessions take. */
 		h->too_big += left;
 		return left;
 	}
-	while ((sl = gso_next(&g, seg)) > 0) {
-		k++;
-		if (!tsl_from_tun(t, seg, sl)) {
-			left = gso_left(&g);
-			t->drop_full += left;
-			h->drop_full += left;
-			k += left;
-			break;
-		}
-	}
-	return k;
+	return hub_cut(h, t);
 }
 
 /* Read up to TUNSRV_BURST packets (segments) and hand each to its session. */
@@ -381,7 +509,7 @@ hub_read_cb(evutil_socket_t fd, short what, void *arg)
 	unsigned i;
 	ssize_t n;
 
-	for (i = 0; i < TUNSRV_BURST && !h->failed; ) {
+	for (i = 0; i < TUNSRV_BURST && !h->failed && h->held == NULL; ) {
 		n = read(h->fd, pkt, h->vnet + TUNSRV_RX_MAX);
 		if (n < 0) {
 			if (errno == EINTR)
@@ -397,7 +525,7 @@ hub_read_cb(evutil_socket_t fd, short what, void *arg)
 		h->rx_pkts++;
 		if (h->vnet == 0) {
 			i++;
-			hub_route(h, pkt, (size_t)n);
+			(void)hub_route(h, pkt, (size_t)n);
 		} else
 			i += hub_route_vnet(h, pkt, (size_t)n);
 	}
@@ -553,6 +681,7 @@ tun_hub_new(struct event_base *base, const struct tun_hub_conf *conf,
 	h->rx = malloc(PPP_ENGINE_HEADROOM + h->vnet + TUNSRV_RX_MAX);
 	h->rev = event_new(base, h->fd, EV_READ | EV_PERSIST, hub_read_cb, h);
 	h->gro_ev = event_new(base, -1, 0, hub_gro_cb, h);
+	h->hold_ev = event_new(base, -1, 0, hub_hold_cb, h);
 	if (h->vnet > 0) {
 		h->seg = malloc(PPP_ENGINE_HEADROOM + GSO_MAX_PACKET);
 		if (!conf->no_gro)
@@ -561,7 +690,7 @@ tun_hub_new(struct event_base *base, const struct tun_hub_conf *conf,
 			gro_init(&h->gro, h->grobuf);
 	}
 	if (h->bkt == NULL || h->rx == NULL || h->rev == NULL ||
-	    h->gro_ev == NULL || (h->vnet > 0 && (h->seg == NULL ||
+	    h->gro_ev == NULL || h->hold_ev == NULL || (h->vnet > 0 && (h->seg == NULL ||
 	    (!conf->no_gro && h->grobuf == NULL))) ||
 	    crypto_random(&h->seed, sizeof h->seed) != 0 ||
 	    event_add(h->rev, NULL) != 0) {
@@ -604,6 +733,11 @@ tun_hub_free(struct tun_hub *h)
 		    (unsigned long long)h->too_big,
 		    (unsigned long long)h->drop_full,
 		    (unsigned long long)h->drop_tun);
+	if (h->holds > 0)
+		log_info("TUN %s: reading paused %llu time(s) for a full "
+		    "session, %llu of them timed out", h->name,
+		    (unsigned long long)h->holds,
+		    (unsigned long long)h->hold_timeouts);
 	if (h->rx_super + h->gro_super + h->drop_gso > 0)
 		log_info("TUN %s: %llu super-packets in (TSO), %llu out "
 		    "(GRO), %llu malformed dropped", h->name,
@@ -617,6 +751,8 @@ tun_hub_free(struct tun_hub *h)
 		event_free(h->rev);
 	if (h->gro_ev != NULL)
 		event_free(h->gro_ev);
+	if (h->hold_ev != NULL)
+		event_free(h->hold_ev);
 	if (h->fd >= 0)
 		close(h->fd);
 	free(h->rx);
@@ -667,6 +803,8 @@ tsl_unregister(struct tunsrv_link *t)
 {
 	if (t->hub->gro_owner == t)
 		hub_gro_flush(t->hub);
+	if (t->hub->held == t)
+		hub_release(t->hub, true);
 	hub_del(t->hub, &t->e4);
 	hub_del(t->hub, &t->e6);
 }
@@ -874,38 +1012,35 @@ static const struct ppp_engine_ops tsl_engine_ops = {
 
 /* --- TUN -> client ------------------------------------------------------------ */
 
-/*
- * A packet the hub routed here (headroom in front): wrap it, send it on.
- * False when the session takes no more now (its output full, or ended).
- */
-static bool
+/* Does the session take a packet now: 1 yes, 0 not while full, -1 never. */
+static int
+tsl_takes(struct tunsrv_link *t)
+{
+	if (t->e.gone || t->e.eng == NULL || !t->e.ppp_started)
+		return -1;
+	return UP(t)->server_full(UPARG(t)) ? 0 : 1;
+}
+
+/* A packet the hub routed here (headroom in front): wrap it, send it on. */
+static void
 tsl_from_tun(struct tunsrv_link *t, uint8_t *pkt, size_t len)
 {
 	uint8_t *frame;
 	size_t flen;
 	int r;
 
-	if (t->e.gone || t->e.eng == NULL || !t->e.ppp_started)
-		return false;
-	if (UP(t)->server_full(UPARG(t))) {
-		/* A shared TUN cannot wait for one session: drop. */
-		t->drop_full++;
-		t->hub->drop_full++;
-		return false;
-	}
 	t->e.in_engine++;
 	frame = ppp_engine_wrap_ip(t->e.eng, pkt, len, &flen);
 	t->e.in_engine--;
 	if (frame == NULL) {
 		t->drop_wrap++;
-		return true;
+		return;
 	}
 	r = UP(t)->to_server(UPARG(t), frame, flen);
 	if (r == 0)
 		t->bytes_out += flen;
 	else
 		t->drop_gate++;
-	return true;
 }
 
 /* --- link_ops --------------------------------------------------------------- */
@@ -943,11 +1078,18 @@ tsl_from_server(struct link *l, const uint8_t *frame, size_t len)
 	return link_eng_input(&t->e, frame, len);
 }
 
-/* link_ops.server_drained: nothing waits (full means dropped). */
+/*
+ * link_ops.server_drained: holds again; the hub goes on (from the loop,
+ * not inside the stream's callback) when it waits for this session.
+ */
 static void
 tsl_server_drained(struct link *l)
 {
-	(void)l;
+	struct tunsrv_link *t = TS(l);
+
+	t->slow = false;
+	if (t->hub->held == t)
+		event_active(t->hub->hold_ev, EV_TIMEOUT, 0);
 }
 
 /* link_ops.stop: deferred to the loop when inside the engine. */

@@ -15,15 +15,19 @@
  * identifiers; a packet for A (IPv4, its pool6 /128 and fe80::ID) reaches
  * client A only; a packet from client A with B's source (or any other) is
  * dropped and counted, with its own source it reaches the TUN; a packet for
- * no session is counted; one for a session whose output is full is dropped;
+ * no session is counted; one for a session whose output is full is held,
+ * the TUN not read (B's packet waits) until A drains, then A's and B's
+ * arrive; A full past the hold (20 ms): its packet dropped, B's delivered,
+ * and while A stays full its packets are dropped at once (no new hold);
  * once A is stopped its packets find no owner, and at free its address
  * goes back (release_addr).  A hundred sessions: the table grows, buckets
  * are shared, each packet still reaches its one owner.  With IFF_VNET_HDR
  * (a virtio_net_hdr in front of each datagram): a TCP super-packet is cut
  * into its segments for the one session owning its destination (IPv4,
- * IPv6), none for no owner; a session whose output fills up mid-way loses
- * the rest while the other session's super-packet behind it still
- * arrives whole; malformed headers are dropped; a client's TCP segments in
+ * IPv6), none for no owner; a session whose output fills up mid-way gets
+ * the rest as it drains, the other session's super-packet behind it
+ * arriving whole after it, and loses the rest when it stays full past the
+ * hold; malformed headers are dropped; a client's TCP segments in
  * a row reach the TUN as one super-packet (GRO), and a segment with a
  * forged source among them is dropped, never coalesced.  Last, as root in
  * a network namespace of its own (else it says SKIP and the rest counts),
@@ -45,6 +49,7 @@
 #include <net/if.h>
 #include <sched.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include <event2/event.h>
 
@@ -315,12 +320,18 @@ pump(void)
 			struct frameq q;
 
 			if (s->cli != NULL && s->to_cli.n > 0) {
+				bool was = fs_server_full(s);
+
 				q = s->to_cli;
 				s->to_cli.n = 0;
 				for (k = 0; k < q.n; k++)
 					ppp_engine_input(s->cli,
 					    clock_now_ms(), q.buf[k],
 					    q.len[k]);
+				/* As the stream: drained below its mark. */
+				if (was && !fs_server_full(s) &&
+				    s->link != NULL)
+					link_server_drained(s->link);
 				moved = true;
 			}
 			if (s->link != NULL && s->to_srv.n > 0) {
@@ -394,6 +405,16 @@ addr6(uint8_t *out, const uint8_t *ifid, bool ll)
 	} else
 		inet_pton(AF_INET6, POOL6, out);
 	memcpy(out + 8, ifid, 8);
+}
+
+/* Run the loop past the hub's hold (TUNSRV_HOLD_MS, 20 ms). */
+static void
+hold_out(void)
+{
+	struct timespec ts = { 0, 40 * 1000 * 1000 };
+
+	nanosleep(&ts, NULL);
+	pump();
 }
 
 /* The kernel side writes one packet; the loop routes it. */
@@ -549,13 +570,42 @@ test_two_sessions(void)
 	tun_hub_stats(hub, &no_owner, &spoofed, &too_big);
 	ASSERT_INT_EQ(too_big, 1);
 	ASSERT_INT_EQ(SA.cli_rx, 3);
-	/* A's output full: dropped for A, B unaffected. */
+	/*
+	 * A's output full: A's packet held and the TUN not read (B's waits
+	 * in it) until A drains; then A's, then B's.
+	 */
 	SA.full = true;
 	tun_inject(sv[1], pkt, mk4(pkt, hc.local4, a4, 7));
 	tun_inject(sv[1], pkt, mk4(pkt, hc.local4, b4, 8));
 	ASSERT_INT_EQ(SA.cli_rx, 3);
-	ASSERT_INT_EQ(SB.cli_rx, 2);
+	ASSERT_INT_EQ(SB.cli_rx, 1);
 	SA.full = false;
+	link_server_drained(SA.link);
+	pump();
+	ASSERT_INT_EQ(SA.cli_rx, 4);
+	ASSERT_INT_EQ(SA.cli_last[27], 7);
+	ASSERT_INT_EQ(SB.cli_rx, 2);
+	/*
+	 * A full for longer than the hold: its packet dropped, B's behind
+	 * it delivered; while A stays full its packets are dropped at once
+	 * (B's not held up); once A drains it takes packets again.
+	 */
+	SA.full = true;
+	tun_inject(sv[1], pkt, mk4(pkt, hc.local4, a4, 0x17));
+	tun_inject(sv[1], pkt, mk4(pkt, hc.local4, b4, 0x18));
+	ASSERT_INT_EQ(SB.cli_rx, 2);
+	hold_out();
+	ASSERT_INT_EQ(SA.cli_rx, 4);
+	ASSERT_INT_EQ(SB.cli_rx, 3);
+	tun_inject(sv[1], pkt, mk4(pkt, hc.local4, a4, 0x19));
+	tun_inject(sv[1], pkt, mk4(pkt, hc.local4, b4, 0x1a));
+	ASSERT_INT_EQ(SA.cli_rx, 4);
+	ASSERT_INT_EQ(SB.cli_rx, 4);
+	SA.full = false;
+	link_server_drained(SA.link);
+	tun_inject(sv[1], pkt, mk4(pkt, hc.local4, a4, 0x1b));
+	ASSERT_INT_EQ(SA.cli_rx, 5);
+	ASSERT_INT_EQ(SA.cli_last[27], 0x1b);
 
 	/* A -> TUN with its own source (IPv4, pool6, fe80::): passes. */
 	cli_send(&SA, pkt, mk4(pkt, a4, hc.local4, 9));
@@ -601,10 +651,10 @@ test_two_sessions(void)
 	tun_inject(sv[1], pkt, mk6(pkt, b6, a6, 19));
 	tun_hub_stats(hub, &no_owner, &spoofed, &too_big);
 	ASSERT_INT_EQ(no_owner, 3);
-	ASSERT_INT_EQ(SA.cli_rx, 3);
+	ASSERT_INT_EQ(SA.cli_rx, 5);
 	/* B goes on. */
 	tun_inject(sv[1], pkt, mk4(pkt, hc.local4, b4, 20));
-	ASSERT_INT_EQ(SB.cli_rx, 3);
+	ASSERT_INT_EQ(SB.cli_rx, 5);
 
 	link_stop(SB.link, LINK_STOP_HANGUP);
 	link_free(SB.link);
@@ -902,8 +952,9 @@ test_vnet(void)
 	ASSERT_INT_EQ(SA.cli_rx, 7);
 
 	/*
-	 * A's output fills after 2 frames: the rest of its super-packet is
-	 * dropped; B's, read in the same wake-up behind it, arrives whole.
+	 * A's output fills after every 2 frames: the rest of its
+	 * super-packet is held until A drains (pump() drains it), all 5
+	 * arrive; B's, behind it in the TUN, arrives whole after them.
 	 */
 	SA.full_at = 2;
 	len = mk_tcp4(pkt, hc.local4, a4, 1, 500);
@@ -912,9 +963,31 @@ test_vnet(void)
 	len = mk_tcp4(pkt, hc.local4, b4, 1, 500);
 	tun_inject(sv[1], sup, vnet_wrap(sup, GSO_VNET_GSO_TCPV4, 100, pkt,
 	    len, 20));
-	ASSERT_INT_EQ(SA.cli_rx, 9);
+	ASSERT_INT_EQ(SA.cli_rx, 12);
 	ASSERT_INT_EQ(SB.cli_rx, 8);
 	SA.full_at = 0;
+	/*
+	 * A full and staying full: after 2 segments the rest is held, then
+	 * dropped when the hold times out; B's behind it arrives whole.
+	 */
+	SA.full_at = 2;
+	SA.to_cli.n = 0;
+	len = mk_tcp4(pkt, hc.local4, a4, 1, 500);
+	n = vnet_wrap(sup, GSO_VNET_GSO_TCPV4, 100, pkt, len, 20);
+	ASSERT_INT_EQ(write(sv[1], sup, n), (long long)n);
+	len = mk_tcp4(pkt, hc.local4, b4, 1, 500);
+	n = vnet_wrap(sup, GSO_VNET_GSO_TCPV4, 100, pkt, len, 20);
+	ASSERT_INT_EQ(write(sv[1], sup, n), (long long)n);
+	event_base_loop(base, EVLOOP_NONBLOCK);
+	ASSERT_INT_EQ(SA.to_cli.n, 2);
+	ASSERT_INT_EQ(SB.cli_rx, 8);
+	SA.full = true;
+	hold_out();
+	ASSERT_INT_EQ(SA.cli_rx, 14);
+	ASSERT_INT_EQ(SB.cli_rx, 13);
+	SA.full = false;
+	SA.full_at = 0;
+	link_server_drained(SA.link);
 
 	/* GRO: A's 3 segments in one batch -> one TCPV4 super-packet. */
 	n = cut4(segs, lens, a4, hc.local4, 100, 300, 100);

@@ -171,6 +171,10 @@ main(void)
 	ASSERT_MEM_EQ(s1, sha1_a, 20);
 	ASSERT_TRUE(strstr(tls_server_describe(t), "first.test") != NULL);
 	ASSERT_TRUE(SSL_is_server(live));
+	/* What net/tls_stream.c's SSL_write retries need (a moved head). */
+	ASSERT_TRUE((SSL_get_mode(live) &
+	    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER) != 0);
+	ASSERT_TRUE((SSL_get_mode(live) & SSL_MODE_ENABLE_PARTIAL_WRITE) != 0);
 	TEST_DONE();
 
 	TEST_START("reload: new SSLs bind to the renewed certificate");
