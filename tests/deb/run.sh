@@ -19,8 +19,9 @@
 #        symbol bound to OUR libsstp_api-0.so (LD_DEBUG=bindings), as the
 #        compat step's checks (NEEDED, the symbols it uses) on the
 #        installed files;
-#   4. tier 4 (qemu, real pppd) with sstpc and the plugin from the .deb
-#      (SSTPC_DEBS; run under /tmp/sstpc-integration.lock).
+#   4. tier 4 (qemu, real pppd) with sstpc and the plugin from sstpc's .deb
+#      and sstpd (cases g, h, i) from sstpd's (SSTPC_DEBS; run under
+#      /tmp/sstpc-integration.lock).
 # Needs root (chroot, mounts) and Debian's archive (apt, mmdebstrap); no
 # other network.  Cache: $SSTPC_TEST_CACHE/deb (default
 # /var/cache/sstpc-tests/deb): the base root as a zstd tarball (60 MB, with
