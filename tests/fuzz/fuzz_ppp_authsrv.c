@@ -36,7 +36,8 @@
  * Request/Success/Failure; an answer carries the Identifier of the
  * frame fed (a new Request never does), a timeout resends the last
  * Request byte for byte, at most 9 times; the secret is in no frame and
- * not in the reason; a Challenge has 16 octets and our Name; a Failure
+ * not in the reason (unless the peer itself sent those octets: a reason
+ * may quote the name the peer gave); a Challenge has 16 octets and our Name; a Failure
  * says E=691 R=0 C=<32 hex> V=3; OK (and every new S=) only for a right
  * answer, checked independently (PAP: the Peer-ID and password fed;
  * MS-CHAPv2: GenerateNTResponse of the last Challenge, and the S= equal
@@ -89,6 +90,9 @@ struct as {
 	struct wbuf		 out;
 	bool			 failed;
 	bool			 ok;
+	/* The peer's own bytes held the secret (e.g. as its PAP Peer-ID):
+	 * a reason quoting the name the peer gave may then show it. */
+	bool			 peer_said_pw;
 	/* The last new Request/Challenge the server sent. */
 	uint8_t			 req[600];
 	size_t			 req_len;
@@ -416,8 +420,8 @@ as_result(struct as *a, int r, bool from_timer)
 	if (a->failed) {
 		FUZZ_CHECK(fuzz_str_ok(why, strlen(why) + 1, 1));
 		FUZZ_CHECK(why[0] != '\0');
-		FUZZ_CHECK(!as_contains((const uint8_t *)why, strlen(why),
-		    a->pw));
+		FUZZ_CHECK(a->peer_said_pw ||
+		    !as_contains((const uint8_t *)why, strlen(why), a->pw));
 	} else {
 		FUZZ_CHECK(why[0] == '\0');
 	}
@@ -449,6 +453,15 @@ as_feed(struct as *a, uint16_t proto, struct bcur info)
 	a->in_proto = 0;
 }
 
+/* Feed bytes the fuzzer chose (not a GOOD answer we built). */
+static void
+as_feed_peer(struct as *a, uint16_t proto, struct bcur info)
+{
+	if (as_contains(info.p, bcur_left(&info), a->pw))
+		a->peer_said_pw = true;
+	as_feed(a, proto, info);
+}
+
 /* GOOD: the answer of a peer knowing the password (see the top). */
 static void
 as_good(struct as *a, struct bcur rec)
@@ -469,7 +482,7 @@ as_good(struct as *a, struct bcur rec)
 		wbuf_put_u8(&w, (uint8_t)strlen(a->pw));
 		wbuf_put_str(&w, a->pw);
 	} else if (a->req_len == 0) {
-		as_feed(a, a->pproto, rec);
+		as_feed_peer(a, a->pproto, rec);
 		return;
 	} else if (a->proto == PPP_AUTHP_EAP &&
 	    a->req_type == EAP_TYPE_IDENTITY) {
@@ -490,7 +503,7 @@ as_good(struct as *a, struct bcur rec)
 			pch[i] = fuzz_u8(&rec, (uint8_t)i);
 		if (ms_generate_nt_response(a->auth_ch, pch, a->user, a->pw,
 		    nt) < 0) {
-			as_feed(a, a->pproto, rec);
+			as_feed_peer(a, a->pproto, rec);
 			return;
 		}
 		wbuf_put_u8(&w, a->proto == PPP_AUTHP_EAP ?
@@ -554,11 +567,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		rec = fuzz_record(&in, &ev);
 		switch (ev % AS_EV_COUNT) {
 		case AS_OWN:
-			as_feed(&a, a.pproto, rec);
+			as_feed_peer(&a, a.pproto, rec);
 			break;
 		case AS_ANY:
 			proto = fuzz_be16(&rec);
-			as_feed(&a, proto, rec);
+			as_feed_peer(&a, proto, rec);
 			break;
 		case AS_TIMEOUT:
 			wbuf_init(&a.out, a.outbuf, a.outcap);

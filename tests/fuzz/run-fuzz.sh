@@ -17,7 +17,8 @@
 #
 # The seed corpus tests/fuzz/corpus/<name> is read, never written: new
 # inputs go to $FUZZ_WORKDIR/corpus/<name>.  One line per target gives its
-# result, execs and coverage; the last line is "N passed, M failed".
+# result, execs and coverage (a failure adds what failed, the top of the
+# stack and the input in base64); the last line is "N passed, M failed".
 # Exit status 0 when no target crashed, 1 otherwise, 77 when clang or
 # libFuzzer is missing.
 
@@ -111,6 +112,16 @@ run_one() {
 		printf 'FAIL %-10s exit %s after %s execs, cov %s; input %s; log %s\n' \
 		    "$t" "$rc" "${execs:-?}" "${cov:-?}" "${art:-?}" "$log" \
 		    >"$res"
+		# What failed and the input itself, so that a CI log alone
+		# is enough to reproduce it (the artifact dies with the
+		# machine): the invariant or sanitizer line, the top of the
+		# stack, the input in base64.
+		grep -m 3 -E 'fuzz invariant failed|ERROR: [A-Za-z]+Sanitizer|SUMMARY: |runtime error: ' \
+		    "$log" | sed 's/^/    /' >>"$res"
+		grep -E '^ +#[0-9]+ .* in [A-Za-z_]' "$log" |
+		    grep -v -E 'sanitizer|fuzzer::|libc\.so|nptl/|signal/|stdlib/|fuzz_fail' |
+		    head -n 4 | sed 's/^ */    /' >>"$res"
+		grep -m 1 '^Base64: ' "$log" | sed 's/^/    /' >>"$res"
 	fi
 }
 
