@@ -52,8 +52,8 @@ link_eng_guard_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct link_eng *e = arg;
 
-	log_warn("PPP did not end within %u ms of the stop: closing it",
-	    e->guard_ms);
+	log_warn_c(e->log_ctx, "PPP did not end within %u ms of the stop: "
+	    "closing it", e->guard_ms);
 	link_eng_do_stop(e, LINK_STOP_HANGUP);
 }
 
@@ -76,6 +76,7 @@ link_eng_init(struct link_eng *e, struct event_base *base,
     void *arg)
 {
 	e->arg = arg;
+	e->log_ctx = conf->log_ctx;
 	e->eng = ppp_engine_new(conf, ops, arg);
 	e->timer = evtimer_new(base, link_eng_timer_cb, e);
 	e->guard = evtimer_new(base, link_eng_guard_cb, e);
@@ -132,7 +133,7 @@ link_eng_do_stop(struct link_eng *e, enum link_stop how)
 		if (e->stopping)
 			return;
 		e->stopping = true;
-		log_debug("PPP: closing (LCP Terminate-Request)");
+		log_debug_c(e->log_ctx, "PPP: closing (LCP Terminate-Request)");
 		e->in_engine++;
 		ppp_engine_close(e->eng, clock_now_ms(), e->close_why);
 		e->in_engine--;

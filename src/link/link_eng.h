@@ -36,6 +36,7 @@ struct link_eng {
 	void			(*ended)(void *arg, enum link_end,
 				    const char *why);
 	void			*arg;
+	const char		*log_ctx;	/* the engine conf's, or NULL */
 	unsigned		 guard_ms;
 	const char		*close_why;	/* the Terminate-Request's */
 	const char		*down_why;	/* the end after a hangup */
@@ -50,7 +51,9 @@ struct link_eng {
 /*
  * The engine on @conf with @ops (their arg: @arg, as ended's) and the
  * events; @e's ended, guard_ms, close_why and down_why set by the caller
- * before.  0, or -ENOMEM (link_eng_free() undoes what was made).
+ * before.  The lines of @e carry @conf's log_ctx (util/log.h), kept by
+ * the caller as the engine's.  0, or -ENOMEM (link_eng_free() undoes
+ * what was made).
  */
 int	link_eng_init(struct link_eng *e, struct event_base *base,
 	    const struct ppp_engine_conf *conf,

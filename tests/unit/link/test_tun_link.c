@@ -16,8 +16,9 @@
  * server and nothing is dropped; the engine's IP version check drops; the
  * ends (orderly stop with LCP Terminate, hangup, the guard, engine ends
  * mapped onto enum link_end, gone exactly once, net_down before gone, the
- * pause lifted); a stop asked inside an engine up-call does not re-enter
- * the engine; the TUN failing.  Every wait is bounded (run_until).
+ * pause lifted; the guard's line carries the engine conf's log context);
+ * a stop asked inside an engine up-call does not re-enter the engine; the
+ * TUN failing.  Every wait is bounded (run_until).
  */
 #include "config.h"
 
@@ -42,6 +43,7 @@
 #include "ppp/proto.h"
 #include "util/buf.h"
 #include "util/clock.h"
+#include "util/log.h"
 #include "wire/gso.h"
 #include "harness.h"
 
@@ -409,6 +411,8 @@ run_for(struct rig *r, int ms)
 
 /* The virtio_net_hdr size the next rig_open() gives the link (0: none). */
 static unsigned rig_vnet;
+/* The log context the next rig_open() gives the engine (NULL: none). */
+static const char *rig_log_ctx;
 
 /* A new link on a new socketpair; ppp_start when asked. */
 static void
@@ -437,6 +441,7 @@ rig_open(struct rig *r, bool ppp_start, int sndbuf)
 	tc.stop_guard_ms = 100;
 	tc.engine.user = "alice";
 	tc.engine.ipv4 = true;
+	tc.engine.log_ctx = rig_log_ctx;
 	r->l = tun_link_new(r->base, &tc, &fake_up, &S);
 	S.link = r->l;
 	if (r->l == NULL || link_start(r->l, err, sizeof err) != LINK_END_OK)
@@ -819,6 +824,48 @@ test_hangup(void)
 	TEST_DONE();
 }
 
+/* The guard's line (link_eng.c) carries the engine conf's log context. */
+static void
+test_guard_log(void)
+{
+	struct log_conf lc = { .level = LOG_LVL_WARN,
+	    .sink = LOG_SINK_FILE, .filter = "link_eng" };
+	char dir[] = "/tmp/test_tun_link.XXXXXX", path[64], text[1024];
+	struct rig r;
+	ssize_t n;
+	int fd;
+
+	TEST_START("the guard's line carries the session's log context");
+	ASSERT_TRUE(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof path, "%s/log", dir);
+	lc.path = path;
+	ASSERT_INT_EQ(log_open(&lc), 0);
+	rig_log_ctx = "session 0123456789abcdef";
+	rig_open(&r, true, 0);
+	rig_log_ctx = NULL;
+	S.paused = false;
+	link_stop(r.l, LINK_STOP_ORDERLY);
+	ASSERT_INT_EQ(run_until_count(&r, &S.gone_calls, 2000), 1);
+	rig_close(&r);
+	log_close();
+	lc.level = LOG_LVL_ERR;
+	lc.sink = LOG_SINK_STDERR;
+	lc.filter = NULL;
+	(void)log_open(&lc);		/* the harness's default again */
+	fd = open(path, O_RDONLY);
+	ASSERT_INT_GE(fd, 0);
+	n = fd >= 0 ? read(fd, text, sizeof text - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	text[n > 0 ? n : 0] = '\0';
+	TH_CHECK(strstr(text, "warning: session 0123456789abcdef: PPP did "
+	    "not end within 100 ms of the stop: closing it") != NULL,
+	    "log: %.300s", text);
+	unlink(path);
+	rmdir(dir);
+	TEST_DONE();
+}
+
 static void
 test_ends(void)
 {
@@ -1076,6 +1123,7 @@ main(void)
 	test_tun_full();
 	test_orderly();
 	test_hangup();
+	test_guard_log();
 	test_ends();
 	test_reentry();
 	test_dev_fail();
