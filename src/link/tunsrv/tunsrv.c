@@ -776,9 +776,10 @@ tsl_register(struct tunsrv_link *t, const struct ppp_ip_info *ip)
 		memset(t->e4.addr, 0, 16);
 		memcpy(t->e4.addr, &ip->peer4, 4);
 		if (hub_add(h, &t->e4) != 0)
-			log_warn("TUN %s: %s belongs to another session: no "
-			    "IPv4 for this one", h->name, inet_ntop(AF_INET,
-			    &ip->peer4, a, sizeof a) != NULL ? a : "?");
+			log_warn_c(t->econf.log_ctx, "TUN %s: %s belongs to "
+			    "another session: no IPv4 for this one", h->name,
+			    inet_ntop(AF_INET, &ip->peer4, a, sizeof a) !=
+			    NULL ? a : "?");
 	}
 	if (ip->have_ip6) {
 		t->e6.fam = 6;
@@ -788,9 +789,10 @@ tsl_register(struct tunsrv_link *t, const struct ppp_ip_info *ip)
 		t->ll6[1] = 0x80;
 		memcpy(t->ll6 + 8, ip->peer_ifid, 8);
 		if (hub_add(h, &t->e6) != 0)
-			log_warn("TUN %s: %s belongs to another session: no "
-			    "IPv6 for this one", h->name, inet_ntop(AF_INET6,
-			    t->e6.addr, a, sizeof a) != NULL ? a : "?");
+			log_warn_c(t->econf.log_ctx, "TUN %s: %s belongs to "
+			    "another session: no IPv6 for this one", h->name,
+			    inet_ntop(AF_INET6, t->e6.addr, a, sizeof a) !=
+			    NULL ? a : "?");
 	}
 }
 
@@ -841,10 +843,10 @@ tsl_report_gone(void *arg, enum link_end end, const char *why)
 	link_eng_halt(&t->e);
 	if (t->drop_full + t->drop_wrap + t->drop_gate + t->drop_ip +
 	    t->drop_spoof + t->drop_tun > 0)
-		log_info("TUN %s: session dropped %llu packet(s) from the TUN "
-		    "(output full %llu, engine %llu, SSTP gate %llu), %llu "
-		    "toward it (IP check %llu, spoofed source %llu, TUN full "
-		    "%llu)", t->hub->name,
+		log_info_c(t->econf.log_ctx, "TUN %s: session dropped %llu "
+		    "packet(s) from the TUN (output full %llu, engine %llu, "
+		    "SSTP gate %llu), %llu toward it (IP check %llu, spoofed "
+		    "source %llu, TUN full %llu)", t->hub->name,
 		    (unsigned long long)(t->drop_full + t->drop_wrap +
 		    t->drop_gate), (unsigned long long)t->drop_full,
 		    (unsigned long long)t->drop_wrap,
@@ -871,8 +873,8 @@ tsl_eng_output(void *arg, const uint8_t *frame, size_t len)
 	if (r == 0)
 		t->bytes_out += len;
 	else
-		log_trace("PPP frame for the client not sent (%s)",
-		    strerror(-r));
+		log_trace_c(t->econf.log_ctx, "PPP frame for the client not "
+		    "sent (%s)", strerror(-r));
 }
 
 /* An IP packet from the client: its own source only, then the TUN. */
@@ -889,8 +891,9 @@ tsl_eng_deliver(void *arg, uint16_t proto, const uint8_t *pkt, size_t len)
 	if ((proto != PPP_PROTO_IP && proto != PPP_PROTO_IPV6) ||
 	    !link_ip_parse(proto, pkt, len, &ip)) {
 		t->drop_ip++;
-		log_trace("dropped a packet from the client: not an IPv%c "
-		    "packet of its length (protocol 0x%04x, %zu bytes)",
+		log_trace_c(t->econf.log_ctx, "dropped a packet from the "
+		    "client: not an IPv%c packet of its length (protocol "
+		    "0x%04x, %zu bytes)",
 		    proto == PPP_PROTO_IPV6 ? '6' : '4', proto, len);
 		return;
 	}
@@ -900,8 +903,9 @@ tsl_eng_deliver(void *arg, uint16_t proto, const uint8_t *pkt, size_t len)
 		now = clock_now_ms();
 		if (t->spoof_logged == 0 ||
 		    now - t->spoof_log_ms >= TUNSRV_SPOOF_LOG_MS) {
-			log_warn("TUN %s: dropped a packet from %s with the "
-			    "source %s, not its own (%llu so far)",
+			log_warn_c(t->econf.log_ctx, "TUN %s: dropped a "
+			    "packet from %s with the source %s, not its own "
+			    "(%llu so far)",
 			    t->hub->name, tunsrv_link_user(&t->link),
 			    inet_ntop(ip.version == 4 ? AF_INET : AF_INET6,
 			    ip.src, a, sizeof a) != NULL ? a : "?",

@@ -33,7 +33,10 @@
  * a network namespace of its own (else it says SKIP and the rest counts),
  * a real TUN made by sstpd/srv_tun.c: A's packets reach B through the
  * kernel's forwarding (IPv4, IPv6), the host reaches A, A's forged source
- * does not reach B.  Every wait is bounded.
+ * does not reach B.  Every wait is bounded.  And (test_log_ctx): a
+ * session's own lines (a forged source, an address another session holds,
+ * a packet that is no IP, a frame not sent, the stop, its drops) carry its
+ * log context.
  */
 #include "config.h"
 
@@ -61,6 +64,7 @@
 #include "ppp/proto.h"
 #include "util/buf.h"
 #include "util/clock.h"
+#include "util/log.h"
 #include "wire/gso.h"
 #include "harness.h"
 
@@ -81,7 +85,9 @@ struct sess {
 	struct link		*link;
 	struct ppp_engine	*cli;
 	struct frameq		 to_cli, to_srv;
+	const char		*log_ctx;	/* its engine conf's */
 	bool			 full;		/* server_full */
+	bool			 refuse;	/* to_server fails */
 	size_t			 full_at;	/* full at this many queued */
 	int			 auth_done, net_up, net_down, gone;
 	size_t			 keylen;
@@ -170,6 +176,8 @@ fs_to_server(void *arg, const uint8_t *frame, size_t len)
 {
 	struct sess *s = arg;
 
+	if (s->refuse)
+		return -EPIPE;
 	return q_put(&s->to_cli, frame, len);
 }
 
@@ -465,6 +473,7 @@ sess_open(struct sess *s, struct tun_hub *hub, const char *user,
 	sc.server_name = "sstpd-test";
 	sc.ipv4 = sc.ipv6 = true;
 	sc.want_ifid[7] = 1;
+	sc.log_ctx = s->log_ctx;
 	s->link = tunsrv_link_new(hub, base, &sc, &fake_auth, &fake_up, s);
 	ASSERT_PTR_NOT_NULL(s->link);
 	ASSERT_INT_EQ(link_start(s->link, err, sizeof err), LINK_END_OK);
@@ -865,6 +874,151 @@ cli_batch(struct sess *s, uint8_t pkts[][FMAX], const size_t *lens,
 	pump();
 }
 
+/* The log file @path as a string (NUL-terminated, at most cap - 1). */
+static void
+log_slurp(const char *path, char *text, size_t cap)
+{
+	size_t off = 0;
+	ssize_t n;
+	int fd;
+
+	text[0] = '\0';
+	fd = open(path, O_RDONLY);
+	ASSERT_INT_GE(fd, 0);
+	if (fd < 0)
+		return;
+	while (off < cap - 1 && (n = read(fd, text + off, cap - 1 - off)) > 0)
+		off += (size_t)n;
+	text[off] = '\0';
+	close(fd);
+}
+
+/*
+ * The lines about one session carry its context (util/log.h), as its
+ * engine's do: a forged source, an address another session holds (IPv4,
+ * IPv6), a packet that is no IP, a frame the session refused, the stop,
+ * the drops counted at its end.  Only tunsrv.c's and link_eng.c's lines
+ * are written (the filter).
+ */
+static void
+test_log_ctx(void)
+{
+	static const char ca[] = "session 00000000000000aa";
+	static const char cb[] = "session 00000000000000bb";
+	struct tun_hub_conf hc;
+	struct tun_hub *hub;
+	struct log_conf lc = { .level = LOG_LVL_TRACE,
+	    .sink = LOG_SINK_FILE, .filter = "tunsrv,link_eng" };
+	char dir[] = "/tmp/test_tunsrv.XXXXXX", path[64], err[200];
+	char line[256], b6[INET6_ADDRSTRLEN];
+	static char text[65536];
+	uint8_t a6[16];
+	uint8_t pkt[FMAX], buf[PPP_ENGINE_HEADROOM + FMAX], *f;
+	uint32_t other;
+	size_t flen;
+	int sv[2];
+
+	TEST_START("tunsrv: a session's lines carry its log context");
+	ASSERT_TRUE(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof path, "%s/log", dir);
+	lc.path = path;
+	ASSERT_INT_EQ(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+	ASSERT_INT_EQ(fcntl(sv[0], F_SETFL, O_NONBLOCK), 0);
+	base = event_base_new();
+	memset(&hc, 0, sizeof hc);
+	hc.fd = sv[0];
+	hc.name = "tsrv-log";
+	hc.mtu = 1400;
+	inet_pton(AF_INET, LOCAL4, &hc.local4);
+	hc.have_pool6 = true;
+	inet_pton(AF_INET6, POOL6, hc.pool6);
+	hc.pool6_prefix = 64;
+	hub = tun_hub_new(base, &hc, err, sizeof err);
+	ASSERT_PTR_NOT_NULL(hub);
+	if (hub == NULL)
+		return;
+	ASSERT_INT_EQ(log_open(&lc), 0);
+
+	/* B gets A's IPv4 address (the fake pool again) and A's ID. */
+	memset(&SA, 0, sizeof SA);
+	memset(&SB, 0, sizeof SB);
+	SA.log_ctx = ca;
+	SB.log_ctx = cb;
+	released = 0;
+	next_host = 30;
+	sess_open(&SA, hub, "alice", "alice-Secret1", 0xaa);
+	next_host = 30;
+	sess_open(&SB, hub, "bob", "bob-Secret2", 0xaa);
+	ASSERT_TRUE(SA.cli_up && SB.cli_up);
+	ASSERT_U32_EQ(SA.net.ip.peer4, SB.net.ip.peer4);
+	addr6(a6, SB.net.ip.peer_ifid, false);
+	ASSERT_PTR_NOT_NULL(inet_ntop(AF_INET6, a6, b6, sizeof b6));
+
+	/* A forges a source. */
+	other = htonl(0xc0000263u);		/* 192.0.2.99 */
+	cli_send(&SA, pkt, mk4(pkt, other, hc.local4, 1));
+	/* A sends an IPv4 packet longer than its Total Length says. */
+	memcpy(buf + PPP_ENGINE_HEADROOM, pkt,
+	    mk4(pkt, SA.net.ip.peer4, hc.local4, 2));
+	f = ppp_engine_wrap_ip(SA.cli, buf + PPP_ENGINE_HEADROOM, 28, &flen);
+	ASSERT_PTR_NOT_NULL(f);
+	if (f != NULL) {
+		f[flen - 28 + 3] = 40;		/* Total Length 40 > 28 */
+		q_put(&SA.to_srv, f, flen);
+	}
+	pump();
+	/* A's session refuses the Terminate-Request, then hangs up. */
+	SA.refuse = true;
+	link_stop(SA.link, LINK_STOP_ORDERLY);
+	pump();
+	link_stop(SA.link, LINK_STOP_HANGUP);
+	ASSERT_INT_EQ(SA.gone, 1);
+	link_free(SA.link);
+	SA.link = NULL;
+	link_stop(SB.link, LINK_STOP_HANGUP);
+	link_free(SB.link);
+	SB.link = NULL;
+	ppp_engine_free(SA.cli);
+	ppp_engine_free(SB.cli);
+	tun_hub_free(hub);		/* closes sv[0] */
+	close(sv[1]);
+	event_base_free(base);
+	nall = 0;
+	log_close();
+	lc.level = LOG_LVL_ERR;
+	lc.sink = LOG_SINK_STDERR;
+	lc.filter = NULL;
+	(void)log_open(&lc);		/* the harness's default again */
+
+	log_slurp(path, text, sizeof text);
+	snprintf(line, sizeof line, "warning: %s: TUN tsrv-log: dropped a "
+	    "packet from alice with the source 192.0.2.99, not its own", ca);
+	TH_CHECK(strstr(text, line) != NULL, "no \"%s\" in:\n%s", line, text);
+	snprintf(line, sizeof line, "warning: %s: TUN tsrv-log: 192.0.2.30 "
+	    "belongs to another session: no IPv4 for this one", cb);
+	TH_CHECK(strstr(text, line) != NULL, "no \"%s\" in:\n%s", line, text);
+	snprintf(line, sizeof line, "warning: %s: TUN tsrv-log: %s belongs "
+	    "to another session: no IPv6 for this one", cb, b6);
+	TH_CHECK(strstr(text, line) != NULL, "no \"%s\" in:\n%s", line, text);
+	snprintf(line, sizeof line, "trace: %s: dropped a packet from the "
+	    "client: not an IPv4 packet of its length (protocol 0x0021, "
+	    "28 bytes)", ca);
+	TH_CHECK(strstr(text, line) != NULL, "no \"%s\" in:\n%s", line, text);
+	snprintf(line, sizeof line, "debug: %s: PPP: closing (LCP "
+	    "Terminate-Request)", ca);
+	TH_CHECK(strstr(text, line) != NULL, "no \"%s\" in:\n%s", line, text);
+	snprintf(line, sizeof line, "trace: %s: PPP frame for the client "
+	    "not sent (%s)", ca, strerror(EPIPE));
+	TH_CHECK(strstr(text, line) != NULL, "no \"%s\" in:\n%s", line, text);
+	snprintf(line, sizeof line, "info: %s: TUN tsrv-log: session dropped "
+	    "0 packet(s) from the TUN (output full 0, engine 0, SSTP gate "
+	    "0), 2 toward it (IP check 1, spoofed source 1, TUN full 0)", ca);
+	TH_CHECK(strstr(text, line) != NULL, "no \"%s\" in:\n%s", line, text);
+	unlink(path);
+	rmdir(dir);
+	TEST_DONE();
+}
+
 /* The hub with a virtio_net_hdr on its TUN: TSO in, GRO out. */
 static void
 test_vnet(void)
@@ -1235,6 +1389,7 @@ main(void)
 	test_hub_conf();
 	test_two_sessions();
 	test_many();
+	test_log_ctx();
 	test_vnet();
 	test_real_tun();		/* last: it moves to a new namespace */
 	return test_exit();
