@@ -15,7 +15,8 @@
 #     127.0.0.1 still gets its 200 (and logs in when end to end works);
 #   - a login with the Python client (tests/lib/sstptest/client.py), the
 #     session in --list, SIGHUP with a live session: the session survives,
-#     new connections see the new certificate; SIGTERM: exit 0, end lines.
+#     new connections see the new certificate; SIGTERM: exit 0, end lines;
+#     the session's id on its SSTP, PPP and TUN lines (a forged source).
 # Needs root and /dev/net/tun; exits 77 (cannot run) without them.
 # Environment: SSTPC (sstpd is looked for next to it) or SSTPD, KEEP=1.
 if [ -z "${SSTPD_SMOKE_NETNS:-}" ]; then
@@ -216,7 +217,7 @@ fi
 n0=$(grep -c 'call connected user=alice' "$CASE_DIR/sstpd.log")
 $CLIENT --connect "127.0.0.1:$DPORT" --ca "$PKI/ca.pem" --host localhost \
 	--user "$SUSER" --password "$SPASS" --hold 6 --timeout 20 \
-	>"$CASE_DIR/client-hold.log" 2>&1 &
+	--spoof 192.0.2.250 >"$CASE_DIR/client-hold.log" 2>&1 &
 cpid=$!
 i=0
 while [ "$(grep -c 'call connected user=alice' "$CASE_DIR/sstpd.log")" -le "$n0" ] &&
@@ -267,6 +268,14 @@ if dlog_has 'end user=alice client=127\.0\.0\.1:[0-9]+ address=192\.0\.2\.[0-9]+
 	pass "end line: user, client, address, duration, bytes"
 else
 	fail "end line: user, client, address, duration, bytes"
+fi
+# The built-in backend's lines about the session carry its id too.
+if [ -n "$sid" ] &&
+    dlog_has "warning: session $sid: TUN sstpd0: dropped a packet from alice with the source 192\.0\.2\.250, not its own \(1 so far\)" &&
+    dlog_has "session $sid: TUN sstpd0: session dropped 0 packet\(s\) from the TUN .* 1 toward it \(IP check 0, spoofed source 1, TUN full 0\)"; then
+	pass "TUN lines of the session carry its id (forged source, drops)"
+else
+	fail "TUN lines of the session carry its id" "sid=$sid; $(grep -E 'TUN sstpd0: (dropped|session dropped)' "$CASE_DIR/sstpd.log" | tail -2)"
 fi
 n0=$(grep -c 'call connected user=alice' "$CASE_DIR/sstpd.log")
 $CLIENT --connect "127.0.0.1:$DPORT" --ca "$PKI/ca.pem" --host 127.0.0.1 \

@@ -13,6 +13,7 @@ Usage (exit status 0 when the scripted session completed as expected):
               [--expect-auth-fail] [--expect-abort] [--mppe]
               [--force-hash sha1|sha256] [--windows] [--early-ip N]
               [--bind ADDR] [--late-ping N] [--delay-http SEC]
+              [--spoof ADDR]
 
 --windows asks what the Windows client asks for: LCP Magic, PFC, ACFC and
 Callback (MS-SSTP servers reject 13; PROTOCOL.md 7.4), IPCP address, DNS
@@ -20,7 +21,9 @@ and NBNS (129..132); rejected options are dropped and the request resent,
 NAKed values taken (RFC 1661 5.3, 5.4).  --early-ip N sends N ICMP echo
 requests (payload "EARLYIP...") to the server once IPCP is up but BEFORE
 the Call Connected; the later --ping payloads start "LATEIP" so a capture
-on the server's side can tell them apart.
+on the server's side can tell them apart.  --spoof ADDR sends one ICMP
+echo request with the source ADDR (not the client's own) after the pings;
+the server must drop it.
 
 Library use: ``SstpClient(**kw).run()`` (a coroutine) returns a dict
 with the outcome; ``client.log`` lists what happened.
@@ -63,7 +66,7 @@ class SstpClient:
                  timeout=10.0, hold=0.0, verbose=False, insecure=False,
                  raw_after_ack=None, disconnect=True, force_hash=None,
                  windows=False, early_ip=0, bind=None, late_ping=0,
-                 delay_http=0.0):
+                 delay_http=0.0, spoof=None):
         self.host, self.port = host, port
         self.ca, self.sni, self.insecure = ca, sni, insecure
         self.http_host = http_host or sni or host
@@ -93,6 +96,7 @@ class SstpClient:
         self.bind = bind
         self.late_ping = late_ping
         self.delay_http = delay_http
+        self.spoof = spoof
         self.log = []
         self.parser = sw.StreamParser()
         self.changed = asyncio.Event()
@@ -644,6 +648,10 @@ class SstpClient:
         if self.mppe:
             await self.until(lambda: self.mppe_tx is not None, "MPPE up")
         res["pings"] = await self._pings(1, self.ping_count)
+        if self.spoof:
+            self.send_ip(pw.icmp_echo_packet(self.spoof, self.server_ip,
+                                             0x5350, 1, b"SPOOFED"))
+            await asyncio.sleep(0.2)
         if self.hold:
             await asyncio.sleep(self.hold)
         if self.late_ping:
@@ -729,6 +737,8 @@ def main(argv=None):
     ap.add_argument("--delay-http", type=float, default=0.0,
                     help="seconds between the TLS handshake and the "
                     "HTTP request")
+    ap.add_argument("--spoof", metavar="ADDR",
+                    help="one echo request from ADDR (192.0.2.0/24)")
     ap.add_argument("--timeout", type=float, default=10.0)
     ap.add_argument("--expect-auth-fail", action="store_true")
     ap.add_argument("--expect-abort", action="store_true")
@@ -745,6 +755,9 @@ def main(argv=None):
         if not baddr.is_loopback and baddr not in ipaddress.ip_network(
                 "192.0.2.0/24"):
             ap.error("--bind: loopback or 192.0.2.0/24 only")
+    if a.spoof and ipaddress.ip_address(a.spoof) not in ipaddress.ip_network(
+            "192.0.2.0/24"):
+        ap.error("--spoof: 192.0.2.0/24 only")
     cl = SstpClient(host=host, port=int(port), ca=a.ca, sni=a.host,
                     insecure=a.insecure, user=a.user, password=a.password,
                     auth=[x for x in a.auth.split(",") if x],
@@ -755,7 +768,8 @@ def main(argv=None):
                     ping=a.ping, mppe=a.mppe, timeout=a.timeout, hold=a.hold,
                     verbose=a.verbose, force_hash=a.force_hash,
                     windows=a.windows, early_ip=a.early_ip, bind=a.bind,
-                    late_ping=a.late_ping, delay_http=a.delay_http)
+                    late_ping=a.late_ping, delay_http=a.delay_http,
+                    spoof=a.spoof)
     try:
         res = asyncio.run(cl.run())
     except (ClientError, OSError, ssl.SSLError, asyncio.TimeoutError) as e:
