@@ -39,7 +39,7 @@ cc=${CC:-clang}
 
 all="sstp_wire sstp_conv sstp_chan http_resp hdlc sstp_api url cmdline ppp_snoop sstp_bind
     ppp_cp eap_proxy mppe ccp compat_api ppp_engine ppp_auth ppp_authsrv gso ppp_engine_srv
-    http_req proxy_hdr secrets sstpd_conf ctl_msg sstp_srvconv"
+    http_req proxy_hdr secrets sstpd_conf ctl_msg sstp_srvconv nd"
 targets=${*:-$all}
 
 if ! command -v "$cc" >/dev/null 2>&1; then
