@@ -44,6 +44,7 @@
 #include "util/ctype.h"
 #include "util/help.h"
 #include "util/nelem.h"
+#include "wire/nd.h"
 
 /* Defaults (sstpd.8 OPTIONS says the same). */
 #define DEF_LISTEN		"[::]:443"
@@ -170,6 +171,12 @@ static const struct opt_def auth_opts[] = {
 	  .help = "client IPv4 addresses, /16 to /30 (required)" },
 	{ REQ("pool6", "PREFIX"), .set = opt_pool6, .flags = F_LINK,
 	  .help = "a /64 for the clients' IPv6 addresses" },
+	{ REQ("ra-lifetime", "SEC"), .set = opt_uint,
+	  .field = CONF(ra_lifetime), .max = ND_ROUTER_LIFETIME_MAX_S,
+	  .flags = F_TUN,
+	  .help = "with --pool6: the Router Lifetime of our Router\n"
+	    "Advertisements, 0 (no default route) or 600-9000\n"
+	    "(default 1800)" },
 	{ REQ("local", "ADDR"), .set = opt_addr4, .field = CONF(local4),
 	  .help = "our IPv4 address on the link (default: the pool's\n"
 	    "first)" },
@@ -1190,6 +1197,11 @@ finish_backend(struct pstate *ps)
 			perr(ps, "--tun cannot be used with --pppd (choose one "
 			    "backend)");
 		else if (ps->tun_only != NULL &&
+		    strcmp(ps->tun_only->name, "ra-lifetime") == 0)
+			perr(ps, "--ra-lifetime cannot be used with --pppd "
+			    "(sstpd sends no Router Advertisements there: "
+			    "radvd on the ppp interfaces can)");
+		else if (ps->tun_only != NULL &&
 		    (ps->tun_only->flags & F_LINK) != 0)
 			perr(ps, "--%s cannot be used with --pppd (pppd's "
 			    "options file sets it: mtu, mru, ms-dns, name, "
@@ -1267,6 +1279,12 @@ finish_addresses(struct pstate *ps)
 	else if (conf->have_pool6 && conf->mtu < IPV6_MIN_MTU)
 		perr(ps, "--mtu %u is below IPv6's minimum of %d (needed by "
 		    "--pool6)", conf->mtu, IPV6_MIN_MTU);
+	else if (conf->ra_lifetime != 0 &&
+	    conf->ra_lifetime < ND_MAX_RTR_ADV_INTERVAL_S)
+		/* RFC 4861 6.2.1: 0, or MaxRtrAdvInterval to 9000. */
+		perr(ps, "--ra-lifetime %u: 0 or %u-%u seconds (RFC 4861 "
+		    "6.2.1)", conf->ra_lifetime, ND_MAX_RTR_ADV_INTERVAL_S,
+		    ND_ROUTER_LIFETIME_MAX_S);
 }
 
 /* Defaults for what neither source gave, then the cross-option checks. */
@@ -1307,6 +1325,7 @@ sstpd_conf_defaults(struct sstpd_conf *conf)
 	conf->mtu = DEF_MTU;
 	conf->lcp_echo_interval = DEF_LCP_ECHO_INTERVAL;
 	conf->lcp_echo_failure = DEF_LCP_ECHO_FAILURE;
+	conf->ra_lifetime = ND_ROUTER_LIFETIME_S;
 	conf->max_sessions = DEF_MAX_SESSIONS;
 	conf->max_per_addr = DEF_MAX_PER_ADDR;
 	conf->max_handshakes = DEF_MAX_HANDSHAKES;

@@ -69,6 +69,7 @@ struct sstpd_conf {
 	bool			have_pool6;	/* --pool6 PREFIX (/64) */
 	uint8_t			pool6[16];
 	unsigned		pool6_prefix;
+	unsigned		ra_lifetime;	/* --ra-lifetime: RA's, s */
 	uint32_t		dns4[SSTPD_MAX_DNS];	/* --dns, repeatable */
 	/* Backend */
 	enum sstpd_backend	backend;

@@ -372,6 +372,8 @@ server_init(struct sstpd_server *srv, const struct sstpd_conf *c,
 		hc.have_pool6 = c->have_pool6;
 		memcpy(hc.pool6, c->pool6, sizeof hc.pool6);
 		hc.pool6_prefix = c->pool6_prefix;
+		hc.ra = c->have_pool6;
+		hc.ra_lifetime = c->ra_lifetime;
 		srv->hub = tun_hub_new(base, &hc, err, errlen);
 		if (srv->hub == NULL)
 			return SSTPD_EXIT_FAIL;

@@ -37,6 +37,19 @@
  * with the same code (link/link_eng.h): the engine's timers on the link's
  * own libevent timer, a stop asked inside an engine up-call deferred to
  * the loop, an orderly stop bounded by a guard.
+ *
+ * Router Advertisements (conf.ra, with a pool6): while a session holds its
+ * IPv6 entry, its link is the router of the point-to-point link (RFC 4861
+ * 6.2, RFC 5072 5): an RA from fe80::<sstpd's IPV6CP identifier> to ff02::1
+ * (wire/nd.h: the pool6 prefix L=1 A=1 for SLAAC, RFC 4862 5.5.3, the
+ * link's MTU) right away, then MAX_INITIAL_RTR_ADVERTISEMENTS - 1 more
+ * MAX_INITIAL_RTR_ADVERT_INTERVAL apart (6.2.4: the random interval is
+ * always longer), then every MinRtrAdvInterval..MaxRtrAdvInterval,
+ * randomized.  A valid Router Solicitation from the client (6.1.1) is
+ * answered and not passed to the TUN; an RA goes at once, or
+ * MIN_DELAY_BETWEEN_RAS after the last one (6.2.6; no random delay: one
+ * host on the link, nobody to desynchronize from).  An invalid one is
+ * dropped.  The timer stops when the entry goes (IPV6CP down, the end).
  */
 #include "config.h"
 
@@ -62,6 +75,7 @@
 #include "util/clock.h"
 #include "util/log.h"
 #include "wire/gso.h"
+#include "wire/nd.h"
 
 #define TUNSRV_BURST		64	/* packets (segments) per wake-up */
 #define TUNSRV_RX_MAX		65535	/* largest IP packet */
@@ -131,6 +145,15 @@ struct tunsrv_link {
 	uint64_t		 drop_spoof, drop_tun;
 	uint64_t		 spoof_logged, spoof_log_ms;
 	bool			 slow;		/* its hold timed out */
+	/* Router Advertisements (conf.ra): */
+	struct event		*ra_ev;
+	bool			 ra_on;		/* advertising now */
+	uint8_t			 ra_self[16];	/* fe80::<our identifier> */
+	uint16_t		 ra_mtu;
+	unsigned		 ra_count;	/* since ra_on */
+	uint64_t		 ra_last_ms;	/* 0: none yet */
+	uint64_t		 ra_due_ms;	/* ra_ev's time */
+	uint64_t		 ra_sent, rs_ok, rs_bad;
 };
 
 #define TS(l)		((struct tunsrv_link *)(void *)(l))
@@ -139,6 +162,7 @@ struct tunsrv_link {
 
 static int	tsl_takes(struct tunsrv_link *);
 static void	tsl_from_tun(struct tunsrv_link *, uint8_t *, size_t);
+static void	tsl_ra_stop(struct tunsrv_link *);
 
 /* --- the hub's table ---------------------------------------------------------- */
 
@@ -807,6 +831,7 @@ tsl_unregister(struct tunsrv_link *t)
 		hub_gro_flush(t->hub);
 	if (t->hub->held == t)
 		hub_release(t->hub, true);
+	tsl_ra_stop(t);
 	hub_del(t->hub, &t->e4);
 	hub_del(t->hub, &t->e6);
 }
@@ -822,6 +847,164 @@ tsl_src_ok(const struct tunsrv_link *t, const struct link_ip *ip)
 		return t->e4.on && memcmp(ip->src, t->e4.addr, 4) == 0;
 	return t->e6.on && (memcmp(ip->src, t->e6.addr, 16) == 0 ||
 	    memcmp(ip->src, t->ll6, 16) == 0);
+}
+
+/* --- the link: Router Advertisements (RFC 4861 6.2) ---------------------------- */
+
+/* A random delay in [@lo_ms, @hi_ms] (the middle without randomness). */
+static uint64_t
+tsl_ra_rand(uint64_t lo_ms, uint64_t hi_ms)
+{
+	uint32_t r;
+
+	if (crypto_random(&r, sizeof r) != 0)
+		return (lo_ms + hi_ms) / 2;
+	return lo_ms + r % (hi_ms - lo_ms + 1);
+}
+
+/* Fire the RA timer @ms from now. */
+static void
+tsl_ra_arm(struct tunsrv_link *t, uint64_t ms)
+{
+	struct timeval tv = { (time_t)(ms / 1000),
+	    (suseconds_t)(ms % 1000) * 1000 };
+
+	t->ra_due_ms = clock_now_ms() + ms;
+	event_add(t->ra_ev, &tv);
+}
+
+/* Send one RA to the client (ff02::1) now, when its output takes it. */
+static void
+tsl_ra_send(struct tunsrv_link *t)
+{
+	const struct tun_hub *h = t->hub;
+	uint8_t buf[PPP_ENGINE_HEADROOM + ND_RA_LEN];
+	struct nd_ra ra;
+	struct wbuf w;
+
+	memset(&ra, 0, sizeof ra);
+	memcpy(ra.src, t->ra_self, 16);
+	memcpy(ra.dst, nd_all_nodes, 16);
+	ra.cur_hop_limit = ND_CUR_HOP_LIMIT;
+	ra.router_lifetime = (uint16_t)h->conf.ra_lifetime;
+	memcpy(ra.prefix, h->conf.pool6, 16);
+	ra.prefix_len = (uint8_t)h->conf.pool6_prefix;
+	ra.valid_lifetime = ND_VALID_LIFETIME_S;
+	ra.preferred_lifetime = ND_PREFERRED_LIFETIME_S;
+	ra.mtu = t->ra_mtu;
+	wbuf_init(&w, buf + PPP_ENGINE_HEADROOM, ND_RA_LEN);
+	if (nd_ra_build(&w, &ra) != 0)
+		return;
+	t->ra_last_ms = clock_now_ms();
+	t->ra_count++;
+	if (tsl_takes(t) <= 0) {
+		log_trace_c(t->econf.log_ctx, "Router Advertisement not sent: "
+		    "the session's output is full");
+		return;
+	}
+	t->ra_sent++;
+	tsl_from_tun(t, buf + PPP_ENGINE_HEADROOM, w.len);
+}
+
+/* The RA timer: one RA, then the next one's time (RFC 4861 6.2.4). */
+static void
+tsl_ra_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct tunsrv_link *t = arg;
+	uint64_t next;
+
+	(void)fd;
+	(void)what;
+	if (!t->ra_on || t->e.gone)
+		return;
+	tsl_ra_send(t);
+	next = tsl_ra_rand(ND_MIN_RTR_ADV_INTERVAL_S * 1000ULL,
+	    ND_MAX_RTR_ADV_INTERVAL_S * 1000ULL);
+	if (t->ra_count < ND_MAX_INITIAL_RTR_ADVERTISEMENTS &&
+	    next > ND_MAX_INITIAL_RTR_ADVERT_INTERVAL_MS)
+		next = ND_MAX_INITIAL_RTR_ADVERT_INTERVAL_MS;
+	tsl_ra_arm(t, next);
+}
+
+/*
+ * IPV6CP gave @ip and the session holds its IPv6 entry: advertise, the
+ * first RA from the loop at once.
+ */
+static void
+tsl_ra_start(struct tunsrv_link *t, const struct ppp_ip_info *ip)
+{
+	const struct tun_hub *h = t->hub;
+	char a[INET6_ADDRSTRLEN];
+
+	if (!h->conf.ra || !h->conf.have_pool6 || !ip->have_ip6 ||
+	    !t->e6.on || t->ra_ev == NULL)
+		return;
+	memset(t->ra_self, 0, sizeof t->ra_self);
+	t->ra_self[0] = 0xfe;
+	t->ra_self[1] = 0x80;
+	memcpy(t->ra_self + 8, ip->local_ifid, 8);
+	/* The smaller of what each side takes (our MRU, the hub's MTU). */
+	t->ra_mtu = (uint16_t)h->conf.mtu;
+	if (t->econf.mru != 0 && t->econf.mru < t->ra_mtu)
+		t->ra_mtu = t->econf.mru;
+	if (ip->mtu != 0 && ip->mtu < t->ra_mtu)
+		t->ra_mtu = ip->mtu;
+	t->ra_on = true;
+	t->ra_count = 0;
+	t->ra_last_ms = 0;
+	tsl_ra_arm(t, 0);
+	log_debug_c(t->econf.log_ctx, "IPv6: Router Advertisements of %s/%u "
+	    "from fe80::<our identifier> (router lifetime %u s, MTU %u)",
+	    inet_ntop(AF_INET6, h->conf.pool6, a, sizeof a) != NULL ? a : "?",
+	    h->conf.pool6_prefix, h->conf.ra_lifetime, t->ra_mtu);
+}
+
+/* No more RAs (the IPv6 entry goes: IPV6CP down, the session's end). */
+static void
+tsl_ra_stop(struct tunsrv_link *t)
+{
+	t->ra_on = false;
+	if (t->ra_ev != NULL)
+		event_del(t->ra_ev);
+}
+
+/*
+ * Is the client's IPv6 packet @pkt a Router Solicitation to us?  A valid
+ * one is answered (RFC 4861 6.2.6: at once, or MIN_DELAY_BETWEEN_RAS after
+ * the last RA), an invalid one dropped (6.1.1); true for both: it is ours.
+ */
+static bool
+tsl_ra_solicited(struct tunsrv_link *t, const uint8_t *pkt, size_t len)
+{
+	struct bcur c = bcur_make(pkt, len);
+	struct nd_rs rs;
+	const char *why;
+	uint64_t now, at;
+	int r;
+
+	if (!t->ra_on)
+		return false;
+	r = nd_rs_parse(&c, t->ra_self, &rs, &why);
+	if (r == -ENOMSG)
+		return false;
+	if (r < 0) {
+		t->rs_bad++;
+		log_trace_c(t->econf.log_ctx, "dropped a Router Solicitation "
+		    "from the client: %s", why != NULL ? why : "invalid");
+		return true;
+	}
+	t->rs_ok++;
+	now = clock_now_ms();
+	at = t->ra_last_ms != 0 ?
+	    t->ra_last_ms + ND_MIN_DELAY_BETWEEN_RAS_MS : now;
+	if (at < now)
+		at = now;
+	log_trace_c(t->econf.log_ctx, "Router Solicitation from the client%s: "
+	    "an RA in %llu ms", rs.src_unspec ? " (from ::)" : "",
+	    (unsigned long long)(at - now));
+	if (at < t->ra_due_ms)
+		tsl_ra_arm(t, at - now);
+	return true;
 }
 
 /* --- the link: the end ------------------------------------------------------- */
@@ -841,6 +1024,12 @@ tsl_report_gone(void *arg, enum link_end end, const char *why)
 			UP(t)->net_down(UPARG(t), &t->net);
 	}
 	link_eng_halt(&t->e);
+	if (t->ra_sent + t->rs_ok + t->rs_bad > 0)
+		log_debug_c(t->econf.log_ctx, "IPv6: %llu Router "
+		    "Advertisement(s) sent, %llu solicitation(s) answered, "
+		    "%llu invalid dropped", (unsigned long long)t->ra_sent,
+		    (unsigned long long)t->rs_ok,
+		    (unsigned long long)t->rs_bad);
 	if (t->drop_full + t->drop_wrap + t->drop_gate + t->drop_ip +
 	    t->drop_spoof + t->drop_tun > 0)
 		log_info_c(t->econf.log_ctx, "TUN %s: session dropped %llu "
@@ -897,6 +1086,9 @@ tsl_eng_deliver(void *arg, uint16_t proto, const uint8_t *pkt, size_t len)
 		    proto == PPP_PROTO_IPV6 ? '6' : '4', proto, len);
 		return;
 	}
+	/* A Router Solicitation (from :: too, RFC 4861 6.1.1) is ours. */
+	if (ip.version == 6 && tsl_ra_solicited(t, pkt, ip.len))
+		return;
 	if (!tsl_src_ok(t, &ip)) {
 		t->drop_spoof++;
 		t->hub->spoofed++;
@@ -939,6 +1131,7 @@ tsl_eng_net_up(void *arg, const struct ppp_ip_info *ip)
 	tsl_unregister(t);
 	t->net.ip = *ip;
 	tsl_register(t, ip);
+	tsl_ra_start(t, ip);
 	t->net_is_up = true;
 	if (UP(t)->net_up != NULL)
 		UP(t)->net_up(UPARG(t), &t->net);
@@ -1143,6 +1336,8 @@ tsl_free(struct link *l)
 	if (t == NULL)
 		return;
 	tsl_unregister(t);
+	if (t->ra_ev != NULL)
+		event_free(t->ra_ev);
 	link_eng_free(&t->e);
 	if (t->have_addr && t->auth.release_addr != NULL)
 		t->auth.release_addr(t->auth.arg, t->addr4);
@@ -1199,6 +1394,14 @@ tunsrv_link_new(struct tun_hub *hub, struct event_base *base,
 	if (auth != NULL)
 		t->auth = *auth;
 	t->e4.owner = t->e6.owner = t;
+	if (hub->conf.ra && hub->conf.have_pool6) {
+		t->ra_ev = event_new(base, -1, 0, tsl_ra_cb, t);
+		if (t->ra_ev == NULL) {
+			free(t->server_name);
+			free(t);
+			return NULL;
+		}
+	}
 	t->e.ended = tsl_report_gone;
 	t->e.guard_ms = TUNSRV_STOP_GUARD_MS;
 	t->e.close_why = "sstpd is stopping";

@@ -21,7 +21,10 @@
  * from the SSTP channel in, frames out through up->to_server, keys
  * through up->auth_done (client orientation), the Network phase through
  * up->net_up/net_down (the session logs the assigned address), the end
- * through up->gone.  Its timers are its own libevent timers.
+ * through up->gone.  Its timers are its own libevent timers.  With
+ * conf.ra the link is the router of its point-to-point link (wire/nd.h):
+ * it answers the client's Router Solicitations itself and sends Router
+ * Advertisements of the pool6 prefix while IPV6CP is up.
  */
 #ifndef SSTPD_TUNSRV_H
 #define SSTPD_TUNSRV_H
@@ -44,6 +47,15 @@ struct tun_hub_conf {
 	bool		 have_pool6;	/* the peers' IPv6 /128s: */
 	uint8_t		 pool6[16];	/* prefix + the peer's identifier */
 	unsigned	 pool6_prefix;
+	/*
+	 * ra: with have_pool6, be the router of each session's link once
+	 * its IPV6CP is up (RFC 4861 6.2): Router Advertisements of the
+	 * pool6 prefix (SLAAC, RFC 4862) with ra_lifetime as the Router
+	 * Lifetime (seconds, 0: not a default router), unsolicited and in
+	 * answer to the client's Router Solicitations.
+	 */
+	bool		 ra;
+	unsigned	 ra_lifetime;
 	/*
 	 * IFF_VNET_HDR (sys/tun.h): each read and write behind a
 	 * virtio_net_hdr of this many bytes (10 or 12; 0: plain packets),

@@ -66,6 +66,7 @@
 #include "util/clock.h"
 #include "util/log.h"
 #include "wire/gso.h"
+#include "wire/nd.h"
 #include "harness.h"
 
 #define QMAX		32
@@ -1383,6 +1384,127 @@ test_real_tun(void)
 	TEST_DONE();
 }
 
+/* A Router Solicitation from fe80::@ifid (hop limit @hop) to ff02::2. */
+static size_t
+mk_rs(uint8_t *p, const uint8_t *ifid, uint8_t hop)
+{
+	uint16_t cs;
+
+	memset(p, 0, 48);
+	p[0] = 0x60;
+	p[5] = 8;
+	p[6] = ND_ICMP6;
+	p[7] = hop;
+	addr6(p + 8, ifid, true);
+	memcpy(p + 24, nd_all_routers, 16);
+	p[40] = ND_TYPE_RS;
+	cs = nd_icmp6_csum(p + 8, p + 24, p + 40, 8);
+	p[42] = (uint8_t)(cs >> 8);
+	p[43] = (uint8_t)cs;
+	return 48;
+}
+
+/* Is the client's last packet our RA (RFC 4861 4.2) of POOL6/64? */
+static bool
+last_is_ra(const struct sess *s, uint16_t lifetime)
+{
+	const uint8_t *p = s->cli_last;
+	uint8_t pfx[16], ll[16] = { 0xfe, 0x80, [15] = 1 };
+
+	inet_pton(AF_INET6, POOL6, pfx);
+	return s->cli_last_len == ND_RA_LEN && p[7] == 255 &&
+	    p[6] == ND_ICMP6 && p[40] == ND_TYPE_RA &&
+	    memcmp(p + 8, ll, 16) == 0 &&
+	    memcmp(p + 24, nd_all_nodes, 16) == 0 &&
+	    (p[46] << 8 | p[47]) == lifetime &&
+	    p[56] == 5 && (p[62] << 8 | p[63]) == 1400 &&
+	    p[64] == 3 && p[66] == 64 && p[67] == 0xc0 &&
+	    memcmp(p + 80, pfx, 16) == 0 &&
+	    nd_icmp6_csum(p + 8, p + 24, p + 40, ND_RA_LEN - 40) == 0;
+}
+
+/*
+ * conf.ra: an RA to the client as soon as IPV6CP is up; a Router
+ * Solicitation is answered (MIN_DELAY_BETWEEN_RAS after the last RA) and
+ * not passed to the TUN; an invalid one is dropped; nothing after the end.
+ */
+static void
+test_ra(void)
+{
+	struct timespec ts = { 3, 100 * 1000 * 1000 };
+	struct tun_hub_conf hc;
+	struct tun_hub *hub;
+	uint8_t pkt[FMAX], got[FMAX];
+	char err[200];
+	int sv[2], rx;
+
+	TEST_START("tunsrv: Router Advertisements");
+	ASSERT_INT_EQ(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+	ASSERT_INT_EQ(fcntl(sv[0], F_SETFL, O_NONBLOCK), 0);
+	base = event_base_new();
+	memset(&hc, 0, sizeof hc);
+	hc.fd = sv[0];
+	hc.name = "tsrv-test";
+	hc.mtu = 1400;
+	inet_pton(AF_INET, LOCAL4, &hc.local4);
+	hc.have_pool6 = true;
+	inet_pton(AF_INET6, POOL6, hc.pool6);
+	hc.pool6_prefix = 64;
+	hc.ra = true;
+	hc.ra_lifetime = 1800;
+	hub = tun_hub_new(base, &hc, err, sizeof err);
+	ASSERT_PTR_NOT_NULL(hub);
+	if (hub == NULL)
+		return;
+	memset(&SA, 0, sizeof SA);
+	SA.name = "A";
+	sess_open(&SA, hub, "alice", "alice-Secret1", 0xaa);
+	ASSERT_TRUE(SA.cli_up && SA.cli_ip.have_ip6);
+	/* The first RA at once. */
+	ASSERT_INT_EQ(SA.cli_rx, 1);
+	ASSERT_TRUE(last_is_ra(&SA, 1800));
+	/* A solicitation within 3 s of it: not yet, and not to the TUN. */
+	cli_send(&SA, pkt, mk_rs(pkt, SA.net.ip.peer_ifid, 255));
+	ASSERT_INT_EQ(SA.cli_rx, 1);
+	ASSERT_INT_EQ(tun_take(sv[1], got, sizeof got), 0);
+	/* MIN_DELAY_BETWEEN_RAS after the first: the answer. */
+	nanosleep(&ts, NULL);
+	pump();
+	ASSERT_INT_EQ(SA.cli_rx, 2);
+	ASSERT_TRUE(last_is_ra(&SA, 1800));
+	/* Hop limit 64 (RFC 4861 6.1.1): dropped, no RA, not to the TUN. */
+	nanosleep(&ts, NULL);
+	cli_send(&SA, pkt, mk_rs(pkt, SA.net.ip.peer_ifid, 64));
+	pump();
+	ASSERT_INT_EQ(SA.cli_rx, 2);
+	ASSERT_INT_EQ(tun_take(sv[1], got, sizeof got), 0);
+	/* 3 s after the last RA: a valid one is answered at once. */
+	cli_send(&SA, pkt, mk_rs(pkt, SA.net.ip.peer_ifid, 255));
+	ASSERT_INT_EQ(SA.cli_rx, 3);
+	ASSERT_TRUE(last_is_ra(&SA, 1800));
+	/* Other ICMPv6 to ff02::2 (type 135) goes to the TUN as before. */
+	mk_rs(pkt, SA.net.ip.peer_ifid, 255);
+	pkt[40] = 135;
+	cli_send(&SA, pkt, 48);
+	ASSERT_INT_EQ(tun_take(sv[1], got, sizeof got), 48);
+
+	/* The end: no RA any more, its timer gone (ASan, valgrind). */
+	rx = SA.cli_rx;
+	link_stop(SA.link, LINK_STOP_HANGUP);
+	ASSERT_INT_EQ(SA.gone, 1);
+	pump();
+	ASSERT_INT_EQ(SA.cli_rx, rx);
+	link_free(SA.link);
+	SA.link = NULL;
+	ppp_engine_free(SA.cli);
+	SA.cli = NULL;
+	tun_hub_free(hub);
+	close(sv[1]);
+	event_base_free(base);
+	nall = 0;
+	TEST_DONE();
+}
+
 int
 main(void)
 {
@@ -1391,6 +1513,7 @@ main(void)
 	test_many();
 	test_log_ctx();
 	test_vnet();
+	test_ra();
 	test_real_tun();		/* last: it moves to a new namespace */
 	return test_exit();
 }

@@ -208,6 +208,7 @@ test_auth_addr(void)
 	ASSERT_INT_EQ(inet_pton(AF_INET6, "2001:db8:1:2::", p6), 1);
 	ASSERT_MEM_EQ(c.pool6, p6, 16);
 	ASSERT_INT_EQ(c.pool6_prefix, 64);
+	ASSERT_INT_EQ(c.ra_lifetime, 1800);
 	ASSERT_U32_EQ(c.local4, htonl(0xc6336401));
 	ASSERT_U32_EQ(c.dns4[0], htonl(0xc0000235));
 	ASSERT_U32_EQ(c.dns4[1], htonl(0xc6336435));
@@ -589,6 +590,13 @@ static const struct err_case base_cases[] = {
 	    "broadcast address of --pool" },
 	{ { "--pool6", "2001:db8::/64", "--mtu", "1279" }, NULL, "--mtu 1279 "
 	    "is below IPv6's minimum of 1280 (needed by --pool6)" },
+	{ { "--pool6", "2001:db8::/64", "--ra-lifetime", "599" }, NULL,
+	    "--ra-lifetime 599: 0 or 600-9000 seconds (RFC 4861 6.2.1)" },
+	{ { "--ra-lifetime", "9001" }, NULL, "--ra-lifetime needs a number "
+	    "from 0 to 9000, not '9001'" },
+	{ { "--pppd", "--ra-lifetime", "0" }, NULL, "--ra-lifetime cannot be "
+	    "used with --pppd (sstpd sends no Router Advertisements there: "
+	    "radvd on the ppp interfaces can)" },
 	{ { "--pppd", "--user", "nobody" }, NULL, "--user cannot be used "
 	    "with --pppd (pppd authenticates by its own options and runs as "
 	    "root)" },
