@@ -9,10 +9,14 @@
 #                                             sstpd B  :4443 TUN sstpd1
 #                                             pool 192.0.2.32/28,
 #                                             --allow-sha1 --auth +pap
+#                                             pool6 2001:db8:2::/64
+#                                             --ra-lifetime 0
 #
 # 1. sstpc (built-in mode): MS-CHAPv2 login, ping both ways through both
 #    TUNs, a TCP transfer with SHA-256 checks (tests/lib/tcpxfer.py), IPv6
-#    ping with --pool6, the start / call connected / network up / end lines
+#    ping with --pool6 (the client's global address by SLAAC from sstpd's
+#    Router Advertisement, a default route via sstpd; none from B's with
+#    Router Lifetime 0), the start / call connected / network up / end lines
 #    (user, client address, assigned address, bytes), --list, three clients
 #    at once with distinct addresses, --disconnect ID (sstpc exits 8, the
 #    other sessions keep going), SIGTERM of a client (sstpc exits 10).
@@ -56,6 +60,7 @@ BPASS='b0b-secret'
 XFER=1000000
 POOL6=2001:db8:1::
 SRV6=2001:db8:1::1
+POOL6B=2001:db8:2::
 DPIDS=()
 T_START=$(date +%s)
 
@@ -113,12 +118,13 @@ printf '%s\n' "$SPASS" >"$PWF"
 chmod 600 "$PWF"
 declare -A CPID
 
-# sstpc_up N: sstpc --tun=sstpN in NSC against sstpd A; log sstpcN.log
+# sstpc_up N [PORT]: sstpc --tun=sstpN in NSC against sstpd A (PORT 443)
+# or B (4443); log sstpcN.log
 sstpc_up() {
 	ip netns exec "$NSC" "$SSTPC" --log-file "$WORK/sstpc$1.log" \
 		--log-level 3 --ca-cert "$PKI/ca.pem" --host localhost \
 		--user "$SUSER" --password-file "$PWF" --tun="sstp$1" \
-		"$NS_SRV_VETH:443" >"$WORK/sstpc$1.out" 2>&1 </dev/null &
+		"$NS_SRV_VETH:${2:-443}" >"$WORK/sstpc$1.out" 2>&1 </dev/null &
 	CPID[$1]=$!
 }
 
@@ -221,19 +227,27 @@ pyrc() { cut -d' ' -f1 "$WORK/py-$1.rc" 2>/dev/null; }
 netns_up net || { echo "$TIER_NAME: namespaces not made"; exit 1; }
 if ! start_sstpd A 443 sstpd0 192.0.2.0/27 --pool6 "$POOL6/64" ||
     ! start_sstpd B 4443 sstpd1 192.0.2.32/28 --allow-sha1 \
-	--auth mschapv2,eap,pap; then
+	--auth mschapv2,eap,pap --pool6 "$POOL6B/64" --ra-lifetime 0; then
 	fail "sstpd A and B start in the server namespace"
 	finish
 	exit
 fi
-pass "sstpd A (pool 192.0.2.0/27, pool6) and B (--allow-sha1, pap) start"
+pass "sstpd A (pool 192.0.2.0/27, pool6) and B (--allow-sha1, pap, pool6, RA lifetime 0) start"
 # The server's IPv6 address on its TUN (inside pool6: a peer's /128 never
 # takes ::1, an interface identifier is never 0:0:0:1 from sstpc).
 ip -n "$NSS" -6 addr add "$SRV6/128" dev sstpd0 nodad
 
 # --- 1. sstpc --tun ---------------------------------------------------------
+# The client's kernel takes sstpd's Router Advertisements on the sstpN it
+# makes (RFC 4862 SLAAC): accept_ra=2, so that it does even when the new
+# namespace forwards (net.core.devconf_inherit_init_net may hand it the
+# host's forwarding=1; with forwarding=0 the default 1 would do), and
+# autoconf=1 (the default, said); on "default": the TUNs do not exist yet.
+ip netns exec "$NSC" sysctl -qw net.ipv6.conf.default.accept_ra=2 \
+	net.ipv6.conf.default.autoconf=1
 t0=$(date +%s)
 sstpc_up 0
+sstpc_up 3 4443
 if wait_up 0 15; then
 	a0=$(tun_addr 0)
 	pass "sstpc: MS-CHAPv2 login, sstp0 up with $a0 in $(( $(date +%s) - t0 )) s"
@@ -252,29 +266,65 @@ else
 	fail "TCP transfer through the tunnel" "$(tail -2 "$WORK/xfer.out")"
 fi
 # IPv6: sstpc's link-local identifier from IPV6CP (its fe80:: address with
-# a peer; the kernel's own random one on a TUN has none); the pool6 /128
-# of that identifier is the client's address in the hub (no RA: by hand).
-ll=
-for i in $(seq 50); do
-	ll=$(ip -n "$NSC" -6 -o addr show dev sstp0 scope link 2>/dev/null |
-		grep -v tentative |
-		sed -n 's/.* inet6 \(fe80::[0-9a-f:]*\) peer .*/\1/p' | head -1)
-	[ -n "$ll" ] && break
-	sleep 0.1
-done
-if [ -n "$ll" ]; then
-	g6=$("$PY" -c 'import ipaddress, sys
+# a peer, the only one: sstpc turns the kernel's own off); sstpd's Router
+# Advertisement gives the pool6 prefix (L=1 A=1) and the client's kernel
+# makes prefix::ID by SLAAC, the identifier inherited from that fe80::
+# (a TUN has no link-layer address to make an EUI-64 from) -- the /128
+# the hub routes to this session.  Router Lifetime 1800: a default route
+# via sstpd's fe80:: on sstp0 (proto ra).
+# slaac_addr N PREFIX: sstpN's fe80:: identifier under PREFIX (empty if none)
+slaac_addr() {
+	local ll= i
+	for i in $(seq 50); do
+		ll=$(ip -n "$NSC" -6 -o addr show dev "sstp$1" scope link 2>/dev/null |
+			sed -n 's/.* inet6 \(fe80::[0-9a-f:]*\) peer .*/\1/p' | head -1)
+		[ -n "$ll" ] && break
+		sleep 0.1
+	done
+	[ -n "$ll" ] && "$PY" -c 'import ipaddress, sys
 ll = int(ipaddress.IPv6Address(sys.argv[1])) & ((1 << 64) - 1)
-print(ipaddress.IPv6Address(int(ipaddress.IPv6Address(sys.argv[2])) | ll))' "$ll" "$POOL6")
-	ip -n "$NSC" -6 addr add "$g6/128" dev sstp0 nodad
-	ip -n "$NSC" -6 route add "$SRV6/128" dev sstp0
+print(ipaddress.IPv6Address(int(ipaddress.IPv6Address(sys.argv[2])) | ll))' "$ll" "$2"
+}
+# wait_global N ADDR SECONDS: sstpN has ADDR/64 from SLAAC (dynamic)
+wait_global() {
+	local end=$(( $(date +%s) + $3 ))
+	until ip -n "$NSC" -6 -o addr show dev "sstp$1" scope global 2>/dev/null |
+	    grep -q " inet6 $2/64 .*dynamic"; do
+		[ "$(date +%s)" -ge "$end" ] && return 1
+		sleep 0.1
+	done
+}
+t1=$(date +%s)
+g6=$(slaac_addr 0 "$POOL6")
+if [ -n "$g6" ] && wait_global 0 "$g6" 10; then
+	pass "IPv6: SLAAC from sstpd's RA: sstp0 has $g6/64 ($(( $(date +%s) - t1 )) s)"
+	check "IPv6: a default route via sstpd's fe80:: on sstp0 (RA, lifetime 1800)" \
+		eval 'ip -n "$NSC" -6 route show default | grep -Eq "^default via fe80::[0-9a-f:]+ dev sstp0 proto ra .*expires"'
 	check "IPv6: ping $SRV6 from the client ($g6) through both TUNs" \
 		ping_ok "$NSC" 3 -6 -I "$g6" "$SRV6"
 	check "IPv6: ping the client's $g6 from the server" \
 		ping_ok "$NSS" 3 -6 "$g6"
 else
-	fail "IPv6: sstp0 has a link-local address from IPV6CP"
+	fail "IPv6: sstp0 gets $POOL6/64 + its IPV6CP identifier by SLAAC within 10 s" \
+		"ll-derived '$g6'; $(ip -n "$NSC" -6 -o addr show dev sstp0 | tr '\n' ' ')"
 fi
+# B's RAs have Router Lifetime 0: the address, the prefix on-link, no
+# default route through sstp3.
+if wait_up 3 15 && g6b=$(slaac_addr 3 "$POOL6B") && [ -n "$g6b" ] &&
+    wait_global 3 "$g6b" 10; then
+	if ip -n "$NSC" -6 route show "$POOL6B/64" | grep -q "dev sstp3 proto kernel" &&
+	    ! ip -n "$NSC" -6 route show default | grep -q "dev sstp3"; then
+		pass "IPv6: B (--ra-lifetime 0): sstp3 has $g6b/64, the prefix on-link, no default route"
+	else
+		fail "IPv6: B (--ra-lifetime 0): no default route via sstp3" \
+			"$(ip -n "$NSC" -6 route | tr '\n' ' ')"
+	fi
+else
+	fail "IPv6: B: sstp3 gets $POOL6B/64 + its identifier by SLAAC" \
+		"'$g6b'; $(ip -n "$NSC" -6 -o addr show dev sstp3 2>&1 | tr '\n' ' ')"
+fi
+kill -TERM "${CPID[3]}" 2>/dev/null
+wait_exit "${CPID[3]}" 10
 sid0=$(sid_of "$a0")
 if [ -n "$sid0" ] &&
     alog_has "session $sid0: start client=$NS_CLI_VETH:[0-9]+" &&
