@@ -15,7 +15,8 @@
  * packet of Next Header 58, ICMPv6 type 133 code 0, hop limit 255, to
  * ff02::2 or the router's address, of at least 8 octets, whose checksum
  * verifies with a reference RFC 1071 sum written here, with src_unspec
- * telling whether the source is ::.  An RA built from bytes of the input
+ * telling whether the source is ::, its options walking to its end
+ * exactly, none of length 0, no Source Link-Layer Address from ::.  An RA built from bytes of the input
  * (addresses, lifetimes, prefix and its length) is ND_RA_LEN bytes (88
  * without an MTU), verifies with the same sum, has the prefix's host bits
  * zero, and is no Router Solicitation to nd_rs_parse.
@@ -101,7 +102,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct nd_rs rs;
 	const char *why;
 	uint8_t mode, *p;
-	size_t n, mlen;
+	size_t n, mlen, off;
 	uint16_t cs;
 	int r;
 
@@ -143,6 +144,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    (memcmp(p + 24, nd_all_routers, 16) == 0));
 		FUZZ_CHECK(ref_csum(p, mlen) == 0);
 		FUZZ_CHECK(rs.src_unspec == (memcmp(p + 8, unspec, 16) == 0));
+		/* Options: none of length 0, none past the end, no SLLAO from ::. */
+		for (off = 48; off < 40 + mlen; off += (size_t)p[off + 1] * 8) {
+			FUZZ_CHECK(off + 2 <= 40 + mlen && p[off + 1] != 0 &&
+			    off + (size_t)p[off + 1] * 8 <= 40 + mlen);
+			FUZZ_CHECK(!(rs.src_unspec && p[off] == 1));
+		}
 	}
 	check_ra(p, n);
 	free(p);
