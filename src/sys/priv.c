@@ -29,19 +29,14 @@
 #include "sys/priv.h"
 
 #define PRIV_FALLBACK_USER	"nobody"
-#define PRIV_PWBUF		16384
 /*
- * getpw*_r/getgr*_r write the buffer; zeroing 16 KiB of stack first
- * (-ftrivial-auto-var-init=zero) would only make it resident.
+ * getpw*_r/getgr*_r buffers: on the heap, 1 KiB first (glibc's
+ * _SC_GETPW_R_SIZE_MAX), doubled on ERANGE up to 1 MiB (a group with
+ * thousands of members).  A 16 KiB stack array cost 4 resident stack pages
+ * for the whole run: -fstack-clash-protection probes every page of it.
  */
-#if defined(__has_attribute)
-#if __has_attribute(uninitialized)
-#define PRIV_NO_AUTO_INIT	__attribute__((uninitialized))
-#endif
-#endif
-#ifndef PRIV_NO_AUTO_INIT
-#define PRIV_NO_AUTO_INIT
-#endif
+#define PRIV_PWBUF_FIRST	1024
+#define PRIV_PWBUF_MAX		(1024 * 1024)
 
 /* The ids to switch to and where they came from (for messages). */
 struct priv_ids {
@@ -65,58 +60,146 @@ priv_numeric(const char *s, unsigned long *out)
 }
 
 /*
- * Look up user: 0 with uid and primary gid (*has_gid false for a bare
- * number without a passwd entry), -ENOENT if unknown, other -errno.
+ * Grow *buf (*len bytes, wiped) to twice its size after ERANGE: 0, -ERANGE
+ * past PRIV_PWBUF_MAX, -ENOMEM.  *buf NULL, *len 0 on the first call.
  */
 static int
-priv_lookup_user(const char *user, uid_t *uid, gid_t *gid, bool *has_gid)
+priv_pwbuf_grow(char **buf, size_t *len, size_t first)
 {
-	char buf[PRIV_PWBUF] PRIV_NO_AUTO_INIT;
+	size_t n = *len == 0 ? (first > 0 ? first : PRIV_PWBUF_FIRST) :
+	    *len * 2;
+
+	if (*buf != NULL)
+		explicit_bzero(*buf, *len);
+	free(*buf);
+	*buf = NULL;
+	*len = 0;
+	if (n > PRIV_PWBUF_MAX)
+		return -ERANGE;
+	if ((*buf = malloc(n)) == NULL)
+		return -ENOMEM;
+	*len = n;
+	return 0;
+}
+
+/* Wipe and free a priv_pwbuf_grow() buffer. */
+static void
+priv_pwbuf_free(char *buf, size_t len)
+{
+	if (buf != NULL)
+		explicit_bzero(buf, len);
+	free(buf);
+}
+
+/*
+ * getpwnam_r (byuid false) or getpwuid_r into *pw with a buffer grown as
+ * needed (first: its first size, 0 the default); *buf is the caller's to
+ * free.  Returns 0 (*res NULL: no such entry) or -errno.
+ */
+static int
+priv_getpw(const char *name, uid_t uid, bool byuid, size_t first,
+    struct passwd *pw, char **buf, size_t *len, struct passwd **res)
+{
+	int r;
+
+	for (;;) {
+		*res = NULL;
+		if ((r = priv_pwbuf_grow(buf, len, first)) != 0)
+			return r;
+		r = byuid ? getpwuid_r(uid, pw, *buf, *len, res) :
+		    getpwnam_r(name, pw, *buf, *len, res);
+		if (r != ERANGE)
+			return -r;
+	}
+}
+
+/*
+ * Look up user: 0 with uid and primary gid (*has_gid false for a bare
+ * number without a passwd entry), -ENOENT if unknown, other -errno.
+ * first: the first buffer size (0: PRIV_PWBUF_FIRST).
+ */
+static int
+priv_lookup_user(const char *user, size_t first, uid_t *uid, gid_t *gid,
+    bool *has_gid)
+{
 	struct passwd pw, *res = NULL;
 	unsigned long n;
+	char *buf = NULL;
+	size_t len = 0;
 	int r;
 
 	*has_gid = false;
-	r = getpwnam_r(user, &pw, buf, sizeof buf, &res);
+	r = priv_getpw(user, 0, false, first, &pw, &buf, &len, &res);
 	if (r == 0 && res == NULL && priv_numeric(user, &n)) {
 		*uid = (uid_t)n;
-		r = getpwuid_r((uid_t)n, &pw, buf, sizeof buf, &res);
+		priv_pwbuf_free(buf, len);
+		buf = NULL;
+		len = 0;
+		r = priv_getpw(NULL, (uid_t)n, true, first, &pw, &buf, &len,
+		    &res);
 		if (r == 0 && res != NULL) {
 			*gid = res->pw_gid;
 			*has_gid = true;
 		}
-		explicit_bzero(buf, sizeof buf);
-		return 0;
+		/* pw_passwd may hold a hash on odd systems: do not leave it. */
+		priv_pwbuf_free(buf, len);
+		return 0;	/* a bare number: no entry is fine */
 	}
 	if (r == 0 && res != NULL) {
 		*uid = res->pw_uid;
 		*gid = res->pw_gid;
 		*has_gid = true;
 	}
-	/* pw_passwd may hold a hash on odd systems: do not leave it. */
-	explicit_bzero(buf, sizeof buf);
+	priv_pwbuf_free(buf, len);
 	if (r != 0)
-		return -r;
+		return r;
 	return *has_gid ? 0 : -ENOENT;
 }
 
-/* Look up group: 0, -ENOENT if unknown, other -errno. */
+/*
+ * Look up group: 0, -ENOENT if unknown, other -errno.  first: the first
+ * buffer size (0: PRIV_PWBUF_FIRST).
+ */
 static int
-priv_lookup_group(const char *group, gid_t *gid)
+priv_lookup_group(const char *group, size_t first, gid_t *gid)
 {
-	char buf[PRIV_PWBUF] PRIV_NO_AUTO_INIT;
 	struct group gr, *res = NULL;
 	unsigned long n;
+	char *buf = NULL;
+	size_t len = 0;
 	int r;
 
-	r = getgrnam_r(group, &gr, buf, sizeof buf, &res);
+	do {
+		res = NULL;
+		if ((r = priv_pwbuf_grow(&buf, &len, first)) != 0)
+			return r;
+		r = getgrnam_r(group, &gr, buf, len, &res);
+	} while (r == ERANGE);
 	if (r == 0 && res != NULL)
 		*gid = res->gr_gid;
-	else if (r == 0 && priv_numeric(group, &n))
+	priv_pwbuf_free(buf, len);
+	if (r == 0 && res == NULL && priv_numeric(group, &n))
 		*gid = (gid_t)n;
-	else
+	else if (r != 0 || res == NULL)
 		return r != 0 ? -r : -ENOENT;
 	return 0;
+}
+
+/* priv.h; the lookups alone, for tests/unit/sys/test_priv.c. */
+int
+priv_lookup(const char *user, const char *group, size_t first, uid_t *uid,
+    gid_t *gid)
+{
+	bool has_gid;
+	int r;
+
+	if (user != NULL) {
+		r = priv_lookup_user(user, first, uid, gid, &has_gid);
+		if (r == 0 && !has_gid)
+			r = -ENOENT;
+		return r;
+	}
+	return priv_lookup_group(group, first, gid);
 }
 
 /*
@@ -134,7 +217,7 @@ priv_resolve(const char *user, const char *group, unsigned int flags,
 		snprintf(err, errlen, "no unprivileged user given");
 		return -EINVAL;
 	}
-	r = priv_lookup_user(user, &ids->uid, &ids->gid, &has_gid);
+	r = priv_lookup_user(user, 0, &ids->uid, &ids->gid, &has_gid);
 	if (r == -ENOENT && (flags & PRIV_USER_IS_DEFAULT)) {
 		const char *dflt = user;
 
@@ -144,7 +227,7 @@ priv_resolve(const char *user, const char *group, unsigned int flags,
 		user = PRIV_FALLBACK_USER;
 		if ((flags & PRIV_GROUP_IS_DEFAULT))
 			group = NULL;	/* nobody's own group */
-		r = priv_lookup_user(user, &ids->uid, &ids->gid, &has_gid);
+		r = priv_lookup_user(user, 0, &ids->uid, &ids->gid, &has_gid);
 		if (r == -ENOENT && (flags & PRIV_ALLOW_ROOT)) {
 			log_err("privileges: neither the default user nor "
 			    "'%s' exists: STILL RUNNING AS ROOT "
@@ -168,7 +251,7 @@ priv_resolve(const char *user, const char *group, unsigned int flags,
 	}
 	snprintf(ids->user, sizeof ids->user, "%s", user);
 	if (group != NULL && group[0] != '\0') {
-		r = priv_lookup_group(group, &ids->gid);
+		r = priv_lookup_group(group, 0, &ids->gid);
 		if (r == -ENOENT && (flags & PRIV_GROUP_IS_DEFAULT) &&
 		    has_gid) {
 			log_warn("privileges: default group '%s' does not "

@@ -47,6 +47,7 @@
 #define SSTPC_PRIV_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 /* priv_drop() flags. */
 #define PRIV_KEEP_NET_ADMIN	0x01	/* keep CAP_NET_ADMIN (route cleanup) */
@@ -71,5 +72,15 @@
  */
 int	priv_drop(const char *user, const char *group, const char *dir,
 	    unsigned int flags, char *err, size_t errlen);
+
+/*
+ * The look-ups priv_drop() makes, alone (for tests): user's uid and primary
+ * gid, or (user NULL) group's gid; the getpw*_r/getgr*_r buffer starts at
+ * first bytes (0: the default, 1 KiB) and doubles on ERANGE up to 1 MiB.
+ * Returns 0, -ENOENT (unknown; for a user also a bare number without a
+ * passwd entry), -ERANGE past 1 MiB, other -errno.
+ */
+int	priv_lookup(const char *user, const char *group, size_t first,
+	    uid_t *uid, gid_t *gid);
 
 #endif /* SSTPC_PRIV_H */

@@ -14,8 +14,8 @@
 #include "ppp/proto.h"
 #include "util/log.h"
 
-_Static_assert(PTY_HDLC_TX_HIGH + 2 * (HDLC_MAX_FRAME + 2) + 2 <= 64 * 1024,
-    "pty queue: HIGH plus one encoded frame must fit in half of 128 KiB");
+_Static_assert(PTY_HDLC_TX_HIGH + 2 * (HDLC_MAX_FRAME + 2) + 2 <= 32 * 1024,
+    "pty queue: HIGH plus one encoded frame must fit in 32 KiB");
 
 int
 pty_hdlc_init(struct pty_hdlc *p)

@@ -26,12 +26,14 @@
 /*
  * Toward pppd: stop reading the server above HIGH, resume below LOW.  The
  * queue compacts before it grows, so with at most HIGH plus one encoded
- * frame pending it stays at 128 KiB and every compaction frees at least
- * as much as it moves.  (A 128 KiB HIGH made it grow to 256 KiB for no
- * throughput: the pty, not the queue depth, is the limit.)
+ * frame pending it stays at 32 KiB and every compaction frees at least
+ * as much as it moves.  The pty itself buffers up to 64 KiB more in the
+ * kernel, so pppd never waits on this queue: 56 KiB (a 64 KiB queue)
+ * moved no more bytes and kept 32 KiB more heap resident in a download
+ * (bench/README.md; a 128 KiB HIGH made it grow to 256 KiB).
  */
-#define PTY_HDLC_TX_HIGH	(56 * 1024)
-#define PTY_HDLC_TX_LOW		(24 * 1024)
+#define PTY_HDLC_TX_HIGH	(24 * 1024)
+#define PTY_HDLC_TX_LOW		(8 * 1024)
 #define PTY_HDLC_TX_CAP		(1024 * 1024)
 #define PTY_HDLC_HOLD_MAX	16	/* frames held before PPP may flow */
 

@@ -49,8 +49,8 @@
 
 #define REC_MAX		64		/* frames kept with their bytes */
 #define REC_FRAME	(HDLC_MAX_FRAME + 8)
-/* pppd_link.c: the server is paused above 56 KiB queued toward pppd. */
-#define LINK_TX_HIGH	(56 * 1024)
+/* pty_hdlc.h: the server is paused above 24 KiB queued toward pppd. */
+#define LINK_TX_HIGH	(24 * 1024)
 #define LINK_HOLD_MAX	16		/* pppd_link.c: frames held */
 #define LINK_GRACE_MS	2000		/* pppd_link.c: pty-mode grace */
 
