@@ -190,10 +190,11 @@ rnd_server(void *buf, size_t len)
 
 static const struct ppp_engine_ops client_ops = {
 	c_out, c_deliver, c_auth, c_net_up, c_net_down, c_ended, NULL, NULL,
+	NULL,
 };
 static const struct ppp_engine_ops server_ops = {
 	c_out, c_deliver, c_auth, c_net_up, c_net_down, c_ended, s_lookup,
-	s_peer_addr,
+	s_peer_addr, NULL,
 };
 
 static struct ppp_engine_conf
