@@ -8,7 +8,12 @@
  * address IPCP gave (RFC 1332 3.3) and the IPv6 /128 made of the pool6
  * prefix and the interface identifier IPV6CP agreed on (RFC 5072 4.1); a
  * destination fe80::ID (RFC 4291 2.5.6) is looked up by the same /128.
- * Without a pool6 the key is fe80::ID itself.  The owner's engine wraps the
+ * Without a pool6 the key is fe80::ID itself.  With a pool6 shorter than
+ * /64 each session holds a /64 of its own instead (RFC 8273: hub_p64_get,
+ * a bitmap of at most 2^16 /64s, taken by the engine's peer_ipv6 before
+ * IPV6CP opens, none left: no IPV6CP), keyed with its low half 0, and a
+ * destination is looked up by its /64 (a fe80:: one finds no owner).  The
+ * owner's engine wraps the
  * packet in place (ppp_engine_wrap_ip) and it goes to that session's SSTP
  * output (link_up.to_server).  A packet (or the rest of a TSO
  * super-packet) for a session whose output is full (link_up.server_full)
