@@ -51,6 +51,9 @@ struct link_net {
 	char			ifname[16];	/* IFNAMSIZ */
 	int			ifindex;
 	struct ppp_ip_info	ip;
+	bool			have_prefix6;	/* the client's own prefix */
+	uint8_t			prefix6[16];	/* (a /64 of sstpd's pool6) */
+	uint8_t			prefix6_len;
 };
 
 /* How the session asks a link to stop. */

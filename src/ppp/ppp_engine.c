@@ -279,6 +279,33 @@ engine_srv_peer4(struct ppp_engine *e)
 	return true;
 }
 
+/*
+ * Server role: may IPV6CP open (ops.peer_ipv6, once per session)?  False
+ * when the backend has no IPv6 left for the client: IPV6CP is not opened
+ * (a client that insists sees it closed), the link is IPv4 only.
+ */
+static bool
+engine_srv_peer6(struct ppp_engine *e)
+{
+	int r;
+
+	if (e->conf.role != PPP_ROLE_SERVER || e->ops->peer_ipv6 == NULL)
+		return true;
+	if (e->peer6_asked)
+		return e->peer6_ok;
+	e->peer6_asked = true;
+	r = e->ops->peer_ipv6(e->arg, e->peer_user);
+	e->peer6_ok = r == 0;
+	if (r < 0)
+		log_info_c(e->conf.log_ctx,
+		    "IPV6CP: no IPv6 for the client%s%s%s (%s): %s",
+		    e->peer_user[0] != '\0' ? " \"" : "", e->peer_user,
+		    e->peer_user[0] != '\0' ? "\"" : "", strerror(-r),
+		    e->ipcp.state >= PPP_ST_REQ_SENT ? "IPv4 only" :
+		    "no IP at all");
+	return e->peer6_ok;
+}
+
 /* Leave Authenticate for Network: the NCPs start (RFC 1661 3.5). */
 static void
 engine_network(struct ppp_engine *e)
@@ -318,10 +345,16 @@ engine_network(struct ppp_engine *e)
 		ppp_fsm_up(&e->ipcp, e->now);
 	}
 ipv6:
-	if (e->conf.ipv6 && e->phase == PPP_PHASE_NETWORK) {
+	if (e->conf.ipv6 && e->phase == PPP_PHASE_NETWORK &&
+	    engine_srv_peer6(e)) {
 		ppp_ipv6cp_reset(e);
 		ppp_fsm_open(&e->ipv6cp, e->now);
 		ppp_fsm_up(&e->ipv6cp, e->now);
+	} else if (e->conf.ipv6 && e->phase == PPP_PHASE_NETWORK &&
+	    e->ipcp.state < PPP_ST_REQ_SENT) {
+		ppp_engine_fail(e, PPP_END_NEGOTIATION, "neither an IPv4 "
+		    "address nor IPv6 for the client");
+		return;
 	}
 	if (!e->conf.ipv4 && !e->conf.ipv6)
 		ppp_engine_fail(e, PPP_END_NEGOTIATION, "neither IPv4 nor "

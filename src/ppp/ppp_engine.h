@@ -186,6 +186,14 @@ struct ppp_engine_ops {
 	 */
 	int	(*peer_addr)(void *arg, const char *user, uint32_t fixed,
 		    uint32_t *addr4);
+	/*
+	 * May be NULL.  Is there IPv6 for @user before IPV6CP opens (the
+	 * backend's per-session prefix, RFC 8273)?  0 yes, or -errno (none
+	 * left: IPV6CP is not opened, as IPCP without an address; with
+	 * neither, NEGOTIATION).  Called once per session; the caller
+	 * releases what it took at free.
+	 */
+	int	(*peer_ipv6)(void *arg, const char *user);
 };
 
 struct ppp_engine *ppp_engine_new(const struct ppp_engine_conf *,

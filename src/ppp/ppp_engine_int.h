@@ -122,6 +122,8 @@ struct ppp_engine {
 	char				 peer_user[256];
 	bool				 peer4_asked;	/* ops.peer_addr called */
 	uint32_t			 peer4;		/* what it gave */
+	bool				 peer6_asked;	/* ops.peer_ipv6 called */
+	bool				 peer6_ok;	/* what it said */
 
 	/* IPCP */
 	unsigned			 ipcp_want;	/* IPCP_W_* still asked */

@@ -75,6 +75,7 @@
 #define POOL4_MIN_PREFIX	16	/* pool.h: pool4_new takes 16..30 */
 #define POOL4_MAX_PREFIX	30
 #define POOL6_PREFIX		64	/* the client's IID fills the rest */
+#define POOL6_MIN_PREFIX	48	/* shorter: a /64 each, at most 65536 */
 #define ID_MAX			16	/* ctl_session.id: 16 hex digits */
 
 enum arg_kind {
@@ -170,7 +171,8 @@ static const struct opt_def auth_opts[] = {
 	{ REQ("pool", "CIDR"), .set = opt_pool,
 	  .help = "client IPv4 addresses, /16 to /30 (required)" },
 	{ REQ("pool6", "PREFIX"), .set = opt_pool6, .flags = F_LINK,
-	  .help = "a /64 for the clients' IPv6 addresses" },
+	  .help = "the clients' IPv6 addresses: a /64 shared by all,\n"
+	    "or a /48 to /63 giving each client a /64 of its own" },
 	{ REQ("ra-lifetime", "SEC"), .set = opt_uint,
 	  .field = CONF(ra_lifetime), .max = ND_ROUTER_LIFETIME_MAX_S,
 	  .flags = F_TUN,
@@ -690,7 +692,10 @@ opt_pool(struct pstate *ps, const struct opt_def *o, const char *val)
 	ps->conf->pool4_prefix = plen;
 }
 
-/* --pool6 PREFIX: an IPv6 /64 without host bits. */
+/*
+ * --pool6 PREFIX: an IPv6 /48../64 without host bits (a /64 is shared,
+ * prefix::<identifier>; shorter gives each session a /64, RFC 8273).
+ */
 static void
 opt_pool6(struct pstate *ps, const struct opt_def *o, const char *val)
 {
@@ -701,16 +706,19 @@ opt_pool6(struct pstate *ps, const struct opt_def *o, const char *val)
 
 	if (split_cidr(val, abuf, sizeof abuf, 128, &plen) != 0 ||
 	    parse_ip6(abuf, a) != 0) {
-		perr(ps, "bad --%s '%s' (want an IPv6 PREFIX/64)", ON(o), val);
+		perr(ps, "bad --%s '%s' (want an IPv6 PREFIX/48 to /64)",
+		    ON(o), val);
 		return;
 	}
-	if (plen != POOL6_PREFIX) {
-		perr(ps, "--%s %s is not a /64 (the clients' interface "
-		    "identifiers fill the low 64 bits)", ON(o), val);
+	if (plen > POOL6_PREFIX || plen < POOL6_MIN_PREFIX) {
+		perr(ps, "--%s %s is not a /%u to /%u (the clients' interface "
+		    "identifiers fill the low 64 bits; at most %u /64s)", ON(o),
+		    val, POOL6_MIN_PREFIX, POOL6_PREFIX,
+		    1u << (POOL6_PREFIX - POOL6_MIN_PREFIX));
 		return;
 	}
-	for (i = 8; i < 16; i++)
-		if (a[i] != 0) {
+	for (i = plen; i < 128; i++)
+		if (a[i / 8] & (0x80u >> (i % 8))) {
 			perr(ps, "--%s %s has host bits set", ON(o), val);
 			return;
 		}

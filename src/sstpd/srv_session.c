@@ -268,9 +268,10 @@ srv_session_log_end(struct srv_session *s)
 	}
 	if (s->assigned4 != 0)
 		inet_ntop(AF_INET, &s->assigned4, a4, sizeof a4);
-	log_info("session %s: end user=%s client=%s address=%s "
+	log_info("session %s: end user=%s client=%s address=%s%s%s "
 	    "duration=%llu.%03llus in=%llu out=%llu phase=%s reason: %s",
 	    s->id, s->user[0] ? s->user : "-", s->client_text, a4,
+	    s->prefix6[0] != '\0' ? " prefix6=" : "", s->prefix6,
 	    (unsigned long long)((now - s->t_start) / 1000),
 	    (unsigned long long)((now - s->t_start) % 1000),
 	    (unsigned long long)s->bytes_in, (unsigned long long)s->bytes_out,
@@ -494,16 +495,22 @@ static void
 srv_chan_net_up(void *arg, const struct link_net *n)
 {
 	struct srv_session *s = arg;
-	char a4[INET_ADDRSTRLEN] = "-";
+	char a4[INET_ADDRSTRLEN] = "-", a6[INET6_ADDRSTRLEN];
 
 	srv_take_user(s);
 	if (n->ip.have_ip4 && n->ip.peer4 != 0) {
 		s->assigned4 = n->ip.peer4;
 		inet_ntop(AF_INET, &s->assigned4, a4, sizeof a4);
 	}
-	log_info("session %s: network up user=%s client=%s address=%s%s",
+	/* Its own /64 of a pool6 shorter than /64 (RFC 8273). */
+	if (n->have_prefix6 && inet_ntop(AF_INET6, n->prefix6, a6,
+	    sizeof a6) != NULL)
+		snprintf(s->prefix6, sizeof s->prefix6, "%s/%u", a6,
+		    n->prefix6_len);
+	log_info("session %s: network up user=%s client=%s address=%s%s%s%s",
 	    s->id, s->user[0] ? s->user : "-", s->client_text, a4,
-	    n->ip.have_ip6 ? " ipv6" : "");
+	    n->ip.have_ip6 ? " ipv6" : "", s->prefix6[0] != '\0' ?
+	    " prefix6=" : "", s->prefix6);
 }
 
 static void

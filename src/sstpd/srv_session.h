@@ -73,6 +73,7 @@ struct srv_session {
 	struct event		*reap;
 	uint32_t		 pool_addr;	/* ours to give back */
 	uint32_t		 assigned4;	/* from net_up */
+	char			 prefix6[56];	/* its own /64, text, or "" */
 	char			 user[64];
 	char			 correlation[64];	/* SSTPCORRELATIONID */
 	uint64_t		 t_start;	/* ms */

@@ -239,12 +239,12 @@ fz_rand_cli(void *buf, size_t len)
 
 static const struct ppp_engine_ops fz_srv_ops = {
 	fz_srv_output, fz_srv_deliver, fz_srv_auth, fz_srv_net_up,
-	fz_srv_net_down, fz_srv_ended, fz_lookup, fz_peer_addr,
+	fz_srv_net_down, fz_srv_ended, fz_lookup, fz_peer_addr, NULL,
 };
 
 static const struct ppp_engine_ops fz_cli_ops = {
 	fz_cli_output, fz_cli_deliver, fz_cli_auth, fz_cli_net_up,
-	fz_srv_net_down, fz_cli_ended, NULL, NULL,
+	fz_srv_net_down, fz_cli_ended, NULL, NULL, NULL,
 };
 
 /* The honest client's next frame to the server, XOR'ed with @x. */

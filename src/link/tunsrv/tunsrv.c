@@ -8,7 +8,12 @@
  * address IPCP gave (RFC 1332 3.3) and the IPv6 /128 made of the pool6
  * prefix and the interface identifier IPV6CP agreed on (RFC 5072 4.1); a
  * destination fe80::ID (RFC 4291 2.5.6) is looked up by the same /128.
- * Without a pool6 the key is fe80::ID itself.  The owner's engine wraps the
+ * Without a pool6 the key is fe80::ID itself.  With a pool6 shorter than
+ * /64 each session holds a /64 of its own instead (RFC 8273: hub_p64_get,
+ * a bitmap of at most 2^16 /64s, taken by the engine's peer_ipv6 before
+ * IPV6CP opens, none left: no IPV6CP), keyed with its low half 0, and a
+ * destination is looked up by its /64 (a fe80:: one finds no owner).  The
+ * owner's engine wraps the
  * packet in place (ppp_engine_wrap_ip) and it goes to that session's SSTP
  * output (link_up.to_server).  A packet (or the rest of a TSO
  * super-packet) for a session whose output is full (link_up.server_full)
@@ -84,6 +89,7 @@
 #define TUNSRV_SPOOF_LOG_MS	1000
 #define TUNSRV_BUCKETS0		64
 #define TUNSRV_HOLD_MS		20	/* longest wait for one full session */
+#define TUNSRV_P64_MIN_PREFIX	48	/* at most 65536 /64s per pool6 */
 
 struct tunsrv_link;
 
@@ -118,6 +124,10 @@ struct tun_hub {
 	size_t			 hpkt_len;
 	struct hub_ent		**bkt;
 	size_t			 nbkt, count;
+	/* pool6 shorter than /64: one /64 per session (RFC 8273). */
+	bool			 p64;
+	uint64_t		*p64_bits;	/* 1 = given */
+	uint32_t		 p64_n, p64_free, p64_cursor;
 	uint64_t		 seed;
 	bool			 failed;
 	uint64_t		 no_owner, spoofed, too_big;
@@ -140,6 +150,9 @@ struct tunsrv_link {
 	uint8_t			 ll6[16];	/* fe80::ID while e6.on */
 	bool			 have_addr;	/* peer_addr gave addr4 */
 	uint32_t		 addr4;
+	bool			 have_p64;	/* holds /64 number p64_idx */
+	uint32_t		 p64_idx;
+	uint8_t			 p64[16];	/* that /64, low half 0 */
 	uint64_t		 bytes_out, bytes_in;
 	uint64_t		 drop_full, drop_wrap, drop_gate, drop_ip;
 	uint64_t		 drop_spoof, drop_tun;
@@ -291,6 +304,51 @@ ip6_is_ll(const uint8_t *a)
 	return memcmp(a, ll, 8) == 0;
 }
 
+/*
+ * The next free /64 of a pool6 shorter than /64 (its number in *idx, the
+ * prefix in @out, low half 0): from a rotating cursor, as sstpd's IPv4
+ * pool, so a freed /64 goes to the end of the line.  -EADDRNOTAVAIL when
+ * every one is given.
+ */
+static int
+hub_p64_get(struct tun_hub *h, uint32_t *idx, uint8_t out[16])
+{
+	uint32_t i, n, k;
+	uint64_t v;
+
+	if (h->p64_free == 0)
+		return -EADDRNOTAVAIL;
+	for (n = 0; n < h->p64_n; n++) {
+		i = (h->p64_cursor + n) % h->p64_n;
+		if ((h->p64_bits[i / 64] >> (i % 64)) & 1)
+			continue;
+		h->p64_bits[i / 64] |= (uint64_t)1 << (i % 64);
+		h->p64_free--;
+		h->p64_cursor = (i + 1) % h->p64_n;
+		*idx = i;
+		/* Bits pool6_prefix..63 are the number (RFC 4291 2.5.4). */
+		for (v = 0, k = 0; k < 8; k++)
+			v = v << 8 | h->conf.pool6[k];
+		v &= ~(((uint64_t)1 << (64 - h->conf.pool6_prefix)) - 1);
+		v |= i;
+		memset(out, 0, 16);
+		for (k = 0; k < 8; k++)
+			out[k] = (uint8_t)(v >> (56 - 8 * k));
+		return 0;
+	}
+	return -EADDRNOTAVAIL;	/* not reached while p64_free counts right */
+}
+
+/* Give /64 number @idx back (one not given is ignored). */
+static void
+hub_p64_put(struct tun_hub *h, uint32_t idx)
+{
+	if (idx >= h->p64_n || !((h->p64_bits[idx / 64] >> (idx % 64)) & 1))
+		return;
+	h->p64_bits[idx / 64] &= ~((uint64_t)1 << (idx % 64));
+	h->p64_free++;
+}
+
 /* --- the hub: TUN -> sessions --------------------------------------------- */
 
 /* The device failed: stop reading it (sstpd's sessions lose their data). */
@@ -325,6 +383,8 @@ hub_owner(struct tun_hub *h, const uint8_t *pkt, size_t n, size_t *iplen)
 	memset(key, 0, sizeof key);
 	if (ip.version == 4)
 		memcpy(key, ip.dst, 4);
+	else if (h->p64)
+		memcpy(key, ip.dst, 8);		/* the /64 it falls in */
 	else if (ip6_is_ll(ip.dst))
 		hub_key6(h, ip.dst + 8, key);
 	else
@@ -683,6 +743,12 @@ tun_hub_new(struct event_base *base, const struct tun_hub_conf *conf,
 		    "shorter", conf->pool6_prefix);
 		return NULL;
 	}
+	if (conf->have_pool6 && conf->pool6_prefix < TUNSRV_P64_MIN_PREFIX) {
+		snprintf(err, errlen, "--pool6: a /%u is more than the %u "
+		    "/64s one pool6 gives: /%u to /64", conf->pool6_prefix,
+		    1u << (64 - TUNSRV_P64_MIN_PREFIX), TUNSRV_P64_MIN_PREFIX);
+		return NULL;
+	}
 	h = calloc(1, sizeof *h);
 	if (h == NULL) {
 		snprintf(err, errlen, "TUN hub: out of memory");
@@ -702,6 +768,13 @@ tun_hub_new(struct event_base *base, const struct tun_hub_conf *conf,
 	h->ifindex = conf->name != NULL ? (int)if_nametoindex(conf->name) : 0;
 	h->nbkt = TUNSRV_BUCKETS0;
 	h->bkt = calloc(h->nbkt, sizeof *h->bkt);
+	if (conf->have_pool6 && conf->pool6_prefix < 64) {
+		h->p64 = true;
+		h->p64_n = h->p64_free = (uint32_t)1 << (64 -
+		    conf->pool6_prefix);
+		h->p64_bits = calloc((h->p64_n + 63) / 64,
+		    sizeof *h->p64_bits);
+	}
 	h->rx = malloc(PPP_ENGINE_HEADROOM + h->vnet + TUNSRV_RX_MAX);
 	h->rev = event_new(base, h->fd, EV_READ | EV_PERSIST, hub_read_cb, h);
 	h->gro_ev = event_new(base, -1, 0, hub_gro_cb, h);
@@ -714,6 +787,7 @@ tun_hub_new(struct event_base *base, const struct tun_hub_conf *conf,
 			gro_init(&h->gro, h->grobuf);
 	}
 	if (h->bkt == NULL || h->rx == NULL || h->rev == NULL ||
+	    (h->p64 && h->p64_bits == NULL) ||
 	    h->gro_ev == NULL || h->hold_ev == NULL || (h->vnet > 0 && (h->seg == NULL ||
 	    (!conf->no_gro && h->grobuf == NULL))) ||
 	    crypto_random(&h->seed, sizeof h->seed) != 0 ||
@@ -783,6 +857,7 @@ tun_hub_free(struct tun_hub *h)
 	free(h->seg);
 	free(h->grobuf);
 	free(h->bkt);
+	free(h->p64_bits);
 	free(h);
 }
 
@@ -805,9 +880,12 @@ tsl_register(struct tunsrv_link *t, const struct ppp_ip_info *ip)
 			    inet_ntop(AF_INET, &ip->peer4, a, sizeof a) !=
 			    NULL ? a : "?");
 	}
-	if (ip->have_ip6) {
+	if (ip->have_ip6 && (!h->p64 || t->have_p64)) {
 		t->e6.fam = 6;
-		hub_key6(h, ip->peer_ifid, t->e6.addr);
+		if (h->p64)
+			memcpy(t->e6.addr, t->p64, 16);
+		else
+			hub_key6(h, ip->peer_ifid, t->e6.addr);
 		memset(t->ll6, 0, sizeof t->ll6);
 		t->ll6[0] = 0xfe;
 		t->ll6[1] = 0x80;
@@ -838,15 +916,17 @@ tsl_unregister(struct tunsrv_link *t)
 
 /*
  * Is @ip's source this session's own address: the IPv4 entry it holds, the
- * IPv6 /128 it holds, or fe80::ID of that identifier?
+ * IPv6 /128 it holds (with a /64 per session: any address of that /64,
+ * the client's SLAAC, temporary and stable-privacy ones, RFC 8273 4), or
+ * fe80::ID of its identifier?
  */
 static bool
 tsl_src_ok(const struct tunsrv_link *t, const struct link_ip *ip)
 {
 	if (ip->version == 4)
 		return t->e4.on && memcmp(ip->src, t->e4.addr, 4) == 0;
-	return t->e6.on && (memcmp(ip->src, t->e6.addr, 16) == 0 ||
-	    memcmp(ip->src, t->ll6, 16) == 0);
+	return t->e6.on && (memcmp(ip->src, t->e6.addr,
+	    t->hub->p64 ? 8 : 16) == 0 || memcmp(ip->src, t->ll6, 16) == 0);
 }
 
 /* --- the link: Router Advertisements (RFC 4861 6.2) ---------------------------- */
@@ -887,8 +967,13 @@ tsl_ra_send(struct tunsrv_link *t)
 	memcpy(ra.dst, nd_all_nodes, 16);
 	ra.cur_hop_limit = ND_CUR_HOP_LIMIT;
 	ra.router_lifetime = (uint16_t)h->conf.ra_lifetime;
-	memcpy(ra.prefix, h->conf.pool6, 16);
-	ra.prefix_len = (uint8_t)h->conf.pool6_prefix;
+	if (h->p64) {
+		memcpy(ra.prefix, t->p64, 16);
+		ra.prefix_len = 64;
+	} else {
+		memcpy(ra.prefix, h->conf.pool6, 16);
+		ra.prefix_len = (uint8_t)h->conf.pool6_prefix;
+	}
 	ra.valid_lifetime = ND_VALID_LIFETIME_S;
 	ra.preferred_lifetime = ND_PREFERRED_LIFETIME_S;
 	ra.mtu = t->ra_mtu;
@@ -955,8 +1040,9 @@ tsl_ra_start(struct tunsrv_link *t, const struct ppp_ip_info *ip)
 	tsl_ra_arm(t, 0);
 	log_debug_c(t->econf.log_ctx, "IPv6: Router Advertisements of %s/%u "
 	    "from fe80::<our identifier> (router lifetime %u s, MTU %u)",
-	    inet_ntop(AF_INET6, h->conf.pool6, a, sizeof a) != NULL ? a : "?",
-	    h->conf.pool6_prefix, h->conf.ra_lifetime, t->ra_mtu);
+	    inet_ntop(AF_INET6, h->p64 ? t->p64 : h->conf.pool6, a,
+	    sizeof a) != NULL ? a : "?", h->p64 ? 64 : h->conf.pool6_prefix,
+	    h->conf.ra_lifetime, t->ra_mtu);
 }
 
 /* No more RAs (the IPv6 entry goes: IPV6CP down, the session's end). */
@@ -1130,6 +1216,11 @@ tsl_eng_net_up(void *arg, const struct ppp_ip_info *ip)
 		return;
 	tsl_unregister(t);
 	t->net.ip = *ip;
+	t->net.have_prefix6 = t->have_p64 && ip->have_ip6;
+	if (t->net.have_prefix6) {
+		memcpy(t->net.prefix6, t->p64, 16);
+		t->net.prefix6_len = 64;
+	}
 	tsl_register(t, ip);
 	tsl_ra_start(t, ip);
 	t->net_is_up = true;
@@ -1196,6 +1287,32 @@ tsl_eng_peer_addr(void *arg, const char *user, uint32_t fixed,
 	return r;
 }
 
+/*
+ * IPv6 for the client before IPV6CP opens: with a pool6 shorter than /64
+ * a /64 of its own (RFC 8273), given back at free; none left, no IPv6
+ * for this session (one line).  A /64 pool6 is shared: always.
+ */
+static int
+tsl_eng_peer_ipv6(void *arg, const char *user)
+{
+	struct tunsrv_link *t = arg;
+	struct tun_hub *h = t->hub;
+	char a[INET6_ADDRSTRLEN];
+
+	(void)user;
+	if (!h->p64 || t->have_p64)
+		return 0;
+	if (hub_p64_get(h, &t->p64_idx, t->p64) != 0) {
+		log_warn_c(t->econf.log_ctx, "TUN %s: all %u /64s of --pool6 "
+		    "%s/%u are given: no IPv6 for this session", h->name,
+		    h->p64_n, inet_ntop(AF_INET6, h->conf.pool6, a,
+		    sizeof a) != NULL ? a : "?", h->conf.pool6_prefix);
+		return -EADDRNOTAVAIL;
+	}
+	t->have_p64 = true;
+	return 0;
+}
+
 static const struct ppp_engine_ops tsl_engine_ops = {
 	.output = tsl_eng_output,
 	.deliver = tsl_eng_deliver,
@@ -1205,6 +1322,7 @@ static const struct ppp_engine_ops tsl_engine_ops = {
 	.ended = tsl_eng_ended,
 	.lookup_secret = tsl_eng_lookup_secret,
 	.peer_addr = tsl_eng_peer_addr,
+	.peer_ipv6 = tsl_eng_peer_ipv6,
 };
 
 /* --- TUN -> client ------------------------------------------------------------ */
@@ -1341,6 +1459,8 @@ tsl_free(struct link *l)
 	link_eng_free(&t->e);
 	if (t->have_addr && t->auth.release_addr != NULL)
 		t->auth.release_addr(t->auth.arg, t->addr4);
+	if (t->have_p64)
+		hub_p64_put(t->hub, t->p64_idx);
 	free(t->server_name);
 	free(t);
 }

@@ -44,8 +44,14 @@ struct tun_hub_conf {
 	const char	*name;		/* device name, for the log */
 	unsigned	 mtu;		/* 0: 1400 */
 	uint32_t	 local4;	/* the server's address, net order */
-	bool		 have_pool6;	/* the peers' IPv6 /128s: */
-	uint8_t		 pool6[16];	/* prefix + the peer's identifier */
+	/*
+	 * The peers' IPv6: a /64 pool6 is shared, each peer's a /128
+	 * (prefix + its IPV6CP identifier); a /48 to /63 gives each session
+	 * a /64 of its own (RFC 8273; any source in it is the session's),
+	 * taken before IPV6CP opens: none left, no IPV6CP.
+	 */
+	bool		 have_pool6;
+	uint8_t		 pool6[16];
 	unsigned	 pool6_prefix;
 	/*
 	 * ra: with have_pool6, be the router of each session's link once

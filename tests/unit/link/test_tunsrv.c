@@ -708,7 +708,7 @@ test_many(void)
 	inet_pton(AF_INET, LOCAL4, &hc.local4);
 	hc.have_pool6 = true;
 	inet_pton(AF_INET6, POOL6, hc.pool6);
-	hc.pool6_prefix = 48;
+	hc.pool6_prefix = 64;
 	hub = tun_hub_new(base, &hc, err, sizeof err);
 	ASSERT_PTR_NOT_NULL(hub);
 	if (hub == NULL || ss == NULL)
@@ -1505,6 +1505,163 @@ test_ra(void)
 	TEST_DONE();
 }
 
+/* An address in the /64 @pfx with a random-looking identifier @x. */
+static void
+in64(uint8_t *out, const uint8_t *pfx, uint8_t x)
+{
+	unsigned i;
+
+	memcpy(out, pfx, 8);
+	for (i = 8; i < 16; i++)
+		out[i] = (uint8_t)(x * 37 + i * 101);
+}
+
+/* The prefix of the client's last packet, an RA of a /64 (else false). */
+static bool
+last_ra_prefix(const struct sess *s, uint8_t *pfx)
+{
+	const uint8_t *p = s->cli_last;
+
+	if (s->cli_last_len != ND_RA_LEN || p[40] != ND_TYPE_RA ||
+	    p[64] != 3 || p[66] != 64 || p[67] != 0xc0)
+		return false;
+	memcpy(pfx, p + 80, 16);
+	return true;
+}
+
+/*
+ * A pool6 shorter than /64 (RFC 8273): each session its own /64 (the
+ * /63 here: two), in its net_up and its RAs; any source inside its /64
+ * passes (a temporary or stable-privacy address), another session's /64
+ * or one outside is dropped; the TUN reaches any address of the /64; a
+ * third session gets no IPv6 (none left) but IPv4; a freed /64 is given
+ * again.
+ */
+static void
+test_p64(void)
+{
+	struct tun_hub_conf hc;
+	struct tun_hub *hub;
+	struct sess SC, SD;
+	uint8_t pkt[FMAX], got[FMAX], src[16], dst[16], pool[16], ra[16];
+	uint8_t zero8[8] = { 0 };
+	uint64_t no_owner, spoofed, too_big;
+	char err[200];
+	int sv[2], rx;
+
+	TEST_START("tunsrv: a /64 of a /63 pool6 per session");
+	ASSERT_INT_EQ(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+	ASSERT_INT_EQ(fcntl(sv[0], F_SETFL, O_NONBLOCK), 0);
+	base = event_base_new();
+	memset(&hc, 0, sizeof hc);
+	hc.fd = sv[0];
+	hc.name = "tsrv-p64";
+	hc.mtu = 1400;
+	inet_pton(AF_INET, LOCAL4, &hc.local4);
+	hc.have_pool6 = true;
+	inet_pton(AF_INET6, "2001:db8:100::", pool);
+	memcpy(hc.pool6, pool, 16);
+	hc.pool6_prefix = 63;
+	hc.ra = true;
+	hc.ra_lifetime = 0;
+	hub = tun_hub_new(base, &hc, err, sizeof err);
+	ASSERT_PTR_NOT_NULL(hub);
+	if (hub == NULL)
+		return;
+	memset(&SA, 0, sizeof SA);
+	memset(&SB, 0, sizeof SB);
+	memset(&SC, 0, sizeof SC);
+	memset(&SD, 0, sizeof SD);
+	SA.name = "A";
+	SB.name = "B";
+	SC.name = "C";
+	SD.name = "D";
+	sess_open(&SA, hub, "alice", "alice-Secret1", 0xaa);
+	sess_open(&SB, hub, "bob", "bob-Secret2", 0xbb);
+	ASSERT_TRUE(SA.net.have_prefix6 && SB.net.have_prefix6);
+	ASSERT_INT_EQ(SA.net.prefix6_len, 64);
+	/* Two different /64s, both inside 2001:db8:100::/63. */
+	ASSERT_TRUE(memcmp(SA.net.prefix6, SB.net.prefix6, 16) != 0);
+	ASSERT_MEM_EQ(SA.net.prefix6, pool, 7);
+	ASSERT_MEM_EQ(SB.net.prefix6, pool, 7);
+	ASSERT_MEM_EQ(SA.net.prefix6 + 8, zero8, 8);
+	/* Each one's RA carries its own /64. */
+	ASSERT_TRUE(last_ra_prefix(&SA, ra));
+	ASSERT_MEM_EQ(ra, SA.net.prefix6, 16);
+	ASSERT_TRUE(last_ra_prefix(&SB, ra));
+	ASSERT_MEM_EQ(ra, SB.net.prefix6, 16);
+
+	/* A from a random address of its /64: passes. */
+	in64(src, SA.net.prefix6, 1);
+	in64(dst, pool, 9);
+	dst[7] = 0x77;			/* outside the pool */
+	cli_send(&SA, pkt, mk6(pkt, src, dst, 0x31));
+	ASSERT_INT_EQ(tun_take(sv[1], got, sizeof got), 48);
+	ASSERT_INT_EQ(got[47], 0x31);
+	/* From B's /64, or from outside the pool: dropped. */
+	in64(src, SB.net.prefix6, 2);
+	cli_send(&SA, pkt, mk6(pkt, src, dst, 0x32));
+	ASSERT_INT_EQ(tun_take(sv[1], got, sizeof got), 0);
+	in64(src, pool, 3);
+	src[6] = 0x42;
+	cli_send(&SA, pkt, mk6(pkt, src, dst, 0x33));
+	ASSERT_INT_EQ(tun_take(sv[1], got, sizeof got), 0);
+	tun_hub_stats(hub, &no_owner, &spoofed, &too_big);
+	ASSERT_INT_EQ(spoofed, 2);
+
+	/* TUN -> any address of A's /64: A only; of B's: B only. */
+	rx = SA.cli_rx;
+	in64(dst, SA.net.prefix6, 4);
+	tun_inject(sv[1], pkt, mk6(pkt, dst, dst, 0x41));
+	ASSERT_INT_EQ(SA.cli_rx, rx + 1);
+	ASSERT_INT_EQ(SA.cli_last[47], 0x41);
+	in64(dst, SA.net.prefix6, 5);
+	tun_inject(sv[1], pkt, mk6(pkt, dst, dst, 0x42));
+	ASSERT_INT_EQ(SA.cli_rx, rx + 2);
+	rx = SB.cli_rx;
+	in64(dst, SB.net.prefix6, 6);
+	tun_inject(sv[1], pkt, mk6(pkt, dst, dst, 0x43));
+	ASSERT_INT_EQ(SB.cli_rx, rx + 1);
+	ASSERT_INT_EQ(SB.cli_last[47], 0x43);
+
+	/* Both /64s given: C gets IPv4 only. */
+	sess_open(&SC, hub, "bob", "bob-Secret2", 0xcc);
+	ASSERT_INT_EQ(SC.net_up, 1);
+	ASSERT_FALSE(SC.net.have_prefix6);
+	ASSERT_FALSE(SC.net.ip.have_ip6);
+	ASSERT_TRUE(SC.net.ip.have_ip4);
+
+	/* A leaves: its /64 goes to D, and no longer reaches A. */
+	link_stop(SA.link, LINK_STOP_HANGUP);
+	link_free(SA.link);
+	SA.link = NULL;
+	sess_open(&SD, hub, "bob", "bob-Secret2", 0xdd);
+	ASSERT_TRUE(SD.net.have_prefix6);
+	ASSERT_MEM_EQ(SD.net.prefix6, SA.net.prefix6, 16);
+	rx = SD.cli_rx;
+	in64(dst, SD.net.prefix6, 7);
+	tun_inject(sv[1], pkt, mk6(pkt, dst, dst, 0x44));
+	ASSERT_INT_EQ(SD.cli_rx, rx + 1);
+
+	link_stop(SB.link, LINK_STOP_HANGUP);
+	link_stop(SC.link, LINK_STOP_HANGUP);
+	link_stop(SD.link, LINK_STOP_HANGUP);
+	link_free(SB.link);
+	link_free(SC.link);
+	link_free(SD.link);
+	SB.link = NULL;
+	ppp_engine_free(SA.cli);
+	ppp_engine_free(SB.cli);
+	ppp_engine_free(SC.cli);
+	ppp_engine_free(SD.cli);
+	SA.cli = SB.cli = NULL;
+	tun_hub_free(hub);
+	close(sv[1]);
+	event_base_free(base);
+	nall = 0;
+	TEST_DONE();
+}
+
 int
 main(void)
 {
@@ -1514,6 +1671,7 @@ main(void)
 	test_log_ctx();
 	test_vnet();
 	test_ra();
+	test_p64();
 	test_real_tun();		/* last: it moves to a new namespace */
 	return test_exit();
 }

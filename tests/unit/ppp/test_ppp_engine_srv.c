@@ -53,6 +53,8 @@ static uint64_t now;
 static uint8_t rnd_c = 0x11, rnd_s = 0xa1;
 static int peer_addr_calls;
 static bool pool_empty;
+static bool pool6_empty;		/* s_peer_ipv6 refuses */
+static int peer_ipv6_calls;
 static uint32_t peer_addr_fixed;
 static uint16_t client_drop;	/* pair(): the client's frames of it lost */
 
@@ -170,6 +172,15 @@ s_peer_addr(void *a, const char *user, uint32_t fixed, uint32_t *addr4)
 	return 0;
 }
 
+/* IPv6 for the client (the backend's /64): refused on request. */
+static int
+s_peer_ipv6(void *a, const char *user)
+{
+	(void)a; (void)user;
+	peer_ipv6_calls++;
+	return pool6_empty ? -EADDRNOTAVAIL : 0;
+}
+
 static void
 rnd_client(void *buf, size_t len)
 {
@@ -190,10 +201,11 @@ rnd_server(void *buf, size_t len)
 
 static const struct ppp_engine_ops client_ops = {
 	c_out, c_deliver, c_auth, c_net_up, c_net_down, c_ended, NULL, NULL,
+	NULL,
 };
 static const struct ppp_engine_ops server_ops = {
 	c_out, c_deliver, c_auth, c_net_up, c_net_down, c_ended, s_lookup,
-	s_peer_addr,
+	s_peer_addr, s_peer_ipv6,
 };
 
 static struct ppp_engine_conf
@@ -286,6 +298,7 @@ pair(const struct ppp_engine_conf *cc, const struct ppp_engine_conf *sc,
 	memset(&CL, 0, sizeof CL);
 	memset(&SV, 0, sizeof SV);
 	peer_addr_calls = 0;
+	peer_ipv6_calls = 0;
 	peer_addr_fixed = 0;
 	CL.drop_proto = client_drop;
 	CL.e = ppp_engine_new(cc, &client_ops, &CL);
@@ -599,6 +612,43 @@ test_ipv6_only(void)
 	TEST_DONE();
 }
 
+/*
+ * ops.peer_ipv6 refusing (no /64 left): IPV6CP is not opened, the link is
+ * IPv4 only, asked once; with no IPv4 address either, NEGOTIATION.
+ */
+static void
+test_no_ipv6(void)
+{
+	struct ppp_engine_conf cc, sc;
+
+	TEST_START("peer_ipv6 refuses: IPv4 only, or the end");
+	cc = client_conf(PPP_AUTH_ALLOW_MSCHAPV2, "bob", "bob-pw");
+	sc = server_conf(PPP_AUTH_ALLOW_MSCHAPV2);
+	pool6_empty = true;
+	pair(&cc, &sc, 20000);
+	ASSERT_INT_EQ(peer_ipv6_calls, 1);
+	ASSERT_INT_EQ(SV.ended, 0);
+	ASSERT_INT_EQ(SV.net_up, 1);
+	ASSERT_TRUE(SV.info.have_ip4);
+	ASSERT_TRUE(!SV.info.have_ip6);
+	ASSERT_TRUE(!ppp_engine_ip_open(SV.e, 0x0057));
+	unpair();
+	pool_empty = true;
+	pair(&cc, &sc, 20000);
+	ASSERT_INT_EQ(peer_ipv6_calls, 1);
+	ASSERT_INT_EQ(SV.ended, 1);
+	ASSERT_INT_EQ(SV.end, PPP_END_NEGOTIATION);
+	ASSERT_INT_EQ(SV.net_up, 0);
+	unpair();
+	pool_empty = pool6_empty = false;
+	/* Given: IPV6CP opens as before. */
+	pair(&cc, &sc, 20000);
+	ASSERT_INT_EQ(peer_ipv6_calls, 1);
+	ASSERT_TRUE(SV.info.have_ip6);
+	unpair();
+	TEST_DONE();
+}
+
 /* The Authenticate phase is bounded; LCP Echo finds a dead client. */
 static void
 test_timers(void)
@@ -711,6 +761,7 @@ test_scripted(void)
 	TEST_START("scripted client: LCP, PAP, IPCP answers, CCP");
 	memset(&SV, 0, sizeof SV);
 	peer_addr_calls = 0;
+	peer_ipv6_calls = 0;
 	sc.ipv6 = false;
 	sc.nbns4[1] = IP4(192, 0, 2, 137);
 	SV.e = ppp_engine_new(&sc, &server_ops, &SV);
@@ -890,6 +941,7 @@ main(void)
 	test_wrong_password();
 	test_pool();
 	test_ipv6_only();
+	test_no_ipv6();
 	test_timers();
 	test_scripted();
 	test_scripted_lcp_nak();

@@ -213,6 +213,16 @@ test_auth_addr(void)
 	ASSERT_U32_EQ(c.dns4[0], htonl(0xc0000235));
 	ASSERT_U32_EQ(c.dns4[1], htonl(0xc6336435));
 	sstpd_conf_free(&c);
+	/* Shorter than /64: a /64 per session (tunsrv), /48 at most. */
+	ASSERT_INT_EQ(pa(&c, BASE, "--pool6", "2001:db8:100::/56", NULL), 0);
+	ASSERT_STR_EQ(errbuf, "");
+	ASSERT_INT_EQ(inet_pton(AF_INET6, "2001:db8:100::", p6), 1);
+	ASSERT_MEM_EQ(c.pool6, p6, 16);
+	ASSERT_INT_EQ(c.pool6_prefix, 56);
+	sstpd_conf_free(&c);
+	ASSERT_INT_EQ(pa(&c, BASE, "--pool6", "2001:db8:1::/48", NULL), 0);
+	ASSERT_INT_EQ(c.pool6_prefix, 48);
+	sstpd_conf_free(&c);
 
 	ASSERT_INT_EQ(pa(&c, BASE, "--auth", "mschapv2,eap,pap", "--pool",
 	    "10.1.0.0/16", "--dns", "192.0.2.53", "--dns", "192.0.2.53",
@@ -507,13 +517,18 @@ static const struct err_case err_cases[] = {
 	    "large (at least /16)" },
 	{ { "--pool", "192.0.2.1/24" }, NULL, "--pool 192.0.2.1/24 has host "
 	    "bits set (the network is 192.0.2.0/24)" },
-	{ { "--pool6", "2001:db8::/48" }, NULL, "--pool6 2001:db8::/48 is "
-	    "not a /64 (the clients' interface identifiers fill the low 64 "
-	    "bits)" },
+	{ { "--pool6", "2001:db8::/47" }, NULL, "--pool6 2001:db8::/47 is "
+	    "not a /48 to /64 (the clients' interface identifiers fill the "
+	    "low 64 bits; at most 65536 /64s)" },
+	{ { "--pool6", "2001:db8::/65" }, NULL, "--pool6 2001:db8::/65 is "
+	    "not a /48 to /64 (the clients' interface identifiers fill the "
+	    "low 64 bits; at most 65536 /64s)" },
 	{ { "--pool6", "2001:db8::1/64" }, NULL, "--pool6 2001:db8::1/64 "
 	    "has host bits set" },
+	{ { "--pool6", "2001:db8:0:1::/56" }, NULL, "--pool6 "
+	    "2001:db8:0:1::/56 has host bits set" },
 	{ { "--pool6", "192.0.2.0/64" }, NULL, "bad --pool6 '192.0.2.0/64' "
-	    "(want an IPv6 PREFIX/64)" },
+	    "(want an IPv6 PREFIX/48 to /64)" },
 	{ { "--local", "224.0.0.1" }, NULL, "bad --local '224.0.0.1' (want a "
 	    "unicast IPv4 address)" },
 	{ { "--dns", "2001:db8::53" }, NULL, "bad --dns '2001:db8::53' (want "
