@@ -1,9 +1,10 @@
 /*
- * pool.h - the client address pools: IPv4 addresses out of --pool CIDR
- * (the network, broadcast and the server's own --local left out) and
- * IPv6 interface identifiers under --pool6 (one per session, so the
- * shared TUN can route a /128 to its session).  Pure: a bitmap, O(1)
- * amortised allocation, no I/O.
+ * pool.h - the IPv4 client address pool: addresses out of --pool CIDR
+ * (the network, broadcast and the server's own --local left out).  Pure:
+ * a bitmap, O(1) amortised allocation, no I/O.  (--pool6 needs no pool
+ * here: a /64 --pool6 keys each session by its IPV6CP interface
+ * identifier, a shorter one gives each session a /64 from the hub's own
+ * bitmap, link/tunsrv/tunsrv.c, which this layer-7 file cannot serve.)
  */
 #ifndef SSTPD_POOL_H
 #define SSTPD_POOL_H
