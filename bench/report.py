@@ -7,8 +7,9 @@ Every data run: a fresh sstp_sink (C, OpenSSL) on loopback, and bench_pty
 playing pppd on the client's pty (bench_pty.c).  The clients alternate
 (A/B, then B/A on the next repetition) inside every row.  Medians and
 min-max over the repetitions; lost/corrupt are totals over all of them.
-Then one more run each way per client with /proc sampled (the memory table;
-sampling never runs during the timed repetitions).
+Then --mem-runs more runs each way per client with /proc sampled (the
+memory table: every run, and per client the median ru_maxrss; sampling
+never runs during the timed repetitions).
 """
 import argparse
 import json
@@ -395,6 +396,8 @@ def main():
     ap.add_argument("--no-netns", action="store_true")
     ap.add_argument("--mem-only", action="store_true",
                     help="only the memory pass and its table")
+    ap.add_argument("--mem-runs", type=int, default=5,
+                    help="memory runs each way per client (1 with --quick)")
     ap.add_argument("--out", required=True)
     ap.add_argument("--results", default="",
                     help="JSON lines, one object per run")
@@ -408,6 +411,7 @@ def main():
     if a.quick:
         a.reps, a.frames, a.conn_reps, a.no_netns = 1, 2000, 2, True
         a.tun_secs, a.pipe_bytes = 2, 100000000
+        a.mem_runs = 1
     if a.mem_only:
         a.reps, a.conn_reps, a.no_netns = 0, 0, True
         a.no_builtin = True
@@ -451,12 +455,15 @@ def main():
         print("  data repetition %d/%d done (%.0f s)" %
               (rep + 1, a.reps, time.time() - t_start), file=sys.stderr)
 
-    # 1b. memory: one more run each way per client, /proc sampled.
+    # 1b. memory: --mem-runs more runs each way per client, /proc
+    # sampled, the clients alternating which one runs first.
     memory = {}
-    for mode in ("up", "down"):
-        for name, path in bench.clients:
-            memory[(mode, name)] = bench.run(name, path, mode, a.frames,
-                                             False, sample=True)
+    for rep in range(max(a.mem_runs, 1)):
+        for mode in ("up", "down"):
+            order = bench.clients if rep % 2 == 0 else bench.clients[::-1]
+            for name, path in order:
+                memory.setdefault((mode, name), []).append(bench.run(
+                    name, path, mode, a.frames, False, sample=True))
 
     # 2. connect latency on loopback.
     conn = {}
@@ -564,8 +571,10 @@ def main():
 
     mute[0] = False
     say()
-    say("memory, one more run each way (random payload) per client, "
-        "/proc/PID/smaps_rollup sampled every 20 ms (KiB)")
+    nmem = max(a.mem_runs, 1)
+    say("memory, %d run%s each way (random payload) per client, "
+        "/proc/PID/smaps_rollup sampled every 20 ms (KiB)" % (
+            nmem, "" if nmem == 1 else "s"))
     hdr = "%-9s %-7s %8s %8s %8s  %s" % (
         "direction", "client", "maxrss", "RSS", "anon",
         "RSS at its peak: " + ", ".join(MEM_GROUPS))
@@ -573,29 +582,50 @@ def main():
     say("-" * 78)
     for mode in ("up", "down"):
         for name in names:
-            r = memory[(mode, name)]
-            m = r.get("mem") or {}
-            if not r["connected"] or not m.get("groups"):
-                say("%-9s %-7s   no sample (connected: %s)" % (
-                    mode, name, r["connected"]))
+            for r in memory[(mode, name)]:
+                m = r.get("mem") or {}
+                if not r["connected"] or not m.get("groups"):
+                    say("%-9s %-7s   no sample (connected: %s)" % (
+                        mode, name, r["connected"]))
+                    continue
+                say("%-9s %-7s %8d %8d %8d  %s" % (
+                    mode, name, r["gen"].get("maxrss_kb", 0), m["rss"],
+                    m["anon"], " ".join("%d" % m["groups"][k]
+                                           for k in MEM_GROUPS)))
+    say("(one row per run, in run order; maxrss = ru_maxrss from wait4; "
+        "RSS = the client's highest")
+    say(" sampled Rss; anon = memory the client allocated: its Anonymous "
+        "pages plus what its children")
+    say(" (sstpc's monitor) wrote after the fork, highest sum; the rest of "
+        "RSS is file pages (program")
+    say(" and library text, shared with other processes))")
+    say()
+    say("%-9s %-7s %8s %13s %8s %13s" % (
+        "direction", "client", "maxrss", "(min-max)", "anon", "(min-max)"))
+    mstat = {}
+    for mode in ("up", "down"):
+        for name in names:
+            rs = [r for r in memory[(mode, name)]
+                  if r["connected"] and (r.get("mem") or {}).get("groups")]
+            if not rs:
                 continue
-            say("%-9s %-7s %8d %8d %8d  %s" % (
-                mode, name, r["gen"].get("maxrss_kb", 0), m["rss"],
-                m["anon"], " ".join("%d" % m["groups"][k]
-                                       for k in MEM_GROUPS)))
-    say("(maxrss = ru_maxrss from wait4; RSS = the client's highest sampled "
-        "Rss; anon = memory the client")
-    say(" allocated: its Anonymous pages plus what its children (sstpc's "
-        "monitor) wrote after the fork,")
-    say(" highest sum; the rest of RSS is file pages (program and library "
-        "text, shared with other processes))")
+            mx = [r["gen"].get("maxrss_kb", 0) for r in rs]
+            an = [r["mem"]["anon"] for r in rs]
+            mstat[(mode, name)] = (med(mx), med(an))
+            say("%-9s %-7s %8.0f %13s %8.0f %13s" % (
+                mode, name, med(mx), "(%d-%d)" % (min(mx), max(mx)),
+                med(an), "(%d-%d)" % (min(an), max(an))))
+    say("(median and min-max over the runs above; the same rule for both "
+        "clients: a single run's maxrss")
+    say(" moves by up to ~300 KiB with where the kernel's fault-around "
+        "windows fall in the libraries)")
     if len(names) == 2:
         for mode in ("up", "down"):
-            o = memory[(mode, names[0])].get("mem") or {}
-            r = memory[(mode, names[1])].get("mem") or {}
-            if o.get("anon") and r.get("anon"):
-                say("  %-4s anon sstpc / 1.0.18 = %.2f, RSS %.2f" % (
-                    mode, o["anon"] / r["anon"], o["rss"] / r["rss"]))
+            o = mstat.get((mode, names[0]))
+            r = mstat.get((mode, names[1]))
+            if o and r and r[0] and r[1]:
+                say("  %-4s sstpc / 1.0.18, ratio of medians: maxrss %.3f, "
+                    "anon %.2f" % (mode, o[0] / r[0], o[1] / r[1]))
 
     mute[0] = a.mem_only
     say()
@@ -668,7 +698,8 @@ def main():
             bad.append("%s %s: %d lost, %d corrupt" % (
                 mode, "ascii" if ascii else "random", row["lost"],
                 row["corrupt"]))
-    for (mode, name), r in memory.items():
+    for (mode, name), r in [(k, r) for k, rs in memory.items()
+                            for r in rs]:
         if name != ours:
             continue
         if not r["connected"]:

@@ -12,7 +12,8 @@
 #                           delivered every frame intact (never on timing)
 #
 # Options: --reps N, --frames N, --no-netns, --no-ref (sstpc alone),
-# --mem-only (only the memory pass and its table, about a minute),
+# --mem-only (only the memory pass and its table, a few minutes),
+# --mem-runs N (memory runs each way per client, 5; 1 in the quick run),
 # --no-builtin (leave out sstpc --tun), --tun-secs N (iperf3 seconds),
 # --out FILE (results JSON; a .txt with the table is written next to it),
 # --results FILE (JSON lines, one object per run).
@@ -35,9 +36,9 @@ while [ $# -gt 0 ]; do
 	--no-netns) args+=(--no-netns) ;;
 	--mem-only) args+=(--mem-only) ;;
 	--no-builtin) args+=(--no-builtin); no_builtin=1 ;;
-	--reps|--frames|--tun-secs|--results) args+=("$1" "$2"); shift ;;
+	--reps|--frames|--tun-secs|--results|--mem-runs) args+=("$1" "$2"); shift ;;
 	--out) out=$2; shift ;;
-	-h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,22p' "$0"; exit 0 ;;
 	*) echo "unknown option $1" >&2; exit 2 ;;
 	esac
 	shift

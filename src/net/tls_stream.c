@@ -62,6 +62,8 @@ struct stream {
 	uint8_t			*rx;
 	size_t			 rx_len;
 	struct bq		 tx;		/* output queue */
+	size_t			 tx_high;	/* producers pause above */
+	size_t			 tx_low;	/* ...and resume below */
 	size_t			 tx_retry;	/* SSL_write length to repeat */
 	uint64_t		 bytes_in;
 	uint64_t		 bytes_out;
@@ -251,7 +253,7 @@ stream_flush(struct stream *s)
 		}
 		return -1;
 	}
-	if (s->was_full && bq_pending(&s->tx) < STREAM_TX_LOW) {
+	if (s->was_full && bq_pending(&s->tx) < s->tx_low) {
 		s->was_full = false;
 		if (s->ops->drained != NULL && !s->closing)
 			s->ops->drained(s->arg);
@@ -406,6 +408,8 @@ stream_new(struct event_base *base, int fd, const struct stream_ops *ops,
 	s->mode = STREAM_PLAIN;
 	s->rx = malloc(STREAM_RX_SIZE);
 	bq_init(&s->tx, 16 * 1024, STREAM_TX_CAP);
+	s->tx_high = STREAM_TX_HIGH;
+	s->tx_low = STREAM_TX_LOW;
 	s->rev = event_new(base, fd, EV_READ | EV_PERSIST, stream_io_cb, s);
 	s->wev = event_new(base, fd, EV_WRITE | EV_PERSIST, stream_io_cb, s);
 	s->kick = evtimer_new(base, stream_kick_cb, s);
@@ -455,7 +459,7 @@ stream_reserve(struct stream *s, size_t n)
 	p = bq_reserve(&s->tx, n);
 	if (p == NULL)
 		return NULL;
-	if (bq_pending(&s->tx) > STREAM_TX_HIGH)
+	if (bq_pending(&s->tx) > s->tx_high)
 		s->was_full = true;
 	if (!s->in_callback && s->mode != STREAM_HANDSHAKE)
 		event_add(s->wev, NULL);
@@ -473,10 +477,24 @@ stream_write(struct stream *s, const void *buf, size_t len)
 	return 0;
 }
 
+/* Set the output queue's watermarks; low is kept in 1..high. */
+void
+stream_set_tx_marks(struct stream *s, size_t high, size_t low)
+{
+	if (high > STREAM_TX_CAP)
+		high = STREAM_TX_CAP;
+	if (low > high)
+		low = high;
+	if (low == 0)
+		low = 1;
+	s->tx_high = high;
+	s->tx_low = low;
+}
+
 bool
 stream_tx_full(const struct stream *s)
 {
-	return bq_pending(&s->tx) > STREAM_TX_HIGH;
+	return bq_pending(&s->tx) > s->tx_high;
 }
 
 size_t

@@ -24,6 +24,7 @@ struct stream;
 #define STREAM_RX_SIZE		(STREAM_RECORD_MAX + 4096)
 #define STREAM_TX_HIGH		(128 * 1024)	/* producers pause above */
 #define STREAM_TX_LOW		(32 * 1024)	/* ...and resume below */
+					/* (defaults; stream_set_tx_marks) */
 #define STREAM_TX_CAP		(512 * 1024)	/* hard cap: write fails */
 #define STREAM_RECORD_MAX	16384		/* TLS plaintext record */
 
@@ -35,7 +36,7 @@ struct stream_ops {
 	 * count; the rest stays buffered and is offered again with more.
 	 */
 	size_t	(*input)(void *arg, const uint8_t *buf, size_t len);
-	/* Output fell below STREAM_TX_LOW after having been above HIGH. */
+	/* Output fell below the low mark after having been above high. */
 	void	(*drained)(void *arg);
 	/* EOF or error; err 0 = orderly EOF/close_notify.  Stream is dead. */
 	void	(*closed)(void *arg, int err, const char *msg);
@@ -51,6 +52,12 @@ int		 stream_fd(const struct stream *);
 int		 stream_write(struct stream *, const void *, size_t);
 /* Reserve n bytes at the end of the output queue to fill in place. */
 uint8_t		*stream_reserve(struct stream *, size_t n);
+/*
+ * Watermarks of the output queue: producers pause above high and resume
+ * below low (1 <= low <= high <= STREAM_TX_CAP; STREAM_TX_HIGH/LOW until
+ * set).
+ */
+void		 stream_set_tx_marks(struct stream *, size_t high, size_t low);
 /* True when output is above the high watermark (pause producers). */
 bool		 stream_tx_full(const struct stream *);
 size_t		 stream_tx_pending(const struct stream *);

@@ -635,6 +635,9 @@ session_connected_cb(int fd, int err, const char *msg,
 		session_fail(s, SSTPC_EXIT_FAILURE, "out of memory");
 		return;
 	}
+	if (!s->cfg->tun)
+		stream_set_tx_marks(s->st, PPPD_LINK_SERVER_TX_HIGH,
+		    PPPD_LINK_SERVER_TX_LOW);
 	if (s->cfg->has_proxy)
 		session_proxy_start(s);
 	else

@@ -72,6 +72,7 @@
 /* -DHDLC_NO_SIMD builds the portable code alone, as on other CPUs. */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(HDLC_NO_SIMD)
 #define HDLC_X86	1
+#include <cpuid.h>
 #include <immintrin.h>
 #endif
 
@@ -916,10 +917,17 @@ static int
 hdlc_impl_best(void)
 {
 #ifdef HDLC_X86
-	__builtin_cpu_init();
-	if (!__builtin_cpu_supports("ssse3") ||
-	    !__builtin_cpu_supports("popcnt") ||
-	    !__builtin_cpu_supports("pclmul"))
+	unsigned int eax, ebx, ecx, edx;
+
+	/*
+	 * CPUID leaf 1, ECX (Intel SDM vol. 2A, CPUID): SSSE3, POPCNT and
+	 * PCLMULQDQ.  cpuid.h rather than __builtin_cpu_supports, which
+	 * links libgcc's cpu-model constructor (4.5 KiB run at every start,
+	 * text a pty run would keep resident; bench/README.md).
+	 */
+	if (__get_cpuid(1, &eax, &ebx, &ecx, &edx) == 0 ||
+	    (ecx & bit_SSSE3) == 0 || (ecx & bit_POPCNT) == 0 ||
+	    (ecx & bit_PCLMUL) == 0)
 		return HDLC_IMPL_SCALAR;
 	return HDLC_IMPL_SSSE3;
 #else
@@ -943,11 +951,9 @@ hdlc_fcs16_impl(unsigned int impl, uint16_t fcs, const uint8_t *p,
 uint16_t
 hdlc_fcs16(uint16_t fcs, const void *buf, size_t len)
 {
-#ifdef HDLC_X86
-	if (len >= HDLC_CLMUL_MIN && __builtin_cpu_supports("pclmul"))
-		return hdlc_fcs16_clmul(fcs, buf, len);
-#endif
-	return hdlc_fcs16_tab(fcs, buf, len);
+	/* Only tests and tools call this: a CPUID per call is fine. */
+	return hdlc_fcs16_impl(len >= HDLC_CLMUL_MIN ? hdlc_impl_best() :
+	    HDLC_IMPL_SCALAR, fcs, buf, len);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -50,7 +50,12 @@
 #include "util/log.h"
 #include "wire/hdlc.h"
 
-#define BRIDGE_RX_SIZE		(64 * 1024)
+/*
+ * One read from the pty: almost always under 4 KiB (its line discipline's
+ * buffer), 11-20 KiB now and then (strace of an upload); 8 KiB bounds how far
+ * one read takes the server queue past its mark (pppd_link.h).
+ */
+#define BRIDGE_RX_SIZE		(8 * 1024)
 #define BRIDGE_KILL_MS		8000		/* SIGTERM -> SIGKILL */
 #define BRIDGE_KEY_GRACE_MS	3000		/* wait for the plugin's keys */
 #define BRIDGE_PTY_GRACE_MS	2000		/* pty mode: pppd's goodbye */

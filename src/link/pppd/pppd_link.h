@@ -35,6 +35,17 @@ struct pppd_link_conf {
  * as long as the link.  Nothing is started yet (link_start).  NULL when
  * out of memory.
  */
+/*
+ * The server stream's watermarks while this link feeds it (upload).  The
+ * default (STREAM_TX_HIGH, 128 KiB) let the queue above the socket grow
+ * 16 -> 32 -> 64 (-> 128) KiB in a malloc trace of the bench's upload: only
+ * resident heap, since the socket's own buffer holds far more.  16 KiB + one
+ * read (8 KiB, pppd_link.c) + one frame stays in a 32 KiB allocation
+ * (bench/README.md: heap and throughput before and after).
+ */
+#define PPPD_LINK_SERVER_TX_HIGH	(16 * 1024)
+#define PPPD_LINK_SERVER_TX_LOW		(8 * 1024)
+
 struct link	*pppd_link_new(struct event_base *,
 		    const struct pppd_link_conf *, const struct link_up *,
 		    void *up_arg);

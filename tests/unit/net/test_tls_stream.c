@@ -4,6 +4,7 @@
  * when the owner pauses input in between.  Plain mode over a socketpair;
  * the peer writes its reply and closes before the loop runs, so the reply
  * and the EOF are seen in one read (the tinyproxy 407 race, made certain).
+ * Also the output queue's watermarks, the defaults and a stream's own.
  */
 #include "config.h"
 
@@ -32,6 +33,7 @@ struct owner {
 	int			 closed_err;
 	size_t			 got_at_close;	/* got_len when closed() came */
 	char			 msg[160];
+	int			 drained;
 };
 
 /* Consume up to o->take bytes; optionally pause after the first call. */
@@ -71,9 +73,20 @@ owner_connected(void *arg)
 	(void)arg;
 }
 
+/* Output fell below the low mark: count it and stop the loop. */
+static void
+owner_drained(void *arg)
+{
+	struct owner *o = arg;
+
+	o->drained++;
+	event_base_loopexit(o->base, NULL);
+}
+
 static const struct stream_ops owner_ops = {
 	.connected = owner_connected,
 	.input = owner_input,
+	.drained = owner_drained,
 	.closed = owner_closed,
 };
 
@@ -185,6 +198,60 @@ test_eof_incomplete_unit(void)
 	TEST_DONE();
 }
 
+/* Queue len bytes of output; returns whether the stream reports full. */
+static bool
+queue_bytes(struct stream *st, size_t len)
+{
+	static const uint8_t zero[1024];
+	size_t n;
+
+	for (; len > 0; len -= n) {
+		n = len < sizeof zero ? len : sizeof zero;
+		ASSERT_INT_EQ(stream_write(st, zero, n), 0);
+	}
+	return stream_tx_full(st);
+}
+
+/* Full exactly above high; drained() once below low after a flush. */
+static void
+check_marks(size_t high, size_t low, bool set)
+{
+	struct owner o;
+	struct timeval guard = { 5, 0 };
+	int sv[2];
+
+	memset(&o, 0, sizeof o);
+	ASSERT_INT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	ASSERT_INT_EQ(fcntl(sv[0], F_SETFL, O_NONBLOCK), 0);
+	o.base = event_base_new();
+	ASSERT_PTR_NOT_NULL(o.base);
+	o.st = stream_new(o.base, sv[0], &owner_ops, &o);
+	ASSERT_PTR_NOT_NULL(o.st);
+	if (set)
+		stream_set_tx_marks(o.st, high, low);
+	ASSERT_FALSE(queue_bytes(o.st, high));
+	ASSERT_TRUE(queue_bytes(o.st, 1));
+	ASSERT_TRUE(stream_tx_pending(o.st) == high + 1);
+	/* The peer's socket buffer takes it all: one flush empties it. */
+	event_base_loopexit(o.base, &guard);
+	event_base_dispatch(o.base);
+	ASSERT_INT_EQ(o.drained, 1);
+	ASSERT_TRUE(stream_tx_pending(o.st) == 0);
+	ASSERT_FALSE(stream_tx_full(o.st));
+	stream_free(o.st, false);
+	close(sv[1]);
+	event_base_free(o.base);
+}
+
+static void
+test_tx_marks(void)
+{
+	TEST_START("stream: output watermarks, default and set");
+	check_marks(STREAM_TX_HIGH, STREAM_TX_LOW, false);
+	check_marks(16 * 1024, 8 * 1024, true);
+	TEST_DONE();
+}
+
 int
 main(void)
 {
@@ -192,5 +259,6 @@ main(void)
 	test_eof_partial_units();
 	test_eof_while_paused();
 	test_eof_incomplete_unit();
+	test_tx_marks();
 	return test_exit();
 }
