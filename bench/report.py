@@ -533,7 +533,7 @@ def main():
                    "cpu_gb": med([m["cpu_gb"] for m in ms]),
                    "user_gb": med([m["user_gb"] for m in ms]),
                    "sys_gb": med([m["sys_gb"] for m in ms]),
-                   "rss": max(m["rss"] for m in ms),
+                   "rss": med([m["rss"] for m in ms]),
                    "lost": sum(m["lost"] for m in ms),
                    "corrupt": sum(m["corrupt"] for m in ms)}
             summary[(mode, ascii, name)] = row
