@@ -61,6 +61,7 @@ struct stream {
 	char			 rx_end_msg[256];
 	uint8_t			*rx;
 	size_t			 rx_len;
+	size_t			 rx_cap;	/* rx's size */
 	struct bq		 tx;		/* output queue */
 	size_t			 tx_high;	/* producers pause above */
 	size_t			 tx_low;	/* ...and resume below */
@@ -148,8 +149,8 @@ stream_read_some(struct stream *s)
 	int r, e;
 	char msg[256];
 
-	while (!s->rx_end && s->rx_len < STREAM_RX_SIZE) {
-		size_t room = STREAM_RX_SIZE - s->rx_len;
+	while (!s->rx_end && s->rx_len < s->rx_cap) {
+		size_t room = s->rx_cap - s->rx_len;
 
 		if (s->mode == STREAM_PLAIN) {
 			n = read(s->fd, s->rx + s->rx_len, room);
@@ -407,6 +408,7 @@ stream_new(struct event_base *base, int fd, const struct stream_ops *ops,
 	s->arg = arg;
 	s->mode = STREAM_PLAIN;
 	s->rx = malloc(STREAM_RX_SIZE);
+	s->rx_cap = STREAM_RX_SIZE;
 	bq_init(&s->tx, 16 * 1024, STREAM_TX_CAP);
 	s->tx_high = STREAM_TX_HIGH;
 	s->tx_low = STREAM_TX_LOW;
@@ -489,6 +491,29 @@ stream_set_tx_marks(struct stream *s, size_t high, size_t low)
 		low = 1;
 	s->tx_high = high;
 	s->tx_low = low;
+}
+
+/* Resize the input buffer while it is empty; see tls_stream.h. */
+int
+stream_set_rx_size(struct stream *s, size_t size)
+{
+	uint8_t *p;
+
+	if (size < STREAM_RX_MIN)
+		size = STREAM_RX_MIN;
+	if (size > STREAM_RX_SIZE)
+		size = STREAM_RX_SIZE;
+	if (s->rx_len > 0)
+		return -EBUSY;
+	if (size == s->rx_cap)
+		return 0;
+	p = malloc(size);
+	if (p == NULL)
+		return -ENOMEM;
+	free(s->rx);
+	s->rx = p;
+	s->rx_cap = size;
+	return 0;
 }
 
 bool

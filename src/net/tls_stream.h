@@ -14,14 +14,17 @@
 struct event_base;
 struct stream;
 
+#define STREAM_RX_SIZE		(64 * 1024)	/* input buffer, default */
 /*
- * Input buffer: one TLS plaintext record plus the incomplete SSTP packet
- * (< 4 KiB, MS-SSTP 2.2.1's 12-bit length) the last one may have left.
- * SSL_read hands a record over in parts when less room is left.  A 64 KiB
- * buffer was written through under load (16 resident heap pages) for no
- * throughput: the consumer, not the read size, is the limit (bench/README.md).
+ * The smallest input buffer (stream_set_rx_size): one TLS plaintext record
+ * plus the incomplete SSTP packet (< 4 KiB, MS-SSTP 2.2.1's 12-bit length)
+ * the last one may have left; SSL_read hands a record over in parts when
+ * less room is left.  sstpc's pty mode takes it: there a 64 KiB buffer was
+ * written through under load (16 resident heap pages, issue 11's peak RSS)
+ * for no throughput, pppd being the limit; sstpd and --tun keep 64 KiB,
+ * which lets one wake-up take several records (their GRO batches).
  */
-#define STREAM_RX_SIZE		(STREAM_RECORD_MAX + 4096)
+#define STREAM_RX_MIN		(STREAM_RECORD_MAX + 4096)
 #define STREAM_TX_HIGH		(128 * 1024)	/* producers pause above */
 #define STREAM_TX_LOW		(32 * 1024)	/* ...and resume below */
 					/* (defaults; stream_set_tx_marks) */
@@ -58,6 +61,12 @@ uint8_t		*stream_reserve(struct stream *, size_t n);
  * set).
  */
 void		 stream_set_tx_marks(struct stream *, size_t high, size_t low);
+/*
+ * Size of the input buffer, clamped to STREAM_RX_MIN..STREAM_RX_SIZE
+ * (STREAM_RX_SIZE until set); only while no input is buffered.  0, -EBUSY
+ * (input buffered), -ENOMEM (the buffer as it was).
+ */
+int		 stream_set_rx_size(struct stream *, size_t size);
 /* True when output is above the high watermark (pause producers). */
 bool		 stream_tx_full(const struct stream *);
 size_t		 stream_tx_pending(const struct stream *);

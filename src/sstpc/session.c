@@ -635,9 +635,12 @@ session_connected_cb(int fd, int err, const char *msg,
 		session_fail(s, SSTPC_EXIT_FAILURE, "out of memory");
 		return;
 	}
-	if (!s->cfg->tun)
+	if (!s->cfg->tun) {
 		stream_set_tx_marks(s->st, PPPD_LINK_SERVER_TX_HIGH,
 		    PPPD_LINK_SERVER_TX_LOW);
+		/* Memory, not speed: pppd paces the link (tls_stream.h). */
+		(void)stream_set_rx_size(s->st, STREAM_RX_MIN);
+	}
 	if (s->cfg->has_proxy)
 		session_proxy_start(s);
 	else

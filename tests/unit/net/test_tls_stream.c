@@ -4,7 +4,8 @@
  * when the owner pauses input in between.  Plain mode over a socketpair;
  * the peer writes its reply and closes before the loop runs, so the reply
  * and the EOF are seen in one read (the tinyproxy 407 race, made certain).
- * Also the output queue's watermarks, the defaults and a stream's own.
+ * Also the output queue's watermarks and the input buffer's size, the
+ * defaults and a stream's own.
  */
 #include "config.h"
 
@@ -252,6 +253,91 @@ test_tx_marks(void)
 	TEST_DONE();
 }
 
+/* The input sizes one stream offered (test_rx_size). */
+struct sizes {
+	struct event_base	*base;
+	size_t			 total, max;
+};
+
+/* Take everything, noting the largest offer. */
+static size_t
+sizes_input(void *arg, const uint8_t *buf, size_t len)
+{
+	struct sizes *z = arg;
+
+	(void)buf;
+	z->total += len;
+	if (len > z->max)
+		z->max = len;
+	return len;
+}
+
+/* The peer's EOF: stop the loop. */
+static void
+sizes_closed(void *arg, int err, const char *msg)
+{
+	struct sizes *z = arg;
+
+	(void)err;
+	(void)msg;
+	event_base_loopexit(z->base, NULL);
+}
+
+static const struct stream_ops sizes_ops = {
+	.connected = owner_connected,
+	.input = sizes_input,
+	.drained = owner_drained,
+	.closed = sizes_closed,
+};
+
+/*
+ * 40,000 bytes waiting in one socket buffer: a stream resized to @size
+ * (0: left at the default) offers at most its buffer's size at a time.
+ */
+static size_t
+largest_offer(size_t size, int *set_r)
+{
+	static uint8_t blob[40000];
+	struct sizes z;
+	struct stream *st;
+	struct timeval guard = { 5, 0 };
+	int sv[2];
+
+	memset(&z, 0, sizeof z);
+	ASSERT_INT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	ASSERT_INT_EQ(fcntl(sv[0], F_SETFL, O_NONBLOCK), 0);
+	z.base = event_base_new();
+	ASSERT_PTR_NOT_NULL(z.base);
+	st = stream_new(z.base, sv[0], &sizes_ops, &z);
+	ASSERT_PTR_NOT_NULL(st);
+	*set_r = size != 0 ? stream_set_rx_size(st, size) : 0;
+	ASSERT_INT_EQ(write(sv[1], blob, sizeof blob), (ssize_t)sizeof blob);
+	close(sv[1]);
+	event_base_loopexit(z.base, &guard);
+	event_base_dispatch(z.base);
+	ASSERT_TRUE(z.total == sizeof blob);
+	stream_free(st, false);
+	event_base_free(z.base);
+	return z.max;
+}
+
+static void
+test_rx_size(void)
+{
+	int r;
+
+	TEST_START("stream: input buffer, default and set");
+	/* The default takes the whole 40,000 bytes in one read. */
+	ASSERT_TRUE(largest_offer(0, &r) == 40000);
+	/* pty mode's: one record and an incomplete SSTP packet. */
+	ASSERT_TRUE(largest_offer(STREAM_RX_MIN, &r) == STREAM_RX_MIN);
+	ASSERT_INT_EQ(r, 0);
+	/* Below the minimum: clamped up to it. */
+	ASSERT_TRUE(largest_offer(1000, &r) == STREAM_RX_MIN);
+	ASSERT_INT_EQ(r, 0);
+	TEST_DONE();
+}
+
 int
 main(void)
 {
@@ -260,5 +346,6 @@ main(void)
 	test_eof_while_paused();
 	test_eof_incomplete_unit();
 	test_tx_marks();
+	test_rx_size();
 	return test_exit();
 }
