@@ -149,6 +149,12 @@ stream_read_some(struct stream *s)
 	int r, e;
 	char msg[256];
 
+	/* Allocated here, once its size is settled (stream_set_rx_size). */
+	if (s->rx == NULL && !s->rx_end &&
+	    (s->rx = malloc(s->rx_cap)) == NULL) {
+		stream_read_end(s, -ENOMEM, "out of memory for input");
+		return 0;
+	}
 	while (!s->rx_end && s->rx_len < s->rx_cap) {
 		size_t room = s->rx_cap - s->rx_len;
 
@@ -407,15 +413,14 @@ stream_new(struct event_base *base, int fd, const struct stream_ops *ops,
 	s->ops = ops;
 	s->arg = arg;
 	s->mode = STREAM_PLAIN;
-	s->rx = malloc(STREAM_RX_SIZE);
-	s->rx_cap = STREAM_RX_SIZE;
+	s->rx_cap = STREAM_RX_SIZE;	/* rx: at the first read */
 	bq_init(&s->tx, 16 * 1024, STREAM_TX_CAP);
 	s->tx_high = STREAM_TX_HIGH;
 	s->tx_low = STREAM_TX_LOW;
 	s->rev = event_new(base, fd, EV_READ | EV_PERSIST, stream_io_cb, s);
 	s->wev = event_new(base, fd, EV_WRITE | EV_PERSIST, stream_io_cb, s);
 	s->kick = evtimer_new(base, stream_kick_cb, s);
-	if (s->rx == NULL || s->tx.p == NULL || s->rev == NULL ||
+	if (s->tx.p == NULL || s->rev == NULL ||
 	    s->wev == NULL || s->kick == NULL) {
 		stream_free(s, false);
 		return NULL;
@@ -497,21 +502,15 @@ stream_set_tx_marks(struct stream *s, size_t high, size_t low)
 int
 stream_set_rx_size(struct stream *s, size_t size)
 {
-	uint8_t *p;
-
 	if (size < STREAM_RX_MIN)
 		size = STREAM_RX_MIN;
 	if (size > STREAM_RX_SIZE)
 		size = STREAM_RX_SIZE;
 	if (s->rx_len > 0)
 		return -EBUSY;
-	if (size == s->rx_cap)
-		return 0;
-	p = malloc(size);
-	if (p == NULL)
-		return -ENOMEM;
+	/* Allocated again at the next read (stream_read_some). */
 	free(s->rx);
-	s->rx = p;
+	s->rx = NULL;
 	s->rx_cap = size;
 	return 0;
 }

@@ -63,8 +63,9 @@ uint8_t		*stream_reserve(struct stream *, size_t n);
 void		 stream_set_tx_marks(struct stream *, size_t high, size_t low);
 /*
  * Size of the input buffer, clamped to STREAM_RX_MIN..STREAM_RX_SIZE
- * (STREAM_RX_SIZE until set); only while no input is buffered.  0, -EBUSY
- * (input buffered), -ENOMEM (the buffer as it was).
+ * (STREAM_RX_SIZE until set); only while no input is buffered: 0, or
+ * -EBUSY.  The buffer is allocated at the first read, so a size set
+ * before it costs no second allocation.
  */
 int		 stream_set_rx_size(struct stream *, size_t size);
 /* True when output is above the high watermark (pause producers). */
