@@ -66,7 +66,7 @@ struct sstpd_conf {
 	uint32_t		pool4;		/* --pool CIDR: net order */
 	unsigned		pool4_prefix;
 	uint32_t		local4;		/* --local: 0 = pool's first */
-	bool			have_pool6;	/* --pool6 PREFIX (/64) */
+	bool			have_pool6;	/* --pool6 PREFIX (/48../64) */
 	uint8_t			pool6[16];
 	unsigned		pool6_prefix;
 	unsigned		ra_lifetime;	/* --ra-lifetime: RA's, s */

@@ -11,8 +11,8 @@
  * --check-config) means every cross-option rule of conf.c holds: 1 to 16
  * listeners of a known family with a port and a printable text; a pool of
  * /16 to /30 without host bits and --local not its network or broadcast
- * address; a /64 without host bits for --pool6; at most two distinct DNS
- * servers, packed; a non-empty subset of mschapv2|eap|pap; --no-tls
+ * address; a /48 to /64 without host bits for --pool6 and a Router
+ * Lifetime of 0 or 600..9000 s; at most two distinct DNS servers, packed; a non-empty subset of mschapv2|eap|pap; --no-tls
  * exactly with --cert-hash-sha256 and without --cert/--key, else both of
  * those and no configured hash; --cert-hash-sha1 only with --allow-sha1;
  * the built-in backend with --secrets and a valid TUN name, the pppd
@@ -69,10 +69,14 @@ check_conf(const struct sstpd_conf *c)
 		FUZZ_CHECK(c->local4 != c->pool4 &&
 		    c->local4 != (c->pool4 | ~mask));
 	if (c->have_pool6) {
-		FUZZ_CHECK(c->pool6_prefix == 64);
-		FUZZ_CHECK(fuzz_all_zero(c->pool6 + 8, 8));
+		/* A shared /64, or /48../63 cut into a /64 per session. */
+		FUZZ_CHECK(c->pool6_prefix >= 48 && c->pool6_prefix <= 64);
+		for (i = c->pool6_prefix; i < 128; i++)
+			FUZZ_CHECK(((c->pool6[i / 8] >> (7 - i % 8)) & 1) == 0);
 		FUZZ_CHECK(c->mtu >= 1280);
 	}
+	FUZZ_CHECK(c->ra_lifetime == 0 ||
+	    (c->ra_lifetime >= 600 && c->ra_lifetime <= 9000));
 	for (n = 0; n < SSTPD_MAX_DNS && c->dns4[n] != 0; n++)
 		;
 	for (i = n; i < SSTPD_MAX_DNS; i++)
