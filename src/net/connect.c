@@ -3,7 +3,7 @@
  *
  * 1.0.18 used only the first getaddrinfo() result; here every address is
  * tried.  Resolution goes through libevent's evdns (which also reads
- * /etc/hosts), so the loop never blocks.
+ * /etc/hosts), loaded on demand by dns.c, so the loop never blocks.
  */
 #include "config.h"
 
@@ -17,12 +17,12 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
-#include <event2/dns.h>
 #include <event2/event.h>
 #include <event2/util.h>
 
 #include "util/log.h"
 #include "net/connect.h"
+#include "net/dns.h"
 
 #define NET_MAX_ADDRS		16
 #define NET_STAGGER_MS		250
@@ -36,8 +36,8 @@ struct net_attempt {
 
 struct net_connect {
 	struct event_base		*base;
-	struct evdns_base		*dns;
-	struct evdns_getaddrinfo_request *req;
+	struct net_dns			*dns;
+	struct net_dns_req		*req;
 	struct event			*stagger;	/* start the next attempt */
 	struct event			*deadline;	/* whole operation */
 	struct event			*kick;		/* deferred resolve */
@@ -92,7 +92,7 @@ net_connect_free(struct net_connect *nc)
 	int i;
 
 	if (nc->req != NULL)
-		evdns_getaddrinfo_cancel(nc->req);
+		net_dns_cancel(nc->dns, nc->req);
 	for (i = 0; i < nc->naddrs; i++)
 		net_attempt_close(&nc->att[i]);
 	if (nc->stagger != NULL)
@@ -121,6 +121,19 @@ net_connect_fail(struct net_connect *nc, int err, const char *what)
 
 	snprintf(msg, sizeof msg, "cannot connect to %s port %u: %s",
 	    nc->host, nc->port, what != NULL ? what : strerror(-err));
+	net_connect_free(nc);
+	cb(-1, err, msg, NULL, 0, arg);
+}
+
+/* The name did not resolve: "cannot resolve HOST: why", nc freed. */
+static void
+net_resolve_fail(struct net_connect *nc, int err, const char *why)
+{
+	char msg[384];
+	net_connect_cb cb = nc->cb;
+	void *arg = nc->arg;
+
+	snprintf(msg, sizeof msg, "cannot resolve %s: %s", nc->host, why);
 	net_connect_free(nc);
 	cb(-1, err, msg, NULL, 0, arg);
 }
@@ -228,7 +241,18 @@ net_stagger_cb(evutil_socket_t fd, short what, void *arg)
 static void
 net_deadline_cb(evutil_socket_t fd, short what, void *arg)
 {
-	net_connect_fail(arg, -ETIMEDOUT, "connection timed out");
+	struct net_connect *nc = arg;
+
+	/*
+	 * Still resolving: no name server answered (evdns keeps retrying one
+	 * that failed, so the deadline is what ends it).  Say so, rather than
+	 * "connection timed out" for a connection never tried.
+	 */
+	if (nc->req != NULL)
+		net_resolve_fail(nc, -ETIMEDOUT, "no answer from the name "
+		    "servers");
+	else
+		net_connect_fail(nc, -ETIMEDOUT, "connection timed out");
 }
 
 /* Resolver answer: order the addresses (families interleaved) and start. */
@@ -238,22 +262,14 @@ net_resolved_cb(int result, struct evutil_addrinfo *res, void *arg)
 	struct net_connect *nc = arg;
 	struct evutil_addrinfo *ai, *v6[NET_MAX_ADDRS], *v4[NET_MAX_ADDRS];
 	int n6 = 0, n4 = 0, i;
-	char msg[300];
 
 	/* A cancelled request answers later: nc is gone, touch nothing. */
 	if (result == EVUTIL_EAI_CANCEL)
 		return;
 	nc->req = NULL;
 	if (result != 0) {
-		snprintf(msg, sizeof msg, "cannot resolve %s: %s", nc->host,
+		net_resolve_fail(nc, -EHOSTUNREACH,
 		    evutil_gai_strerror(result));
-		{
-			net_connect_cb cb = nc->cb;
-			void *cbarg = nc->arg;
-
-			net_connect_free(nc);
-			cb(-1, -EHOSTUNREACH, msg, NULL, 0, cbarg);
-		}
 		return;
 	}
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
@@ -290,7 +306,7 @@ static void
 net_kick_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct net_connect *nc = arg;
-	struct evdns_getaddrinfo_request *r;
+	struct net_dns_req *r;
 	struct evutil_addrinfo hints;
 	char service[8];
 
@@ -301,9 +317,8 @@ net_kick_cb(evutil_socket_t fd, short what, void *arg)
 	snprintf(service, sizeof service, "%u", nc->port);
 	if (nc->dns == NULL) {
 		/*
-		 * An address literal: nothing to look up, and no evdns base
-		 * was made for it (its code and tables stay out of memory,
-		 * bench/README.md, memory).
+		 * An address literal: nothing to look up, and no resolver
+		 * was made for it (its library is not even loaded, dns.h).
 		 */
 		struct evutil_addrinfo *res = NULL;
 		int rc;
@@ -318,7 +333,7 @@ net_kick_cb(evutil_socket_t fd, short what, void *arg)
 	 * NULL means the answer came at once and net_resolved_cb() already
 	 * ran (and may have freed nc): touch nothing then.
 	 */
-	r = evdns_getaddrinfo(nc->dns, nc->host, service, &hints,
+	r = net_dns_lookup(nc->dns, nc->host, service, &hints,
 	    net_resolved_cb, nc);
 	if (r != NULL)
 		nc->req = r;
@@ -336,7 +351,7 @@ net_host_is_literal(const char *host)
 }
 
 struct net_connect *
-net_connect_start(struct event_base *base, struct evdns_base *dns,
+net_connect_start(struct event_base *base, struct net_dns *dns,
     const char *host, uint16_t port, unsigned int timeout_ms,
     net_connect_cb cb, void *arg)
 {

@@ -10,7 +10,7 @@
 #include <sys/socket.h>
 
 struct event_base;
-struct evdns_base;
+struct net_dns;
 struct net_connect;
 
 /*
@@ -30,7 +30,7 @@ bool	net_host_is_literal(const char *host);
  * bounds the whole operation.  dns may be NULL when host is a literal.
  * Returns NULL on immediate failure.
  */
-struct net_connect *net_connect_start(struct event_base *, struct evdns_base *,
+struct net_connect *net_connect_start(struct event_base *, struct net_dns *,
 	    const char *host, uint16_t port, unsigned int timeout_ms,
 	    net_connect_cb, void *arg);
 /* Cancel a pending connect (no callback). */

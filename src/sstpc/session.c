@@ -22,7 +22,6 @@
 #include <unistd.h>
 #include <sys/resource.h>
 
-#include <event2/dns.h>
 #include <event2/event.h>
 
 #include "crypto/crypto.h"
@@ -30,6 +29,7 @@
 #include "link/pppd/pppd_link.h"
 #include "link/tun/tun_link.h"
 #include "net/connect.h"
+#include "net/dns.h"
 #include "net/proxy.h"
 #include "net/tls_stream.h"
 #include "session/chan_loop.h"
@@ -1024,6 +1024,21 @@ session_persist_next(struct sstpc *s)
  * then connect and the event loop until both sides are finished; with
  * --persist again for every lost connection (session_persist_next).
  */
+/*
+ * libevent's own messages ("[msg] All nameservers have failed" from evdns
+ * when no server answers) would go to stderr as they are, beside sstpc's
+ * one line on the failure: they go to the log instead, with its prefix,
+ * warnings as warnings, the rest at debug level.
+ */
+static void
+session_libevent_log(int severity, const char *msg)
+{
+	if (severity >= EVENT_LOG_WARN)
+		log_warn("libevent: %s", msg);
+	else
+		log_debug("libevent: %s", msg);
+}
+
 int
 session_run(struct sstpc *s, const struct sstpc_config *cfg)
 {
@@ -1047,24 +1062,22 @@ session_run(struct sstpc *s, const struct sstpc_config *cfg)
 		session_set_reason(s, SSTPC_EXIT_FAILURE, "%s", err);
 		return s->exit_code;
 	}
+	event_set_log_callback(session_libevent_log);
 	s->base = event_base_new();
 	if (s->base == NULL) {
 		session_set_reason(s, SSTPC_EXIT_FAILURE, "cannot create the "
 		    "event loop");
 		return s->exit_code;
 	}
-	/* A literal needs no resolver (and its memory stays unused). */
+	/* A literal needs no resolver (its library is not loaded, dns.h). */
 	dns_host = s->cfg->has_proxy ? s->cfg->proxy.host :
 	    s->cfg->server.host;
-	if (!net_host_is_literal(dns_host))
-		s->dns = evdns_base_new(s->base,
-		    EVDNS_BASE_INITIALIZE_NAMESERVERS |
-		    EVDNS_BASE_DISABLE_WHEN_INACTIVE);
-	if (s->dns == NULL && !net_host_is_literal(dns_host)) {
-		/* No resolv.conf: names from /etc/hosts and literals only. */
-		s->dns = evdns_base_new(s->base, 0);
-		if (s->dns != NULL)
-			evdns_base_load_hosts(s->dns, NULL);
+	if (!net_host_is_literal(dns_host)) {
+		s->dns = net_dns_new(s->base, err, sizeof err);
+		if (s->dns == NULL) {
+			session_set_reason(s, SSTPC_EXIT_FAILURE, "%s", err);
+			goto out;
+		}
 	}
 	s->phase_timer = evtimer_new(s->base, session_phase_timer_cb, s);
 	s->retry_timer = evtimer_new(s->base, session_retry_timer_cb, s);
@@ -1077,10 +1090,9 @@ session_run(struct sstpc *s, const struct sstpc_config *cfg)
 	s->sig_ev[i] = evsignal_new(s->base, SIGUSR1, session_stats_cb, s);
 	if (s->sig_ev[i] != NULL)
 		evsignal_add(s->sig_ev[i], NULL);
-	if ((s->dns == NULL && !net_host_is_literal(dns_host)) ||
-	    s->phase_timer == NULL || s->retry_timer == NULL) {
+	if (s->phase_timer == NULL || s->retry_timer == NULL) {
 		session_set_reason(s, SSTPC_EXIT_FAILURE, "cannot set up the "
-		    "resolver");
+		    "event loop's timers");
 		goto out;
 	}
 	session_tls_conf(s);
@@ -1128,8 +1140,7 @@ out:
 			event_free(s->sig_ev[i]);
 	if (s->ssl_ctx != NULL)
 		SSL_CTX_free(s->ssl_ctx);
-	if (s->dns != NULL)
-		evdns_base_free(s->dns, 0);
+	net_dns_free(s->dns);
 	if (s->base != NULL)
 		event_base_free(s->base);
 	if (s->ever_established)

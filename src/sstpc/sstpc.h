@@ -33,7 +33,7 @@
 
 struct event;
 struct event_base;
-struct evdns_base;
+struct net_dns;
 struct net_connect;
 struct stream;
 struct link;
@@ -65,7 +65,7 @@ struct session_host {
 /* The session context: owns everything of one run. */
 struct sstpc {
 	struct event_base	*base;
-	struct evdns_base	*dns;
+	struct net_dns		*dns;
 	const struct sstpc_config *cfg;
 	enum sstpc_phase	 phase;
 	uint64_t		 t_start;	/* monotonic ms */

@@ -217,6 +217,23 @@ en=$(find "$root/etc/systemd" -name 'sstpd.service' 2>/dev/null)
 check sstpd-not-enabled "enabled: $en" [ -z "$en" ]
 check unit-path "sstpd.service's ExecStart is not an installed file" bash -c \
 	"p=\$(sed -n 's/^ExecStart=\\([^ ]*\\).*/\\1/p' '$root/lib/systemd/system/sstpd.service'); [ -x \"$root\$p\" ]"
+# sstpc dlopen()s libevent_extra for a host name (src/net/dns.h), which
+# dpkg-shlibdeps cannot see: debian/rules adds its package to Depends, and
+# apt-get satisfy above installed only what the Depends named.  So a name
+# must get as far as the resolver (in a namespace of its own: no network,
+# no query leaves) and fail there, not at loading it.
+evx_dir=$(pkg-config --variable=libdir libevent_extra)
+evx=$(objdump -p "$evx_dir/libevent_extra.so" | sed -n 's/^ *SONAME  *//p')
+evx_pkg=$(dpkg-query -S "$evx_dir/$evx" | sed -n '1s/:.*//p')
+sdeps=$(dpkg-deb -f "$root${debs[0]}" Depends)
+in_deps() { tr ',' '\n' <<<"$sdeps" | sed 's/^ *//; s/ .*//' | grep -qx "$evx_pkg"; }
+check dlopen-depends "sstpc's Depends [$sdeps] lacks ${evx_pkg:-?} (holds $evx)" \
+	in_deps
+res=$(unshare -n chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+	sh -c 'sleep 3 | timeout 10 sstpc --nolaunchpppd --log-stderr \
+	--connect-timeout 1 nonexistent.invalid | cat' 2>&1)
+check dlopen-resolver "sstpc with a host name: $(tail -2 <<<"$res" | tr '\n' '|')" \
+	grep -q '^sstpc: cannot resolve nonexistent\.invalid' <<<"$res"
 
 inroot dpkg -r "${pkgs[@]}" >>"$tmp/apt.log" 2>&1 || bad dpkg-r "dpkg -r"
 flist >"$tmp/l2"

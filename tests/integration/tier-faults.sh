@@ -219,14 +219,25 @@ nxdns() {
 	NS=(unshare -m sh -c 'mount --bind "$1" /etc/resolv.conf && shift &&
 		exec "$@"' sh "$CASE_DIR/resolv.conf")
 }
+# deadns: the same, in a network namespace of its own as well (loopback
+# down, no route at all): every query fails at sendto() with "Network is
+# unreachable", nothing leaves the namespace.  evdns keeps retrying a
+# failed server, so the deadline ends it; libevent's own lines ("[msg]
+# All nameservers have failed") go to sstpc's log, not to stderr.
+deadns() {
+	echo "nameserver 127.0.0.1" >"$CASE_DIR/resolv.conf"
+	NS=(unshare -n -m sh -c 'mount --bind "$1" /etc/resolv.conf && shift &&
+		exec "$@"' sh "$CASE_DIR/resolv.conf")
+}
 early_fail() {	# label server regex
-	local l=$1 target=$2 re=$3
+	local l=$1 target=$2 re=$3 extra=()
 	new_case "early-$l"
 	NS=() DNSPID=
 	[ "$l" = unresolvable ] && nxdns
+	[ "$l" = nameserver-down ] && { deadns; extra=(--connect-timeout 2); }
 	T0=$(date +%s%N)
 	STANDIN_REPORT="$CASE_DIR/report.json" timeout -k 2 20 "${NS[@]}" \
-		"$SSTPC" --log-stderr --user "$TUSER" --password-fd 3 \
+		"$SSTPC" --log-stderr "${extra[@]}" --user "$TUSER" --password-fd 3 \
 		--pppd "$STANDIN" --ipparam "it-$CASE_NAME-$$" "$target" \
 		3<"$PWFILE" >"$CASE_DIR/out" 2>"$CASE_DIR/err" </dev/null
 	RC=$?
@@ -245,6 +256,10 @@ early_fail() {	# label server regex
 }
 case_early_unresolvable() {
 	early_fail unresolvable nonexistent.invalid 'cannot resolve nonexistent\.invalid'
+}
+case_early_nameserver_down() {
+	early_fail nameserver-down nonexistent.invalid \
+		'cannot resolve nonexistent\.invalid: no answer from the name servers$'
 }
 case_early_refused() {
 	local port
@@ -310,7 +325,8 @@ case_usage_noserver() { usage_case no-server --user a; }
 
 ALL_CASES="gone_rst gone_tlsclose gone_kill9 sig_connect sig_tls sig_http
 sig_connected sig_connected_int sig_connected_hup pppd_killed pppd_badpath
-pppd_notexec early_unresolvable early_refused pty_devnull pty_stdout_file
+pppd_notexec early_unresolvable early_nameserver_down early_refused pty_devnull
+pty_stdout_file
 usage_unknown usage_noarg usage_twopw usage_noserver"
 
 if [ ! -x "$SSTPC" ]; then

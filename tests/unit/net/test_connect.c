@@ -1,10 +1,14 @@
 /*
- * test_connect.c - net/connect.c: address literals are recognised and
- * connected to without an evdns base (the session makes none for them).
+ * test_connect.c - net/connect.c and net/dns.c: address literals are
+ * recognised and connected to without a resolver (the session makes none
+ * for them); the resolver's library (libevent_extra) is loaded only when a
+ * resolver is made, and a missing one is named in the error.  No test here
+ * sends a DNS query: evdns answers an address literal itself.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,6 +20,7 @@
 
 #include "harness.h"
 #include "net/connect.h"
+#include "net/dns.h"
 
 struct result {
 	int	done;
@@ -147,11 +152,89 @@ test_refused(void)
 	TEST_DONE();
 }
 
+/* True when the process has the resolver library mapped. */
+static bool
+resolver_mapped(void)
+{
+	char line[512];
+	bool found = false;
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	if (f == NULL)
+		return false;
+	while (fgets(line, sizeof line, f) != NULL)
+		if (strstr(line, LIBEVENT_EXTRA_SONAME) != NULL)
+			found = true;
+	fclose(f);
+	return found;
+}
+
+/*
+ * Must run before anything makes a resolver: the library is not mapped
+ * until net_dns_new(), and then it is, and it resolves (a literal given
+ * to evdns: answered at once, no query) and connects.
+ */
+static void
+test_resolver_on_demand(void)
+{
+	struct event_base *base = event_base_new();
+	struct net_dns *dns;
+	struct result r;
+	unsigned port = 0;
+	int lfd = listen_lo(AF_INET, &port);
+	char err[300] = "";
+
+	TEST_START("the resolver library is loaded on demand");
+	ASSERT_TRUE(lfd >= 0);
+	ASSERT_FALSE(resolver_mapped());
+	dns = net_dns_new(base, err, sizeof err);
+	ASSERT_PTR_NOT_NULL(dns);
+	ASSERT_STR_EQ(err, "");
+	ASSERT_TRUE(resolver_mapped());
+	memset(&r, 0, sizeof r);
+	r.fd = -1;
+	ASSERT_PTR_NOT_NULL(net_connect_start(base, dns, "127.0.0.1",
+	    (uint16_t)port, 3000, connected_cb, &r));
+	/* The nameserver's socket stays registered: loop until the answer. */
+	while (r.done == 0 && event_base_loop(base, EVLOOP_ONCE) == 0)
+		;
+	ASSERT_INT_EQ(r.done, 1);
+	ASSERT_INT_EQ(r.err, 0);
+	ASSERT_TRUE(r.fd >= 0);
+	if (r.fd >= 0)
+		close(r.fd);
+	close(lfd);
+	net_dns_free(dns);
+	net_dns_free(NULL);
+	event_base_free(base);
+	TEST_DONE();
+}
+
+static void
+test_resolver_missing(void)
+{
+	struct event_base *base = event_base_new();
+	const char *want = "cannot load the resolver: ";
+	char err[300] = "";
+
+	TEST_START("a missing resolver library is named in one line");
+	ASSERT_PTR_NULL(net_dns_new_from(base, "libsstpc-no-such-lib.so.0",
+	    err, sizeof err));
+	ASSERT_INT_EQ(strncmp(err, want, strlen(want)), 0);
+	ASSERT_PTR_NOT_NULL(strstr(err, "libsstpc-no-such-lib.so.0"));
+	ASSERT_PTR_NULL(strchr(err, '\n'));
+	printf("# %s\n", err);
+	event_base_free(base);
+	TEST_DONE();
+}
+
 int
 main(void)
 {
 	test_literal();
 	test_connect_literals();
 	test_refused();
+	test_resolver_on_demand();
+	test_resolver_missing();
 	return test_exit();
 }
