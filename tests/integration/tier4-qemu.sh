@@ -228,7 +228,17 @@ copy_libs() {
 		mkdir -p "$OV$(dirname "$l")" && cp -L "$l" "$OV$l" || return 1
 	done
 }
-cp "$SSTPC" "$OV/usr/sbin/sstpc" && copy_libs "$SSTPC" ||
+# sstpc dlopen()s libevent_extra for a host name (src/net/dns.h), which ldd
+# cannot see: the SONAME is in the program, the file from ld.so's cache.
+copy_dlopened() {
+	local f=$1 so l
+	for so in $(strings "$f" | grep -E '^libevent_extra-[0-9.]+\.so\.[0-9]+$' | sort -u); do
+		l=$(ldconfig -p | awk -v so="$so" '$1 == so && $NF ~ /^\// { print $NF; exit }')
+		[ -n "$l" ] || return 1
+		mkdir -p "$OV$(dirname "$l")" && cp -L "$l" "$OV$l" && copy_libs "$l" || return 1
+	done
+}
+cp "$SSTPC" "$OV/usr/sbin/sstpc" && copy_libs "$SSTPC" && copy_dlopened "$SSTPC" ||
     { fail "tier4.overlay" "cannot copy sstpc"; finish; exit 1; }
 if [ -n "$PLUGIN" ]; then
 	# pppd's own plugin dir (for "plugin sstp-pppd-plugin.so") and the

@@ -91,11 +91,15 @@ test_literal(void)
 	TEST_DONE();
 }
 
-/* Connect to a literal of family af with no evdns base at all. */
+/*
+ * Connect to host (a literal of family af) on base, through dns (NULL:
+ * no resolver at all), and check one success came.  The loop runs until
+ * the answer: a resolver's name-server socket keeps it from ending alone.
+ */
 static void
-connect_no_dns(int af, const char *host)
+connect_lo_via(struct event_base *base, struct net_dns *dns, int af,
+    const char *host)
 {
-	struct event_base *base = event_base_new();
 	struct result r;
 	unsigned port = 0;
 	int lfd = listen_lo(af, &port);
@@ -106,18 +110,27 @@ connect_no_dns(int af, const char *host)
 		/* No IPv6 loopback here: say so, do not count it. */
 		printf("# skip: no %s loopback\n", af == AF_INET ? "IPv4" :
 		    "IPv6");
-		event_base_free(base);
 		return;
 	}
-	ASSERT_PTR_NOT_NULL(net_connect_start(base, NULL, host,
+	ASSERT_PTR_NOT_NULL(net_connect_start(base, dns, host,
 	    (uint16_t)port, 3000, connected_cb, &r));
-	event_base_dispatch(base);
+	while (r.done == 0 && event_base_loop(base, EVLOOP_ONCE) == 0)
+		;
 	ASSERT_INT_EQ(r.done, 1);
 	ASSERT_INT_EQ(r.err, 0);
 	ASSERT_TRUE(r.fd >= 0);
 	if (r.fd >= 0)
 		close(r.fd);
 	close(lfd);
+}
+
+/* Connect to a literal of family af with no evdns base at all. */
+static void
+connect_no_dns(int af, const char *host)
+{
+	struct event_base *base = event_base_new();
+
+	connect_lo_via(base, NULL, af, host);
 	event_base_free(base);
 }
 
@@ -179,31 +192,16 @@ test_resolver_on_demand(void)
 {
 	struct event_base *base = event_base_new();
 	struct net_dns *dns;
-	struct result r;
-	unsigned port = 0;
-	int lfd = listen_lo(AF_INET, &port);
 	char err[300] = "";
 
 	TEST_START("the resolver library is loaded on demand");
-	ASSERT_TRUE(lfd >= 0);
 	ASSERT_FALSE(resolver_mapped());
 	dns = net_dns_new(base, err, sizeof err);
 	ASSERT_PTR_NOT_NULL(dns);
 	ASSERT_STR_EQ(err, "");
 	ASSERT_TRUE(resolver_mapped());
-	memset(&r, 0, sizeof r);
-	r.fd = -1;
-	ASSERT_PTR_NOT_NULL(net_connect_start(base, dns, "127.0.0.1",
-	    (uint16_t)port, 3000, connected_cb, &r));
-	/* The nameserver's socket stays registered: loop until the answer. */
-	while (r.done == 0 && event_base_loop(base, EVLOOP_ONCE) == 0)
-		;
-	ASSERT_INT_EQ(r.done, 1);
-	ASSERT_INT_EQ(r.err, 0);
-	ASSERT_TRUE(r.fd >= 0);
-	if (r.fd >= 0)
-		close(r.fd);
-	close(lfd);
+	if (dns != NULL)
+		connect_lo_via(base, dns, AF_INET, "127.0.0.1");
 	net_dns_free(dns);
 	net_dns_free(NULL);
 	event_base_free(base);
