@@ -6,8 +6,9 @@ the program's text (configure: PTY_HOT_LDFLAGS).
 Why: the kernel maps a program's text in 64 KiB fault-around windows, so
 every window holding one executed function is resident.  Spread over the
 whole text, the 76 KiB a pty run executes made all of its 250 KiB
-resident; packed at the start of a 64 KiB-aligned text segment they fill
-two windows (TODO, bench/README.md "Memory").  A stale list costs memory,
+resident; packed at the start of a 64 KiB-aligned text segment, in a
+mapping of their own, they fill one window and the 20 KiB left of a second
+(TODO, bench/README.md "Memory").  A stale list costs memory,
 never behaviour: a function missing from it is linked after the packed
 ones.
 
@@ -17,7 +18,7 @@ Usage, as root on a machine that can run bench/run.sh:
         LDFLAGS=--coverage && make sstpc bench/bench_pty bench/sstp_sink
     support/pty-hot.py --build /tmp/cov --bench-build BUILD
 
-It runs the bench's memory pass (one pty run up, one down, as
+It runs the bench's memory pass (--runs pty runs up and down, as
 bench/report.py does) with that build's sstpc and BUILD's (an ordinary
 build's) bench_pty and sstp_sink, whose own counts would otherwise mix in
 (they share libsstpcore), reads the counts with `gcov --json-format` and
@@ -42,7 +43,15 @@ HEADER = """\
  * support/pty-hot.py from a coverage build's bench run; do not edit.  An
  * INSERT script: the rest of GNU ld's (or lld's) default layout stays.
  * .fini (run at exit, after the peak is counted) would otherwise sit at
- * the end of the text, alone in the last window.
+ * the end of the text, alone in the last window; the C runtime's start-up
+ * objects (_start, frame_dummy, ...) at the start of the rest.
+ *
+ * After them the address skips one MAXPAGESIZE, keeping the offset within
+ * the page (as the default script does before .rodata): the linker then
+ * starts a new PT_LOAD for the rest of the text, with no padding in the
+ * file.  The packed functions become a mapping of their own, and since
+ * fault-around never crosses the end of a mapping, their last window holds
+ * only what is left of them (20 KiB, not 64).
  */
 SECTIONS
 {
@@ -50,10 +59,17 @@ SECTIONS
 	{
 		KEEP (*(SORT_NONE(.fini)))
 		*(.text.startup .text.startup.*)
+		*crt1.o(.text .text.*)
+		*crti.o(.text .text.*)
+		*crtbegin*.o(.text .text.*)
+		*crtend*.o(.text .text.*)
+		*crtn.o(.text .text.*)
 		*libgcc.a:cpuinfo.o(.text .text.*)
 """
 FOOTER = """\
 	}
+	. = ALIGN(CONSTANT (MAXPAGESIZE)) + CONSTANT (MAXPAGESIZE) +
+	    (. & (CONSTANT (MAXPAGESIZE) - 1));
 }
 INSERT BEFORE .text;
 """
@@ -78,10 +94,12 @@ def make_pki(work):
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def run_bench(build, bench_build):
-    """One pty memory run each way with the coverage build's sstpc.  The
-    unprivileged process chroots to --priv-dir: / keeps the .gcda paths;
-    umask 0 lets it and its privileged monitor add to each other's."""
+def run_bench(build, bench_build, runs):
+    """runs pty memory runs each way with the coverage build's sstpc; the
+    counts add up, so a function that runs only now and then (a timer, a
+    short write) is listed once any run took it.  The unprivileged process
+    chroots to --priv-dir: / keeps the .gcda paths; umask 0 lets it and
+    its privileged monitor add to each other's."""
     import report
     os.umask(0)
     for d, _, _ in os.walk(build):
@@ -101,10 +119,11 @@ def run_bench(build, bench_build):
         report.Bench.client_argv = lambda self, *x: (
             lambda v: v[:1] + ["--priv-dir", "/"] + v[1:])(argv0(self, *x))
         b = report.Bench(a)
-        for mode in ("up", "down"):
-            r = b.run("sstpc", a.ours, mode, 20000, False, sample=True)
-            if not r["connected"]:
-                sys.exit("pty-hot: the %s run never connected" % mode)
+        for _ in range(runs):
+            for mode in ("up", "down"):
+                r = b.run("sstpc", a.ours, mode, 20000, False, sample=True)
+                if not r["connected"]:
+                    sys.exit("pty-hot: the %s run never connected" % mode)
 
 
 def executed(build):
@@ -139,10 +158,13 @@ def main():
     ap.add_argument("--out", default=os.path.join(TOP, "src/sstpc/pty-hot.ld"))
     ap.add_argument("--no-run", action="store_true",
                     help="use the .gcda files already there")
+    ap.add_argument("--runs", type=int, default=8,
+                    help="memory runs each way, counts added up (8)")
     a = ap.parse_args()
     build = os.path.abspath(a.build)
     if not a.no_run:
-        run_bench(build, os.path.abspath(a.bench_build or a.build))
+        run_bench(build, os.path.abspath(a.bench_build or a.build),
+                  max(a.runs, 1))
     names = executed(build)
     if not names:
         sys.exit("pty-hot: no executed function found under %s" % build)
