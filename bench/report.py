@@ -600,8 +600,9 @@ def main():
         "RSS is file pages (program")
     say(" and library text, shared with other processes))")
     say()
-    say("%-9s %-7s %8s %13s %8s %13s" % (
-        "direction", "client", "maxrss", "(min-max)", "anon", "(min-max)"))
+    say("%-9s %-7s %8s %13s %8s %13s %8s %13s" % (
+        "direction", "client", "maxrss", "(min-max)", "RSS", "(min-max)",
+        "anon", "(min-max)"))
     mstat = {}
     for mode in ("up", "down"):
         for name in names:
@@ -610,22 +611,29 @@ def main():
             if not rs:
                 continue
             mx = [r["gen"].get("maxrss_kb", 0) for r in rs]
+            rss = [r["mem"]["rss"] for r in rs]
             an = [r["mem"]["anon"] for r in rs]
-            mstat[(mode, name)] = (med(mx), med(an))
-            say("%-9s %-7s %8.0f %13s %8.0f %13s" % (
+            mstat[(mode, name)] = (med(mx), med(rss), med(an))
+            say("%-9s %-7s %8.0f %13s %8.0f %13s %8.0f %13s" % (
                 mode, name, med(mx), "(%d-%d)" % (min(mx), max(mx)),
+                med(rss), "(%d-%d)" % (min(rss), max(rss)),
                 med(an), "(%d-%d)" % (min(an), max(an))))
-    say("(median and min-max over the runs above; the same rule for both "
-        "clients: a single run's maxrss")
-    say(" moves by up to ~300 KiB with where the kernel's fault-around "
-        "windows fall in the libraries)")
+    say("(median and min-max over the runs above, the same rule for both "
+        "clients.  RSS is exact: the")
+    say(" kernel walks the page tables for smaps_rollup.  maxrss is not: "
+        "since Linux 6.2 a process's")
+    say(" RSS counters are per-CPU, and the peak that getrusage()/wait4() "
+        "report is read without summing")
+    say(" them, so it moves by up to ~300 KiB from run to run and can be "
+        "below the sampled RSS)")
     if len(names) == 2:
         for mode in ("up", "down"):
             o = mstat.get((mode, names[0]))
             r = mstat.get((mode, names[1]))
-            if o and r and r[0] and r[1]:
+            if o and r and r[0] and r[1] and r[2]:
                 say("  %-4s sstpc / 1.0.18, ratio of medians: maxrss %.3f, "
-                    "anon %.2f" % (mode, o[0] / r[0], o[1] / r[1]))
+                    "RSS %.3f, anon %.2f" % (mode, o[0] / r[0],
+                                             o[1] / r[1], o[2] / r[2]))
 
     mute[0] = a.mem_only
     say()
