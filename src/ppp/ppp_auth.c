@@ -21,6 +21,7 @@
 
 #include "util/buf.h"
 #include "util/log.h"
+#include "util/nelem.h"
 #include "crypto/crypto.h"
 #include "crypto/ms_funcs.h"
 #include "ppp/auth_keys.h"
@@ -392,7 +393,7 @@ ppp_auth_client_new(enum ppp_auth_proto proto, const char *user,
 
 	if ((p = calloc(1, sizeof *p)) == NULL)
 		return NULL;
-	if ((unsigned)proto >= sizeof auth_methods / sizeof auth_methods[0]) {
+	if ((unsigned)proto >= NELEM(auth_methods)) {
 		p->proto = PPP_AUTHP_NONE;
 		p->bad_cred = "unknown authentication protocol";
 		return p;
@@ -491,7 +492,7 @@ ppp_auth_client_keys(const struct ppp_auth_client *p,
 const char *
 ppp_auth_proto_name(enum ppp_auth_proto proto)
 {
-	if ((unsigned)proto >= sizeof auth_methods / sizeof auth_methods[0])
+	if ((unsigned)proto >= NELEM(auth_methods))
 		return "unknown";
 	return auth_methods[proto].name;
 }

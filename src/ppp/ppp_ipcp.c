@@ -19,6 +19,7 @@
 
 #include "util/buf.h"
 #include "util/log.h"
+#include "util/nelem.h"
 #include "ppp/ppp_engine.h"
 #include "ppp/ppp_engine_int.h"
 #include "ppp/proto.h"
@@ -68,7 +69,7 @@ ipcp_bit(uint8_t type)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof ipcp_wants / sizeof ipcp_wants[0]; i++)
+	for (i = 0; i < NELEM(ipcp_wants); i++)
 		if (ipcp_wants[i].type == type)
 			return ipcp_wants[i].bit;
 	return 0;
@@ -81,7 +82,7 @@ ipcp_addci(struct ppp_fsm *f, struct wbuf *w)
 	struct ppp_engine *e = f->arg;
 	size_t i;
 
-	for (i = 0; i < sizeof ipcp_wants / sizeof ipcp_wants[0]; i++) {
+	for (i = 0; i < NELEM(ipcp_wants); i++) {
 		if ((e->ipcp_want & ipcp_wants[i].bit) == 0)
 			continue;
 		wbuf_put_u8(w, ipcp_wants[i].type);

@@ -22,6 +22,7 @@
 
 #include "util/buf.h"
 #include "util/log.h"
+#include "util/nelem.h"
 #include "ppp/ppp_engine.h"
 #include "ppp/ppp_engine_int.h"
 #include "ppp/proto.h"
@@ -107,7 +108,7 @@ lcp_srv_offers(const struct ppp_engine *e, enum ppp_auth_proto p)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof lcp_srv_order / sizeof lcp_srv_order[0]; i++)
+	for (i = 0; i < NELEM(lcp_srv_order); i++)
 		if (lcp_srv_order[i] == p)
 			return (e->conf.auth_offer & lcp_auth_bit(p)) != 0 &&
 			    (e->auth_naked & lcp_auth_bit(p)) == 0;
@@ -120,7 +121,7 @@ ppp_lcp_srv_first(const struct ppp_engine *e)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof lcp_srv_order / sizeof lcp_srv_order[0]; i++)
+	for (i = 0; i < NELEM(lcp_srv_order); i++)
 		if (lcp_srv_offers(e, lcp_srv_order[i]))
 			return lcp_srv_order[i];
 	return PPP_AUTHP_NONE;

@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 
 #include "util/log.h"
+#include "util/nelem.h"
 #include "sys/script.h"
 
 #define SCRIPT_SHELL	"/bin/sh"
@@ -35,7 +36,7 @@ script_reason_ok(const char *reason)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof script_reasons / sizeof script_reasons[0]; i++)
+	for (i = 0; i < NELEM(script_reasons); i++)
 		if (strcmp(reason, script_reasons[i]) == 0)
 			return true;
 	return false;
@@ -235,7 +236,7 @@ script_child_setup(void)
 	int fd;
 
 	(void)setpgid(0, 0);
-	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+	for (i = 0; i < NELEM(sigs); i++)
 		signal(sigs[i], SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);

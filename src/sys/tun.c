@@ -132,7 +132,7 @@ tun_sysfs_num(const char *name, const char *attr)
 	unsigned long v = 0;
 	ssize_t n;
 	uint8_t b;
-	int fd, base = 10;
+	int fd, base = 10, d;
 
 	snprintf(path, sizeof path, "/sys/class/net/%s/%s", name, attr);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -150,12 +150,10 @@ tun_sysfs_num(const char *name, const char *attr)
 	if (bcur_left(&c) == 0)
 		return -EINVAL;
 	while (bcur_get_u8(&c, &b) == 0 && b != '\n') {
-		if (is_digit(b))
-			v = v * (unsigned)base + (b - '0');
-		else if (base == 16 && b >= 'a' && b <= 'f')
-			v = v * 16 + (b - 'a' + 10);
-		else
+		d = base == 16 ? hex_val(b) : is_digit(b) ? b - '0' : -1;
+		if (d < 0)
 			return -EINVAL;
+		v = v * (unsigned)base + (unsigned)d;
 		if (v > 0xffffffUL)
 			return -ERANGE;
 	}
