@@ -42,6 +42,7 @@
 #include <sys/wait.h>
 
 #include "util/buf.h"
+#include "util/ctype.h"
 #include "util/log.h"
 #include "sys/hostconf.h"
 #include "sys/monitor.h"
@@ -110,7 +111,7 @@ monitor_body_str(struct bcur *c, char *out, size_t cap)
 	if (n == 0 || n >= cap)
 		return false;
 	for (i = 0; i < n; i++)
-		if (p[i] < 0x21 || p[i] > 0x7e)
+		if (!is_print(p[i]) || p[i] == ' ')
 			return false;
 	memcpy(out, p, n);
 	out[n] = '\0';
@@ -317,7 +318,7 @@ monitor_setup_tun(int fd, struct monitor_state *ms, uint8_t type,
 		p = bcur_ptr(c);
 		ok = ok && !ms->have_script && n > 0 && n < sizeof ms->script;
 		for (i = 0; ok && i < n; i++)
-			if (p[i] < 0x20 || p[i] > 0x7e)
+			if (!is_print(p[i]))
 				ok = false;
 		if (ok) {
 			memcpy(ms->script, p, n);
