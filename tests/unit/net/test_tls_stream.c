@@ -107,6 +107,25 @@ static const char reply[] =
     "Proxy-Authenticate: Basic realm=\"Tinyproxy\"\r\n"
     "Connection: close\r\n\r\n<html>407</html>\n";
 
+/*
+ * A new event base in *base and a stream on sv[0] of a fresh socketpair
+ * (non-blocking); sv[1] is the test's end, the peer.
+ */
+static struct stream *
+stream_on_pair(struct event_base **base, const struct stream_ops *ops,
+    void *arg, int sv[2])
+{
+	struct stream *st;
+
+	ASSERT_INT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	ASSERT_INT_EQ(fcntl(sv[0], F_SETFL, O_NONBLOCK), 0);
+	*base = event_base_new();
+	ASSERT_PTR_NOT_NULL(*base);
+	st = stream_new(*base, sv[0], ops, arg);
+	ASSERT_PTR_NOT_NULL(st);
+	return st;
+}
+
 /* Run one stream over a socketpair whose peer sent reply and closed. */
 static void
 run_case(struct owner *o)
@@ -115,15 +134,10 @@ run_case(struct owner *o)
 	struct timeval tv = { 0, 20000 }, guard = { 5, 0 };
 	int sv[2];
 
-	ASSERT_INT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
-	ASSERT_INT_EQ(fcntl(sv[0], F_SETFL, O_NONBLOCK), 0);
+	o->st = stream_on_pair(&o->base, &owner_ops, o, sv);
 	ASSERT_INT_EQ(write(sv[1], reply, sizeof reply - 1),
 	    (ssize_t)(sizeof reply - 1));
 	close(sv[1]);
-	o->base = event_base_new();
-	ASSERT_PTR_NOT_NULL(o->base);
-	o->st = stream_new(o->base, sv[0], &owner_ops, o);
-	ASSERT_PTR_NOT_NULL(o->st);
 	if (o->pause_after_first) {
 		resume = evtimer_new(o->base, resume_cb, o);
 		evtimer_add(resume, &tv);
@@ -222,12 +236,7 @@ check_marks(size_t high, size_t low, bool set)
 	int sv[2];
 
 	memset(&o, 0, sizeof o);
-	ASSERT_INT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
-	ASSERT_INT_EQ(fcntl(sv[0], F_SETFL, O_NONBLOCK), 0);
-	o.base = event_base_new();
-	ASSERT_PTR_NOT_NULL(o.base);
-	o.st = stream_new(o.base, sv[0], &owner_ops, &o);
-	ASSERT_PTR_NOT_NULL(o.st);
+	o.st = stream_on_pair(&o.base, &owner_ops, &o, sv);
 	if (set)
 		stream_set_tx_marks(o.st, high, low);
 	ASSERT_FALSE(queue_bytes(o.st, high));
@@ -304,12 +313,7 @@ largest_offer(size_t size, int *set_r)
 	int sv[2];
 
 	memset(&z, 0, sizeof z);
-	ASSERT_INT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
-	ASSERT_INT_EQ(fcntl(sv[0], F_SETFL, O_NONBLOCK), 0);
-	z.base = event_base_new();
-	ASSERT_PTR_NOT_NULL(z.base);
-	st = stream_new(z.base, sv[0], &sizes_ops, &z);
-	ASSERT_PTR_NOT_NULL(st);
+	st = stream_on_pair(&z.base, &sizes_ops, &z, sv);
 	*set_r = size != 0 ? stream_set_rx_size(st, size) : 0;
 	ASSERT_INT_EQ(write(sv[1], blob, sizeof blob), (ssize_t)sizeof blob);
 	close(sv[1]);
